@@ -1,0 +1,149 @@
+"""Default settings; each can be overridden by instance/config.py, then by the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+# Settings read from the environment (DESIGN §4). Names without a prefix, as documented in the README.
+ENV_SETTINGS = (
+    "CAMPAIGN_ENV",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "JOBS_URL",
+    "JOBS_WORKERS",
+    "MAIL_URL",
+    "MAIL_FROM",
+    "REPLY_ADDRESS",
+    "IMAP_URL",
+    "PUBLIC_URL",
+    "RATELIMIT_STORAGE_URL",
+    "LOGIN_RATE_LIMIT",
+    "MAX_CONTENT_LENGTH",
+    "UNCONFIRMED_SIGNATURE_DAYS",
+)
+
+
+class Defaults:
+    """Embedded defaults: one machine, zero setup (SQLite, Huey on SQLite, mail written to files)."""
+
+    # "development" generates a local SECRET_KEY in instance/; "production" refuses to start without one.
+    CAMPAIGN_ENV = "development"
+    SECRET_KEY: str | None = None
+
+    # None means: a file in the instance folder (filled in by create_app).
+    DATABASE_URL: str | None = None
+    # None: Huey on SQLite in instance/; "redis://…": Huey on Redis; "immediate": run tasks inline (tests).
+    JOBS_URL: str | None = None
+    JOBS_WORKERS = 2
+    # None: every message written as an .eml file to instance/outbox/.
+    MAIL_URL: str | None = None
+    MAIL_FROM = "Kampagnen-Werkzeug <kampagne@localhost>"
+    REPLY_ADDRESS: str | None = None
+    IMAP_URL: str | None = None
+    PUBLIC_URL = "http://127.0.0.1:5000"
+
+    RATELIMIT_STORAGE_URL = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Per client address and, separately, per e-mail address typed into the login form.
+    LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
+
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    UNCONFIRMED_SIGNATURE_DAYS = 14
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    LANGUAGES = ("de", "en")
+
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+
+def _coerce(raw: str, default: Any) -> Any:
+    """Convert an environment string to the type of the setting's default."""
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ValueError(f"Einstellung erwartet eine ganze Zahl, nicht {raw!r}") from exc
+    return raw
+
+
+def apply_environment(config: MutableMapping[str, Any], environ: Mapping[str, str] | None = None) -> None:
+    """Override settings with the variables of ENV_SETTINGS that are set in the environment."""
+    environ = os.environ if environ is None else environ
+    for name in ENV_SETTINGS:
+        if name in environ and environ[name] != "":
+            config[name] = _coerce(environ[name], config.get(name))
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain postgres:// and postgresql:// URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+def finalise(config: MutableMapping[str, Any], instance_path: str) -> None:
+    """Fill in the settings derived from the instance folder, and check the ones production needs."""
+    instance = os.path.abspath(instance_path)
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = "sqlite:///" + os.path.join(instance, "campaign.sqlite3")
+    config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
+    config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    if not config.get("JOBS_URL"):
+        config["JOBS_URL"] = "sqlite:///" + os.path.join(instance, "jobs.sqlite3")
+    if not config.get("MAIL_URL"):
+        config["MAIL_URL"] = "file://" + os.path.join(instance, "outbox")
+
+    # Flask-Limiter reads RATELIMIT_STORAGE_URI; we document the *_URL spelling like every other service.
+    config["RATELIMIT_STORAGE_URI"] = config.get("RATELIMIT_STORAGE_URL") or "memory://"
+
+    production = config.get("CAMPAIGN_ENV") == "production"
+    if production:
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+    if not config.get("SECRET_KEY"):
+        if production:
+            raise ConfigurationError(
+                "SECRET_KEY fehlt: Im Produktivbetrieb (CAMPAIGN_ENV=production) muss SECRET_KEY "
+                "als Umgebungsvariable oder in instance/config.py gesetzt sein."
+            )
+        config["SECRET_KEY"] = _local_secret_key(instance)
+
+
+def _local_secret_key(instance: str) -> str:
+    """Read the development secret from instance/secret_key, creating it once (never printed)."""
+    path = os.path.join(instance, "secret_key")
+    os.makedirs(instance, exist_ok=True)
+    try:
+        with open(path, encoding="ascii") as handle:
+            key = handle.read().strip()
+        if key:
+            return key
+    except FileNotFoundError:
+        pass
+    key = secrets.token_hex(32)
+    # O_EXCL: two processes starting at once must not overwrite each other's key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        with open(path, encoding="ascii") as handle:
+            return handle.read().strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,63 @@
+"""Background jobs on Huey: the queue, bound to the app's JOBS_URL, and tasks that run in an app context."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, has_app_context
+from huey import Huey
+from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+
+
+class FlaskHuey(Huey):
+    """A Huey queue whose storage comes from the Flask config and whose tasks run inside the app."""
+
+    app: Flask | None = None
+
+    def init_app(self, app: Flask) -> None:
+        url = app.config["JOBS_URL"]
+        self.app = app
+        self.immediate = url == "immediate"
+        if not self.immediate:
+            self.storage = storage_for(self.name, url)
+        app.extensions["huey"] = self
+
+    def app_task(self, **options: Any) -> Callable[[Callable[..., Any]], Any]:
+        """Like `huey.task`, but the function runs in an app context (its own transaction boundary)."""
+
+        def decorate(func: Callable[..., Any]) -> Any:
+            @functools.wraps(func)
+            def run(*args: Any, **kwargs: Any) -> Any:
+                if has_app_context():  # immediate mode inside a request or CLI command
+                    return func(*args, **kwargs)
+                if self.app is None:
+                    raise RuntimeError("Die Job-Warteschlange ist nicht mit einer App verbunden (init_jobs fehlt).")
+                with self.app.app_context():
+                    return func(*args, **kwargs)
+
+            return self.task(**options)(run)
+
+        return decorate
+
+
+def storage_for(name: str, url: str) -> Any:
+    """The Huey storage for a JOBS_URL: sqlite:///path, redis://…, or memory://."""
+    scheme = urlsplit(url).scheme
+    if scheme == "sqlite":
+        return SqliteStorage(name, filename=url.removeprefix("sqlite:///"))
+    if scheme in {"redis", "rediss", "unix"}:
+        return RedisStorage(name, url=url)
+    if scheme == "memory":
+        return MemoryStorage(name)
+    raise ValueError(f"JOBS_URL „{url}“ wird nicht unterstützt: sqlite:///Pfad, redis://Host:Port/DB oder immediate.")
+
+
+huey = FlaskHuey("campaign", storage_class=MemoryStorage)
+
+
+def init_jobs(app: Flask) -> None:
+    """Bind the queue to this app's JOBS_URL."""
+    huey.init_app(app)

@@ -1,0 +1,66 @@
+"""Typed SQLAlchemy models, one module per aggregate; importing this registers them all."""
+
+from campaign.models.arguments import Argument, ArgumentSet, Citation, argument_provisions
+from campaign.models.audit import AuditEvent, StateChange
+from campaign.models.campaigns import Campaign, CampaignStatus, LetterTemplate, TemplateVersion
+from campaign.models.jobs import Job, JobStatus
+from campaign.models.letters import Letter, LetterStatus
+from campaign.models.motions import Motion, MotionKind, MotionStatus, Provision, Stance
+from campaign.models.organisations import Organisation
+from campaign.models.outbox import OutboxMessage, OutboxStatus
+from campaign.models.recipients import (
+    Channel,
+    FormOfAddress,
+    Recipient,
+    RecipientList,
+    Target,
+    recipient_list_members,
+)
+from campaign.models.replies import Reply, ReplyChannel, ReplyQuality, ReplyStance
+from campaign.models.sources import DatePrecision, Source, SourceKind, SourceQuote
+from campaign.models.supporters import Signature, SignatureStatus, Supporter
+from campaign.models.users import Role, User
+
+__all__ = [
+    "Argument",
+    "ArgumentSet",
+    "AuditEvent",
+    "Campaign",
+    "CampaignStatus",
+    "Channel",
+    "Citation",
+    "DatePrecision",
+    "FormOfAddress",
+    "Job",
+    "JobStatus",
+    "Letter",
+    "LetterStatus",
+    "LetterTemplate",
+    "Motion",
+    "MotionKind",
+    "MotionStatus",
+    "Organisation",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Provision",
+    "Recipient",
+    "RecipientList",
+    "Reply",
+    "ReplyChannel",
+    "ReplyQuality",
+    "ReplyStance",
+    "Role",
+    "Signature",
+    "SignatureStatus",
+    "Source",
+    "SourceKind",
+    "SourceQuote",
+    "Stance",
+    "StateChange",
+    "Supporter",
+    "Target",
+    "TemplateVersion",
+    "User",
+    "argument_provisions",
+    "recipient_list_members",
+]

@@ -1,0 +1,76 @@
+"""Letters: one rendered, immutable-once-sent snapshot per recipient or supporter copy."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from campaign.db import db, enum_type
+from campaign.models.common import StatefulMixin, TimestampMixin
+from campaign.models.recipients import Channel
+
+if TYPE_CHECKING:
+    from campaign.models.campaigns import Campaign, TemplateVersion
+    from campaign.models.recipients import Recipient
+    from campaign.models.supporters import Supporter
+
+
+class LetterStatus(enum.StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+    BOUNCED = "bounced"
+    REPLIED = "replied"
+
+
+_L = LetterStatus
+
+
+class Letter(StatefulMixin, TimestampMixin, db.Model):
+    __tablename__ = "letters"
+
+    TRANSITIONS: ClassVar = {
+        _L.DRAFT: frozenset({_L.APPROVED}),
+        _L.APPROVED: frozenset({_L.DRAFT, _L.QUEUED}),
+        _L.QUEUED: frozenset({_L.SENT, _L.FAILED}),
+        _L.FAILED: frozenset({_L.QUEUED}),
+        _L.SENT: frozenset({_L.BOUNCED, _L.REPLIED}),
+        _L.BOUNCED: frozenset(),
+        _L.REPLIED: frozenset(),
+    }
+    # From these states on, the rendered text is a record of what was sent and never changes.
+    FROZEN: ClassVar = frozenset({_L.QUEUED, _L.SENT, _L.FAILED, _L.BOUNCED, _L.REPLIED})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("recipients.id", ondelete="SET NULL"), index=True)
+    supporter_id: Mapped[int | None] = mapped_column(ForeignKey("supporters.id", ondelete="SET NULL"), index=True)
+    template_version_id: Mapped[int | None] = mapped_column(ForeignKey("template_versions.id", ondelete="RESTRICT"))
+    reference_code: Mapped[str] = mapped_column(String(40), unique=True)
+    channel: Mapped[Channel] = mapped_column(enum_type(Channel), default=Channel.POST)
+    status: Mapped[LetterStatus] = mapped_column(enum_type(LetterStatus), default=LetterStatus.DRAFT)
+    # Snapshot of what was addressed and written, so later edits to the recipient change nothing.
+    recipient_name: Mapped[str] = mapped_column(String(300), default="")
+    recipient_email: Mapped[str] = mapped_column(String(254), default="")
+    address_block: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    pdf_sha256: Mapped[str] = mapped_column(String(64), default="")
+    rendered_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+    campaign: Mapped[Campaign] = relationship()
+    recipient: Mapped[Recipient | None] = relationship()
+    supporter: Mapped[Supporter | None] = relationship()
+    template_version: Mapped[TemplateVersion | None] = relationship()
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in self.FROZEN

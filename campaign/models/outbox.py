@@ -1,0 +1,53 @@
+"""Transactional outbox: every e-mail is a row first, sent later by a job."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import ClassVar
+
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from campaign.db import db, enum_type, utcnow
+from campaign.models.common import StatefulMixin
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    DEAD = "dead"
+
+
+_O = OutboxStatus
+
+
+class OutboxMessage(StatefulMixin, db.Model):
+    __tablename__ = "outbox_messages"
+
+    TRANSITIONS: ClassVar = {
+        # SENDING → PENDING recovers a message whose worker died mid-send (at worst sent twice).
+        _O.PENDING: frozenset({_O.SENDING}),
+        _O.SENDING: frozenset({_O.SENT, _O.FAILED, _O.PENDING}),
+        _O.FAILED: frozenset({_O.PENDING, _O.DEAD}),
+        _O.SENT: frozenset(),
+        _O.DEAD: frozenset({_O.PENDING}),
+    }
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id", ondelete="SET NULL"), index=True)
+    signature_id: Mapped[int | None] = mapped_column(ForeignKey("signatures.id", ondelete="SET NULL"), index=True)
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    # The complete MIME message, built once, so a retry sends exactly the same bytes.
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[OutboxStatus] = mapped_column(enum_type(OutboxStatus), default=OutboxStatus.PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]

@@ -1,0 +1,72 @@
+"""Campaign look-ups and the figures shown on public and management pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from campaign.models import (
+    Campaign,
+    CampaignStatus,
+    Letter,
+    LetterStatus,
+    Reply,
+    Signature,
+    SignatureStatus,
+    Target,
+)
+
+
+@dataclass(frozen=True)
+class CampaignFigures:
+    targets: int
+    letters: int
+    letters_sent: int
+    replies: int
+    signatures: int
+
+    @property
+    def response_rate(self) -> int:
+        """Replies per sent letter, in whole percent."""
+        return round(100 * self.replies / self.letters_sent) if self.letters_sent else 0
+
+
+def active_campaigns(session: Session) -> list[Campaign]:
+    return list(
+        session.scalars(select(Campaign).where(Campaign.status == CampaignStatus.ACTIVE).order_by(Campaign.title))
+    )
+
+
+def all_campaigns(session: Session) -> list[Campaign]:
+    return list(session.scalars(select(Campaign).order_by(Campaign.created_at.desc())))
+
+
+def public_campaign(session: Session, slug: str) -> Campaign | None:
+    """The campaign the public may see under this slug (active or closed, never drafts)."""
+    return session.scalar(
+        select(Campaign).where(
+            Campaign.slug == slug, Campaign.status.in_([CampaignStatus.ACTIVE, CampaignStatus.CLOSED])
+        )
+    )
+
+
+def campaign_figures(session: Session, campaign: Campaign) -> CampaignFigures:
+    def count(statement) -> int:
+        return session.scalar(statement) or 0
+
+    sent_states = [LetterStatus.SENT, LetterStatus.REPLIED, LetterStatus.BOUNCED]
+    return CampaignFigures(
+        targets=count(select(func.count(Target.id)).where(Target.campaign_id == campaign.id)),
+        letters=count(select(func.count(Letter.id)).where(Letter.campaign_id == campaign.id)),
+        letters_sent=count(
+            select(func.count(Letter.id)).where(Letter.campaign_id == campaign.id, Letter.status.in_(sent_states))
+        ),
+        replies=count(select(func.count(Reply.id)).where(Reply.campaign_id == campaign.id)),
+        signatures=count(
+            select(func.count(Signature.id)).where(
+                Signature.campaign_id == campaign.id, Signature.status == SignatureStatus.CONFIRMED
+            )
+        ),
+    )

@@ -1,0 +1,85 @@
+"""User accounts: creation with validated input, password hashing and authentication."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from campaign.db import utcnow
+from campaign.models import Role, User
+from campaign.services.addresses import normalise_email
+from campaign.services.audit import record
+from campaign.services.errors import ServiceError
+
+MIN_PASSWORD_LENGTH = 12
+_hasher = PasswordHasher()
+# Verifying against this keeps the time for unknown e-mails equal to that for wrong passwords.
+_DUMMY_HASH = _hasher.hash("no-such-user-password")
+
+
+@dataclass(frozen=True)
+class NewUser:
+    user: User
+    # Set only when the password was generated: shown once, never stored in clear.
+    generated_password: str | None
+
+
+def parse_role(value: str) -> Role:
+    """The Role for `value`, or a ServiceError listing the valid roles."""
+    try:
+        return Role(value.strip().lower())
+    except ValueError as exc:
+        valid = ", ".join(role.value for role in Role)
+        raise ServiceError(f"Unbekannte Rolle „{value}“. Erlaubt sind: {valid}.") from exc
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
+
+
+def find_user(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def create_user(
+    session: Session, email: str, role: Role | str, *, password: str | None = None, name: str = ""
+) -> NewUser:
+    """Create an account; without a password one is generated and returned once."""
+    address = normalise_email(email).lower()
+    role = parse_role(role) if isinstance(role, str) else role
+    if find_user(session, address) is not None:
+        raise ServiceError(f"Es gibt bereits ein Konto für {address}.")
+    generated = None
+    if password is None:
+        password = generated = secrets.token_urlsafe(15)
+    check_password_strength(password)
+    user = User(email=address, name=name, role=role, password_hash=hash_password(password))
+    session.add(user)
+    record(session, "user.create", user, role=role.value)
+    return NewUser(user, generated)
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None (same work either way)."""
+    user = find_user(session, email or "")
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    session.flush()
+    return user

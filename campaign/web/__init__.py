@@ -1,0 +1,83 @@
+"""HTTP layer: blueprints per audience, error pages, security headers, navigation and locale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from campaign.db import db
+from campaign.extensions import login_manager
+from campaign.models import User
+from campaign.web.api import bp as api_bp
+from campaign.web.auth import bp as auth_bp
+from campaign.web.organise import bp as organise_bp
+from campaign.web.public import bp as public_bp
+from campaign.web.security import STAFF, add_security_headers, has_role
+from campaign.web.track import bp as track_bp
+
+ERROR_MESSAGES = {
+    400: "Die Anfrage war fehlerhaft. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.",
+    403: "Sie haben keine Berechtigung für diese Seite.",
+    404: "Diese Seite gibt es nicht.",
+    405: "Diese Aktion ist hier nicht möglich.",
+    413: "Die Datei ist zu groß.",
+    429: "Zu viele Versuche in kurzer Zeit. Bitte warten Sie einen Moment und versuchen Sie es dann erneut.",
+    500: "Ein interner Fehler ist aufgetreten. Ihre Daten sind nicht verloren; bitte versuchen Sie es später erneut.",
+}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: str
+
+
+def register_web(app: Flask) -> None:
+    """Register blueprints, hooks and error pages."""
+    for blueprint in (public_bp, auth_bp, organise_bp, track_bp, api_bp):
+        app.register_blueprint(blueprint)
+    app.after_request(add_security_headers)
+    app.register_error_handler(HTTPException, _render_http_error)
+    app.register_error_handler(500, _render_internal_error)
+    app.context_processor(lambda: {"nav_items": _navigation(), "current_locale": str(get_locale())})
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(_load_user)
+
+
+def _load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def select_locale() -> str:
+    """German unless the browser prefers English."""
+    return request.accept_languages.best_match(["de", "en"]) or "de"
+
+
+def _navigation() -> list[NavItem]:
+    """The menu for the current user's role (templates only loop over it)."""
+    items = [NavItem("public.index", _("Kampagnen"))]
+    if has_role(*STAFF):
+        items += [NavItem("organise.overview", _("Organisieren")), NavItem("track.overview", _("Verfolgen"))]
+    if current_user.is_authenticated and current_user.role.value == "admin":
+        items.append(NavItem("auth.users", _("Benutzer")))
+    return items
+
+
+def _render_http_error(error: HTTPException):
+    code = error.code or 500
+    if request.path.startswith("/api/"):
+        return {"error": ERROR_MESSAGES.get(code, error.description)}, code
+    message = ERROR_MESSAGES.get(code, error.description)
+    return render_template("errors/error.html", code=code, message=_(message)), code
+
+
+def _render_internal_error(_error: Exception):
+    db.session.rollback()
+    return render_template("errors/error.html", code=500, message=_(ERROR_MESSAGES[500])), 500

@@ -1,0 +1,68 @@
+"""Views of the auth blueprint."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from campaign.db import db
+from campaign.extensions import limiter
+from campaign.models import Role, User
+from campaign.services.users import authenticate
+from campaign.web.auth.forms import LoginForm, LogoutForm
+from campaign.web.security import role_required
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _submitted_email() -> str:
+    """Throttle guesses against one account even when they come from many addresses."""
+    return "login:" + (request.form.get("email") or "").strip().lower()
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow ?next= to a path on this site, never to another host."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("organise.overview")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email, scope="login-email")
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(db.session, form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        flash(_("E-Mail-Adresse oder Passwort ist falsch."), "error")
+    status = 400 if form.errors else (401 if request.method == "POST" else 200)
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    if LogoutForm().validate_on_submit():
+        logout_user()
+        flash(_("Sie sind abgemeldet."), "info")
+    return redirect(url_for("public.index"))
+
+
+@bp.get("/users")
+@role_required(Role.ADMIN)
+def users():
+    accounts = db.session.scalars(select(User).order_by(User.email)).all()
+    return render_template("auth/users.html", users=accounts)

@@ -1,0 +1,5 @@
+"""Public pages: active campaigns, the campaign page, privacy notice."""
+
+from campaign.web.public.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,5 @@
+"""Coordinator screens: replies, signatures and response rates."""
+
+from campaign.web.track.views import bp
+
+__all__ = ["bp"]
