@@ -131,7 +131,25 @@ def _stop(process: subprocess.Popen) -> None:
     click.echo("Beendet.")
 
 
-COMMANDS = (seed_demo_command, users_group, worker_command, up_command)
+# ---- campaign recipients … (recipient import) ----
+
+
+@click.group("recipients")
+def recipients_group() -> None:
+    """Empfänger:innen importieren und verwalten."""
+
+
+# ---- campaign letters … (letter rendering) ----
+
+
+@click.group("letters")
+def letters_group() -> None:
+    """Briefe erzeugen."""
+
+
+# ---- registration ----
+
+COMMANDS = (seed_demo_command, users_group, worker_command, up_command, recipients_group, letters_group)
 
 
 def register_commands(app: Flask) -> None:

@@ -2,7 +2,14 @@
 
 from campaign.models.arguments import Argument, ArgumentSet, Citation, argument_provisions
 from campaign.models.audit import AuditEvent, StateChange
-from campaign.models.campaigns import Campaign, CampaignStatus, LetterTemplate, TemplateVersion
+from campaign.models.campaigns import (
+    ArgumentRule,
+    Campaign,
+    CampaignArgument,
+    CampaignStatus,
+    LetterTemplate,
+    TemplateVersion,
+)
 from campaign.models.jobs import Job, JobStatus
 from campaign.models.letters import Letter, LetterStatus
 from campaign.models.motions import Motion, MotionKind, MotionStatus, Provision, Stance
@@ -23,9 +30,11 @@ from campaign.models.users import Role, User
 
 __all__ = [
     "Argument",
+    "ArgumentRule",
     "ArgumentSet",
     "AuditEvent",
     "Campaign",
+    "CampaignArgument",
     "CampaignStatus",
     "Channel",
     "Citation",

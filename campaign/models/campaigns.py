@@ -13,7 +13,7 @@ from campaign.db import db, enum_type, utcnow
 from campaign.models.common import TimestampMixin
 
 if TYPE_CHECKING:
-    from campaign.models.arguments import ArgumentSet
+    from campaign.models.arguments import Argument, ArgumentSet
     from campaign.models.motions import Motion
     from campaign.models.organisations import Organisation
 
@@ -48,6 +48,12 @@ class Campaign(TimestampMixin, db.Model):
     organisation: Mapped[Organisation | None] = relationship()
     templates: Mapped[list[LetterTemplate]] = relationship(
         back_populates="campaign", order_by="LetterTemplate.id", cascade="all, delete-orphan"
+    )
+    chosen_arguments: Mapped[list[CampaignArgument]] = relationship(
+        order_by="CampaignArgument.position", cascade="all, delete-orphan"
+    )
+    argument_rules: Mapped[list[ArgumentRule]] = relationship(
+        order_by="ArgumentRule.position", cascade="all, delete-orphan"
     )
 
 
@@ -91,3 +97,29 @@ class TemplateVersion(db.Model):
     template: Mapped[LetterTemplate] = relationship(back_populates="versions")
 
     __table_args__ = (UniqueConstraint("template_id", "number"),)
+
+
+class CampaignArgument(db.Model):
+    """An argument chosen for every letter of a campaign, in letter order."""
+
+    __tablename__ = "campaign_arguments"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
+    argument_id: Mapped[int] = mapped_column(ForeignKey("arguments.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    argument: Mapped[Argument] = relationship()
+
+
+class ArgumentRule(db.Model):
+    """Targeting rule: recipients tagged `recipient_tag` also get the arguments tagged `argument_tag`."""
+
+    __tablename__ = "argument_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    recipient_tag: Mapped[str] = mapped_column(String(80))
+    argument_tag: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (UniqueConstraint("campaign_id", "recipient_tag", "argument_tag"),)
