@@ -109,6 +109,9 @@ def up_command(host: str, port: int) -> None:
     db.session.remove()
     click.echo(f"Zugangsdaten der Demo-Organisator:in stehen in {login_file}")
 
+    # Stop cleanly on Ctrl-C and on `kill`/service stop alike, even if the shell started us with SIGINT ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _interrupt)
     worker = subprocess.Popen([sys.executable, "-m", "campaign", "worker"])
     click.echo(f"Kampagnen-Werkzeug läuft auf http://{host}:{port}/  (Strg+C beendet Webserver und Worker)")
     try:
@@ -117,6 +120,10 @@ def up_command(host: str, port: int) -> None:
         pass
     finally:
         _stop(worker)
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _stop(process: subprocess.Popen) -> None:
