@@ -15,6 +15,7 @@ from campaign.extensions import login_manager
 from campaign.models import User
 from campaign.web.api import bp as api_bp
 from campaign.web.auth import bp as auth_bp
+from campaign.web.labels import label
 from campaign.web.organise import bp as organise_bp
 from campaign.web.public import bp as public_bp
 from campaign.web.security import STAFF, add_security_headers, has_role
@@ -42,6 +43,7 @@ def register_web(app: Flask) -> None:
     for blueprint in (public_bp, auth_bp, organise_bp, track_bp, api_bp):
         app.register_blueprint(blueprint)
     app.after_request(add_security_headers)
+    app.add_template_filter(label)
     app.register_error_handler(HTTPException, _render_http_error)
     app.register_error_handler(500, _render_internal_error)
     app.context_processor(lambda: {"nav_items": _navigation(), "current_locale": str(get_locale())})
