@@ -100,3 +100,24 @@ def test_session_cookie_is_http_only_and_same_site(app, client):
     response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_internal_error_gives_german_500_page_and_loses_nothing(app_factory):
+    app = app_factory(TESTING=False, PROPAGATE_EXCEPTIONS=False)
+
+    def broken():
+        raise RuntimeError("kaputt")
+
+    app.add_url_rule("/kaputt", view_func=broken)
+    response = app.test_client().get("/kaputt")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Ein interner Fehler ist aufgetreten" in page and "kaputt" not in page
+
+
+def test_forbidden_page_is_german(app, client):
+    email = _organiser(app)
+    client.post("/auth/login", data={"email": email, "password": PASSWORD})
+    response = client.get("/auth/users")
+    assert response.status_code == 403
+    assert "Sie haben keine Berechtigung" in response.get_data(as_text=True)
