@@ -675,7 +675,7 @@ TEMPLATE = {
         "{% if arguments %}Zu den einzelnen Punkten des Leitantrags möchten wir Ihnen Folgendes zu bedenken "
         "geben:\n"
         "\n"
-        "{% for argument in arguments %}{{ argument.paragraph }}\n"
+        "{% for argument in arguments %}{{ argument.paragraph }} {{ argument.notes }}\n"
         "\n"
         "{% endfor %}{% endif %}"
         "Wir appellieren daher ausdrücklich an Sie, darauf hinzuwirken, den Leitantrag in seiner derzeitigen "
@@ -686,6 +686,18 @@ TEMPLATE = {
         "\n"
         "{% if deadline %}Über eine Antwort bis zum {{ deadline }} würden wir uns sehr freuen.{% endif %}\n"
     ),
+}
+
+# The arguments every letter of the demo campaign uses, in letter order, and one targeting rule: recipients in
+# local politics also get the arguments on decentralised, municipal accommodation.
+ARGUMENT_SELECTION = {
+    "chosen": [
+        "querschnittsaufgabe-statt-innenressort",
+        "abschiebungen-realitaetsfern",
+        "meldepflichten-vertrauen",
+        "anerkennung-zuegig",
+    ],
+    "rules": [{"recipient_tag": "kommunalpolitik", "argument_tag": "unterbringung"}],
 }
 
 CAMPAIGN = {

@@ -15,8 +15,10 @@ from campaign.db import db
 from campaign.demo import content
 from campaign.models import (
     Argument,
+    ArgumentRule,
     ArgumentSet,
     Campaign,
+    CampaignArgument,
     CampaignStatus,
     Channel,
     Citation,
@@ -104,6 +106,7 @@ def seed_demo(session: Session) -> SeedReport:
         },
     )
     session.flush()
+    _seed_argument_selection(session, report, campaign, argument_set)
     _seed_template(session, report, campaign)
     _seed_recipients(session, report, campaign)
     session.flush()
@@ -225,6 +228,24 @@ def _seed_arguments(session: Session, report: SeedReport, motion: Motion, source
         report.count(Argument)
     session.flush()
     return argument_set
+
+
+def _seed_argument_selection(
+    session: Session, report: SeedReport, campaign: Campaign, argument_set: ArgumentSet
+) -> None:
+    """Choose the demo's arguments and rule, unless the campaign already has a selection (as the user left it)."""
+    if campaign.chosen_arguments or campaign.argument_rules:
+        return
+    by_key = {argument.key: argument for argument in argument_set.arguments}
+    for position, key in enumerate(content.ARGUMENT_SELECTION["chosen"]):
+        campaign.chosen_arguments.append(CampaignArgument(argument=by_key[key], position=position))
+        report.count(CampaignArgument)
+    for position, rule in enumerate(content.ARGUMENT_SELECTION["rules"]):
+        campaign.argument_rules.append(
+            ArgumentRule(recipient_tag=rule["recipient_tag"], argument_tag=rule["argument_tag"], position=position)
+        )
+        report.count(ArgumentRule)
+    session.flush()
 
 
 def _seed_template(session: Session, report: SeedReport, campaign: Campaign) -> None:

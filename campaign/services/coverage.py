@@ -1,0 +1,60 @@
+"""Coverage of a motion by an argument set: the gaps an organiser should close before writing letters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from campaign.models import Argument, ArgumentSet, Motion, Provision, Source
+from campaign.services.sources import title_sort_key
+
+
+@dataclass(frozen=True)
+class ProvisionCoverage:
+    """One provision of the motion and the arguments of the set that address it."""
+
+    provision: Provision
+    arguments: list[Argument]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    motion: Motion
+    argument_set: ArgumentSet
+    provisions: list[ProvisionCoverage]
+    # The three gaps: provisions no argument addresses, arguments without evidence, sources nobody cites.
+    uncovered_provisions: list[Provision]
+    unsourced_arguments: list[Argument]
+    unused_sources: list[Source]
+
+    @property
+    def has_gaps(self) -> bool:
+        return bool(self.uncovered_provisions or self.unsourced_arguments or self.unused_sources)
+
+    @property
+    def gap_count(self) -> int:
+        return len(self.uncovered_provisions) + len(self.unsourced_arguments) + len(self.unused_sources)
+
+
+def coverage(session: Session, motion: Motion, argument_set: ArgumentSet) -> Coverage:
+    """Which provisions lack an argument, which arguments cite nothing, which library sources the set leaves unused."""
+    arguments = sorted(argument_set.arguments, key=lambda argument: (argument.position, argument.id))
+    rows = [
+        ProvisionCoverage(
+            provision,
+            [argument for argument in arguments if any(linked.id == provision.id for linked in argument.provisions)],
+        )
+        for provision in sorted(motion.provisions, key=lambda provision: (provision.position, provision.id))
+    ]
+    cited = {citation.source_id for argument in arguments for citation in argument.citations}
+    sources = sorted(session.scalars(select(Source).order_by(Source.id)), key=lambda s: title_sort_key(s.title))
+    return Coverage(
+        motion=motion,
+        argument_set=argument_set,
+        provisions=rows,
+        uncovered_provisions=[row.provision for row in rows if not row.arguments],
+        unsourced_arguments=[argument for argument in arguments if not argument.citations],
+        unused_sources=[source for source in sources if source.id not in cited],
+    )

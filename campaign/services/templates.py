@@ -1,0 +1,183 @@
+"""Letter templates of a campaign: creation, checked saving into immutable-once-used versions, and look-ups."""
+
+from __future__ import annotations
+
+from jinja2 import TemplateSyntaxError, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from campaign.models import Campaign, LetterTemplate, TemplateVersion, User
+from campaign.services.audit import record
+from campaign.services.letters import TemplateProblem, check_template
+
+MAX_NAME_LENGTH = 200
+MAX_SUBJECT_LENGTH = 300
+MAX_BODY_LENGTH = 100_000
+
+FIELD_LABELS = {"name": "Name", "subject": "Betreff", "body": "Brieftext"}
+
+# Only used to parse templates for the check below; letters are rendered by campaign.services.letters alone.
+_PARSER = ImmutableSandboxedEnvironment(autoescape=True)
+
+
+class TemplateFieldProblem(TemplateProblem):
+    """A template problem that belongs to one form field (`name`, `subject` or `body`), so it is shown there."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _template_self_references(source: str) -> list[str]:
+    """Uses of `self`, Jinja's handle on the template object itself: never a merge field, and a way into internals.
+
+    check_template already refuses unknown names and attributes starting with „_“; `self` is not a free name for
+    Jinja, so it passes that check and is refused here.
+    """
+    try:
+        parsed = _PARSER.parse(source)
+    except TemplateSyntaxError:
+        return []  # check_template reports the syntax error with its line.
+    return [f"Zeile {node.lineno}" for node in parsed.find_all(nodes.Name) if node.name == "self"]
+
+
+def check_letter_template(source: str, *, field: str = "body") -> None:
+    """Run the letter pipeline's check and refuse access to internals; problems name the form field."""
+    try:
+        check_template(source)
+    except TemplateProblem as exc:
+        raise TemplateFieldProblem(field, f"{FIELD_LABELS[field]}: {exc}") from exc
+    uses = _template_self_references(source)
+    if uses:
+        raise TemplateFieldProblem(
+            field,
+            f"{FIELD_LABELS[field]}: „self“ ist in Briefvorlagen nicht erlaubt ({', '.join(dict.fromkeys(uses))}). "
+            "Bitte nur die Platzhalter aus der Liste neben dem Editor verwenden.",
+        )
+
+
+def _clean_texts(subject: str, body: str) -> tuple[str, str]:
+    """Normalise line endings (browsers send CRLF) and check lengths and both templates."""
+    subject = " ".join((subject or "").split())
+    body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
+    if not subject:
+        raise TemplateFieldProblem("subject", "Bitte einen Betreff angeben.")
+    if len(subject) > MAX_SUBJECT_LENGTH:
+        raise TemplateFieldProblem("subject", f"Der Betreff darf höchstens {MAX_SUBJECT_LENGTH} Zeichen lang sein.")
+    if not body.strip():
+        raise TemplateFieldProblem("body", "Bitte einen Brieftext angeben.")
+    if len(body) > MAX_BODY_LENGTH:
+        raise TemplateFieldProblem("body", f"Der Brieftext darf höchstens {MAX_BODY_LENGTH} Zeichen lang sein.")
+    check_letter_template(subject, field="subject")
+    check_letter_template(body, field="body")
+    return subject, body
+
+
+def _clean_name(session: Session, campaign: Campaign, name: str, *, exclude: LetterTemplate | None = None) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise TemplateFieldProblem("name", "Bitte einen Namen für die Vorlage angeben.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise TemplateFieldProblem("name", f"Der Name darf höchstens {MAX_NAME_LENGTH} Zeichen lang sein.")
+    clash = session.scalar(
+        select(LetterTemplate.id).where(
+            LetterTemplate.campaign_id == campaign.id,
+            func.lower(LetterTemplate.name) == name.lower(),
+            LetterTemplate.id != (exclude.id if exclude else -1),
+        )
+    )
+    if clash is not None:
+        raise TemplateFieldProblem("name", f"Diese Kampagne hat schon eine Vorlage „{name}“.")
+    return name
+
+
+def campaign_templates(session: Session, campaign: Campaign) -> list[LetterTemplate]:
+    """The campaign's templates by name."""
+    return list(
+        session.scalars(
+            select(LetterTemplate).where(LetterTemplate.campaign_id == campaign.id).order_by(LetterTemplate.name)
+        )
+    )
+
+
+def create_template(
+    session: Session, campaign: Campaign, *, name: str, subject: str, body: str, user: User | None = None
+) -> LetterTemplate:
+    """A new template with its first version; nothing is added when a field is refused."""
+    name = _clean_name(session, campaign, name)
+    subject, body = _clean_texts(subject, body)
+    template = LetterTemplate(campaign_id=campaign.id, name=name)
+    template.versions.append(
+        TemplateVersion(number=1, subject=subject, body=body, created_by_id=user.id if user else None)
+    )
+    session.add(template)
+    session.flush()
+    record(session, "template.create", template, user=user, campaign_id=campaign.id, name=name, version=1)
+    return template
+
+
+def rename_template(session: Session, template: LetterTemplate, name: str, *, user: User | None = None) -> None:
+    """Give the template another name (names are not part of any letter, so versions stay as they are)."""
+    new_name = _clean_name(session, template.campaign, name, exclude=template)
+    if new_name == template.name:
+        return
+    old_name, template.name = template.name, new_name
+    session.flush()
+    record(session, "template.rename", template, user=user, old=old_name, new=new_name)
+
+
+def save_template_version(
+    session: Session, template: LetterTemplate, *, subject: str, body: str, user: User | None = None
+) -> TemplateVersion:
+    """Save subject and body: into a new version if the current one was used for a letter, else in place.
+
+    Returns the version that now holds the text; unchanged text changes nothing.
+    """
+    subject, body = _clean_texts(subject, body)
+    current = template.current_version
+    if current is not None and current.subject == subject and current.body == body:
+        return current
+    if current is None or current.used_at is not None:
+        # A used version is the record of letters already made from it: never touch it.
+        number = (current.number if current else 0) + 1
+        version = TemplateVersion(number=number, subject=subject, body=body, created_by_id=user.id if user else None)
+        template.versions.append(version)
+        created = True
+    else:
+        version = current
+        version.subject, version.body = subject, body
+        version.created_by_id = user.id if user else version.created_by_id
+        created = False
+    session.flush()
+    record(
+        session,
+        "template.save",
+        template,
+        user=user,
+        version=version.number,
+        version_id=version.id,
+        new_version=created,
+    )
+    return version
+
+
+def template_version(session: Session, template: LetterTemplate, version_id: int | None) -> TemplateVersion | None:
+    """One version of this template by id (None for an unknown id or one of another template)."""
+    if version_id is None:
+        return template.current_version
+    version = session.get(TemplateVersion, version_id)
+    return version if version is not None and version.template_id == template.id else None
+
+
+def campaign_template(session: Session, campaign: Campaign, template_id: int | None) -> LetterTemplate | None:
+    """The campaign's template with this id, or its first template when no id is given."""
+    if template_id is None:
+        templates = campaign_templates(session, campaign)
+        return templates[0] if templates else None
+    template = session.get(LetterTemplate, template_id)
+    return template if template is not None and template.campaign_id == campaign.id else None
+
+
+def campaign_by_slug(session: Session, slug: str) -> Campaign | None:
+    return session.scalar(select(Campaign).where(Campaign.slug == slug))

@@ -1,0 +1,425 @@
+"""Recipient import: German Excel exports, bad files, row checks with line numbers, duplicates, idempotent runs."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import re
+import time
+import zipfile
+
+import pytest
+from sqlalchemy import func, select
+
+from campaign.models import AuditEvent, FormOfAddress, Recipient, RecipientList
+from campaign.services import recipient_import as importer
+from campaign.services.errors import ServiceError
+from campaign.services.recipient_import import ImportFileError, RowStatus
+from tests.factories import make_recipient, make_user
+from tests.factories_recipients import fixture_bytes, make_xlsx
+
+
+def _plan(session, name, chosen=None):
+    table = importer.read_table(fixture_bytes(name), name)
+    return importer.plan_import(session, table, chosen)
+
+
+def _by_line(plan):
+    return {row.line: row for row in plan.rows}
+
+
+def _count(session):
+    return session.scalar(select(func.count(Recipient.id)))
+
+
+# ---- reading files ----
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding", "delimiter", "expected_cells"),
+    [
+        ("semikolon_utf8_bom.csv", "UTF-8 mit BOM", ";", ["Frau", "", "Ayşe", "Doğan"]),
+        ("komma_cp1252.csv", "Windows-1252", ",", ["Frau", "Jürgen-Lüdia", "Großmann", "Vorsitzende"]),
+        ("tab_englisch.tsv", "UTF-8", "\t", ["Ms", "Zofia", "Łukasiewicz", "Delegate"]),
+    ],
+)
+def test_german_excel_exports_are_read_correctly(name, encoding, delimiter, expected_cells):
+    table = importer.read_table(fixture_bytes(name), name)
+    assert (table.kind, table.encoding, table.delimiter) == ("CSV", encoding, delimiter)
+    assert table.rows[0].line == 2
+    assert table.rows[0].cells[:4] == expected_cells
+    # The first header must not keep the byte-order mark, or „Anrede“ would not be recognised.
+    assert importer.detect_columns(table)[0].detected in {"form_of_address"}
+
+
+def test_quoted_delimiters_stay_inside_their_field():
+    table = importer.read_table(fixture_bytes("komma_cp1252.csv"), "komma_cp1252.csv")
+    assert table.rows[0].cells[4] == "SPD Ortsverein Süd, Bezirk Mitte"
+    assert len(table.rows[0].cells) == len(table.headers) == 9
+
+
+def test_utf16_unicode_text_from_excel_is_read():
+    text = "Vorname\tNachname\tE-Mail\r\nGülşen\tÑúñez\tg@example.org\r\n"
+    data = codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+    table = importer.read_table(data, "unicode.txt")
+    assert table.encoding == "UTF-16" and table.delimiter == "\t"
+    assert table.rows[0].cells == ["Gülşen", "Ñúñez", "g@example.org"]
+
+
+def test_windows_1252_survives_a_euro_sign_and_typographic_quotes():
+    text = "Nachname;Notizen\nWeiß;„Spende“ 50 €\n"
+    table = importer.read_table(text.encode("cp1252"), "export.csv")
+    assert table.encoding == "Windows-1252" and table.rows[0].cells == ["Weiß", "„Spende“ 50 €"]
+
+
+def test_a_single_column_file_needs_no_delimiter():
+    table = importer.read_table("Nachname\nMüller\nSchmidt\n".encode(), "namen.csv")
+    assert table.headers == ["Nachname"] and [row.cells for row in table.rows] == [["Müller"], ["Schmidt"]]
+
+
+def test_excel_sep_hint_line_sets_the_delimiter_and_counts_as_a_line():
+    table = importer.read_table(b"sep=,\r\nVorname,Nachname;Zusatz\r\nErika,Muster;mann\r\n", "hinweis.csv")
+    assert table.delimiter == "," and table.headers == ["Vorname", "Nachname;Zusatz"]
+    assert [(row.line, row.cells) for row in table.rows] == [(3, ["Erika", "Muster;mann"])]
+
+
+def test_line_numbers_count_blank_lines_and_multiline_fields():
+    text = 'Vorname;Nachname;Notizen\n\nErika;Muster;"zwei\nZeilen"\nMax;Muster;x\n'
+    table = importer.read_table(text.encode(), "zeilen.csv")
+    assert [row.line for row in table.rows] == [3, 5]
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"", "leer.csv", "„leer.csv“ ist leer"),
+        (b"  \r\n\r\n ", "leer.csv", "ist leer"),
+        (fixture_bytes("kein_excel.xlsx"), "kein_excel.xlsx", "keine Excel-Datei (XLSX), obwohl sie so heißt"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "alt.xls", "alten Excel-Format (.xls)"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "bild.csv", "keine lesbare Textdatei"),
+        (b"%PDF-1.7\n" + bytes(range(1, 32)) * 300, "brief.csv", "keine lesbare Textdatei"),
+        (b"Vorname;Nachname\n", "liste.pdf", "Dateityp „.pdf“ wird nicht unterstützt"),
+    ],
+    ids=["empty", "whitespace-only", "fake-xlsx", "old-xls", "png-as-csv", "control-characters", "pdf-suffix"],
+)
+def test_unreadable_files_get_a_clear_message(data, name, message):
+    with pytest.raises(ImportFileError, match=re.escape(message)):
+        importer.read_table(data, name)
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hallo.txt", "kein Excel")
+    with pytest.raises(ImportFileError, match="keine gültige Excel-Datei"):
+        importer.read_table(buffer.getvalue(), "archiv.xlsx")
+    with pytest.raises(ImportFileError, match="keine gültige Excel-Datei"):
+        importer.read_table(b"PK\x03\x04" + b"kaputt" * 50, "kaputt.xlsx")
+
+
+def test_files_over_the_size_limit_are_refused():
+    data = b"Nachname\n" + b"x" * importer.MAX_FILE_BYTES
+    with pytest.raises(ImportFileError, match="höchstens 5 MB"):
+        importer.read_table(data, "gross.csv")
+
+
+def test_files_over_the_row_limit_are_refused():
+    rows = "".join(f"Person{number}\n" for number in range(importer.MAX_ROWS + 1))
+    with pytest.raises(ImportFileError, match=r"mehr als 20\.000 Datenzeilen"):
+        importer.read_table(("Nachname\n" + rows).encode(), "viele.csv")
+
+
+def test_xlsx_first_sheet_is_read_with_numbers_as_text():
+    data = make_xlsx(
+        [
+            ["Anrede", "Vorname", "Nachname", "PLZ", "Ort", "E-Mail"],
+            ["Frau Dr.", "Zofia", "Łukasiewicz", 1067, "Dresden", "zofia@example.org"],
+            [None, None, None, None, None, None],
+            ["Herr", "José", "Núñez", 44137.0, "Dortmund", None],
+        ]
+    )
+    table = importer.read_table(data, "empfaenger.xlsx")
+    assert table.kind == "XLSX" and table.headers[2] == "Nachname"
+    assert [(row.line, row.cells[2:4]) for row in table.rows] == [(2, ["Łukasiewicz", "1067"]), (4, ["Núñez", "44137"])]
+
+
+# ---- mapping ----
+
+
+def test_headers_are_recognised_regardless_of_case_space_and_umlauts():
+    headers = ["ANREDE", "e-mail", "E Mail Adresse", "Strasse", "Postleitzahl", "Zip", "Gemeinde", "schlagwörter"]
+    table = importer.Table("CSV", headers, [])
+    detected = [column.detected for column in importer.detect_columns(table)]
+    # The second column for the same field is left to the user (mapping step).
+    assert detected == ["form_of_address", "email", None, "street", "postcode", None, "kommune", "tags"]
+
+
+def test_unknown_columns_must_be_decided_before_the_web_import():
+    table = importer.read_table(fixture_bytes("unbekannte_spalten.csv"), "unbekannte_spalten.csv")
+    columns = importer.detect_columns(table)
+    mapping = importer.resolve_mapping(columns)
+    assert [column.label for column in importer.undecided_columns(columns, mapping)] == ["Nachname (Geburt)", "Mobil"]
+    with pytest.raises(ServiceError, match="Spalte „Nachname \\(Geburt\\)“ ein Feld wählen"):
+        importer.plan_import(None, table, ignore_undecided=False)
+
+
+def test_chosen_mapping_fills_the_fields(db_session):
+    plan = _plan(db_session, "unbekannte_spalten.csv", {1: "last_name", 2: importer.IGNORE})
+    [row] = plan.rows
+    assert row.status is RowStatus.NEW and row.values["last_name"] == "Mustermann" and row.values["notes"] == ""
+
+
+def test_the_cli_ignores_undecided_columns_with_a_notice(db_session):
+    plan = _plan(db_session, "unbekannte_spalten.csv", {1: "last_name"})
+    assert plan.notices == ["Spalte „Mobil“ nicht erkannt und ignoriert."]
+
+
+def test_mapping_by_header_accepts_german_field_labels():
+    table = importer.read_table(fixture_bytes("unbekannte_spalten.csv"), "x.csv")
+    columns = importer.detect_columns(table)
+    assert importer.mapping_by_header(columns, {"nachname (geburt)": "Nachname", "Mobil": "ignorieren"}) == {
+        1: "last_name",
+        2: importer.IGNORE,
+    }
+    with pytest.raises(ServiceError, match="keine Spalte „Telefon“"):
+        importer.mapping_by_header(columns, {"Telefon": "Notizen"})
+    with pytest.raises(ServiceError, match="Unbekanntes Feld „Handy“"):
+        importer.mapping_by_header(columns, {"Mobil": "Handy"})
+
+
+def test_two_columns_for_one_field_are_refused_except_tags():
+    table = importer.Table("CSV", ["Name", "Nachname", "Tags", "Kategorie"], [])
+    columns = importer.detect_columns(table)
+    with pytest.raises(ServiceError, match="„Nachname“ ist mehreren Spalten zugeordnet: „Name“, „Nachname“"):
+        importer.resolve_mapping(columns, {1: "last_name"})
+    assert importer.resolve_mapping(columns, {1: "first_name", 3: "tags"})[3] == "tags"
+
+
+def test_a_file_without_name_columns_is_refused(db_session):
+    with pytest.raises(ImportFileError, match=r"keine Spalte für den Namen.*„Anrede“, „Straße“"):
+        _plan(db_session, "ohne_namen.csv")
+
+
+# ---- row checks ----
+
+
+def test_good_file_plans_every_row_as_new_with_salutations_and_groups(db_session):
+    plan = _plan(db_session, "semikolon_utf8_bom.csv")
+    assert not plan.has_errors and plan.counts[RowStatus.NEW] == 5
+    rows = _by_line(plan)
+    assert rows[2].values["form_of_address"] is FormOfAddress.FRAU and rows[2].name == "Ayşe Doğan"
+    assert rows[2].values["tags"] == ["delegierte", "kommunalpolitik"]
+    assert rows[3].values["title"] == "Dr." and rows[3].values["wahlkreis"] == "Düsseldorf I"
+    assert rows[4].values["form_of_address"] is FormOfAddress.DIVERS and rows[4].values["postcode"] == "01067"
+    assert rows[5].values["form_of_address"] is FormOfAddress.UNBEKANNT
+    assert rows[6].values["form_of_address"] is FormOfAddress.GRUPPE
+    assert rows[6].values["group_name"] == "Mitglieder des SPD-Unterbezirks Essen" and rows[6].values["last_name"] == ""
+
+
+def test_broken_rows_are_reported_with_their_line(db_session):
+    plan = _plan(db_session, "kaputte_zeilen.csv")
+    rows = _by_line(plan)
+    assert [rows[line].status for line in (2, 3, 4, 5)] == [
+        RowStatus.NEW,
+        RowStatus.INVALID,
+        RowStatus.INVALID,
+        RowStatus.NEW,
+    ]
+    problems = dict(plan.problems)
+    assert "6 Felder statt 4" in problems[3]
+    assert "nur 2 von 4 Feldern" in problems[4]
+
+
+def test_invalid_values_are_reported_per_line(db_session):
+    plan = _plan(db_session, "ungueltige_daten.csv")
+    problems = {}
+    for line, message in plan.problems:
+        problems.setdefault(line, []).append(message)
+    assert plan.counts[RowStatus.NEW] == 2  # lines 2 and 5 (Austrian postcode)
+    assert "Ungültige E-Mail-Adresse „max(at)example.org“" in problems[3][0]
+    assert "ines@@example.org" in " ".join(problems[4])
+    assert "PLZ „5066“ zu „05066“ ergänzt" in " ".join(problems[4])
+    assert 5 not in problems
+    assert "„ABCDE“ ist keine deutsche Postleitzahl" in problems[6][0]
+    assert "Unbekannte Anrede „Sir“" in problems[7][0]
+    assert "Namen" in problems[8][0]
+    assert plan.has_errors and plan.count(RowStatus.INVALID) == 5
+
+
+def test_duplicates_within_the_file_point_to_the_first_line(db_session):
+    plan = _plan(db_session, "dubletten.csv")
+    rows = _by_line(plan)
+    assert [rows[line].status for line in range(2, 7)] == [
+        RowStatus.NEW,
+        RowStatus.DUPLICATE,
+        RowStatus.NEW,
+        RowStatus.DUPLICATE,
+        RowStatus.DUPLICATE,
+    ]
+    assert "wie Zeile 2" in rows[3].messages[0]
+    assert "wie Zeile 4" in rows[5].messages[0] and "wie Zeile 4" in rows[6].messages[0]
+
+
+def test_rows_matching_stored_recipients_are_reported_as_existing(db_session):
+    stored = make_recipient(
+        db_session,
+        first_name="Ayşe",
+        last_name="Doğan",
+        email="ayse.dogan@example.org",
+        email_canonical="ayse.dogan@example.org",
+    )
+    stored_by_address = make_recipient(
+        db_session, first_name="Kim", last_name="Weiß", street="Dr.-Külz-Ring 19", postcode="01067"
+    )
+    rows = _by_line(_plan(db_session, "semikolon_utf8_bom.csv"))
+    assert rows[2].status is RowStatus.EXISTING and rows[2].existing_id == stored.id
+    assert rows[4].status is RowStatus.EXISTING and rows[4].existing_id == stored_by_address.id
+    assert f"Nr. {stored.id}" in rows[2].messages[0]
+
+
+def test_salutation_column_with_title_and_xlsx_postcodes(db_session):
+    data = make_xlsx(
+        [
+            ["Anrede", "Vorname", "Nachname", "PLZ", "Ort", "E-Mail", "Tags"],
+            ["Frau Dr.", "Zofia", "Łukasiewicz", 1067, "Dresden", "zofia@example.org", "MdL, Delegierte"],
+            ["", "", "", 44137, "Dortmund", "ub@example.org", None],
+            ["Mitglieder", "", "", 50667, "Köln", "", None],
+        ]
+    )
+    plan = importer.plan_import(db_session, importer.read_table(data, "e.xlsx"))
+    rows = _by_line(plan)
+    assert rows[2].values["form_of_address"] is FormOfAddress.FRAU and rows[2].values["title"] == "Dr."
+    assert rows[2].values["postcode"] == "01067" and rows[2].values["tags"] == ["mdl", "delegierte"]
+    # No name at all and no organisation: nothing to address.
+    assert rows[3].status is RowStatus.INVALID
+    assert rows[4].status is RowStatus.INVALID and "Gruppennamen" in rows[4].messages[0]
+
+
+def test_group_column_makes_group_rows_and_is_dropped_for_people(db_session):
+    text = (
+        "Anrede;Vorname;Nachname;Gruppe;Organisation\n"
+        ";;;Mitglieder der SPD Bonn;SPD Bonn\n"
+        "Frau;Anna;Berg;Vorstand;\n"
+        ";;;;Ortsverein Süd\n"
+    )
+    plan = importer.plan_import(db_session, importer.read_table(text.encode(), "g.csv"))
+    rows = _by_line(plan)
+    assert rows[2].values["form_of_address"] is FormOfAddress.GRUPPE and rows[2].name == "Mitglieder der SPD Bonn"
+    assert rows[3].values["group_name"] == "" and "Gruppe „Vorstand“ nicht übernommen" in rows[3].warnings[0]
+    assert rows[4].values["form_of_address"] is FormOfAddress.GRUPPE and rows[4].name == "Ortsverein Süd"
+
+
+def test_hostile_text_is_kept_as_plain_text(db_session):
+    text = 'Vorname;Nachname;Notizen\n<script>alert(1)</script>;"Robert\'); DROP TABLE recipients;--";=HYPERLINK("x")\n'
+    plan = importer.plan_import(db_session, importer.read_table(text.encode(), "boese.csv"))
+    importer.run_import(db_session, plan)
+    stored = db_session.scalar(select(Recipient))
+    assert stored.first_name == "<script>alert(1)</script>" and stored.last_name.startswith("Robert')")
+
+
+# ---- the import ----
+
+
+def test_import_creates_the_new_rows_and_is_audited(db_session):
+    user = make_user(db_session)
+    plan = _plan(db_session, "semikolon_utf8_bom.csv")
+    result = importer.run_import(db_session, plan, filename="/tmp/semikolon_utf8_bom.csv", user=user)
+    assert (result.created, result.existing) == (5, 0)
+    names = set(db_session.scalars(select(Recipient.last_name)))
+    assert {"Doğan", "Gąsiorowski", "Weiß", "Muñoz"} <= names
+    stored = db_session.scalar(select(Recipient).where(Recipient.last_name == "Doğan"))
+    assert stored.email_canonical == "ayse.dogan@example.org" and stored.unterbezirk == "Köln"
+    [event] = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "recipient.import"))
+    assert event.user_id == user.id and event.object_type == "RecipientImport"
+    assert event.details["filename"] == "semikolon_utf8_bom.csv" and event.details["created"] == 5
+
+
+def test_running_the_same_import_twice_changes_nothing_the_second_time(db_session):
+    first = importer.run_import(db_session, _plan(db_session, "semikolon_utf8_bom.csv"), list_name="Delegierte")
+    assert (first.created, first.added_to_list, first.list_created) == (5, 5, True)
+    events = db_session.scalar(select(func.count(AuditEvent.id)))
+    second_plan = _plan(db_session, "semikolon_utf8_bom.csv")
+    assert second_plan.counts[RowStatus.EXISTING] == 5
+    second = importer.run_import(db_session, second_plan, list_name="delegierte")
+    assert (second.created, second.existing, second.added_to_list, second.list_created) == (0, 5, 0, False)
+    assert _count(db_session) == 5
+    assert db_session.scalar(select(func.count(AuditEvent.id))) == events
+
+
+def test_list_gets_new_and_already_existing_people(db_session):
+    stored = make_recipient(
+        db_session,
+        first_name="Zofia",
+        last_name="Łukasiewicz",
+        email="zofia@example.org",
+        email_canonical="zofia@example.org",
+    )
+    result = importer.run_import(db_session, _plan(db_session, "tab_englisch.tsv"), list_name="Delegierte LPT")
+    assert (result.created, result.existing, result.added_to_list) == (1, 1, 2)
+    recipient_list = db_session.scalar(select(RecipientList).where(RecipientList.name == "Delegierte LPT"))
+    assert stored in recipient_list.recipients and len(recipient_list.recipients) == 2
+
+
+def test_with_errors_nothing_is_imported_unless_invalid_rows_are_skipped(db_session):
+    plan = _plan(db_session, "ungueltige_daten.csv")
+    with pytest.raises(ServiceError, match="5 Zeile\\(n\\) sind fehlerhaft; nichts importiert"):
+        importer.run_import(db_session, plan, list_name="Neu")
+    assert _count(db_session) == 0
+    assert db_session.scalar(select(func.count(RecipientList.id))) == 0
+    result = importer.run_import(db_session, plan, skip_invalid=True)
+    assert (result.created, result.skipped_invalid) == (2, 5)
+    assert set(db_session.scalars(select(Recipient.last_name))) == {"Mustermann", "Huber"}
+
+
+def test_report_lines_name_format_columns_counts_and_problems(db_session):
+    lines = list(importer.report_lines(_plan(db_session, "kaputte_zeilen.csv")))
+    assert lines[0] == "Datei: CSV, UTF-8, Trennzeichen Semikolon"
+    assert "  Spalte „Vorname“ → Vorname" in lines
+    assert "4 Datenzeilen · neu: 2 · bereits vorhanden: 0 · doppelt in der Datei: 0 · fehlerhaft: 2" in lines
+    assert any(line.startswith("Zeile 3: 6 Felder statt 4") for line in lines)
+
+
+def test_thousands_of_rows_import_in_one_go(db_session):
+    rows = [f"Person;{number:05d};person{number}@example.org" for number in range(3000)]
+    data = ("Vorname;Nachname;E-Mail\n" + "\n".join(rows)).encode()
+    plan = importer.plan_import(db_session, importer.read_table(data, "viele.csv"))
+    result = importer.run_import(db_session, plan, list_name="Alle")
+    assert result.created == 3000 and result.added_to_list == 3000 and _count(db_session) == 3000
+
+
+# ---- uploads between the web steps ----
+
+
+def test_uploads_are_kept_under_random_names_and_deleted(tmp_path):
+    token = importer.save_upload(tmp_path, b"Nachname\nMuster\n", {"filename": "a.csv", "user_id": 1})
+    assert len(token) == 32
+    data, meta = importer.load_upload(tmp_path, token)
+    assert data == b"Nachname\nMuster\n" and meta == {"filename": "a.csv", "user_id": 1}
+    importer.update_upload_meta(tmp_path, token, {**meta, "mapping": {"0": "last_name"}})
+    assert importer.mapping_from_meta(importer.load_upload(tmp_path, token)[1]) == {0: "last_name"}
+    importer.discard_upload(tmp_path, token)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ServiceError, match="gibt es nicht mehr"):
+        importer.load_upload(tmp_path, token)
+
+
+@pytest.mark.parametrize("token", ["../../etc/passwd", "..%2F..%2Fsecret", "a" * 31, "a" * 32 + "/x", ""])
+def test_upload_tokens_cannot_name_other_files(tmp_path, token):
+    with pytest.raises(ServiceError, match="Unbekannter Import"):
+        importer.load_upload(tmp_path, token)
+
+
+def test_abandoned_uploads_are_purged(tmp_path):
+    old = importer.save_upload(tmp_path, b"x", {})
+    day_ago = time.time() - importer.UPLOAD_MAX_AGE_SECONDS - 60
+    for path in tmp_path.iterdir():
+        os.utime(path, (day_ago, day_ago))
+    fresh = importer.save_upload(tmp_path, b"y", {})
+    assert sorted(path.stem for path in tmp_path.iterdir()) == [fresh, fresh]
+    assert old != fresh
+
+
+def test_oversized_uploads_are_not_stored(tmp_path):
+    with pytest.raises(ImportFileError, match="größer als 5 MB"):
+        importer.save_upload(tmp_path, b"x" * (importer.MAX_FILE_BYTES + 1), {})
