@@ -14,6 +14,7 @@ ENV_SETTINGS = (
     "DATABASE_URL",
     "JOBS_URL",
     "JOBS_WORKERS",
+    "LETTER_RENDER_WORKERS",
     "MAIL_URL",
     "MAIL_FROM",
     "REPLY_ADDRESS",
@@ -38,6 +39,8 @@ class Defaults:
     # None: Huey on SQLite in instance/; "redis://…": Huey on Redis; "immediate": run tasks inline (tests).
     JOBS_URL: str | None = None
     JOBS_WORKERS = 2
+    # Processes that render letter PDFs in bulk; 0 means one per CPU core.
+    LETTER_RENDER_WORKERS = 0
     # None: every message written as an .eml file to instance/outbox/.
     MAIL_URL: str | None = None
     MAIL_FROM = "Kampagnen-Werkzeug <kampagne@localhost>"

@@ -56,7 +56,7 @@ def render_letters_job(job_id: int) -> None:
             sort=sort,
             on=letter_date(),
             user=user,
-            workers=current_app.config.get("LETTER_RENDER_WORKERS"),
+            workers=current_app.config["LETTER_RENDER_WORKERS"] or None,  # 0: one per core
             progress=progress,
         )
     except ServiceError as exc:
