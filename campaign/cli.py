@@ -15,9 +15,9 @@ from flask_migrate import upgrade
 
 from campaign.db import db
 from campaign.jobs import huey
+from campaign.services.accounts.users import create_user
+from campaign.services.common.errors import ServiceError
 from campaign.services.demo import ensure_demo_organiser, is_database_empty, seed_demo
-from campaign.services.errors import ServiceError
-from campaign.services.users import create_user
 
 
 class CommandError(click.ClickException):
@@ -186,7 +186,7 @@ def recipients_import(
     fehlerhaft, wird ohne --skip-invalid nichts importiert (Exit-Code 1).
     """
     # Imported here so that this section stays self-contained (the letters section shares this module).
-    from campaign.services import recipient_import as importer
+    from campaign.services.recipients import importing as importer
 
     try:
         if file.is_dir() or not file.exists():
@@ -269,8 +269,8 @@ def letters_render(slug: str, out_dir: str, fmt: str, sort: str, workers: int | 
     from sqlalchemy import select
 
     from campaign.models import Campaign
-    from campaign.services.letter_batch import FORMATS, SORTS, render_campaign_letters
-    from campaign.services.letters import letter_date
+    from campaign.services.common.dates import today_in_germany
+    from campaign.services.letters.batch import FORMATS, SORTS, render_campaign_letters
 
     if fmt not in FORMATS:
         raise CommandError(f"Unbekanntes Format „{fmt}“; möglich sind {', '.join(FORMATS)}.")
@@ -303,7 +303,7 @@ def letters_render(slug: str, out_dir: str, fmt: str, sort: str, workers: int | 
             target=target,
             fmt=fmt,
             sort=sort,
-            on=letter_date(),
+            on=today_in_germany(),
             workers=workers,
             pdf_variant="pdf/a-3b" if pdfa else None,
             progress=progress,

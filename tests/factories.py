@@ -16,7 +16,7 @@ from campaign.models import (
     Role,
     User,
 )
-from campaign.services.users import create_user
+from campaign.services.accounts.users import create_user
 
 PASSWORD = "richtig-langes-passwort"
 _sequence = count(1)

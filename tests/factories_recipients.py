@@ -10,7 +10,7 @@ import openpyxl
 from sqlalchemy.orm import Session
 
 from campaign.models import FormOfAddress, Recipient, RecipientList
-from campaign.services.addresses import canonical_email
+from campaign.services.common.emails import canonical_email
 
 DATA = Path(__file__).parent / "data" / "recipients"
 

@@ -9,10 +9,10 @@ from flask import current_app
 from campaign.db import db
 from campaign.jobs import huey
 from campaign.models import Campaign, Job, JobStatus, User
-from campaign.services.errors import ServiceError
-from campaign.services.jobs import fail_job, finish_job, job_params, report_progress, start_job
-from campaign.services.letter_batch import output_file, render_campaign_letters
-from campaign.services.letters import letter_date
+from campaign.services.common.dates import today_in_germany
+from campaign.services.common.errors import ServiceError
+from campaign.services.common.jobs import fail_job, finish_job, job_params, report_progress, start_job
+from campaign.services.letters.batch import output_file, render_campaign_letters
 
 KIND = "letters.render"
 
@@ -54,7 +54,7 @@ def render_letters_job(job_id: int) -> None:
             target=target,
             fmt=fmt,
             sort=sort,
-            on=letter_date(),
+            on=today_in_germany(),
             user=user,
             workers=current_app.config["LETTER_RENDER_WORKERS"] or None,  # 0: one per core
             progress=progress,

@@ -40,10 +40,10 @@ from campaign.models import (
     Target,
     TemplateVersion,
 )
-from campaign.services.addresses import canonical_email
-from campaign.services.letters import check_template
-from campaign.services.motions import line_range_of
-from campaign.services.users import create_user, find_user, hash_password
+from campaign.services.accounts.users import create_user, find_user, hash_password
+from campaign.services.common.emails import canonical_email
+from campaign.services.evidence.motions import line_range_of
+from campaign.services.letters.compose import check_template
 
 ModelT = TypeVar("ModelT", bound=db.Model)
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from campaign.db import db
 from campaign.models import Letter, Recipient, Target
-from campaign.services.letters import address_lines
-from campaign.services.salutation import salutation_for
+from campaign.services.letters.compose import address_lines
+from campaign.services.letters.salutation import salutation_for
 from tests.factories import make_campaign, make_recipient
 from tests.factories_letters import WINDOW, assert_in_window, make_organisation, pdf_text, text_lines
 

@@ -6,7 +6,7 @@ import pytest
 
 from campaign.db import db
 from campaign.models import Role
-from campaign.services.users import authenticate, find_user
+from campaign.services.accounts.users import authenticate, find_user
 
 
 def test_creates_account_with_password_from_stdin(app, runner):

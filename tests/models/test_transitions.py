@@ -16,7 +16,7 @@ from campaign.models import (
     SignatureStatus,
     StateChange,
 )
-from campaign.services.states import TransitionError, transition
+from campaign.services.common.states import TransitionError, transition
 from tests.factories import make_campaign, make_user
 
 _codes = itertools.count(1)

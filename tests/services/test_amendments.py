@@ -10,7 +10,9 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from campaign.models import AuditEvent, Motion, Provision
-from campaign.services.amendments import (
+from campaign.services.common.errors import ServiceError
+from campaign.services.demo import seed_demo
+from campaign.services.evidence.amendments import (
     DELETION,
     amendment_drafts,
     amendments_html,
@@ -20,9 +22,12 @@ from campaign.services.amendments import (
     save_amendment,
     submitter_for,
 )
-from campaign.services.demo import seed_demo
-from campaign.services.errors import ServiceError
-from campaign.services.motions import MotionInputError, ProvisionData, add_provision, number_lines, passage_text
+from campaign.services.evidence.motions import (
+    ProvisionData,
+    add_provision,
+    number_lines,
+    passage_text,
+)
 from tests.factories import make_motion, make_user
 
 TEXT = (
@@ -161,24 +166,24 @@ def test_save_and_clear_an_amendment_with_audit_entries(db_session, provision):
     ],
 )
 def test_bad_amendment_text_is_refused(db_session, provision, text, message):
-    with pytest.raises(MotionInputError, match=message):
+    with pytest.raises(ServiceError, match=message):
         save_amendment(db_session, provision, text)
     assert provision.amendment_text == ""
 
 
 def test_an_amendment_identical_to_the_passage_is_refused(db_session, provision):
-    with pytest.raises(MotionInputError, match="identisch"):
+    with pytest.raises(ServiceError, match="identisch"):
         save_amendment(db_session, provision, passage_text(passage()).replace(" ", "  "))
 
 
 def test_an_amendment_needs_a_line_range_inside_the_text(db_session):
     motion = make_motion(db_session, full_text=TEXT)
     without = add_provision(db_session, motion, ProvisionData(title="Ohne Zeilen"))
-    with pytest.raises(MotionInputError, match="Zeilenbereich"):
+    with pytest.raises(ServiceError, match="Zeilenbereich"):
         save_amendment(db_session, without, "Neuer Text")
     beyond = add_provision(db_session, motion, ProvisionData(title="Später", line_from=6, line_to=6))
     motion.full_text = "Nur noch ein Absatz."
-    with pytest.raises(MotionInputError, match="Zeilenbereich"):
+    with pytest.raises(ServiceError, match="Zeilenbereich"):
         save_amendment(db_session, beyond, "Neuer Text")
 
 

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from campaign.models import ArgumentRule, AuditEvent, Campaign, CampaignArgument
-from campaign.services.argument_selection import (
+from campaign.services.common.errors import ServiceError
+from campaign.services.letters.selection import (
     add_rule,
     argument_tags,
     chosen_argument_ids,
@@ -15,7 +16,6 @@ from campaign.services.argument_selection import (
     rule_summaries,
     set_chosen_arguments,
 )
-from campaign.services.errors import ServiceError
 from tests.factories import make_campaign, make_recipient, make_user
 from tests.factories_letter_ui import make_argument_set, make_target
 

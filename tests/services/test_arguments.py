@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from campaign.models import Argument, ArgumentSet, AuditEvent, CampaignArgument, Stance
-from campaign.services import arguments
-from campaign.services.errors import ServiceError
+from campaign.services.common.errors import ServiceError
+from campaign.services.evidence import arguments
 from tests.factories import make_campaign, make_motion, make_user
 from tests.factories_arguments import make_argument, make_argument_set, make_provision, make_source
 

@@ -8,9 +8,9 @@ from markdown_it import MarkdownIt
 from sqlalchemy import select
 
 from campaign.models import ArgumentSet, Motion
-from campaign.services import arguments
-from campaign.services.briefing import briefing_filename, briefing_markdown, build_briefing, safe_markdown
 from campaign.services.demo import seed_demo
+from campaign.services.evidence import arguments
+from campaign.services.evidence.briefing import briefing_filename, briefing_markdown, build_briefing, safe_markdown
 from tests.factories import make_motion
 from tests.factories_arguments import make_argument, make_argument_set, make_provision, make_source
 

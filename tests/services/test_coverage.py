@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from campaign.models import ArgumentSet, Motion
-from campaign.services import arguments
-from campaign.services.coverage import coverage
 from campaign.services.demo import seed_demo
+from campaign.services.evidence import arguments
+from campaign.services.evidence.coverage import coverage
 from tests.factories import make_motion
 from tests.factories_arguments import make_argument, make_argument_set, make_provision, make_source
 

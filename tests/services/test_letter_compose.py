@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from campaign.models import FormOfAddress
-from campaign.services.letters import (
+from campaign.services.letters.compose import (
     TemplateProblem,
     address_lines,
     check_template,
@@ -19,7 +19,7 @@ from campaign.services.letters import (
     render_template_text,
     select_arguments,
 )
-from campaign.services.pdf import LetterAssetFetcher
+from campaign.services.letters.pdf import LetterAssetFetcher
 from tests.factories import make_recipient
 from tests.factories_letters import (
     ON,

@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from campaign.models import Campaign, Channel, FormOfAddress, Letter
-from campaign.services.argument_selection import set_chosen_arguments
+from campaign.services.common.markdown import markdown_to_text
 from campaign.services.demo import seed_demo
-from campaign.services.letter_exports import (
+from campaign.services.letters.compose import TemplateProblem, compose_letter
+from campaign.services.letters.exports import (
     MAIL_MERGE_COLUMNS,
     campaign_targets,
     compose_campaign_letters,
@@ -21,8 +22,7 @@ from campaign.services.letter_exports import (
     mail_merge_csv,
     spreadsheet_safe,
 )
-from campaign.services.letters import TemplateProblem, compose_letter
-from campaign.services.markdown import markdown_to_text
+from campaign.services.letters.selection import set_chosen_arguments
 from tests.factories import make_campaign, make_recipient
 from tests.factories_letter_ui import make_target
 

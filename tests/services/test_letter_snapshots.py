@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from campaign.models import AuditEvent, Channel, LetterStatus, StateChange, Target
-from campaign.services.letters import generate_letters, sha256, store_pdf
-from campaign.services.states import transition
+from campaign.services.common.states import transition
+from campaign.services.letters.compose import generate_letters, sha256, store_pdf
 from tests.factories import make_campaign, make_recipient
 from tests.factories_letters import ON, add_version, make_letter_campaign, make_organisation, make_template
 

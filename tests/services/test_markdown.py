@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from campaign.services.markdown import markdown_to_text, render_markdown
+from campaign.services.common.markdown import markdown_to_text, render_markdown
 
 
 def test_subset_renders_bold_italics_links_and_lists():

@@ -13,7 +13,8 @@ from pypdf import PdfWriter
 from sqlalchemy import func, select
 
 from campaign.models import AuditEvent, Motion, MotionStatus
-from campaign.services.motion_import import (
+from campaign.services.common.errors import ServiceError
+from campaign.services.evidence.motion_import import (
     MAX_IMPORT_BYTES,
     import_into_motion,
     import_new_motion,
@@ -21,8 +22,8 @@ from campaign.services.motion_import import (
     read_motion_file,
     text_from_pdf,
 )
-from campaign.services.motions import MotionInputError, ProvisionData, add_provision, number_lines, paragraphs
-from campaign.services.pdf import render_pdf
+from campaign.services.evidence.motions import ProvisionData, add_provision, number_lines, paragraphs
+from campaign.services.letters.pdf import render_pdf
 from tests.factories import make_motion, make_user
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -106,12 +107,12 @@ def test_unicode_text_files_keep_every_letter(encoded):
     ],
 )
 def test_bad_text_files_get_a_clear_message(filename, data, message):
-    with pytest.raises(MotionInputError, match=message.replace(".", r"\.").replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(ServiceError, match=message.replace(".", r"\.").replace("(", r"\(").replace(")", r"\)")):
         read_motion_file(filename, data)
 
 
 def test_a_text_file_of_control_characters_is_refused():
-    with pytest.raises(MotionInputError, match="keinen lesbaren Text"):
+    with pytest.raises(ServiceError, match="keinen lesbaren Text"):
         read_motion_file("steuerzeichen.txt", bytes(range(1, 9)) * 20)
 
 
@@ -147,25 +148,25 @@ def test_words_hyphenated_at_a_line_end_are_joined_but_real_hyphens_stay():
 
 
 def test_a_corrupt_pdf_gets_a_clear_message():
-    with pytest.raises(MotionInputError, match="beschädigt") as caught:
+    with pytest.raises(ServiceError, match="beschädigt") as caught:
         read_motion_file("kaputt.pdf", CORRUPT_PDF.read_bytes())
     assert caught.value.field == "file"
 
 
 def test_a_truncated_pdf_gets_a_clear_message():
     data = pdf_of_paragraphs(PARAGRAPHS)
-    with pytest.raises(MotionInputError, match="beschädigt"):
+    with pytest.raises(ServiceError, match="beschädigt"):
         read_motion_file("abgeschnitten.pdf", data[: len(data) // 2])
 
 
 def test_a_pdf_without_text_is_refused_with_a_hint_to_use_a_text_file():
     blank = render_pdf("<!doctype html><html><body></body></html>")
-    with pytest.raises(MotionInputError, match="keinen auslesbaren Text"):
+    with pytest.raises(ServiceError, match="keinen auslesbaren Text"):
         read_motion_file("scan.pdf", blank)
 
 
 def test_a_file_called_pdf_that_is_no_pdf_is_refused():
-    with pytest.raises(MotionInputError, match="keine PDF-Datei"):
+    with pytest.raises(ServiceError, match="keine PDF-Datei"):
         read_motion_file("antrag.pdf", b"Das ist eigentlich eine Textdatei.")
 
 
@@ -174,7 +175,7 @@ def test_password_protected_pdfs_are_refused_but_owner_only_protection_is_fine()
     locked.encrypt("geheim")
     buffer = io.BytesIO()
     locked.write(buffer)
-    with pytest.raises(MotionInputError, match="Passwort"):
+    with pytest.raises(ServiceError, match="Passwort"):
         read_motion_file("geschuetzt.pdf", buffer.getvalue())
 
     restricted = PdfWriter(clone_from=io.BytesIO(pdf_of_paragraphs(["Offener Antrag."])))
@@ -294,7 +295,7 @@ def test_hostile_html_in_an_antragsgruen_export_ends_up_as_plain_text():
     ],
 )
 def test_wrong_json_gets_a_clear_message(data, message):
-    with pytest.raises(MotionInputError, match=message.replace("(", r"\(")) as caught:
+    with pytest.raises(ServiceError, match=message.replace("(", r"\(")) as caught:
         read_motion_file("export.json", data)
     assert caught.value.field == "file"
 
@@ -333,9 +334,9 @@ def test_the_title_typed_in_wins_and_a_text_file_is_named_after_its_file(db_sess
 def test_a_failed_import_saves_nothing(db_session, filename, data):
     motion = make_motion(db_session, full_text="Alter Text bleibt.")
     before = db_session.scalar(select(func.count(Motion.id)))
-    with pytest.raises(MotionInputError):
+    with pytest.raises(ServiceError):
         import_new_motion(db_session, filename, data)
-    with pytest.raises(MotionInputError):
+    with pytest.raises(ServiceError):
         import_into_motion(db_session, motion, filename, data)
     assert db_session.scalar(select(func.count(Motion.id))) == before
     assert motion.full_text == "Alter Text bleibt."

@@ -11,12 +11,11 @@ from sqlalchemy import select
 
 from campaign.demo import content
 from campaign.models import AuditEvent, Motion, MotionKind, MotionStatus, Provision, Stance
+from campaign.services.common.errors import ServiceError
 from campaign.services.demo import seed_demo
-from campaign.services.errors import ServiceError
-from campaign.services.motions import (
+from campaign.services.evidence.motions import (
     LINE_LENGTH,
     MotionData,
-    MotionInputError,
     ProvisionData,
     add_provision,
     archive_motion,
@@ -249,7 +248,7 @@ def test_create_motion_stores_every_field_and_normalises_the_text(db_session):
     ],
 )
 def test_bad_motion_input_is_refused_with_a_message_for_its_field(db_session, changes, field, message):
-    with pytest.raises(MotionInputError) as caught:
+    with pytest.raises(ServiceError) as caught:
         create_motion(db_session, MotionData(**{"title": "Antrag", **changes}))
     assert caught.value.field == field and message in str(caught.value)
     assert db_session.scalar(select(Motion.id)) is None
@@ -258,7 +257,7 @@ def test_bad_motion_input_is_refused_with_a_message_for_its_field(db_session, ch
 def test_a_slug_that_is_taken_is_refused_but_a_motion_may_keep_its_own(db_session):
     taken = make_motion(db_session)
     other = make_motion(db_session)
-    with pytest.raises(MotionInputError, match="schon vergeben"):
+    with pytest.raises(ServiceError, match="schon vergeben"):
         update_motion(db_session, other, MotionData(title=other.title, slug=taken.slug))
     result = update_motion(db_session, taken, MotionData(title="Neuer Titel", slug=taken.slug))
     assert result.changed == ["title"] and taken.slug.startswith("antrag-")
@@ -372,7 +371,7 @@ def test_add_provision_validates_the_line_range_against_the_text(db_session):
         (2, None, "line_to", "letzte Zeile"),
         (None, 2, "line_from", "erste Zeile"),
     ]:
-        with pytest.raises(MotionInputError, match=message) as caught:
+        with pytest.raises(ServiceError, match=message) as caught:
             add_provision(db_session, motion, ProvisionData(title="X", line_from=line_from, line_to=line_to))
         assert caught.value.field == field
     assert [p.title for p in motion.provisions] == ["Absatz zwei"]
@@ -381,11 +380,11 @@ def test_add_provision_validates_the_line_range_against_the_text(db_session):
 def test_a_provision_without_lines_is_allowed_but_not_on_a_motion_without_text(db_session):
     empty = make_motion(db_session)
     add_provision(db_session, empty, ProvisionData(title="Allgemein"))
-    with pytest.raises(MotionInputError, match="noch keinen Text"):
+    with pytest.raises(ServiceError, match="noch keinen Text"):
         add_provision(db_session, empty, ProvisionData(title="Zeilen", line_from=1, line_to=1))
-    with pytest.raises(MotionInputError, match="Titel"):
+    with pytest.raises(ServiceError, match="Titel"):
         add_provision(db_session, empty, ProvisionData(title=" "))
-    with pytest.raises(MotionInputError, match="Unbekannter Wert"):
+    with pytest.raises(ServiceError, match="Unbekannter Wert"):
         add_provision(db_session, empty, ProvisionData(title="X", stance="dafür"))
 
 

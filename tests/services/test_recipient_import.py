@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import func, select
 
 from campaign.models import AuditEvent, FormOfAddress, Recipient, RecipientList
-from campaign.services import recipient_import as importer
-from campaign.services.errors import ServiceError
-from campaign.services.recipient_import import ImportFileError, RowStatus
+from campaign.services.common.errors import ServiceError
+from campaign.services.recipients import importing as importer
+from campaign.services.recipients.importing import ImportFileError, RowStatus
 from tests.factories import make_recipient, make_user
 from tests.factories_recipients import fixture_bytes, make_xlsx
 

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from campaign.db import db
 from campaign.jobs.letters import KIND, letters_root
 from campaign.models import AuditEvent, Campaign, Job, JobStatus, Letter, Role
+from campaign.services.common.jobs import create_job, finish_job
 from campaign.services.demo import seed_demo
-from campaign.services.jobs import create_job, finish_job
 from tests.conftest import TEST_REDIS_URL, require_service
 from tests.factories import PASSWORD, make_campaign, make_recipient, make_user
 from tests.factories_letters import make_organisation, make_template, pdf_text

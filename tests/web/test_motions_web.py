@@ -15,9 +15,9 @@ from werkzeug.test import encode_multipart
 from campaign.db import db
 from campaign.models import AuditEvent, Motion, Provision, Role
 from campaign.services.demo import seed_demo
-from campaign.services.motion_import import MAX_IMPORT_BYTES
-from campaign.services.motions import number_lines, passage_text
-from campaign.services.pdf import render_pdf
+from campaign.services.evidence.motion_import import MAX_IMPORT_BYTES
+from campaign.services.evidence.motions import number_lines, passage_text
+from campaign.services.letters.pdf import render_pdf
 from tests.factories import PASSWORD, make_user
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort
 
 from campaign.db import db
-from campaign.services.campaigns import campaign_figures, public_campaign
+from campaign.services.campaigns.records import campaign_figures, public_campaign
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from campaign.db import db
 from campaign.extensions import limiter
 from campaign.models import Role, User
-from campaign.services.users import authenticate
+from campaign.services.accounts.users import authenticate
 from campaign.web.auth.forms import LoginForm, LogoutForm
 from campaign.web.security import role_required
 

@@ -9,14 +9,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from campaign.models import DatePrecision, SourceKind, Stance
-from campaign.services.arguments import CLAIM_MAX, PARAGRAPH_MAX, SET_TITLE_MAX, parse_tags
-from campaign.services.errors import ServiceError
-from campaign.services.sources import (
+from campaign.services.common.errors import ServiceError
+from campaign.services.common.text import URL_MAX, check_url
+from campaign.services.evidence.arguments import CLAIM_MAX, PARAGRAPH_MAX, SET_TITLE_MAX, parse_tags
+from campaign.services.evidence.sources import (
     PAGE_MAX,
     PUBLISHER_MAX,
     TITLE_MAX,
-    URL_MAX,
-    check_url,
     normalise_doi,
     parse_authors,
 )

@@ -9,13 +9,18 @@ from wtforms.fields.choices import SelectChoice
 
 from campaign.db import db
 from campaign.models import Argument, ArgumentSet, Citation, Motion, Source, SourceQuote, Stance
-from campaign.services import arguments as service
-from campaign.services.briefing import briefing_filename, briefing_markdown, build_briefing, render_briefing_pdf
-from campaign.services.citations import format_citation
-from campaign.services.coverage import coverage as compute_coverage
-from campaign.services.errors import ServiceError
-from campaign.services.markdown import render_markdown
-from campaign.services.sources import title_sort_key
+from campaign.services.common.errors import ServiceError
+from campaign.services.common.markdown import render_markdown
+from campaign.services.evidence import arguments as service
+from campaign.services.evidence.briefing import (
+    briefing_filename,
+    briefing_markdown,
+    build_briefing,
+    render_briefing_pdf,
+)
+from campaign.services.evidence.citations import format_citation
+from campaign.services.evidence.coverage import coverage as compute_coverage
+from campaign.services.evidence.sources import title_sort_key
 from campaign.web.organise.argument_forms import (
     STANCE_LABELS,
     ArgumentForm,

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from campaign.models import Argument
-from campaign.services.templates import MAX_BODY_LENGTH, MAX_NAME_LENGTH, MAX_SUBJECT_LENGTH
+from campaign.services.letters.templates import MAX_BODY_LENGTH, MAX_NAME_LENGTH, MAX_SUBJECT_LENGTH
 
 # Shown in a new template, so the author starts from a working letter rather than an empty box.
 STARTER_BODY = (

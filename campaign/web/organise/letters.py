@@ -12,14 +12,16 @@ from sqlalchemy import select
 
 from campaign.db import db
 from campaign.models import Campaign, LetterTemplate, Recipient, TemplateVersion, User
-from campaign.services import argument_selection, letter_exports, templates
-from campaign.services.campaigns import campaign_figures
-from campaign.services.errors import ServiceError
-from campaign.services.letters import (
+from campaign.services.campaigns.records import campaign_figures
+from campaign.services.common.dates import today_in_germany
+from campaign.services.common.errors import ServiceError
+from campaign.services.letters import exports as letter_exports
+from campaign.services.letters import selection as argument_selection
+from campaign.services.letters import templates
+from campaign.services.letters.compose import (
     MERGE_FIELDS,
     ComposedLetter,
     compose_letter,
-    letter_date,
     render_letters_pdf,
     select_arguments,
 )
@@ -325,7 +327,11 @@ def _preview_choice(campaign: Campaign, *, default_recipient: bool = True) -> Pr
 def _compose(campaign: Campaign, choice: PreviewChoice) -> ComposedLetter:
     """The chosen letter as it would be generated today, with a placeholder instead of the reference code."""
     return compose_letter(
-        campaign, choice.recipient, on=letter_date(), reference_code=_preview_code(), template_version=choice.version
+        campaign,
+        choice.recipient,
+        on=today_in_germany(),
+        reference_code=_preview_code(),
+        template_version=choice.version,
     )
 
 
@@ -466,7 +472,7 @@ def letters_docx(slug: str):
             letters = letter_exports.compose_campaign_letters(
                 db.session,
                 campaign,
-                on=letter_date(),
+                on=today_in_germany(),
                 template_version=choice.version,
                 placeholder_code=_preview_code(),
             )

@@ -10,8 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp, StopValidation
 
 from campaign.models import MotionKind, MotionStatus, Stance
-from campaign.services.motion_import import ALLOWED_EXTENSIONS
-from campaign.services.motions import MAX_SUMMARY_LENGTH, MAX_TEXT_LENGTH
+from campaign.services.evidence.motion_import import ALLOWED_EXTENSIONS
+from campaign.services.evidence.motions import MAX_SUMMARY_LENGTH, MAX_TEXT_LENGTH
 
 KIND_CHOICES = [
     SelectChoice(MotionKind.LEITANTRAG.value, _l("Leitantrag")),

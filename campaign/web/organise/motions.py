@@ -11,7 +11,8 @@ from flask_wtf import FlaskForm
 
 from campaign.db import db
 from campaign.models import Motion, Provision
-from campaign.services.amendments import (
+from campaign.services.common.errors import ServiceError
+from campaign.services.evidence.amendments import (
     AmendmentDraft,
     amendment_drafts,
     clear_amendment,
@@ -21,9 +22,13 @@ from campaign.services.amendments import (
     save_amendment,
     submitter_for,
 )
-from campaign.services.errors import ServiceError
-from campaign.services.motion_import import FORMAT_LABELS, MAX_IMPORT_BYTES, import_into_motion, import_new_motion
-from campaign.services.motions import (
+from campaign.services.evidence.motion_import import (
+    FORMAT_LABELS,
+    MAX_IMPORT_BYTES,
+    import_into_motion,
+    import_new_motion,
+)
+from campaign.services.evidence.motions import (
     MotionData,
     NumberedLine,
     ProvisionData,

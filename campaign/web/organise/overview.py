@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from campaign.db import db
 from campaign.models import ArgumentSet, LetterTemplate, Motion, Recipient, RecipientList
-from campaign.services.campaigns import all_campaigns
+from campaign.services.campaigns.records import all_campaigns
 from campaign.web.organise.blueprint import bp
 
 

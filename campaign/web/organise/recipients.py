@@ -13,9 +13,10 @@ from werkzeug.utils import secure_filename
 
 from campaign.db import db
 from campaign.models import Recipient, RecipientList, User
-from campaign.services import recipient_import as importer
-from campaign.services import recipients as service
-from campaign.services.errors import ServiceError
+from campaign.services.common.errors import ServiceError
+from campaign.services.common.pagination import Page
+from campaign.services.recipients import importing as importer
+from campaign.services.recipients import records as service
 from campaign.web.organise.blueprint import bp
 from campaign.web.organise.recipient_forms import (
     FILTER_PARAMS,
@@ -61,7 +62,7 @@ def _filter_form(choices: service.FilterChoices) -> RecipientFilterForm:
     return form
 
 
-def _page_links(endpoint: str, page: service.Page, **values: Any) -> dict[str, str | None]:
+def _page_links(endpoint: str, page: Page, **values: Any) -> dict[str, str | None]:
     def link(number: int) -> str:
         return url_for(endpoint, **values, page=number)
 

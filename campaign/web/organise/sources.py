@@ -8,9 +8,9 @@ from flask_login import current_user
 
 from campaign.db import db
 from campaign.models import DatePrecision, Source, SourceKind, SourceQuote, User
-from campaign.services import sources as service
-from campaign.services.citations import format_citation
-from campaign.services.errors import ServiceError
+from campaign.services.common.errors import ServiceError
+from campaign.services.evidence import sources as service
+from campaign.services.evidence.citations import format_citation
 from campaign.web.organise.argument_forms import SOURCE_KIND_LABELS, ConfirmForm, QuoteForm, SourceForm
 from campaign.web.organise.blueprint import bp
 from campaign.web.security import WRITERS, has_role, role_required

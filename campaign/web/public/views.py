@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from campaign.db import db
-from campaign.services.campaigns import active_campaigns, campaign_figures, public_campaign
-from campaign.services.citations import format_citation
+from campaign.services.campaigns.records import active_campaigns, campaign_figures, public_campaign
+from campaign.services.evidence.citations import format_citation
 
 bp = Blueprint("public", __name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from campaign.db import db
-from campaign.services.campaigns import all_campaigns, campaign_figures
+from campaign.services.campaigns.records import all_campaigns, campaign_figures
 from campaign.web.security import STAFF, role_required
 
 bp = Blueprint("track", __name__, url_prefix="/track")

@@ -20,13 +20,12 @@ from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from campaign.models import Motion, MotionStatus, User
-from campaign.services.errors import ServiceError
-from campaign.services.motions import (
+from campaign.services.common.errors import ServiceError
+from campaign.services.common.text import check_url
+from campaign.services.evidence.motions import (
     MAX_TEXT_LENGTH,
     MotionData,
-    MotionInputError,
     Reanchoring,
-    check_url,
     create_motion,
     line_count,
     normalise_text,
@@ -57,17 +56,17 @@ def read_motion_file(filename: str, data: bytes) -> ImportedMotion:
     """Read an uploaded file by its type; every problem is a ServiceError with a German message."""
     if len(data) > MAX_IMPORT_BYTES:
         size = f"{len(data) / 1024 / 1024:.1f}".replace(".", ",")
-        raise MotionInputError(
+        raise ServiceError(
             f"Die Datei ist zu groß ({size} MB); erlaubt sind höchstens {MAX_IMPORT_BYTES // 1024 // 1024} MB.",
             "file",
         )
     extension = PurePath(filename or "").suffix.lower().lstrip(".")
     if extension not in ALLOWED_EXTENSIONS:
-        raise MotionInputError(
+        raise ServiceError(
             "Bitte eine Datei mit der Endung .txt, .pdf oder .json (Antragsgrün-Export) hochladen.", "file"
         )
     if not data.strip():
-        raise MotionInputError("Die Datei ist leer.", "file")
+        raise ServiceError("Die Datei ist leer.", "file")
     if extension == "pdf" or data.lstrip()[:5] == b"%PDF-":
         imported = ImportedMotion(text=text_from_pdf(data), format="pdf")
     elif extension == "json":
@@ -75,7 +74,7 @@ def read_motion_file(filename: str, data: bytes) -> ImportedMotion:
     else:
         imported = ImportedMotion(text=text_from_txt(data), format="txt")
     if len(imported.text) > MAX_TEXT_LENGTH:
-        raise MotionInputError("Der Text in der Datei ist zu lang für einen Antrag.", "file")
+        raise ServiceError("Der Text in der Datei ist zu lang für einen Antrag.", "file")
     return imported
 
 
@@ -95,10 +94,10 @@ def decode_text(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise MotionInputError("Die Textdatei ist beschädigt (ungültiges UTF-16).", "file") from exc
+            raise ServiceError("Die Textdatei ist beschädigt (ungültiges UTF-16).", "file") from exc
     if b"\x00" in data:
         # Text files without a byte order mark never contain NUL bytes; binary files (Word, images) do.
-        raise MotionInputError(
+        raise ServiceError(
             "Die Datei enthält keinen lesbaren Text. Bitte eine Textdatei (.txt), ein PDF oder einen "
             "Antragsgrün-Export hochladen.",
             "file",
@@ -109,7 +108,7 @@ def decode_text(data: bytes) -> str:
         pass
     best = from_bytes(data).best()
     if best is None:
-        raise MotionInputError("Die Zeichenkodierung der Textdatei ließ sich nicht erkennen.", "file")
+        raise ServiceError("Die Zeichenkodierung der Textdatei ließ sich nicht erkennen.", "file")
     # Windows-1252 is a superset of Latin-1 for printable text and what German files usually are.
     encoding = "cp1252" if best.encoding in {"latin_1", "iso8859_1"} else best.encoding
     try:
@@ -121,14 +120,14 @@ def decode_text(data: bytes) -> str:
 def text_from_txt(data: bytes) -> str:
     text = decode_text(data)
     if len(_CONTROL.findall(text)) > max(3, len(text) // 1000):
-        raise MotionInputError(
+        raise ServiceError(
             "Die Datei enthält keinen lesbaren Text. Bitte eine Textdatei (.txt), ein PDF oder einen "
             "Antragsgrün-Export hochladen.",
             "file",
         )
     text = normalise_text(_CONTROL.sub("", text))
     if not text.strip():
-        raise MotionInputError("Die Datei enthält keinen Text.", "file")
+        raise ServiceError("Die Datei enthält keinen Text.", "file")
     return text
 
 
@@ -149,14 +148,14 @@ _KEEP_HYPHEN_BEFORE = {"und", "oder", "bzw", "bzw.", "sowie", "als", "wie", "noc
 def text_from_pdf(data: bytes) -> str:
     """The text of a PDF, with paragraphs reconstructed and margin line numbers removed."""
     if not data.lstrip().startswith(b"%PDF-"):
-        raise MotionInputError("Die Datei ist keine PDF-Datei.", "file")
+        raise ServiceError("Die Datei ist keine PDF-Datei.", "file")
     try:
         # pypdf warns about every repaired oddity of real-world PDFs; those are not our users' problem.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
-                raise MotionInputError(
+                raise ServiceError(
                     "Die PDF-Datei ist mit einem Passwort geschützt. Bitte eine ungeschützte Fassung hochladen.",
                     "file",
                 )
@@ -165,14 +164,14 @@ def text_from_pdf(data: bytes) -> str:
         raise
     except Exception as exc:
         # pypdf raises many different exception types on damaged files; for the user they all mean the same.
-        raise MotionInputError(
+        raise ServiceError(
             "Die PDF-Datei ist beschädigt oder kann nicht gelesen werden. Bitte speichern Sie sie neu oder laden "
             "Sie den Text als .txt-Datei hoch.",
             "file",
         ) from exc
     text = _paragraphs_from_pdf_lines([line for page in pages for line in page.splitlines()])
     if not text.strip():
-        raise MotionInputError(
+        raise ServiceError(
             "Die PDF-Datei enthält keinen auslesbaren Text (vielleicht ist sie eingescannt). Bitte laden Sie den "
             "Text als .txt-Datei hoch oder fügen Sie ihn in das Textfeld ein.",
             "file",
@@ -288,25 +287,25 @@ def motion_from_antragsgruen(data: bytes) -> ImportedMotion:
     try:
         payload = json.loads(decode_text(data))
     except json.JSONDecodeError as exc:
-        raise MotionInputError(
+        raise ServiceError(
             f"Die Datei ist kein gültiges JSON (Zeile {exc.lineno}, Spalte {exc.colno}: {exc.msg}).", "file"
         ) from exc
     if not isinstance(payload, dict):
-        raise MotionInputError(
+        raise ServiceError(
             "Die JSON-Datei enthält keinen Antrag. Erwartet wird der Export eines einzelnen Antrags aus "
             "Antragsgrün (/rest/…/motion/…).",
             "file",
         )
     kind = payload.get("type")
     if kind is not None and kind != "motion":
-        raise MotionInputError(
+        raise ServiceError(
             f"Die JSON-Datei enthält keinen Antrag, sondern „{str(kind)[:40]}“. Bitte den Antrag selbst "
             "exportieren (/rest/…/motion/…).",
             "file",
         )
     sections = payload.get("sections")
     if not isinstance(sections, list):
-        raise MotionInputError(
+        raise ServiceError(
             "Die JSON-Datei ist kein Antragsgrün-Antrag: Ihr fehlen die Abschnitte („sections“).", "file"
         )
     text_sections = [
@@ -334,7 +333,7 @@ def motion_from_antragsgruen(data: bytes) -> ImportedMotion:
         source_numbers.extend(parser.line_numbers)
     text = normalise_text("\n\n".join(paragraphs))
     if not text.strip():
-        raise MotionInputError(
+        raise ServiceError(
             "Die JSON-Datei enthält keinen Antragstext (kein Textabschnitt vom Typ „TextSimple“).", "file"
         )
     return ImportedMotion(

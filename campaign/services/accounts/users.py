@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from campaign.db import utcnow
 from campaign.models import Role, User
-from campaign.services.addresses import normalise_email
-from campaign.services.audit import record
-from campaign.services.errors import ServiceError
+from campaign.services.common.audit import record
+from campaign.services.common.emails import normalise_email
+from campaign.services.common.errors import ServiceError
 
 MIN_PASSWORD_LENGTH = 12
 _hasher = PasswordHasher()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -14,9 +12,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from campaign.models import FormOfAddress, Letter, Recipient, RecipientList, Target, User, recipient_list_members
-from campaign.services.addresses import canonical_email, normalise_email
-from campaign.services.audit import record
-from campaign.services.errors import ServiceError
+from campaign.services.common.audit import record
+from campaign.services.common.emails import canonical_email, normalise_email
+from campaign.services.common.errors import ServiceError
+from campaign.services.common.pagination import DEFAULT_PAGE_SIZE, Page, paginate
+from campaign.services.common.text import collapse_spaces, fold_text, is_germany
 
 # Editable text fields of a recipient, in the order forms and reports show them.
 TEXT_FIELDS = (
@@ -79,10 +79,7 @@ _FORM_OF_ADDRESS_WORDS = {
 _FORM_OF_ADDRESS_BY_WORD = {word: form for form, words in _FORM_OF_ADDRESS_WORDS.items() for word in words}
 
 # Empty or one of these: a German address, whose postcode must have five digits.
-GERMANY = frozenset({"", "deutschland", "germany", "de", "d", "deu", "brd", "bundesrepublikdeutschland"})
 MAX_TAG_LENGTH = 80
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
 
 ItemT = TypeVar("ItemT")
 
@@ -131,35 +128,6 @@ class RecipientFilter:
 
 
 @dataclass(frozen=True)
-class Page(Generic[ItemT]):
-    items: list[ItemT]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def first_number(self) -> int:
-        """1-based position of the first item shown (0 when empty)."""
-        return (self.page - 1) * self.per_page + 1 if self.items else 0
-
-    @property
-    def last_number(self) -> int:
-        return (self.page - 1) * self.per_page + len(self.items)
-
-
-@dataclass(frozen=True)
 class FilterChoices:
     """The values the filter form offers, taken from the recipients that exist."""
 
@@ -189,17 +157,6 @@ class DeletionImpact:
 # ---- normalising single values ----
 
 
-def fold_text(text: str) -> str:
-    """Lower case, umlauts spelled out, accents and everything but letters and digits removed (for matching)."""
-    text = text.casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in text if char.isalnum() and not unicodedata.combining(char))
-
-
-def collapse_spaces(text: str) -> str:
-    return " ".join(str(text or "").split())
-
-
 def parse_form_of_address(value: str | FormOfAddress | None) -> FormOfAddress:
     """The form of address for „Frau“, „Herr“, „divers“/„d“, „Gruppe“ …; empty means unknown."""
     if isinstance(value, FormOfAddress):
@@ -226,10 +183,6 @@ def parse_tags(value: str | Iterable[str] | None) -> list[str]:
         if tag and tag not in tags:
             tags.append(tag)
     return tags
-
-
-def is_germany(country: str) -> bool:
-    return fold_text(country or "") in GERMANY
 
 
 def _column_length(name: str) -> int | None:
@@ -524,13 +477,7 @@ def search_recipients(
     session: Session, filters: RecipientFilter, *, page: int = 1, per_page: int = DEFAULT_PAGE_SIZE
 ) -> Page[Recipient]:
     """One page of the matching recipients, sorted by name; a page past the end shows the last page."""
-    per_page = max(1, min(per_page, MAX_PAGE_SIZE))
-    statement = filtered_statement(session, filters)
-    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
-    last_page = max(1, math.ceil(total / per_page))
-    page = max(1, min(page, last_page))
-    items = list(session.scalars(_ordered(statement).limit(per_page).offset((page - 1) * per_page)))
-    return Page(items, total, page, per_page)
+    return paginate(session, _ordered(filtered_statement(session, filters)), page=page, per_page=per_page)
 
 
 def filtered_ids(session: Session, filters: RecipientFilter) -> list[int]:

@@ -19,11 +19,9 @@ import atexit
 import io
 import multiprocessing
 import os
-import re
 import shutil
 import tempfile
 import threading
-import unicodedata
 import zipfile
 from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -52,8 +50,9 @@ from sqlalchemy.orm import Session
 from weasyprint.text.fonts import FontConfiguration
 
 from campaign.models import Campaign, Recipient, Target, TemplateVersion, User
-from campaign.services.errors import ServiceError
-from campaign.services.letters import (
+from campaign.services.common.errors import ServiceError
+from campaign.services.common.text import slugify
+from campaign.services.letters.compose import (
     PrintableLetter,
     co_signer_names,
     current_template_version,
@@ -64,7 +63,7 @@ from campaign.services.letters import (
     sha256,
     store_pdf,
 )
-from campaign.services.pdf import render_pdf
+from campaign.services.letters.pdf import render_pdf
 
 FORMATS = ("pdf", "zip", "merged")
 SORTS = ("postcode", "region")
@@ -75,7 +74,7 @@ MAX_CACHED_MASTERS = 8
 # A worker is replaced (forked afresh, in milliseconds) after this many chunks, so whatever WeasyPrint and pypdf
 # keep around between documents cannot add up over a campaign of many thousand letters.
 MAX_CHUNKS_PER_WORKER = 40
-STYLESHEETS = (Path(__file__).resolve().parents[2] / "letters" / "din5008.css",)
+STYLESHEETS = (Path(__file__).resolve().parents[3] / "letters" / "din5008.css",)
 
 
 # ---- one chunk, in whichever process renders it ----
@@ -534,16 +533,9 @@ class StreamingPdfWriter:
 # ---- a campaign's letters, end to end ----
 
 
-def ascii_slug(text: str) -> str:
-    """„Ayşe Karadağ“ → „ayse-karadag“ (for file names)."""
-    text = text.translate(str.maketrans({"ß": "ss", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "æ": "ae"}))
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:60]
-
-
 def letter_filename(letter: PrintableLetter) -> str:
     """NRW-2026-0001-ayse-karadag.pdf"""
-    slug = ascii_slug(letter.recipient_name)
+    slug = slugify(letter.recipient_name, 60)
     return f"{letter.reference_code}-{slug}.pdf" if slug else f"{letter.reference_code}.pdf"
 
 

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 
 from campaign.models import Argument, ArgumentSet, Motion, Provision
-from campaign.services.arguments import STANCE_LABELS
-from campaign.services.citations import Citation, escape_markdown, format_citation
-from campaign.services.letters import german_date
-from campaign.services.motions import NumberedLine, quoted_lines
-from campaign.services.pdf import LETTERS_DIR, render_pdf
+from campaign.services.common.dates import german_date
+from campaign.services.evidence.arguments import STANCE_LABELS
+from campaign.services.evidence.citations import Citation, escape_markdown, format_citation
+from campaign.services.evidence.motions import NumberedLine, quoted_lines
+from campaign.services.letters.pdf import LETTERS_DIR, render_pdf
 
 BRIEFING_CSS = LETTERS_DIR / "briefing.css"
 

@@ -9,10 +9,9 @@ import re
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo
 
 from jinja2 import (
     Environment,
@@ -48,12 +47,15 @@ from campaign.models import (
     TemplateVersion,
     User,
 )
-from campaign.services.audit import record
-from campaign.services.errors import ServiceError
-from campaign.services.markdown import markdown_to_text, render_markdown
-from campaign.services.pdf import LETTERS_DIR, LetterAssetFetcher, render_pdf
-from campaign.services.salutation import salutation_for
-from campaign.services.states import transition
+from campaign.services.common.audit import record
+from campaign.services.common.dates import german_date
+from campaign.services.common.errors import ServiceError
+from campaign.services.common.markdown import markdown_to_text, render_markdown
+from campaign.services.common.states import transition
+from campaign.services.common.text import is_germany
+from campaign.services.evidence.citations import Citation, format_citation
+from campaign.services.letters.pdf import LETTERS_DIR, LetterAssetFetcher, render_pdf
+from campaign.services.letters.salutation import salutation_for
 
 # The only top-level names a letter template may use (documented in letters/README.md).
 MERGE_FIELDS: dict[str, str] = {
@@ -93,10 +95,6 @@ FIELD_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 }
 LIST_FIELDS = frozenset({"provisions", "arguments"})
 
-GERMAN_MONTHS = (
-    "Januar", "Februar", "März", "April", "Mai", "Juni",
-    "Juli", "August", "September", "Oktober", "November", "Dezember",
-)  # fmt: skip
 
 CLOSING = "Mit freundlichen Grüßen"
 LAYOUT_TEMPLATE = "layout.html"
@@ -105,23 +103,12 @@ LETTER_STYLESHEET = LETTERS_DIR / "din5008.css"
 MAX_RENDERED_CHARS = 200_000
 # The address zone is 80 mm wide: at 10 pt about 45 characters fit on a line.
 MAX_FUNCTION_CHARS = 45
-DOMESTIC_COUNTRIES = frozenset({"", "d", "de", "deu", "deutschland", "germany", "brd", "bundesrepublik deutschland"})
 # Filters that would turn organiser text into raw HTML in the letter (and thus into fetchable <img> etc.).
 UNSAFE_FILTERS = ("safe",)
 
 
 class TemplateProblem(ServiceError):
     """A template that cannot be saved or rendered; the message names the line or field."""
-
-
-def letter_date() -> date:
-    """Today in Germany: the date letters made now carry."""
-    return datetime.now(ZoneInfo("Europe/Berlin")).date()
-
-
-def german_date(value: date | None) -> str:
-    """„26. Januar 2026“ (empty for None)."""
-    return f"{value.day}. {GERMAN_MONTHS[value.month - 1]} {value.year}" if value else ""
 
 
 # ---- the sandbox ----
@@ -286,17 +273,14 @@ def select_arguments(campaign: Campaign, recipient: Recipient) -> list[Argument]
 class Endnotes:
     """Numbered sources of a letter's arguments, and each argument's note numbers."""
 
-    citations: list[Any]  # campaign.services.citations.Citation
+    citations: list[Citation]
     numbers: dict[int, list[int]]
 
 
 def endnotes_for(arguments: Sequence[Argument]) -> Endnotes:
     """Number each cited (source, page) once, in the order the arguments cite them."""
-    # Imported here: campaign.services.citations imports GERMAN_MONTHS from this module.
-    from campaign.services.citations import format_citation
-
     numbering: dict[tuple[int, str], int] = {}
-    citations: list[Any] = []
+    citations: list[Citation] = []
     numbers: dict[int, list[int]] = {}
     for argument in arguments:
         own: list[int] = []
@@ -397,7 +381,7 @@ def address_lines(recipient: Recipient) -> list[str]:
     place = f"{recipient.postcode.strip()} {recipient.city.strip()}".strip()
     tail = [part for part in (recipient.street.strip(), place) if part]
     country = recipient.country.strip()
-    if country.casefold() not in DOMESTIC_COUNTRIES:
+    if not is_germany(country):
         tail.append(country.upper())
     # The function only if it fits on one line of the address zone; a long one is left to the letter's text.
     if function and function != organisation and len(function) <= MAX_FUNCTION_CHARS:
@@ -411,7 +395,7 @@ class PrintableLetter:
 
     `greeting_html` is the salutation paragraph when the template opens with it, split off from `body_html`,
     so that letters differing only in address, reference code, date and greeting share one layout
-    (see campaign.services.letter_batch); otherwise it is empty and `body_html` holds the whole text.
+    (see campaign.services.letters.batch); otherwise it is empty and `body_html` holds the whole text.
     """
 
     reference_code: str
@@ -895,7 +879,7 @@ def generate_letters(
 
     Re-generating keeps each letter's reference code; letters already queued or sent are never changed and
     are listed in `.skipped`. PDFs are written to `pdf_dir` (as <reference code>.pdf) if given. For many
-    letters use campaign.services.letter_batch, which renders on every core.
+    letters use campaign.services.letters.batch, which renders on every core.
     """
     # A fixed order: a PDF shares its fonts with the other letters of its chunk, so the same recipients give the
     # same files (and hashes) however the caller ordered them.

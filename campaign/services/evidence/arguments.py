@@ -22,9 +22,10 @@ from campaign.models import (
     Stance,
     User,
 )
-from campaign.services import audit
-from campaign.services.errors import ServiceError
-from campaign.services.sources import PAGE_MAX, make_key, title_sort_key
+from campaign.services.common import audit
+from campaign.services.common.errors import ServiceError
+from campaign.services.common.text import unique_slug
+from campaign.services.evidence.sources import PAGE_MAX, title_sort_key
 
 SET_TITLE_MAX = 300
 CLAIM_MAX = 500
@@ -210,7 +211,7 @@ def create_argument(
     keys = {argument.key for argument in argument_set.arguments}
     argument = Argument(
         argument_set=argument_set,
-        key=make_key(claim, keys.__contains__, fallback="argument"),
+        key=unique_slug(claim, keys.__contains__, fallback="argument"),
         position=max((argument.position for argument in argument_set.arguments), default=-1) + 1,
         claim=claim,
         paragraph=paragraph,

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from campaign.db import utcnow
 from campaign.models import Campaign, Job, JobStatus, User
-from campaign.services.audit import record
-from campaign.services.errors import ServiceError
+from campaign.services.common.audit import record
+from campaign.services.common.errors import ServiceError
 
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 MAX_MESSAGE = 500

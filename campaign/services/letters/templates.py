@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaign.models import Campaign, LetterTemplate, TemplateVersion, User
-from campaign.services.audit import record
-from campaign.services.letters import TemplateProblem, check_template
+from campaign.services.common.audit import record
+from campaign.services.letters.compose import TemplateProblem, check_template
 
 MAX_NAME_LENGTH = 200
 MAX_SUBJECT_LENGTH = 300
@@ -17,7 +17,7 @@ MAX_BODY_LENGTH = 100_000
 
 FIELD_LABELS = {"name": "Name", "subject": "Betreff", "body": "Brieftext"}
 
-# Only used to parse templates for the check below; letters are rendered by campaign.services.letters alone.
+# Only used to parse templates for the check below; letters are rendered by campaign.services.letters.compose alone.
 _PARSER = ImmutableSandboxedEnvironment(autoescape=True)
 
 

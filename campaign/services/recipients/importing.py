@@ -23,19 +23,18 @@ from charset_normalizer import from_bytes
 from sqlalchemy.orm import Session
 
 from campaign.models import FormOfAddress, Recipient, User
-from campaign.services.audit import record
-from campaign.services.errors import ServiceError
-from campaign.services.recipients import (
+from campaign.services.common.audit import record
+from campaign.services.common.errors import ServiceError
+from campaign.services.common.text import collapse_spaces, fold_text
+from campaign.services.recipients.records import (
     FIELD_LABELS,
     FIELDS,
     DuplicateIndex,
     Identity,
     add_to_list,
     clean_recipient,
-    collapse_spaces,
     display_name,
     existing_recipients_index,
-    fold_text,
     get_or_create_list,
 )
 

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaign.models import Campaign, Channel, FormOfAddress, Letter, Recipient, Target, TemplateVersion
-from campaign.services.letters import ComposedLetter, compose_letter
-from campaign.services.salutation import salutation_for
+from campaign.services.letters.compose import ComposedLetter, compose_letter
+from campaign.services.letters.salutation import salutation_for
 
 MAIL_MERGE_COLUMNS = (
     "Unser Zeichen",

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from campaign.models import StateChange, User
 from campaign.models.common import StatefulMixin
-from campaign.services.errors import ServiceError
+from campaign.services.common.errors import ServiceError
 
 
 class TransitionError(ServiceError):

@@ -7,15 +7,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaign.db import utcnow
 from campaign.models import Motion, MotionKind, MotionStatus, Provision, Stance, User
-from campaign.services.audit import record
-from campaign.services.errors import ServiceError
+from campaign.services.common.audit import record
+from campaign.services.common.errors import ServiceError
+from campaign.services.common.text import check_url, format_thousands, is_slug, slugify
 
 LINE_LENGTH = 80
 # A motion of a few hundred pages still fits; anything longer is almost certainly a wrong file.
@@ -43,14 +43,6 @@ STANCE_LABELS = {
     Stance.AMEND: "Ändern",
     Stance.NEUTRAL: "Neutral",
 }
-
-
-class MotionInputError(ServiceError):
-    """Input the user can correct; `field` names the form field it belongs to (empty: the whole form)."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -182,19 +174,6 @@ def normalise_text(full_text: str) -> str:
 # Slugs
 # ---------------------------------------------------------------------------------------------------------------
 
-_TRANSLITERATION = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "þ": "th"}
-)
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-def slugify(text: str, max_length: int = 80) -> str:
-    """„NRW, jetzt erst gerecht!“ → „nrw-jetzt-erst-gerecht“ (German umlauts transliterated, accents dropped)."""
-    lowered = (text or "").lower().translate(_TRANSLITERATION)
-    ascii_text = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-    return slug[:max_length].rstrip("-")
-
 
 def _unique_slug(session: Session, base: str, exclude_id: int | None = None) -> str:
     base = base or "antrag"
@@ -234,15 +213,10 @@ class MotionData:
 EDITABLE_FIELDS = tuple(name for name in MotionData.__dataclass_fields__)
 
 
-def format_thousands(number: int) -> str:
-    """12345 → „12.345“ (German digit grouping)."""
-    return f"{number:,}".replace(",", ".")
-
-
 def _limited(value: str | None, limit: int, field_name: str, label: str) -> str:
     text = (value or "").strip()
     if len(text) > limit:
-        raise MotionInputError(f"{label} darf höchstens {limit} Zeichen lang sein.", field_name)
+        raise ServiceError(f"{label} darf höchstens {limit} Zeichen lang sein.", field_name)
     return text
 
 
@@ -250,48 +224,35 @@ def _enum(enum_class: type, value: Any, field_name: str, label: str) -> Any:
     try:
         return enum_class(value)
     except ValueError as exc:
-        raise MotionInputError(f"Unbekannter Wert für {label}: „{value}“.", field_name) from exc
-
-
-def check_url(url: str | None, field_name: str = "source_url") -> str:
-    """An http(s) address or empty; anything else (javascript:, file:, typos) is refused."""
-    text = (url or "").strip()
-    if not text:
-        return ""
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc or any(ch.isspace() for ch in text):
-        raise MotionInputError("Bitte eine vollständige Webadresse angeben, die mit https:// beginnt.", field_name)
-    if len(text) > 500:
-        raise MotionInputError("Die Webadresse darf höchstens 500 Zeichen lang sein.", field_name)
-    return text
+        raise ServiceError(f"Unbekannter Wert für {label}: „{value}“.", field_name) from exc
 
 
 def _clean_motion(session: Session, data: MotionData, motion: Motion | None) -> dict[str, Any]:
     """Validated column values for `data`; the slug is generated from the title when left empty."""
     title = _limited(data.title, 300, "title", "Der Titel")
     if not title:
-        raise MotionInputError("Bitte einen Titel angeben.", "title")
+        raise ServiceError("Bitte einen Titel angeben.", "title")
     full_text = normalise_text(data.full_text)
     if len(full_text) > MAX_TEXT_LENGTH:
-        raise MotionInputError(
+        raise ServiceError(
             f"Der Antragstext ist zu lang ({format_thousands(len(full_text))} Zeichen; "
             f"erlaubt sind {format_thousands(MAX_TEXT_LENGTH)}).",
             "full_text",
         )
     if data.presented_on and data.decision_date and data.decision_date < data.presented_on:
-        raise MotionInputError("Der Entscheidungstermin liegt vor dem Datum der Vorlage.", "decision_date")
+        raise ServiceError("Der Entscheidungstermin liegt vor dem Datum der Vorlage.", "decision_date")
     slug = (data.slug or "").strip().lower()
     exclude_id = motion.id if motion else None
     if slug:
-        if len(slug) > 120 or not _SLUG.match(slug):
-            raise MotionInputError(
+        if not is_slug(slug):
+            raise ServiceError(
                 "Die Kurzbezeichnung darf nur Kleinbuchstaben a–z, Ziffern und einzelne Bindestriche enthalten "
                 "(höchstens 120 Zeichen).",
                 "slug",
             )
         clash = session.scalar(select(Motion.id).where(Motion.slug == slug))
         if clash is not None and clash != exclude_id:
-            raise MotionInputError(f"Die Kurzbezeichnung „{slug}“ ist schon vergeben.", "slug")
+            raise ServiceError(f"Die Kurzbezeichnung „{slug}“ ist schon vergeben.", "slug")
     else:
         slug = _unique_slug(session, slugify(title, 110), exclude_id)
     return {
@@ -304,7 +265,7 @@ def _clean_motion(session: Session, data: MotionData, motion: Motion | None) -> 
         "decision_forum": _limited(data.decision_forum, 200, "decision_forum", "Das Beschlussgremium"),
         "decision_date": data.decision_date,
         "status": _enum(MotionStatus, data.status, "status", "den Status"),
-        "source_url": check_url(data.source_url),
+        "source_url": check_url(data.source_url, "source_url"),
         "full_text": full_text,
     }
 
@@ -366,9 +327,7 @@ def replace_text(
     """Replace only the full text (e.g. from an import), moving provisions along with their passages."""
     text = normalise_text(new_text)
     if len(text) > MAX_TEXT_LENGTH:
-        raise MotionInputError(
-            f"Der Antragstext ist zu lang (erlaubt sind {format_thousands(MAX_TEXT_LENGTH)} Zeichen)."
-        )
+        raise ServiceError(f"Der Antragstext ist zu lang (erlaubt sind {format_thousands(MAX_TEXT_LENGTH)} Zeichen).")
     old_text, motion.full_text = motion.full_text, text
     reanchoring = _reanchor(motion, old_text)
     record(
@@ -491,26 +450,24 @@ def check_line_range(full_text: str, line_from: int | None, line_to: int | None)
     if line_from is None and line_to is None:
         return
     if line_from is None:
-        raise MotionInputError("Bitte auch die erste Zeile angeben.", "line_from")
+        raise ServiceError("Bitte auch die erste Zeile angeben.", "line_from")
     if line_to is None:
-        raise MotionInputError("Bitte auch die letzte Zeile angeben.", "line_to")
+        raise ServiceError("Bitte auch die letzte Zeile angeben.", "line_to")
     count = line_count(full_text)
     if count == 0:
-        raise MotionInputError(
-            "Der Antrag hat noch keinen Text; Zeilen lassen sich erst danach markieren.", "line_from"
-        )
+        raise ServiceError("Der Antrag hat noch keinen Text; Zeilen lassen sich erst danach markieren.", "line_from")
     if not 1 <= line_from <= count:
-        raise MotionInputError(f"Die erste Zeile muss zwischen 1 und {count} liegen.", "line_from")
+        raise ServiceError(f"Die erste Zeile muss zwischen 1 und {count} liegen.", "line_from")
     if not 1 <= line_to <= count:
-        raise MotionInputError(f"Die letzte Zeile muss zwischen 1 und {count} liegen.", "line_to")
+        raise ServiceError(f"Die letzte Zeile muss zwischen 1 und {count} liegen.", "line_to")
     if line_to < line_from:
-        raise MotionInputError("Die letzte Zeile darf nicht vor der ersten liegen.", "line_to")
+        raise ServiceError("Die letzte Zeile darf nicht vor der ersten liegen.", "line_to")
 
 
 def _clean_provision(motion: Motion, data: ProvisionData) -> dict[str, Any]:
     title = _limited(data.title, 300, "title", "Der Titel")
     if not title:
-        raise MotionInputError("Bitte einen Titel für den Kernpunkt angeben.", "title")
+        raise ServiceError("Bitte einen Titel für den Kernpunkt angeben.", "title")
     check_line_range(motion.full_text, data.line_from, data.line_to)
     return {
         "title": title,

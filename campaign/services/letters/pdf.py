@@ -10,7 +10,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-LETTERS_DIR = Path(__file__).resolve().parents[2] / "letters"
+LETTERS_DIR = Path(__file__).resolve().parents[3] / "letters"
 BASE_URL = LETTERS_DIR.as_uri() + "/"
 # Fonts and shared print rules for every PDF we make (letters, briefings, amendment drafts).
 PRINT_BASE_CSS = LETTERS_DIR / "print-base.css"

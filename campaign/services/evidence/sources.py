@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaign.models import Argument, Citation, DatePrecision, Source, SourceKind, SourceQuote, User
-from campaign.services import audit
-from campaign.services.errors import ServiceError
+from campaign.services.common import audit
+from campaign.services.common.errors import ServiceError
+from campaign.services.common.text import check_url, unique_slug
 
 TITLE_MAX = 500
 PUBLISHER_MAX = 300
-URL_MAX = 1000
 DOI_MAX = 200
 PAGE_MAX = 40
 AUTHOR_MAX = 200
@@ -26,7 +23,6 @@ AUTHOR_MAX = 200
 # Crossref's pattern for modern DOIs: "10." + registrant code of 4–9 digits + "/" + a suffix without spaces.
 _DOI = re.compile(r"^10\.\d{4,9}(\.\d+)*/\S+$")
 _DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
-_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
 
 
 @dataclass
@@ -42,17 +38,6 @@ class SourceData:
     url: str = ""
     doi: str = ""
     notes: str = ""
-
-
-def make_key(text: str, taken: Callable[[str], bool], *, fallback: str, max_length: int = 60) -> str:
-    """A readable ASCII key from `text` („Räumliche Migration“ → „raeumliche-migration“), unique by `taken`."""
-    ascii_text = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATION)).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:max_length].strip("-") or fallback
-    key, number = base, 2
-    while taken(key):
-        key = f"{base}-{number}"
-        number += 1
-    return key
 
 
 def parse_authors(text: str) -> list[str]:
@@ -87,19 +72,6 @@ def normalise_doi(text: str) -> str:
             "Die DOI ist ungültig. Erwartet wird die Form „10.1234/abc“ (gern auch als https://doi.org/…-Link)."
         )
     return doi
-
-
-def check_url(text: str) -> str:
-    """An http(s) address with a host, or empty; anything else (javascript:, ftp:, relative) is refused."""
-    url = (text or "").strip()
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc or any(char.isspace() for char in url):
-        raise ServiceError("Die Adresse muss mit http:// oder https:// beginnen und einen Servernamen enthalten.")
-    if len(url) > URL_MAX:
-        raise ServiceError(f"Die Adresse ist zu lang (höchstens {URL_MAX} Zeichen).")
-    return url
 
 
 def _clean(data: SourceData) -> SourceData:
@@ -177,7 +149,7 @@ def citing_arguments(session: Session, source: Source) -> list[Argument]:
 def create_source(session: Session, data: SourceData, *, user: User | None = None) -> Source:
     """Add a source after checking every field."""
     clean = _clean(data)
-    key = make_key(
+    key = unique_slug(
         clean.title,
         lambda key: session.scalar(select(Source.id).where(Source.key == key)) is not None,
         fallback="quelle",

@@ -12,20 +12,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaign.models import Campaign, Motion, Provision, User
-from campaign.services.audit import record
-from campaign.services.errors import ServiceError
-from campaign.services.letters import german_date
-from campaign.services.markdown import render_markdown
-from campaign.services.motions import (
+from campaign.services.common.audit import record
+from campaign.services.common.dates import german_date
+from campaign.services.common.errors import ServiceError
+from campaign.services.common.markdown import render_markdown
+from campaign.services.common.text import format_thousands
+from campaign.services.evidence.motions import (
     KIND_LABELS,
-    MotionInputError,
     NumberedLine,
-    format_thousands,
     number_lines,
     paragraphs,
     passage_text,
 )
-from campaign.services.pdf import LETTERS_DIR, render_pdf
+from campaign.services.letters.pdf import LETTERS_DIR, render_pdf
 
 # Stored as the amendment text when the whole passage is to be struck out. The model has no separate
 # field for the kind of amendment; this marker reads sensibly wherever the raw text shows up.
@@ -116,7 +115,7 @@ def save_amendment(
     """Store the replacement text for a provision's lines, or (delete_passage) strike the whole passage."""
     passage = passage_of(provision.motion, provision)
     if not passage:
-        raise MotionInputError(
+        raise ServiceError(
             "Für einen Änderungsantrag braucht der Kernpunkt einen Zeilenbereich, der im Antragstext liegt.",
             "text",
         )
@@ -125,19 +124,17 @@ def save_amendment(
     else:
         new_text = "\n\n".join(paragraphs(text))
         if not new_text:
-            raise MotionInputError(
+            raise ServiceError(
                 "Bitte den neuen Wortlaut eingeben – oder „Passage streichen“ wählen, um sie ganz zu streichen.",
                 "text",
             )
         if len(new_text) > MAX_AMENDMENT_LENGTH:
-            raise MotionInputError(
+            raise ServiceError(
                 f"Der neue Wortlaut darf höchstens {format_thousands(MAX_AMENDMENT_LENGTH)} Zeichen lang sein.",
                 "text",
             )
         if new_text == passage_text(passage):
-            raise MotionInputError(
-                "Der neue Wortlaut ist mit dem Antragstext identisch; es gibt nichts zu ändern.", "text"
-            )
+            raise ServiceError("Der neue Wortlaut ist mit dem Antragstext identisch; es gibt nichts zu ändern.", "text")
     if new_text == provision.amendment_text:
         return
     provision.amendment_text = new_text

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaign.models import Argument, ArgumentSet, Motion, Provision, Source
-from campaign.services.sources import title_sort_key
+from campaign.services.evidence.sources import title_sort_key
 
 
 @dataclass(frozen=True)

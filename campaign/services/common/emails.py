@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 
-from campaign.services.errors import ServiceError
+from campaign.services.common.errors import ServiceError
 
 # Providers that ignore dots in the local part, so a.b@gmail.com and ab@gmail.com are one mailbox.
 DOT_INSENSITIVE_DOMAINS = frozenset({"gmail.com", "googlemail.com"})

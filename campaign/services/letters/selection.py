@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaign.models import Argument, ArgumentRule, Campaign, CampaignArgument, Recipient, Target, User
-from campaign.services.audit import record
-from campaign.services.errors import ServiceError
+from campaign.services.common.audit import record
+from campaign.services.common.errors import ServiceError
 
 MAX_TAG_LENGTH = 80
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from campaign.models import DatePrecision, Source
-from campaign.services.letters import GERMAN_MONTHS
+from campaign.services.common.dates import german_month
 
 DOI_RESOLVER = "https://doi.org/"
 # Characters that would change the meaning of plain text inside a Markdown document.
@@ -60,7 +60,7 @@ def format_date(source: Source) -> str:
     if source.date_precision is DatePrecision.YEAR:
         return str(when.year)
     if source.date_precision is DatePrecision.MONTH:
-        return f"{GERMAN_MONTHS[when.month - 1]} {when.year}"
+        return german_month(when)
     return when.strftime("%d.%m.%Y")
 
 

@@ -1,0 +1,1 @@
+"""Campaigns: look-ups, settings and the figures shown about them."""

@@ -1,0 +1,1 @@
+"""Recipients: records, duplicates, search, lists, and importing them from CSV and XLSX."""
