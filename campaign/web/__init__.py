@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, render_template, request
+from flask import Flask, has_request_context, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,9 +13,9 @@ from werkzeug.exceptions import HTTPException
 from campaign.db import db
 from campaign.extensions import login_manager
 from campaign.models import User
+from campaign.services.common.labels import label
 from campaign.web.api import bp as api_bp
 from campaign.web.auth import bp as auth_bp
-from campaign.web.labels import label
 from campaign.web.organise import bp as organise_bp
 from campaign.web.public import bp as public_bp
 from campaign.web.security import STAFF, add_security_headers, has_role
@@ -58,7 +58,9 @@ def _load_user(user_id: str) -> User | None:
 
 
 def select_locale() -> str:
-    """German unless the browser prefers English."""
+    """German unless the browser prefers English (German outside a request: CLI, jobs, exports)."""
+    if not has_request_context():
+        return "de"
     return request.accept_languages.best_match(["de", "en"]) or "de"
 
 

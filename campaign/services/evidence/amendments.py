@@ -15,10 +15,10 @@ from campaign.models import Campaign, Motion, Provision, User
 from campaign.services.common.audit import record
 from campaign.services.common.dates import german_date
 from campaign.services.common.errors import ServiceError
+from campaign.services.common.labels import label
 from campaign.services.common.markdown import render_markdown
 from campaign.services.common.text import format_thousands
 from campaign.services.evidence.motions import (
-    KIND_LABELS,
     NumberedLine,
     number_lines,
     paragraphs,
@@ -321,7 +321,7 @@ def amendments_html(motion: Motion, drafts: list[AmendmentDraft], *, submitter: 
     return _DOCUMENT.render(
         motion=motion,
         drafts=drafts,
-        kind=KIND_LABELS.get(motion.kind, "Antrag"),
+        kind=label(motion.kind),
         presented_by=", ".join(part for part in (motion.body, motion.party, german_date(motion.presented_on)) if part),
         decided_by=", ".join(part for part in (motion.decision_forum, german_date(motion.decision_date)) if part),
         submitter=submitter,

@@ -33,14 +33,6 @@ TAG_MAX = 80
 PARAGRAPH_MAX = 10_000
 _COPY_SUFFIX = re.compile(r" \(Kopie(?: \d+)?\)$")
 
-# German names of the stances, for exports made outside a web request (Markdown, PDF headings).
-STANCE_LABELS = {
-    Stance.OPPOSE: "Ablehnung",
-    Stance.WELCOME: "Zustimmung",
-    Stance.AMEND: "Änderung",
-    Stance.NEUTRAL: "Neutral",
-}
-
 
 @dataclass
 class ArgumentData:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from campaign.models import Argument, ArgumentSet, Motion, Provision
 from campaign.services.common.dates import german_date
-from campaign.services.evidence.arguments import STANCE_LABELS
+from campaign.services.common.labels import label
 from campaign.services.evidence.citations import Citation, escape_markdown, format_citation
 from campaign.services.evidence.motions import NumberedLine, quoted_lines
 from campaign.services.letters.pdf import LETTERS_DIR, render_pdf
@@ -55,7 +55,7 @@ class BriefingProvision:
 
     @property
     def stance_label(self) -> str:
-        return STANCE_LABELS[self.provision.stance]
+        return label(self.provision.stance)
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def safe_markdown(paragraph: str) -> str:
 def _argument_markdown(item: BriefingArgument, level: str) -> list[str]:
     argument = item.argument
     out = [f"{level} {item.label}. {escape_markdown(argument.claim)}", ""]
-    meta = [f"Haltung: {STANCE_LABELS[argument.stance]}"]
+    meta = [f"Haltung: {label(argument.stance)}"]
     if argument.tags:
         meta.append("Schlagworte: " + escape_markdown(", ".join(argument.tags)))
     out += ["*" + " · ".join(meta) + "*", ""]

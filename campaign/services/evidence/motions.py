@@ -22,28 +22,6 @@ LINE_LENGTH = 80
 MAX_TEXT_LENGTH = 500_000
 MAX_SUMMARY_LENGTH = 5_000
 
-KIND_LABELS = {
-    MotionKind.LEITANTRAG: "Leitantrag",
-    MotionKind.ANTRAG: "Antrag",
-    MotionKind.POSITIONSPAPIER: "Positionspapier",
-    MotionKind.RESOLUTION: "Resolution",
-    MotionKind.OTHER: "Sonstiges",
-}
-STATUS_LABELS = {
-    MotionStatus.DRAFT: "Entwurf",
-    MotionStatus.PRESENTED: "Vorgelegt",
-    MotionStatus.AMENDED: "Geändert",
-    MotionStatus.ADOPTED: "Beschlossen",
-    MotionStatus.REJECTED: "Abgelehnt",
-    MotionStatus.WITHDRAWN: "Zurückgezogen",
-}
-STANCE_LABELS = {
-    Stance.OPPOSE: "Ablehnen",
-    Stance.WELCOME: "Begrüßen",
-    Stance.AMEND: "Ändern",
-    Stance.NEUTRAL: "Neutral",
-}
-
 
 # ---------------------------------------------------------------------------------------------------------------
 # Line numbering

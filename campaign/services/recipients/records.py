@@ -15,6 +15,7 @@ from campaign.models import FormOfAddress, Letter, Recipient, RecipientList, Tar
 from campaign.services.common.audit import record
 from campaign.services.common.emails import canonical_email, normalise_email
 from campaign.services.common.errors import ServiceError
+from campaign.services.common.labels import label
 from campaign.services.common.pagination import DEFAULT_PAGE_SIZE, Page, paginate
 from campaign.services.common.text import collapse_spaces, fold_text, is_germany
 
@@ -58,14 +59,6 @@ FIELD_LABELS = {
     "kommune": "Kommune",
     "notes": "Notizen",
     "tags": "Schlagworte",
-}
-
-FORM_OF_ADDRESS_LABELS = {
-    FormOfAddress.FRAU: "Frau",
-    FormOfAddress.HERR: "Herr",
-    FormOfAddress.DIVERS: "divers",
-    FormOfAddress.UNBEKANNT: "unbekannt",
-    FormOfAddress.GRUPPE: "Gruppe",
 }
 
 # Spellings of the form of address found in German and English exports (compared after fold_text()).
@@ -168,7 +161,7 @@ def parse_form_of_address(value: str | FormOfAddress | None) -> FormOfAddress:
     try:
         return FormOfAddress(folded)
     except ValueError:
-        allowed = ", ".join(FORM_OF_ADDRESS_LABELS.values())
+        allowed = ", ".join(label(form) for form in FormOfAddress)
         raise ServiceError(f"Unbekannte Anrede „{raw}“. Erlaubt sind: {allowed} (oder leer).") from None
 
 

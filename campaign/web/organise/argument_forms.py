@@ -19,31 +19,9 @@ from campaign.services.evidence.sources import (
     normalise_doi,
     parse_authors,
 )
+from campaign.web.choices import enum_choices
 
-SOURCE_KIND_LABELS = {
-    SourceKind.ARTICLE: _l("Artikel"),
-    SourceKind.STUDY: _l("Studie"),
-    SourceKind.POLICY_BRIEF: _l("Policy Brief"),
-    SourceKind.POSITION_PAPER: _l("Positionspapier"),
-    SourceKind.LAW: _l("Gesetz / Rechtstext"),
-    SourceKind.PRESS: _l("Pressemitteilung"),
-    SourceKind.WEBSITE: _l("Webseite"),
-    SourceKind.OTHER: _l("Sonstiges"),
-}
-
-STANCE_LABELS = {
-    Stance.OPPOSE: _l("Ablehnung"),
-    Stance.WELCOME: _l("Zustimmung"),
-    Stance.AMEND: _l("Änderung"),
-    Stance.NEUTRAL: _l("Neutral"),
-}
-
-PRECISION_CHOICES = [
-    SelectChoice("", _l("Kein Datum")),
-    SelectChoice(DatePrecision.DAY.value, _l("Tag")),
-    SelectChoice(DatePrecision.MONTH.value, _l("nur Monat")),
-    SelectChoice(DatePrecision.YEAR.value, _l("nur Jahr")),
-]
+PRECISION_CHOICES = [SelectChoice("", _l("Kein Datum")), *enum_choices(DatePrecision)]
 
 
 def _service_check(check):
@@ -59,9 +37,7 @@ def _service_check(check):
 
 
 class SourceForm(FlaskForm):
-    kind = SelectField(
-        _l("Art der Quelle"), choices=[SelectChoice(kind.value, label) for kind, label in SOURCE_KIND_LABELS.items()]
-    )
+    kind = SelectField(_l("Art der Quelle"), choices=enum_choices(SourceKind))
     title = StringField(_l("Titel"), validators=[DataRequired(_l("Bitte einen Titel angeben.")), Length(max=TITLE_MAX)])
     authors = TextAreaField(
         _l("Autor:innen"),
@@ -125,9 +101,7 @@ class ArgumentForm(FlaskForm):
         validators=[Length(max=1000), _service_check(parse_tags)],
         description=_l("Durch Kommas getrennt, z. B. „kommunen, finanzen“."),
     )
-    stance = SelectField(
-        _l("Haltung"), choices=[SelectChoice(stance.value, label) for stance, label in STANCE_LABELS.items()]
-    )
+    stance = SelectField(_l("Haltung"), choices=enum_choices(Stance))
     # Rendered as checkboxes grouped by motion; the view fills the choices.
     provisions = SelectMultipleField(_l("Kernpunkte"), coerce=int, choices=[], validate_choice=True)
 

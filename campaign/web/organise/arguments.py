@@ -22,7 +22,6 @@ from campaign.services.evidence.citations import format_citation
 from campaign.services.evidence.coverage import coverage as compute_coverage
 from campaign.services.evidence.sources import title_sort_key
 from campaign.web.organise.argument_forms import (
-    STANCE_LABELS,
     ArgumentForm,
     ArgumentSetForm,
     CitationForm,
@@ -100,7 +99,6 @@ def argument_set(set_id: int):
         motions=_all_motions(),
         cite=format_citation,
         markdown=render_markdown,
-        stances=STANCE_LABELS,
         confirm=ConfirmForm(),
         can_write=has_role(*WRITERS),
     )
@@ -355,7 +353,6 @@ def coverage():
         argument_set=argument_set,
         motions=_all_motions(),
         sets=_all_sets(),
-        stances=STANCE_LABELS,
         can_write=has_role(*WRITERS),
     )
 

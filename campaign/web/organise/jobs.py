@@ -19,8 +19,8 @@ from campaign.jobs.letters import letters_root, render_letters_job
 from campaign.models import Campaign, Job, JobStatus
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.jobs import active_job, create_job
+from campaign.services.common.labels import label
 from campaign.services.letters.compose import current_template_version
-from campaign.web.labels import label
 from campaign.web.organise.blueprint import bp
 from campaign.web.security import WRITERS, role_required
 

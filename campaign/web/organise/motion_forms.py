@@ -12,28 +12,11 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp, St
 from campaign.models import MotionKind, MotionStatus, Stance
 from campaign.services.evidence.motion_import import ALLOWED_EXTENSIONS
 from campaign.services.evidence.motions import MAX_SUMMARY_LENGTH, MAX_TEXT_LENGTH
+from campaign.web.choices import enum_choices
 
-KIND_CHOICES = [
-    SelectChoice(MotionKind.LEITANTRAG.value, _l("Leitantrag")),
-    SelectChoice(MotionKind.ANTRAG.value, _l("Antrag")),
-    SelectChoice(MotionKind.POSITIONSPAPIER.value, _l("Positionspapier")),
-    SelectChoice(MotionKind.RESOLUTION.value, _l("Resolution")),
-    SelectChoice(MotionKind.OTHER.value, _l("Sonstiges")),
-]
-STATUS_CHOICES = [
-    SelectChoice(MotionStatus.DRAFT.value, _l("Entwurf")),
-    SelectChoice(MotionStatus.PRESENTED.value, _l("Vorgelegt")),
-    SelectChoice(MotionStatus.AMENDED.value, _l("Geändert")),
-    SelectChoice(MotionStatus.ADOPTED.value, _l("Beschlossen")),
-    SelectChoice(MotionStatus.REJECTED.value, _l("Abgelehnt")),
-    SelectChoice(MotionStatus.WITHDRAWN.value, _l("Zurückgezogen")),
-]
-STANCE_CHOICES = [
-    SelectChoice(Stance.OPPOSE.value, _l("Ablehnen")),
-    SelectChoice(Stance.WELCOME.value, _l("Begrüßen")),
-    SelectChoice(Stance.AMEND.value, _l("Ändern")),
-    SelectChoice(Stance.NEUTRAL.value, _l("Neutral")),
-]
+KIND_CHOICES = enum_choices(MotionKind)
+STATUS_CHOICES = enum_choices(MotionStatus)
+STANCE_CHOICES = enum_choices(Stance)
 
 
 def _positive(_form: FlaskForm, field: IntegerField) -> None:

@@ -176,7 +176,6 @@ def recipient(recipient_id: int):
     return render_template(
         "organise/recipients/detail.html",
         recipient=found,
-        labels=service.FORM_OF_ADDRESS_LABELS,
         can_write=has_role(*WRITERS),
     )
 

@@ -11,7 +11,7 @@ from campaign.models import DatePrecision, Source, SourceKind, SourceQuote, User
 from campaign.services.common.errors import ServiceError
 from campaign.services.evidence import sources as service
 from campaign.services.evidence.citations import format_citation
-from campaign.web.organise.argument_forms import SOURCE_KIND_LABELS, ConfirmForm, QuoteForm, SourceForm
+from campaign.web.organise.argument_forms import ConfirmForm, QuoteForm, SourceForm
 from campaign.web.organise.blueprint import bp
 from campaign.web.security import WRITERS, has_role, role_required
 
@@ -52,7 +52,6 @@ def sources():
         "organise/sources/list.html",
         rows=service.list_sources(db.session),
         cite=format_citation,
-        kinds=SOURCE_KIND_LABELS,
         can_write=has_role(*WRITERS),
     )
 
@@ -82,7 +81,6 @@ def source(source_id: int):
         source=found,
         citation=format_citation(found),
         arguments=service.citing_arguments(db.session, found),
-        kinds=SOURCE_KIND_LABELS,
         quote_form=QuoteForm(formdata=None),
         confirm=ConfirmForm(),
         can_write=has_role(*WRITERS),
@@ -150,7 +148,6 @@ def quote_add(source_id: int):
         source=found,
         citation=format_citation(found),
         arguments=service.citing_arguments(db.session, found),
-        kinds=SOURCE_KIND_LABELS,
         quote_form=form,
         confirm=ConfirmForm(),
         can_write=True,

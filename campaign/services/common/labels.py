@@ -1,4 +1,4 @@
-"""German display labels for every enum value, as the `label` template filter."""
+"""One translatable German label per enum value, for pages, forms, exports and the `label` template filter."""
 
 from __future__ import annotations
 
@@ -40,15 +40,15 @@ LABELS: dict[enum.Enum, object] = {
     MotionStatus.ADOPTED: _l("beschlossen"),
     MotionStatus.REJECTED: _l("abgelehnt"),
     MotionStatus.WITHDRAWN: _l("zurückgezogen"),
-    Stance.OPPOSE: _l("lehnen wir ab"),
-    Stance.WELCOME: _l("begrüßen wir"),
-    Stance.AMEND: _l("ändern"),
+    Stance.OPPOSE: _l("Ablehnung"),
+    Stance.WELCOME: _l("Zustimmung"),
+    Stance.AMEND: _l("Änderung"),
     Stance.NEUTRAL: _l("neutral"),
     SourceKind.ARTICLE: _l("Artikel"),
     SourceKind.STUDY: _l("Studie"),
     SourceKind.POLICY_BRIEF: _l("Policy Brief"),
     SourceKind.POSITION_PAPER: _l("Positionspapier"),
-    SourceKind.LAW: _l("Gesetz"),
+    SourceKind.LAW: _l("Gesetz / Rechtstext"),
     SourceKind.PRESS: _l("Pressemitteilung"),
     SourceKind.WEBSITE: _l("Website"),
     SourceKind.OTHER: _l("Sonstiges"),
@@ -100,13 +100,14 @@ LABELS: dict[enum.Enum, object] = {
     JobStatus.DONE: _l("fertig"),
     JobStatus.FAILED: _l("fehlgeschlagen"),
     DatePrecision.DAY: _l("Tag"),
-    DatePrecision.MONTH: _l("Monat"),
-    DatePrecision.YEAR: _l("Jahr"),
+    DatePrecision.MONTH: _l("nur Monat"),
+    DatePrecision.YEAR: _l("nur Jahr"),
 }
 
 
 def label(value: enum.Enum | None) -> str:
-    """The German label of an enum member (empty for None)."""
+    """The label of an enum member in the current locale (German outside a request; empty for None)."""
     if value is None:
         return ""
     return str(LABELS.get(value, value.value))
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 import campaign.models as models
-from campaign.web.labels import LABELS, label
+from campaign.services.common.labels import LABELS, label
 
 
 def test_every_enum_member_has_a_label(app):

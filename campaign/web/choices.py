@@ -1,0 +1,14 @@
+"""Select-field options built from the shared enum labels, so forms and pages name a value alike."""
+
+from __future__ import annotations
+
+import enum
+
+from wtforms.fields.choices import SelectChoice
+
+from campaign.services.common.labels import LABELS
+
+
+def enum_choices(enum_class: type[enum.Enum]) -> list[SelectChoice]:
+    """One option per member, in definition order, labelled as everywhere else."""
+    return [SelectChoice(member.value, LABELS.get(member, member.value)) for member in enum_class]
