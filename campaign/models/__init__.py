@@ -10,8 +10,8 @@ from campaign.models.campaigns import (
     LetterTemplate,
     TemplateVersion,
 )
-from campaign.models.jobs import Job, JobStatus
-from campaign.models.letters import Letter, LetterStatus
+from campaign.models.jobs import Job, JobStatus, WorkerHeartbeat
+from campaign.models.letters import Letter, LetterStatus, ReferenceCounter
 from campaign.models.motions import Motion, MotionKind, MotionStatus, Provision, Stance
 from campaign.models.organisations import Organisation
 from campaign.models.outbox import OutboxMessage, OutboxStatus
@@ -54,6 +54,7 @@ __all__ = [
     "Provision",
     "Recipient",
     "RecipientList",
+    "ReferenceCounter",
     "Reply",
     "ReplyChannel",
     "ReplyQuality",
@@ -70,6 +71,7 @@ __all__ = [
     "Target",
     "TemplateVersion",
     "User",
+    "WorkerHeartbeat",
     "argument_provisions",
     "recipient_list_members",
 ]

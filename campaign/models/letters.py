@@ -74,3 +74,12 @@ class Letter(StatefulMixin, TimestampMixin, db.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status in self.FROZEN
+
+
+class ReferenceCounter(db.Model):
+    """The last number handed out per reference prefix („NRW-2026“), so concurrent runs never share a code."""
+
+    __tablename__ = "reference_counters"
+
+    prefix: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)
