@@ -10,7 +10,6 @@ from typing import Any
 from flask import Flask
 
 from campaign import config as settings
-from campaign.cli import register_commands
 from campaign.db import db
 from campaign.extensions import babel, csrf, limiter, login_manager, migrate
 from campaign.jobs import init_jobs
@@ -45,5 +44,4 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     init_jobs(app)
     register_web(app)
-    register_commands(app)
     return app

@@ -15,6 +15,7 @@ from flask_migrate import upgrade
 from sqlalchemy.orm import Session
 
 from campaign import create_app
+from campaign.cli import cli as campaign_cli
 from campaign.config import normalise_database_url
 from campaign.db import db
 from campaign.extensions import limiter
@@ -117,9 +118,16 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+class CampaignCliRunner(FlaskCliRunner):
+    """Invokes the `campaign` command group (not app.cli) against the test app."""
+
+    def invoke(self, cli: Any = None, args: Any = None, **kwargs: Any) -> Any:
+        return super().invoke(cli or campaign_cli, args, **kwargs)
+
+
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
-    return app.test_cli_runner()
+    return CampaignCliRunner(app)
 
 
 @pytest.fixture

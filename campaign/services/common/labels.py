@@ -110,4 +110,3 @@ def label(value: enum.Enum | None) -> str:
     if value is None:
         return ""
     return str(LABELS.get(value, value.value))
-
