@@ -24,6 +24,10 @@ ENV_SETTINGS = (
     "LOGIN_RATE_LIMIT",
     "MAX_CONTENT_LENGTH",
     "UNCONFIRMED_SIGNATURE_DAYS",
+    "MAIL_RATE_PER_MINUTE",
+    "OUTBOX_BATCH_SIZE",
+    "OUTBOX_MAX_ATTEMPTS",
+    "OUTBOX_LEASE_SECONDS",
 )
 
 
@@ -45,6 +49,13 @@ class Defaults:
     MAIL_URL: str | None = None
     MAIL_FROM = "Kampagnen-Werkzeug <kampagne@localhost>"
     REPLY_ADDRESS: str | None = None
+    # Outbox delivery: messages per minute over all workers (0: no limit; providers often cap at 100–500),
+    # messages per SMTP connection, attempts before a message is given up, and how long a worker's claim on
+    # a batch lasts before another worker takes the messages over (set it above the time a batch takes).
+    MAIL_RATE_PER_MINUTE = 0
+    OUTBOX_BATCH_SIZE = 100
+    OUTBOX_MAX_ATTEMPTS = 8
+    OUTBOX_LEASE_SECONDS = 600
     IMAP_URL: str | None = None
     PUBLIC_URL = "http://127.0.0.1:5000"
 

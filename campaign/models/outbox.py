@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import ForeignKey, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.db import db, enum_type, utcnow
 from campaign.models.common import StatefulMixin
+
+if TYPE_CHECKING:
+    from campaign.models.letters import Letter
+    from campaign.models.supporters import Signature
 
 
 class OutboxStatus(enum.StrEnum):
@@ -28,10 +32,12 @@ class OutboxMessage(StatefulMixin, db.Model):
     __tablename__ = "outbox_messages"
 
     TRANSITIONS: ClassVar = {
+        # PENDING → DEAD: cancelled before it was sent.
+        _O.PENDING: frozenset({_O.SENDING, _O.DEAD}),
         # SENDING → PENDING recovers a message whose worker died mid-send (at worst sent twice).
-        _O.PENDING: frozenset({_O.SENDING}),
-        _O.SENDING: frozenset({_O.SENT, _O.FAILED, _O.PENDING}),
-        _O.FAILED: frozenset({_O.PENDING, _O.DEAD}),
+        _O.SENDING: frozenset({_O.SENT, _O.FAILED, _O.PENDING, _O.DEAD}),
+        # FAILED waits for its next attempt (next_attempt_at), then is claimed again, or is given up.
+        _O.FAILED: frozenset({_O.PENDING, _O.SENDING, _O.DEAD}),
         _O.SENT: frozenset(),
         _O.DEAD: frozenset({_O.PENDING}),
     }
@@ -47,7 +53,11 @@ class OutboxMessage(StatefulMixin, db.Model):
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     status: Mapped[OutboxStatus] = mapped_column(enum_type(OutboxStatus), default=OutboxStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When a PENDING or FAILED message is due; for a SENDING message, when its worker's claim (lease) runs out.
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+    letter: Mapped[Letter | None] = relationship()
+    signature: Mapped[Signature | None] = relationship()

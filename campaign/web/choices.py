@@ -11,4 +11,5 @@ from campaign.services.common.labels import LABELS
 
 def enum_choices(enum_class: type[enum.Enum]) -> list[SelectChoice]:
     """One option per member, in definition order, labelled as everywhere else."""
-    return [SelectChoice(member.value, LABELS.get(member, member.value)) for member in enum_class]
+    labels = LABELS.get(enum_class, {})
+    return [SelectChoice(member.value, labels.get(member, member.value)) for member in enum_class]

@@ -1,4 +1,4 @@
-"""reference counters, session tokens, job and worker heartbeats
+"""reference counters, session tokens, job and worker heartbeats, outbox due index
 
 Revision ID: 0003
 Revises: 0002
@@ -33,6 +33,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_worker_heartbeats_seen_at'), ['seen_at'], unique=False)
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('heartbeat_at', sa.DateTime(), nullable=True))
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_messages_next_attempt_at'), ['next_attempt_at'], unique=False)
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_token', sa.String(length=64), nullable=False, server_default=''))
 
@@ -60,6 +62,8 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('session_token')
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_messages_next_attempt_at'))
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.drop_column('heartbeat_at')
     with op.batch_alter_table('worker_heartbeats', schema=None) as batch_op:

@@ -1,0 +1,106 @@
+"""Outbox delivery: claim due messages, send each batch over one connection, commit every result at once."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+
+from campaign.db import db
+from campaign.jobs import huey
+from campaign.models import OutboxStatus
+from campaign.services.sending.messages import parse_mailbox
+from campaign.services.sending.outbox import (
+    DeliveryPolicy,
+    claim_due,
+    record_failure,
+    record_sent,
+    release_expired_claims,
+)
+from campaign.services.sending.transport import ConnectionFailed, DeliveryError, transport_for
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+    dead: int = 0
+    released: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def delivery_policy(config: Any) -> DeliveryPolicy:
+    return DeliveryPolicy(
+        batch_size=max(1, int(config["OUTBOX_BATCH_SIZE"])),
+        max_attempts=max(1, int(config["OUTBOX_MAX_ATTEMPTS"])),
+        lease=timedelta(seconds=max(1, int(config["OUTBOX_LEASE_SECONDS"]))),
+        per_minute=max(0, int(config["MAIL_RATE_PER_MINUTE"])),
+    )
+
+
+def deliver_due(*, max_batches: int | None = None) -> DeliveryReport:
+    """Send everything that is due now, batch by batch, within the rate limit; return what happened.
+
+    Every claim and every result is committed on its own, so a worker killed at any point loses nothing:
+    a message the server accepted but that was not yet marked sent is sent once more after the lease.
+    """
+    config = current_app.config
+    policy = delivery_policy(config)
+    envelope_from = parse_mailbox(config["MAIL_FROM"])[1]
+    report = DeliveryReport(released=release_expired_claims(db.session))
+    db.session.commit()
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        batch = claim_due(db.session, policy)
+        db.session.commit()
+        if not batch:
+            break
+        batches += 1
+        _send_batch(batch, config["MAIL_URL"], envelope_from, policy, report)
+    return report
+
+
+def _send_batch(batch: list, mail_url: str, envelope_from: str, policy: DeliveryPolicy, report: DeliveryReport) -> None:
+    """One connection for the batch; messages left unsent when the connection fails are retried later."""
+    pending = list(batch)
+    interval = 60.0 / policy.per_minute if policy.per_minute else 0.0
+    try:
+        with transport_for(mail_url) as transport:
+            while pending:
+                message = pending[0]
+                started = time.monotonic()
+                try:
+                    transport.send(envelope_from, message.to_address, message.raw)
+                except DeliveryError as exc:
+                    _count(report, record_failure(db.session, message, exc, policy), str(exc))
+                else:
+                    record_sent(db.session, message)
+                    report.sent += 1
+                db.session.commit()
+                pending.pop(0)
+                if interval:
+                    time.sleep(max(0.0, interval - (time.monotonic() - started)))
+    except ConnectionFailed as exc:
+        for message in pending:
+            error = DeliveryError(str(exc), permanent=False)
+            _count(report, record_failure(db.session, message, error, policy), str(exc))
+        db.session.commit()
+
+
+def _count(report: DeliveryReport, status: OutboxStatus, error: str) -> None:
+    if status is OutboxStatus.DEAD:
+        report.dead += 1
+    else:
+        report.failed += 1
+    if error not in report.errors:
+        report.errors.append(error)
+
+
+@huey.app_task()
+def deliver_outbox() -> dict[str, int]:
+    """The scheduled delivery run (also started right after something is queued)."""
+    report = deliver_due()
+    return {"sent": report.sent, "failed": report.failed, "dead": report.dead, "released": report.released}
