@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from campaign.models import AuditEvent, FormOfAddress, Recipient, RecipientList, Target
+from campaign.services import recipients as service
 from campaign.services.common.errors import ServiceError
-from campaign.services.recipients import records as service
 from tests.factories import make_campaign, make_recipient, make_user
 from tests.factories_recipients import add_recipients, make_list
 
