@@ -239,7 +239,8 @@ def test_invalid_values_are_reported_per_line(db_session):
     assert plan.counts[RowStatus.NEW] == 2  # lines 2 and 5 (Austrian postcode)
     assert "Ungültige E-Mail-Adresse „max(at)example.org“" in problems[3][0]
     assert "ines@@example.org" in " ".join(problems[4])
-    assert "PLZ „5066“ zu „05066“ ergänzt" in " ".join(problems[4])
+    # 5066 is no postcode of Köln with or without a leading zero: a fault, not a quiet guess.
+    assert "„5066“ hat nur vier Ziffern, und die PLZ „05066“ gibt es nicht" in " ".join(problems[4])
     assert 5 not in problems
     assert "„ABCDE“ ist keine deutsche Postleitzahl" in problems[6][0]
     assert "Unbekannte Anrede „Sir“" in problems[7][0]
@@ -308,6 +309,35 @@ def test_group_column_makes_group_rows_and_is_dropped_for_people(db_session):
     assert rows[2].values["form_of_address"] is FormOfAddress.GRUPPE and rows[2].name == "Mitglieder der SPD Bonn"
     assert rows[3].values["group_name"] == "" and "Gruppe „Vorstand“ nicht übernommen" in rows[3].warnings[0]
     assert rows[4].values["form_of_address"] is FormOfAddress.GRUPPE and rows[4].name == "Ortsverein Süd"
+
+
+def test_a_quoted_multi_line_address_keeps_its_lines_into_storage(db_session):
+    text = (
+        "Vorname;Nachname;Straße;PLZ;Ort\r\n"
+        'Ayşe;Doğan;"c/o SPD-Unterbezirk Köln\r\n2. OG\r\nMagnusstraße 18b";50667;Köln\r\n'
+        "Paweł;Gąsiorowski;Platz des Landtags 1;40221;Düsseldorf\r\n"
+    )
+    plan = importer.plan_import(db_session, importer.read_table(text.encode(), "adressen.csv"))
+    assert [row.line for row in plan.rows] == [2, 5] and not plan.problems
+    importer.run_import(db_session, plan)
+    stored = db_session.scalar(select(Recipient).where(Recipient.last_name == "Doğan"))
+    assert stored.street.splitlines() == ["c/o SPD-Unterbezirk Köln", "2. OG", "Magnusstraße 18b"]
+
+
+def test_a_line_break_inside_an_excel_cell_is_kept(db_session):
+    data = make_xlsx([["Vorname", "Nachname", "Anschrift"], ["Kim", "Weiß", "c/o Rathaus\nDr.-Külz-Ring 19"]])
+    plan = importer.plan_import(db_session, importer.read_table(data, "e.xlsx"))
+    assert plan.rows[0].values["street"] == "c/o Rathaus\nDr.-Külz-Ring 19"
+
+
+def test_a_four_digit_postcode_of_another_city_is_a_faulty_row(db_session):
+    text = "Vorname;Nachname;PLZ;Ort\nKim;Weiß;1067;Dresden\nJan;Berg;4021;Düsseldorf\n"
+    rows = _by_line(importer.plan_import(db_session, importer.read_table(text.encode(), "plz.csv")))
+    assert rows[2].status is RowStatus.NEW and rows[2].values["postcode"] == "01067"
+    assert rows[3].status is RowStatus.INVALID
+    assert rows[3].messages == [
+        "PLZ: „4021“ hat nur vier Ziffern, und die PLZ „04021“ gibt es nicht. Bitte die PLZ prüfen."
+    ]
 
 
 def test_hostile_text_is_kept_as_plain_text(db_session):

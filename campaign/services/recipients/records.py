@@ -16,6 +16,7 @@ from campaign.services.common.emails import canonical_email, normalise_email
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.labels import label
 from campaign.services.common.text import collapse_spaces, fold_text, is_germany
+from campaign.services.recipients import postcodes
 from campaign.services.recipients.duplicates import find_duplicate
 from campaign.services.recipients.lists import lists_by_id
 
@@ -71,8 +72,12 @@ _FORM_OF_ADDRESS_WORDS = {
 }
 _FORM_OF_ADDRESS_BY_WORD = {word: form for form, words in _FORM_OF_ADDRESS_WORDS.items() for word in words}
 
-# Empty or one of these: a German address, whose postcode must have five digits.
+# Longest tag (tags are filter values and chips on the page, not notes).
 MAX_TAG_LENGTH = 80
+# Fields whose line breaks are kept: a street may need „c/o …“ or „2. OG“ on lines of their own.
+MULTILINE_FIELDS = frozenset({"street"})
+# Lines of the street field; with name, organisation and place they fill the letter's address window.
+MAX_STREET_LINES = 3
 
 
 class RecipientInvalid(ServiceError):
@@ -147,11 +152,12 @@ def clean_recipient(raw: Mapping[str, Any]) -> CleanedRecipient:
     errors: dict[str, str] = {}
     warnings: list[str] = []
     for name in TEXT_FIELDS:
-        text = str(raw.get(name) or "")
-        values[name] = text.strip() if name == "notes" else collapse_spaces(text)
+        values[name] = _clean_text(name, str(raw.get(name) or ""))
         limit = _column_length(name)
         if limit and len(values[name]) > limit:
             errors[name] = f"höchstens {limit} Zeichen (sind {len(values[name])})."
+    if values["street"].count("\n") >= MAX_STREET_LINES:
+        errors.setdefault("street", f"höchstens {MAX_STREET_LINES} Zeilen (mehr passen nicht ins Anschriftfeld).")
     try:
         values["form_of_address"] = parse_form_of_address(raw.get("form_of_address"))
     except ServiceError as exc:
@@ -176,16 +182,47 @@ def clean_recipient(raw: Mapping[str, Any]) -> CleanedRecipient:
     return CleanedRecipient(values, errors, warnings)
 
 
+def _clean_text(name: str, text: str) -> str:
+    """Spaces collapsed; the street keeps its lines („c/o …“, „2. OG“), notes keep their layout."""
+    if name == "notes":
+        return text.strip()
+    if name in MULTILINE_FIELDS:
+        return "\n".join(line for line in map(collapse_spaces, text.splitlines()) if line)
+    return collapse_spaces(text)
+
+
 def _check_postcode(values: dict[str, Any], errors: dict[str, str], warnings: list[str]) -> None:
     postcode = values["postcode"]
     if not postcode or "postcode" in errors or not is_germany(values["country"]):
         return
-    # Excel stores 01067 as the number 1067; restore the leading zero rather than refuse the row.
     if postcode.isdigit() and len(postcode) == 4:
-        values["postcode"] = "0" + postcode
-        warnings.append(f"PLZ „{postcode}“ zu „{values['postcode']}“ ergänzt.")
-    elif not re.fullmatch(r"\d{5}", postcode):
+        problem = _four_digit_problem(postcode, values["city"])
+        if problem:
+            errors["postcode"] = problem
+        else:
+            values["postcode"] = "0" + postcode
+            warnings.append(f"PLZ „{postcode}“ zu „{values['postcode']}“ ergänzt.")
+    elif not postcodes.GERMAN_POSTCODE.fullmatch(postcode):
         errors["postcode"] = f"„{postcode}“ ist keine deutsche Postleitzahl (fünf Ziffern)."
+
+
+def _four_digit_problem(postcode: str, city: str) -> str:
+    """Why a four-digit postcode cannot simply get its leading zero back, or "" when it can.
+
+    Excel stores 01067 as the number 1067, so „1067 Dresden“ is restored; but „4021 Düsseldorf“ lost a digit
+    elsewhere (40210 or 40219?), and guessing would send the letter to Leipzig.
+    """
+    padded = "0" + postcode
+    known_places = postcodes.places(padded)
+    if not known_places:
+        return f"„{postcode}“ hat nur vier Ziffern, und die PLZ „{padded}“ gibt es nicht. Bitte die PLZ prüfen."
+    if city and not postcodes.matches_city(padded, city):
+        shown = ", ".join(known_places[:3]) + (" …" if len(known_places) > 3 else "")
+        return (
+            f"„{postcode}“ hat nur vier Ziffern, und „{padded}“ gehört nicht zu „{city}“, sondern zu {shown}. "
+            "Bitte die PLZ prüfen."
+        )
+    return ""
 
 
 def _check_name(values: dict[str, Any], errors: dict[str, str]) -> None:

@@ -73,7 +73,7 @@ def test_a_pasted_paragraph_is_not_repeated_whole():
 
 
 def test_empty_address_asks_for_one():
-    with pytest.raises(ServiceError, match="Bitte eine E-Mail-Adresse angeben."):
+    with pytest.raises(ServiceError, match="Bitte eine E-Mail-Adresse angeben"):
         normalise_email("  ")
 
 
