@@ -10,6 +10,7 @@ import time
 import zipfile
 
 import pytest
+from pypdf import PdfWriter
 from sqlalchemy import func, select
 
 from campaign.models import AuditEvent, FormOfAddress, Recipient, RecipientList
@@ -118,10 +119,49 @@ def test_a_zip_that_is_not_a_workbook_is_refused():
         importer.read_table(b"PK\x03\x04" + b"kaputt" * 50, "kaputt.xlsx")
 
 
-def test_files_over_the_size_limit_are_refused():
+def test_files_over_the_size_limit_are_refused_with_their_real_size():
     data = b"Nachname\n" + b"x" * importer.MAX_FILE_BYTES
-    with pytest.raises(ImportFileError, match="höchstens 5 MB"):
+    with pytest.raises(ImportFileError, match=re.escape("„gross.csv“ ist 5,1 MB groß; erlaubt sind höchstens 5 MB")):
         importer.read_table(data, "gross.csv")
+    with pytest.raises(ImportFileError, match="ist 9,0 MB groß; erlaubt sind höchstens 5 MB"):
+        importer.read_table(b"x" * 9 * 1024 * 1024, "neun.csv")
+
+
+def _pdf() -> bytes:
+    """A genuine one-page PDF, as someone might rename to .csv."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": "Brief an die Delegierten"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (_pdf(), "empfaenger.csv", "„empfaenger.csv“ ist keine lesbare Textdatei, sondern ein PDF-Dokument."),
+        (
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n%%EOF\n",
+            "liste.csv",
+            "sondern ein PDF-Dokument",
+        ),
+        (make_xlsx([["Vorname", "Nachname"], ["Ayşe", "Doğan"]]), "liste.csv", "sondern eine ZIP-Datei"),
+        (b"\xff\xd8\xff\xe0" + bytes(range(1, 256)) * 4, "foto.txt", "sondern ein Bild (JPEG)"),
+        ("Vorname;Nachname\nAyşe;Doğan\x00\x00\n".encode(), "nullbytes.csv", "keine lesbare Textdatei"),
+        (bytes(range(128, 256)) * 40, "zeichensalat.csv", "keine lesbare Textdatei"),
+    ],
+    ids=["pdf", "pdf-header-with-text", "xlsx-as-csv", "jpeg-as-txt", "nul-bytes", "no-encoding-fits"],
+)
+def test_binary_content_in_a_text_file_is_named_before_parsing(data, name, message):
+    with pytest.raises(ImportFileError, match=re.escape(message)) as caught:
+        importer.read_table(data, name)
+    assert "Bitte eine CSV- oder XLSX-Datei wählen." in str(caught.value)
+
+
+def test_a_workbook_without_suffix_is_still_read_as_one():
+    table = importer.read_table(make_xlsx([["Vorname", "Nachname"], ["Ayşe", "Doğan"]]), "export")
+    assert table.kind == "XLSX" and table.rows[0].cells == ["Ayşe", "Doğan"]
 
 
 def test_files_over_the_row_limit_are_refused():
@@ -451,5 +491,32 @@ def test_abandoned_uploads_are_purged(tmp_path):
 
 
 def test_oversized_uploads_are_not_stored(tmp_path):
-    with pytest.raises(ImportFileError, match="größer als 5 MB"):
-        importer.save_upload(tmp_path, b"x" * (importer.MAX_FILE_BYTES + 1), {})
+    with pytest.raises(ImportFileError, match=re.escape("„a.csv“ ist 5,1 MB groß; erlaubt sind höchstens 5 MB")):
+        importer.save_upload(tmp_path, b"x" * (importer.MAX_FILE_BYTES + 1), {"filename": "a.csv"})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_parsed_upload_is_kept_as_rows_and_planned_without_the_file(db_session, tmp_path):
+    data = fixture_bytes("semikolon_utf8_bom.csv")
+    table = importer.read_table(data, "semikolon_utf8_bom.csv")
+    token = importer.save_table(tmp_path, table, {"filename": "semikolon_utf8_bom.csv", "user_id": 1})
+    assert sorted(path.suffix for path in tmp_path.iterdir()) == [".json", ".table"]
+    assert data not in b"".join(path.read_bytes() for path in tmp_path.iterdir())
+    stored, meta = importer.load_table(tmp_path, token)
+    assert stored == table and stored.description == "CSV, UTF-8 mit BOM, Trennzeichen Semikolon"
+    assert meta == {"filename": "semikolon_utf8_bom.csv", "user_id": 1}
+    plan = importer.plan_import(db_session, stored)
+    assert [(row.line, row.status, row.name) for row in plan.rows] == [
+        (row.line, row.status, row.name) for row in importer.plan_import(db_session, table).rows
+    ]
+    importer.discard_upload(tmp_path, token)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ServiceError, match="gibt es nicht mehr"):
+        importer.load_table(tmp_path, token)
+
+
+def test_a_damaged_stored_table_asks_for_a_new_upload(tmp_path):
+    token = importer.save_table(tmp_path, importer.Table("CSV", ["Nachname"], []), {})
+    (tmp_path / f"{token}.table").write_text('{"rows": 5}', encoding="utf-8")
+    with pytest.raises(ServiceError, match="Bitte erneut hochladen"):
+        importer.load_table(tmp_path, token)

@@ -1,8 +1,9 @@
 """Recipient import from CSV and XLSX: reading German exports, mapping columns, a dry-run report, the import.
 
-The modules are `reader` (file to table), `columns` (which column is which field), `plan` (checking rows and
-importing them) and `uploads` (what the web import keeps between its steps); their public names are
-re-exported here, so callers write `from campaign.services.recipients import importing as importer`.
+The modules are `reader` (file to table, with `xlsx` for workbooks and `table` for the result), `columns` (which
+column is which field), `plan` (checking rows and importing them) and `uploads` (what the web import keeps
+between its steps); their public names are re-exported here, so callers write
+`from campaign.services.recipients import importing as importer`.
 """
 
 from campaign.services.recipients.importing.columns import (
@@ -31,21 +32,29 @@ from campaign.services.recipients.importing.plan import (
     summary_line,
 )
 from campaign.services.recipients.importing.reader import (
+    check_file_size,
+    decode_text,
+    detect_delimiter,
+    file_kind,
+    read_table,
+    read_upload,
+)
+from campaign.services.recipients.importing.table import (
+    MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,
     ImportFileError,
     Row,
     Table,
-    decode_text,
-    detect_delimiter,
-    read_table,
 )
 from campaign.services.recipients.importing.uploads import (
     UPLOAD_MAX_AGE_SECONDS,
     discard_upload,
+    load_table,
     load_upload,
     mapping_from_meta,
     purge_uploads,
+    save_table,
     save_upload,
     update_upload_meta,
 )
@@ -53,6 +62,7 @@ from campaign.services.recipients.importing.uploads import (
 __all__ = [
     "HEADER_SYNONYMS",
     "IGNORE",
+    "MAX_COLUMNS",
     "MAX_FILE_BYTES",
     "MAX_ROWS",
     "MULTI_COLUMN_FIELDS",
@@ -67,11 +77,14 @@ __all__ = [
     "RowResult",
     "RowStatus",
     "Table",
+    "check_file_size",
     "decode_text",
     "detect_columns",
     "detect_delimiter",
     "discard_upload",
     "field_choices",
+    "file_kind",
+    "load_table",
     "load_upload",
     "mapping_by_header",
     "mapping_from_meta",
@@ -79,10 +92,12 @@ __all__ = [
     "plan_import",
     "purge_uploads",
     "read_table",
+    "read_upload",
     "report_lines",
     "resolve_mapping",
     "result_line",
     "run_import",
+    "save_table",
     "save_upload",
     "summary_line",
     "undecided_columns",

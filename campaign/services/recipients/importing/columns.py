@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.text import fold_text
-from campaign.services.recipients.importing.reader import Table
+from campaign.services.recipients.importing.table import Table
 from campaign.services.recipients.records import FIELD_LABELS, FIELDS
 
 IGNORE = "ignorieren"

@@ -24,7 +24,7 @@ from campaign.services.recipients.importing.columns import (
     resolve_mapping,
     undecided_columns,
 )
-from campaign.services.recipients.importing.reader import ImportFileError, Row, Table
+from campaign.services.recipients.importing.table import ImportFileError, Row, Table
 from campaign.services.recipients.lists import add_to_list, get_or_create_list
 from campaign.services.recipients.records import FIELD_LABELS, clean_recipient, display_name
 

@@ -1,4 +1,4 @@
-"""Reading an uploaded file into a table: size and type checks, CSV decoding and delimiters, XLSX sheets."""
+"""Reading an uploaded file into a table: size and type checks, recognising non-text files, decoding CSV."""
 
 from __future__ import annotations
 
@@ -6,87 +6,87 @@ import codecs
 import csv
 import io
 import re
-import warnings
-import zipfile
-from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO
 
-import openpyxl
 from charset_normalizer import from_bytes
 
-from campaign.services.common.errors import ServiceError
-from campaign.services.common.text import collapse_spaces
+from campaign.services.recipients.importing.table import (
+    MAX_FILE_BYTES,
+    ImportFileError,
+    Row,
+    Table,
+    check_row_count,
+    too_large,
+    trimmed_headers,
+)
+from campaign.services.recipients.importing.xlsx import read_xlsx
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ""})
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 DELIMITERS = ";,\t"
-DELIMITER_NAMES = {";": "Semikolon", ",": "Komma", "\t": "Tabulator"}
-
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+# Formats people pick by mistake, by the bytes they start with; a PDF may have a little before its marker.
+FILE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (ZIP_MAGIC, "eine ZIP-Datei (etwa eine Excel- oder Word-Datei)"),
+    (OLE_MAGIC, "eine Datei im alten Office-Format (.xls oder .doc)"),
+    (b"\x89PNG", "ein Bild (PNG)"),
+    (b"\xff\xd8\xff", "ein Bild (JPEG)"),
+    (b"GIF8", "ein Bild (GIF)"),
+    (b"{\\rtf", "ein RTF-Dokument"),
+    (b"\x1f\x8b", "ein gepacktes Archiv (gzip)"),
+    (b"7z\xbc\xaf", "ein gepacktes Archiv (7-Zip)"),
+    (b"Rar!", "ein gepacktes Archiv (RAR)"),
+)
+PDF_MAGIC = b"%PDF-"
 # charset-normalizer names of encodings with more than one byte per character; anything else is read as
 # Windows-1252, which covers what German Excel saves as „CSV (Trennzeichen-getrennt)“.
 _MULTIBYTE_PREFIXES = ("utf", "gb", "big5", "shift", "euc", "cp932", "cp949", "cp950", "hz", "iso2022", "johab")
+# charset-normalizer's „mess“ above which its guess is no guess: the bytes are no text in any encoding.
+MAX_MESS = 0.2
+_READ_CHUNK = 64 * 1024
 
 
-class ImportFileError(ServiceError):
-    """The file cannot be read as a table at all (wrong type, encoding, too large, empty, no name column)."""
+def read_upload(stream: IO[bytes], filename: str = "") -> bytes:
+    """The bytes of an uploaded file, or ImportFileError naming its real size when it is over MAX_FILE_BYTES.
+
+    Only MAX_FILE_BYTES + 1 bytes are kept; the rest of a larger file is counted, not stored.
+    """
+    data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) <= MAX_FILE_BYTES:
+        return data
+    size = len(data)
+    while chunk := stream.read(_READ_CHUNK):
+        size += len(chunk)
+    raise too_large(Path(filename).name or "Datei", size)
 
 
-@dataclass(frozen=True)
-class Row:
-    """The cells of one record and the file line it starts on (the header is line 1)."""
-
-    line: int
-    cells: list[str]
-
-
-@dataclass
-class Table:
-    """A file read into a header and rows, with what was detected about it."""
-
-    kind: str
-    headers: list[str]
-    rows: list[Row]
-    encoding: str = ""
-    delimiter: str = ""
-
-    def column_has_data(self, index: int) -> bool:
-        return any(index < len(row.cells) and row.cells[index].strip() for row in self.rows)
-
-    @property
-    def description(self) -> str:
-        if self.kind == "XLSX":
-            return "Excel-Datei (XLSX), erstes Tabellenblatt"
-        return f"CSV, {self.encoding}, Trennzeichen {DELIMITER_NAMES.get(self.delimiter, self.delimiter)}"
+def check_file_size(size: int, filename: str = "") -> None:
+    """ImportFileError naming the real size and the limit when a file of `size` bytes is too large."""
+    if size > MAX_FILE_BYTES:
+        raise too_large(Path(filename).name or "Datei", size)
 
 
 def read_table(data: bytes, filename: str = "") -> Table:
     """Read a CSV or XLSX file into a table; ImportFileError with a clear message if that is impossible."""
     name = Path(filename).name or "Datei"
     suffix = Path(filename).suffix.lower()
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            f"„{name}“ ist {len(data) / 1024 / 1024:.1f} MB groß; erlaubt sind höchstens "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MB. Bitte die Datei aufteilen."
-        )
+    check_file_size(len(data), name)
     if not data.strip():
         raise ImportFileError(f"„{name}“ ist leer.")
     if data.startswith(OLE_MAGIC):
         raise ImportFileError(
             f"„{name}“ ist im alten Excel-Format (.xls). Bitte in Excel als .xlsx oder als CSV speichern."
         )
-    if suffix in EXCEL_SUFFIXES or data.startswith(ZIP_MAGIC):
+    if suffix in EXCEL_SUFFIXES or (suffix == "" and data.startswith(ZIP_MAGIC)):
         if not data.startswith(ZIP_MAGIC):
+            kind = file_kind(data)
             raise ImportFileError(
-                f"„{name}“ ist keine Excel-Datei (XLSX), obwohl sie so heißt. "
+                f"„{name}“ ist keine Excel-Datei (XLSX), obwohl sie so heißt{f', sondern {kind}' if kind else ''}. "
                 "Bitte die Datei in Excel öffnen und als .xlsx speichern – oder als .csv hochladen."
             )
-        table = _read_xlsx(data, name)
+        table = read_xlsx(data, name)
     elif suffix in TEXT_SUFFIXES:
         table = _read_csv(data, name)
     else:
@@ -94,6 +94,28 @@ def read_table(data: bytes, filename: str = "") -> Table:
     if not table.headers:
         raise ImportFileError(f"„{name}“ enthält keine Kopfzeile mit Spaltennamen.")
     return table
+
+
+def file_kind(data: bytes) -> str:
+    """What a file is by its first bytes, when it is a known format that is not text („ein PDF-Dokument“), else ""."""
+    if PDF_MAGIC in data[:1024]:
+        return "ein PDF-Dokument"
+    for signature, kind in FILE_SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    return ""
+
+
+def _not_text(name: str, kind: str = "") -> ImportFileError:
+    what = f"keine lesbare Textdatei, sondern {kind}" if kind else "keine lesbare Textdatei"
+    advice = " Eine Excel-Datei bitte mit der Endung .xlsx hochladen." if kind.startswith("eine ZIP") else ""
+    return ImportFileError(f"„{name}“ ist {what}. Bitte eine CSV- oder XLSX-Datei wählen.{advice}")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:20000]
+    controls = sum(1 for char in sample if ord(char) < 32 and char not in "\t\r\n")
+    return controls > max(2, len(sample) // 100)
 
 
 def decode_text(data: bytes, name: str = "Datei") -> tuple[str, str]:
@@ -114,7 +136,8 @@ def decode_text(data: bytes, name: str = "Datei") -> tuple[str, str]:
         pass
     if b"\x00" in data:
         raise _not_text(name)
-    best = from_bytes(data).best()
+    # No guess within MAX_MESS: no encoding makes these bytes readable text.
+    best = from_bytes(data, threshold=MAX_MESS).best()
     if best is None:
         raise _not_text(name)
     encoding = best.encoding
@@ -124,16 +147,6 @@ def decode_text(data: bytes, name: str = "Datei") -> tuple[str, str]:
         except UnicodeDecodeError:
             return data.decode("latin-1"), "Latin-1"
     return str(best), encoding
-
-
-def _not_text(name: str) -> ImportFileError:
-    return ImportFileError(f"„{name}“ ist keine lesbare Textdatei. Bitte eine CSV- oder XLSX-Datei wählen.")
-
-
-def _looks_binary(text: str) -> bool:
-    sample = text[:20000]
-    controls = sum(1 for char in sample if ord(char) < 32 and char not in "\t\r\n")
-    return controls > max(2, len(sample) // 100)
 
 
 def detect_delimiter(text: str) -> str:
@@ -154,6 +167,9 @@ def detect_delimiter(text: str) -> str:
 
 
 def _read_csv(data: bytes, name: str) -> Table:
+    kind = file_kind(data)
+    if kind:
+        raise _not_text(name, kind)
     text, encoding = decode_text(data, name)
     if "\x00" in text or _looks_binary(text):
         raise _not_text(name)
@@ -178,82 +194,10 @@ def _read_csv(data: bytes, name: str) -> Table:
             if not any(cell.strip() for cell in cells):
                 continue
             if headers is None:
-                headers = _trimmed_headers(cells)
+                headers = trimmed_headers(cells)
                 continue
             rows.append(Row(line, cells))
-            _check_row_count(len(rows), name)
+            check_row_count(len(rows), name)
     except csv.Error as exc:
         raise ImportFileError(f"„{name}“, Zeile {previous_line + 1}: kein gültiges CSV ({exc}).") from exc
     return Table("CSV", headers or [], rows, encoding=encoding, delimiter=delimiter)
-
-
-def _trimmed_headers(cells: list[str]) -> list[str]:
-    """Header names without surrounding space or a stray BOM, and without empty trailing columns."""
-    headers = [collapse_spaces(cell.lstrip("\ufeff")) for cell in cells]
-    while headers and not headers[-1]:
-        headers.pop()
-    return headers
-
-
-def _check_row_count(count: int, name: str) -> None:
-    if count > MAX_ROWS:
-        raise ImportFileError(
-            f"„{name}“ hat mehr als {MAX_ROWS:,} Datenzeilen; bitte die Datei aufteilen.".replace(",", ".")
-        )
-
-
-def _cell_text(value: Any) -> str:
-    """A spreadsheet cell as the text a user sees (whole numbers without „.0“, dates German)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nein"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.strftime("%d.%m.%Y") if value.time() == datetime.min.time() else value.strftime("%d.%m.%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
-    return str(value)
-
-
-def _read_xlsx(data: bytes, name: str) -> Table:
-    # openpyxl warns about features of other spreadsheet programs it ignores; none matter for a table.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except zipfile.BadZipFile as exc:
-            raise ImportFileError(f"„{name}“ ist keine gültige Excel-Datei (XLSX): beschädigtes ZIP-Archiv.") from exc
-        # openpyxl raises many different exception types for foreign or damaged files.
-        except Exception as exc:
-            raise ImportFileError(
-                f"„{name}“ ist keine gültige Excel-Datei (XLSX) und konnte nicht gelesen werden."
-            ) from exc
-        try:
-            return _xlsx_table(workbook, name)
-        finally:
-            workbook.close()
-
-
-def _xlsx_table(workbook: Any, name: str) -> Table:
-    if not workbook.worksheets:
-        raise ImportFileError(f"„{name}“ enthält kein Tabellenblatt.")
-    headers: list[str] | None = None
-    rows: list[Row] = []
-    blank_streak = 0
-    for line, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
-        cells = [_cell_text(value) for value in values]
-        if not any(cell.strip() for cell in cells):
-            blank_streak += 1
-            # Formatting can stretch a sheet to a million empty rows; the data ended long before.
-            if blank_streak > 1000:
-                break
-            continue
-        blank_streak = 0
-        if headers is None:
-            headers = _trimmed_headers(cells)
-            continue
-        rows.append(Row(line, cells))
-        _check_row_count(len(rows), name)
-    return Table("XLSX", headers or [], rows)
