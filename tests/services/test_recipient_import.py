@@ -159,6 +159,11 @@ def test_binary_content_in_a_text_file_is_named_before_parsing(data, name, messa
     assert "Bitte eine CSV- oder XLSX-Datei wählen." in str(caught.value)
 
 
+def test_text_that_mentions_a_format_marker_is_still_text():
+    table = importer.read_table("Nachname;Notizen\nMüller;schickt den Anhang als %PDF-1.4\n".encode(), "n.csv")
+    assert table.rows[0].cells[1] == "schickt den Anhang als %PDF-1.4"
+
+
 def test_a_workbook_without_suffix_is_still_read_as_one():
     table = importer.read_table(make_xlsx([["Vorname", "Nachname"], ["Ayşe", "Doğan"]]), "export")
     assert table.kind == "XLSX" and table.rows[0].cells == ["Ayşe", "Doğan"]

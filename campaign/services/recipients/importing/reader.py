@@ -27,7 +27,7 @@ EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 DELIMITERS = ";,\t"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-# Formats people pick by mistake, by the bytes they start with; a PDF may have a little before its marker.
+# Formats people pick by mistake, by the bytes they start with.
 FILE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (ZIP_MAGIC, "eine ZIP-Datei (etwa eine Excel- oder Word-Datei)"),
     (OLE_MAGIC, "eine Datei im alten Office-Format (.xls oder .doc)"),
@@ -39,7 +39,8 @@ FILE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"7z\xbc\xaf", "ein gepacktes Archiv (7-Zip)"),
     (b"Rar!", "ein gepacktes Archiv (RAR)"),
 )
-PDF_MAGIC = b"%PDF-"
+# A PDF's marker may follow some bytes of junk, always at the start of a line within the first kilobyte.
+PDF_MARKER = re.compile(rb"(?:^|[\r\n])%PDF-\d")
 # charset-normalizer names of encodings with more than one byte per character; anything else is read as
 # Windows-1252, which covers what German Excel saves as „CSV (Trennzeichen-getrennt)“.
 _MULTIBYTE_PREFIXES = ("utf", "gb", "big5", "shift", "euc", "cp932", "cp949", "cp950", "hz", "iso2022", "johab")
@@ -98,7 +99,7 @@ def read_table(data: bytes, filename: str = "") -> Table:
 
 def file_kind(data: bytes) -> str:
     """What a file is by its first bytes, when it is a known format that is not text („ein PDF-Dokument“), else ""."""
-    if PDF_MAGIC in data[:1024]:
+    if PDF_MARKER.search(data[:1024]):
         return "ein PDF-Dokument"
     for signature, kind in FILE_SIGNATURES:
         if data.startswith(signature):
