@@ -57,15 +57,7 @@ def recipients_import(
     Personen werden übersprungen, ein zweiter Lauf derselben Datei ändert also nichts. Sind Zeilen
     fehlerhaft, wird ohne --skip-invalid nichts importiert (Exit-Code 1).
     """
-    try:
-        if file.is_dir() or not file.exists():
-            raise CommandError(f"Datei nicht gefunden: {file}")
-        if file.stat().st_size > importer.MAX_FILE_BYTES:
-            limit = importer.MAX_FILE_BYTES // 1024 // 1024
-            raise CommandError(f"{file.name} ist größer als {limit} MB; bitte die Datei aufteilen.")
-        data = file.read_bytes()
-    except OSError as exc:
-        raise CommandError(f"{file} kann nicht gelesen werden: {exc.strerror or exc}") from exc
+    data = _read_file(file)
     try:
         overrides = dict(_split_column_map(item) for item in column_map)
         table = importer.read_table(data, file.name)
@@ -95,6 +87,20 @@ def recipients_import(
         raise CommandError(str(exc)) from exc
     db.session.commit()
     click.echo(importer.result_line(result))
+
+
+def _read_file(file: Path) -> bytes:
+    """The file's bytes, with the upload screen's size check and message (its real size and the limit)."""
+    try:
+        if file.is_dir() or not file.exists():
+            raise CommandError(f"Datei nicht gefunden: {file}")
+        importer.check_file_size(file.stat().st_size, file.name)
+        with file.open("rb") as stream:
+            return importer.read_upload(stream, file.name)
+    except OSError as exc:
+        raise CommandError(f"{file} kann nicht gelesen werden: {exc.strerror or exc}") from exc
+    except ServiceError as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def _split_column_map(item: str) -> tuple[str, str]:

@@ -144,6 +144,21 @@ def test_a_directory_or_oversized_file_is_refused(app, runner, tmp_path):
     big = tmp_path / "gross.csv"
     shutil.copy(DATA / "dubletten.csv", big)
     with big.open("ab") as handle:
-        handle.write(b"x" * (5 * 1024 * 1024))
+        handle.write(b"x" * (9 * 1024 * 1024))
     result = _import(runner, big)
-    assert result.exit_code == 1 and "größer als 5 MB" in result.stderr
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Fehler: „gross.csv“ ist 9,1 MB groß; erlaubt sind höchstens 5 MB. Bitte die Datei aufteilen."
+    )
+
+
+def test_a_pdf_renamed_to_csv_is_named_as_such(app, runner, tmp_path):
+    fake = tmp_path / "empfaenger.csv"
+    fake.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n%%EOF\n")
+    result = _import(runner, fake, "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "Fehler: „empfaenger.csv“ ist keine lesbare Textdatei, sondern ein PDF-Dokument. "
+        "Bitte eine CSV- oder XLSX-Datei wählen."
+    ]
+    assert "Gefundene Spalten" not in result.output and _count(app) == 0

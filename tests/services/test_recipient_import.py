@@ -10,6 +10,7 @@ import time
 import zipfile
 
 import pytest
+from pypdf import PdfWriter
 from sqlalchemy import func, select
 
 from campaign.models import AuditEvent, FormOfAddress, Recipient, RecipientList
@@ -118,10 +119,54 @@ def test_a_zip_that_is_not_a_workbook_is_refused():
         importer.read_table(b"PK\x03\x04" + b"kaputt" * 50, "kaputt.xlsx")
 
 
-def test_files_over_the_size_limit_are_refused():
+def test_files_over_the_size_limit_are_refused_with_their_real_size():
     data = b"Nachname\n" + b"x" * importer.MAX_FILE_BYTES
-    with pytest.raises(ImportFileError, match="höchstens 5 MB"):
+    with pytest.raises(ImportFileError, match=re.escape("„gross.csv“ ist 5,1 MB groß; erlaubt sind höchstens 5 MB")):
         importer.read_table(data, "gross.csv")
+    with pytest.raises(ImportFileError, match="ist 9,0 MB groß; erlaubt sind höchstens 5 MB"):
+        importer.read_table(b"x" * 9 * 1024 * 1024, "neun.csv")
+
+
+def _pdf() -> bytes:
+    """A genuine one-page PDF, as someone might rename to .csv."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": "Brief an die Delegierten"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (_pdf(), "empfaenger.csv", "„empfaenger.csv“ ist keine lesbare Textdatei, sondern ein PDF-Dokument."),
+        (
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n%%EOF\n",
+            "liste.csv",
+            "sondern ein PDF-Dokument",
+        ),
+        (make_xlsx([["Vorname", "Nachname"], ["Ayşe", "Doğan"]]), "liste.csv", "sondern eine ZIP-Datei"),
+        (b"\xff\xd8\xff\xe0" + bytes(range(1, 256)) * 4, "foto.txt", "sondern ein Bild (JPEG)"),
+        ("Vorname;Nachname\nAyşe;Doğan\x00\x00\n".encode(), "nullbytes.csv", "keine lesbare Textdatei"),
+        (bytes(range(128, 256)) * 40, "zeichensalat.csv", "keine lesbare Textdatei"),
+    ],
+    ids=["pdf", "pdf-header-with-text", "xlsx-as-csv", "jpeg-as-txt", "nul-bytes", "no-encoding-fits"],
+)
+def test_binary_content_in_a_text_file_is_named_before_parsing(data, name, message):
+    with pytest.raises(ImportFileError, match=re.escape(message)) as caught:
+        importer.read_table(data, name)
+    assert "Bitte eine CSV- oder XLSX-Datei wählen." in str(caught.value)
+
+
+def test_text_that_mentions_a_format_marker_is_still_text():
+    table = importer.read_table("Nachname;Notizen\nMüller;schickt den Anhang als %PDF-1.4\n".encode(), "n.csv")
+    assert table.rows[0].cells[1] == "schickt den Anhang als %PDF-1.4"
+
+
+def test_a_workbook_without_suffix_is_still_read_as_one():
+    table = importer.read_table(make_xlsx([["Vorname", "Nachname"], ["Ayşe", "Doğan"]]), "export")
+    assert table.kind == "XLSX" and table.rows[0].cells == ["Ayşe", "Doğan"]
 
 
 def test_files_over_the_row_limit_are_refused():
@@ -239,7 +284,8 @@ def test_invalid_values_are_reported_per_line(db_session):
     assert plan.counts[RowStatus.NEW] == 2  # lines 2 and 5 (Austrian postcode)
     assert "Ungültige E-Mail-Adresse „max(at)example.org“" in problems[3][0]
     assert "ines@@example.org" in " ".join(problems[4])
-    assert "PLZ „5066“ zu „05066“ ergänzt" in " ".join(problems[4])
+    # 5066 is no postcode of Köln with or without a leading zero: a fault, not a quiet guess.
+    assert "„5066“ hat nur vier Ziffern, und die PLZ „05066“ gibt es nicht" in " ".join(problems[4])
     assert 5 not in problems
     assert "„ABCDE“ ist keine deutsche Postleitzahl" in problems[6][0]
     assert "Unbekannte Anrede „Sir“" in problems[7][0]
@@ -308,6 +354,35 @@ def test_group_column_makes_group_rows_and_is_dropped_for_people(db_session):
     assert rows[2].values["form_of_address"] is FormOfAddress.GRUPPE and rows[2].name == "Mitglieder der SPD Bonn"
     assert rows[3].values["group_name"] == "" and "Gruppe „Vorstand“ nicht übernommen" in rows[3].warnings[0]
     assert rows[4].values["form_of_address"] is FormOfAddress.GRUPPE and rows[4].name == "Ortsverein Süd"
+
+
+def test_a_quoted_multi_line_address_keeps_its_lines_into_storage(db_session):
+    text = (
+        "Vorname;Nachname;Straße;PLZ;Ort\r\n"
+        'Ayşe;Doğan;"c/o SPD-Unterbezirk Köln\r\n2. OG\r\nMagnusstraße 18b";50667;Köln\r\n'
+        "Paweł;Gąsiorowski;Platz des Landtags 1;40221;Düsseldorf\r\n"
+    )
+    plan = importer.plan_import(db_session, importer.read_table(text.encode(), "adressen.csv"))
+    assert [row.line for row in plan.rows] == [2, 5] and not plan.problems
+    importer.run_import(db_session, plan)
+    stored = db_session.scalar(select(Recipient).where(Recipient.last_name == "Doğan"))
+    assert stored.street.splitlines() == ["c/o SPD-Unterbezirk Köln", "2. OG", "Magnusstraße 18b"]
+
+
+def test_a_line_break_inside_an_excel_cell_is_kept(db_session):
+    data = make_xlsx([["Vorname", "Nachname", "Anschrift"], ["Kim", "Weiß", "c/o Rathaus\nDr.-Külz-Ring 19"]])
+    plan = importer.plan_import(db_session, importer.read_table(data, "e.xlsx"))
+    assert plan.rows[0].values["street"] == "c/o Rathaus\nDr.-Külz-Ring 19"
+
+
+def test_a_four_digit_postcode_of_another_city_is_a_faulty_row(db_session):
+    text = "Vorname;Nachname;PLZ;Ort\nKim;Weiß;1067;Dresden\nJan;Berg;4021;Düsseldorf\n"
+    rows = _by_line(importer.plan_import(db_session, importer.read_table(text.encode(), "plz.csv")))
+    assert rows[2].status is RowStatus.NEW and rows[2].values["postcode"] == "01067"
+    assert rows[3].status is RowStatus.INVALID
+    assert rows[3].messages == [
+        "PLZ: „4021“ hat nur vier Ziffern, und die PLZ „04021“ gibt es nicht. Bitte die PLZ prüfen."
+    ]
 
 
 def test_hostile_text_is_kept_as_plain_text(db_session):
@@ -421,5 +496,32 @@ def test_abandoned_uploads_are_purged(tmp_path):
 
 
 def test_oversized_uploads_are_not_stored(tmp_path):
-    with pytest.raises(ImportFileError, match="größer als 5 MB"):
-        importer.save_upload(tmp_path, b"x" * (importer.MAX_FILE_BYTES + 1), {})
+    with pytest.raises(ImportFileError, match=re.escape("„a.csv“ ist 5,1 MB groß; erlaubt sind höchstens 5 MB")):
+        importer.save_upload(tmp_path, b"x" * (importer.MAX_FILE_BYTES + 1), {"filename": "a.csv"})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_parsed_upload_is_kept_as_rows_and_planned_without_the_file(db_session, tmp_path):
+    data = fixture_bytes("semikolon_utf8_bom.csv")
+    table = importer.read_table(data, "semikolon_utf8_bom.csv")
+    token = importer.save_table(tmp_path, table, {"filename": "semikolon_utf8_bom.csv", "user_id": 1})
+    assert sorted(path.suffix for path in tmp_path.iterdir()) == [".json", ".table"]
+    assert data not in b"".join(path.read_bytes() for path in tmp_path.iterdir())
+    stored, meta = importer.load_table(tmp_path, token)
+    assert stored == table and stored.description == "CSV, UTF-8 mit BOM, Trennzeichen Semikolon"
+    assert meta == {"filename": "semikolon_utf8_bom.csv", "user_id": 1}
+    plan = importer.plan_import(db_session, stored)
+    assert [(row.line, row.status, row.name) for row in plan.rows] == [
+        (row.line, row.status, row.name) for row in importer.plan_import(db_session, table).rows
+    ]
+    importer.discard_upload(tmp_path, token)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ServiceError, match="gibt es nicht mehr"):
+        importer.load_table(tmp_path, token)
+
+
+def test_a_damaged_stored_table_asks_for_a_new_upload(tmp_path):
+    token = importer.save_table(tmp_path, importer.Table("CSV", ["Nachname"], []), {})
+    (tmp_path / f"{token}.table").write_text('{"rows": 5}', encoding="utf-8")
+    with pytest.raises(ServiceError, match="Bitte erneut hochladen"):
+        importer.load_table(tmp_path, token)

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from campaign.models import AuditEvent, FormOfAddress, Recipient, RecipientList, Target
+from campaign.services import recipients as service
 from campaign.services.common.errors import ServiceError
-from campaign.services.recipients import records as service
+from campaign.services.recipients import postcodes
 from tests.factories import make_campaign, make_recipient, make_user
 from tests.factories_recipients import add_recipients, make_list
 
@@ -85,7 +86,8 @@ def test_clean_recipient_normalises_email_and_spaces():
     [
         ({"email": "ayse(at)example.org"}, "email", "Ungültige E-Mail-Adresse „ayse(at)example.org“"),
         ({"email": "a@@example.org"}, "email", "Ungültige E-Mail-Adresse"),
-        ({"postcode": "5082"}, None, None),
+        ({"postcode": "4021", "city": "Düsseldorf"}, "postcode", "die PLZ „04021“ gibt es nicht"),
+        ({"postcode": "1067", "city": "Köln"}, "postcode", "„01067“ gehört nicht zu „Köln“, sondern zu Dresden"),
         ({"postcode": "508234"}, "postcode", "keine deutsche Postleitzahl"),
         ({"postcode": "D-50823"}, "postcode", "keine deutsche Postleitzahl"),
         ({"postcode": "ABCDE", "country": "Deutschland"}, "postcode", "fünf Ziffern"),
@@ -101,7 +103,8 @@ def test_clean_recipient_normalises_email_and_spaces():
     ids=[
         "email-at",
         "email-double-at",
-        "plz-4-digits-padded",
+        "plz-4-digits-elsewhere",
+        "plz-4-digits-other-city",
         "plz-6-digits",
         "plz-prefix",
         "plz-letters",
@@ -127,6 +130,79 @@ def test_four_digit_german_postcode_gets_its_leading_zero_back_with_a_warning():
     cleaned = service.clean_recipient({**PERSON, "postcode": "1067", "city": "Dresden"})
     assert cleaned.values["postcode"] == "01067"
     assert cleaned.warnings == ["PLZ „1067“ zu „01067“ ergänzt."]
+
+
+@pytest.mark.parametrize(
+    "city", ["Dresden-Loschwitz", "Halle/Saale", "Halle an der Saale", "", "Schönfeld"], ids=str.lower
+)
+def test_leading_zero_is_restored_where_the_place_fits(city):
+    postcode = {"Halle/Saale": "6108", "Halle an der Saale": "6108", "Schönfeld": "1561"}.get(city, "1326")
+    cleaned = service.clean_recipient({**PERSON, "postcode": postcode, "city": city})
+    assert cleaned.ok, cleaned.errors
+    assert cleaned.values["postcode"] == "0" + postcode
+
+
+def test_a_four_digit_postcode_of_another_place_is_a_fault_not_a_guess():
+    cleaned = service.clean_recipient({**PERSON, "postcode": "4021", "city": "Düsseldorf"})
+    assert cleaned.values["postcode"] == "4021" and not cleaned.warnings
+    assert cleaned.errors["postcode"] == (
+        "„4021“ hat nur vier Ziffern, und die PLZ „04021“ gibt es nicht. Bitte die PLZ prüfen."
+    )
+
+
+# ---- postcodes and places ----
+
+
+def test_places_of_a_postcode_come_from_the_shipped_data():
+    assert postcodes.places("01067") == ("Dresden",)
+    assert "Lampertswalde" in postcodes.places("01561") and len(postcodes.places("01561")) > 1
+    assert postcodes.places("04021") == () and not postcodes.is_known("04021")
+    assert postcodes.is_known("40210") and postcodes.places(" 50667 ") == ("Köln",)
+
+
+@pytest.mark.parametrize(
+    ("postcode", "city", "fits"),
+    [
+        ("40210", "Düsseldorf", True),
+        ("40210", "DÜSSELDORF", True),
+        ("50823", "Köln-Ehrenfeld", True),
+        ("60311", "Frankfurt a.M.", True),
+        ("60311", "Frankfurt am Main", True),
+        ("15230", "Frankfurt a.M.", False),
+        ("53757", "St. Augustin", True),
+        ("01067", "Köln", False),
+        ("01067", "D", False),
+        ("99999", "Nirgendwo", False),
+    ],
+)
+def test_a_city_is_checked_against_its_postcode(postcode, city, fits):
+    assert postcodes.matches_city(postcode, city) is fits
+
+
+# ---- address lines ----
+
+
+def test_a_multi_line_street_keeps_its_lines_and_loses_only_blank_ones():
+    cleaned = service.clean_recipient({**PERSON, "street": "c/o Muñoz  \r\n\r\n 2. OG\nFliederhofweg  14 "})
+    assert cleaned.ok, cleaned.errors
+    assert cleaned.values["street"] == "c/o Muñoz\n2. OG\nFliederhofweg 14"
+
+
+def test_a_street_of_more_lines_than_the_address_window_takes_is_refused():
+    cleaned = service.clean_recipient({**PERSON, "street": "a\nb\nc\nd"})
+    assert "höchstens 3 Zeilen" in cleaned.errors["street"]
+
+
+def test_other_fields_still_join_their_lines():
+    cleaned = service.clean_recipient({**PERSON, "last_name": "Doğan\nKaya", "city": "Köln\n"})
+    assert (cleaned.values["last_name"], cleaned.values["city"]) == ("Doğan Kaya", "Köln")
+
+
+def test_a_stored_multi_line_street_is_still_found_as_a_duplicate(db_session):
+    stored = service.create_recipient(db_session, {**PERSON, "email": "", "street": "c/o Muñoz\nFliederhofweg 14"})
+    assert stored.street == "c/o Muñoz\nFliederhofweg 14"
+    with pytest.raises(ServiceError, match="demselben Namen und derselben Anschrift"):
+        service.create_recipient(db_session, {**PERSON, "email": "", "street": "c/o Muñoz  Fliederhofweg 14"})
 
 
 def test_group_with_organisation_only_is_valid():

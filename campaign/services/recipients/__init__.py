@@ -1,1 +1,87 @@
-"""Recipients: records, duplicates, search, lists, and importing them from CSV and XLSX."""
+"""Recipients: records, duplicates, search, lists, and importing them from CSV and XLSX (`importing/`).
+
+The public names of `records`, `duplicates`, `search` and `lists` are re-exported here, so a caller that uses
+several of them can write `from campaign.services import recipients` and call `recipients.create_recipient`,
+`recipients.search_recipients`, `recipients.add_to_list` …
+"""
+
+from campaign.services.recipients.duplicates import DuplicateIndex, Identity, existing_recipients_index, find_duplicate
+from campaign.services.recipients.lists import (
+    ListSummary,
+    add_to_list,
+    create_list,
+    delete_list,
+    find_list,
+    get_or_create_list,
+    list_members,
+    list_summaries,
+    lists_by_id,
+    member_ids,
+    remove_from_list,
+    rename_list,
+)
+from campaign.services.recipients.records import (
+    FIELD_LABELS,
+    FIELDS,
+    TEXT_FIELDS,
+    CleanedRecipient,
+    DeletionImpact,
+    RecipientInvalid,
+    clean_recipient,
+    create_recipient,
+    delete_recipient,
+    deletion_impact,
+    display_name,
+    get_recipient,
+    parse_form_of_address,
+    parse_tags,
+    update_recipient,
+)
+from campaign.services.recipients.search import (
+    FilterChoices,
+    RecipientFilter,
+    filter_choices,
+    filtered_ids,
+    filtered_statement,
+    search_recipients,
+)
+
+__all__ = [
+    "FIELDS",
+    "FIELD_LABELS",
+    "TEXT_FIELDS",
+    "CleanedRecipient",
+    "DeletionImpact",
+    "DuplicateIndex",
+    "FilterChoices",
+    "Identity",
+    "ListSummary",
+    "RecipientFilter",
+    "RecipientInvalid",
+    "add_to_list",
+    "clean_recipient",
+    "create_list",
+    "create_recipient",
+    "delete_list",
+    "delete_recipient",
+    "deletion_impact",
+    "display_name",
+    "existing_recipients_index",
+    "filter_choices",
+    "filtered_ids",
+    "filtered_statement",
+    "find_duplicate",
+    "find_list",
+    "get_or_create_list",
+    "get_recipient",
+    "list_members",
+    "list_summaries",
+    "lists_by_id",
+    "member_ids",
+    "parse_form_of_address",
+    "parse_tags",
+    "remove_from_list",
+    "rename_list",
+    "search_recipients",
+    "update_recipient",
+]

@@ -11,7 +11,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from campaign.models import FormOfAddress, Recipient, RecipientList
 from campaign.services.recipients.importing import IGNORE, Column
-from campaign.services.recipients.records import FIELD_LABELS, FIELDS, FilterChoices, RecipientFilter
+from campaign.services.recipients.records import FIELD_LABELS, FIELDS
+from campaign.services.recipients.search import FilterChoices, RecipientFilter
 
 FORM_OF_ADDRESS_CHOICES = [
     SelectChoice(FormOfAddress.FRAU.value, _l("Frau")),

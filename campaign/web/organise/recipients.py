@@ -13,10 +13,10 @@ from werkzeug.utils import secure_filename
 
 from campaign.db import db
 from campaign.models import Recipient, RecipientList, User
+from campaign.services import recipients as service
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.pagination import Page
 from campaign.services.recipients import importing as importer
-from campaign.services.recipients import records as service
 from campaign.web.organise.blueprint import bp
 from campaign.web.organise.recipient_forms import (
     FILTER_PARAMS,

@@ -1,0 +1,204 @@
+"""Reading an uploaded file into a table: size and type checks, recognising non-text files, decoding CSV."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from pathlib import Path
+from typing import IO
+
+from charset_normalizer import from_bytes
+
+from campaign.services.recipients.importing.table import (
+    MAX_FILE_BYTES,
+    ImportFileError,
+    Row,
+    Table,
+    check_row_count,
+    too_large,
+    trimmed_headers,
+)
+from campaign.services.recipients.importing.xlsx import read_xlsx
+
+TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ""})
+EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+DELIMITERS = ";,\t"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+# Formats people pick by mistake, by the bytes they start with.
+FILE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (ZIP_MAGIC, "eine ZIP-Datei (etwa eine Excel- oder Word-Datei)"),
+    (OLE_MAGIC, "eine Datei im alten Office-Format (.xls oder .doc)"),
+    (b"\x89PNG", "ein Bild (PNG)"),
+    (b"\xff\xd8\xff", "ein Bild (JPEG)"),
+    (b"GIF8", "ein Bild (GIF)"),
+    (b"{\\rtf", "ein RTF-Dokument"),
+    (b"\x1f\x8b", "ein gepacktes Archiv (gzip)"),
+    (b"7z\xbc\xaf", "ein gepacktes Archiv (7-Zip)"),
+    (b"Rar!", "ein gepacktes Archiv (RAR)"),
+)
+# A PDF's marker may follow some bytes of junk, always at the start of a line within the first kilobyte.
+PDF_MARKER = re.compile(rb"(?:^|[\r\n])%PDF-\d")
+# charset-normalizer names of encodings with more than one byte per character; anything else is read as
+# Windows-1252, which covers what German Excel saves as „CSV (Trennzeichen-getrennt)“.
+_MULTIBYTE_PREFIXES = ("utf", "gb", "big5", "shift", "euc", "cp932", "cp949", "cp950", "hz", "iso2022", "johab")
+# charset-normalizer's „mess“ above which its guess is no guess: the bytes are no text in any encoding.
+MAX_MESS = 0.2
+_READ_CHUNK = 64 * 1024
+
+
+def read_upload(stream: IO[bytes], filename: str = "") -> bytes:
+    """The bytes of an uploaded file, or ImportFileError naming its real size when it is over MAX_FILE_BYTES.
+
+    Only MAX_FILE_BYTES + 1 bytes are kept; the rest of a larger file is counted, not stored.
+    """
+    data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) <= MAX_FILE_BYTES:
+        return data
+    size = len(data)
+    while chunk := stream.read(_READ_CHUNK):
+        size += len(chunk)
+    raise too_large(Path(filename).name or "Datei", size)
+
+
+def check_file_size(size: int, filename: str = "") -> None:
+    """ImportFileError naming the real size and the limit when a file of `size` bytes is too large."""
+    if size > MAX_FILE_BYTES:
+        raise too_large(Path(filename).name or "Datei", size)
+
+
+def read_table(data: bytes, filename: str = "") -> Table:
+    """Read a CSV or XLSX file into a table; ImportFileError with a clear message if that is impossible."""
+    name = Path(filename).name or "Datei"
+    suffix = Path(filename).suffix.lower()
+    check_file_size(len(data), name)
+    if not data.strip():
+        raise ImportFileError(f"„{name}“ ist leer.")
+    if data.startswith(OLE_MAGIC):
+        raise ImportFileError(
+            f"„{name}“ ist im alten Excel-Format (.xls). Bitte in Excel als .xlsx oder als CSV speichern."
+        )
+    if suffix in EXCEL_SUFFIXES or (suffix == "" and data.startswith(ZIP_MAGIC)):
+        if not data.startswith(ZIP_MAGIC):
+            kind = file_kind(data)
+            raise ImportFileError(
+                f"„{name}“ ist keine Excel-Datei (XLSX), obwohl sie so heißt{f', sondern {kind}' if kind else ''}. "
+                "Bitte die Datei in Excel öffnen und als .xlsx speichern – oder als .csv hochladen."
+            )
+        table = read_xlsx(data, name)
+    elif suffix in TEXT_SUFFIXES:
+        table = _read_csv(data, name)
+    else:
+        raise ImportFileError(f"Dateityp „{suffix}“ wird nicht unterstützt. Bitte eine CSV- oder XLSX-Datei wählen.")
+    if not table.headers:
+        raise ImportFileError(f"„{name}“ enthält keine Kopfzeile mit Spaltennamen.")
+    return table
+
+
+def file_kind(data: bytes) -> str:
+    """What a file is by its first bytes, when it is a known format that is not text („ein PDF-Dokument“), else ""."""
+    if PDF_MARKER.search(data[:1024]):
+        return "ein PDF-Dokument"
+    for signature, kind in FILE_SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    return ""
+
+
+def _not_text(name: str, kind: str = "") -> ImportFileError:
+    what = f"keine lesbare Textdatei, sondern {kind}" if kind else "keine lesbare Textdatei"
+    advice = " Eine Excel-Datei bitte mit der Endung .xlsx hochladen." if kind.startswith("eine ZIP") else ""
+    return ImportFileError(f"„{name}“ ist {what}. Bitte eine CSV- oder XLSX-Datei wählen.{advice}")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:20000]
+    controls = sum(1 for char in sample if ord(char) < 32 and char not in "\t\r\n")
+    return controls > max(2, len(sample) // 100)
+
+
+def decode_text(data: bytes, name: str = "Datei") -> tuple[str, str]:
+    """The text of a CSV file and a description of its encoding (UTF-8 with or without BOM, UTF-16, Windows-1252)."""
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 mit BOM"
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(f"„{name}“ ist als UTF-8 markiert, enthält aber ungültige Zeichen.") from exc
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(f"„{name}“ ist als UTF-16 markiert, enthält aber ungültige Zeichen.") from exc
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data:
+        raise _not_text(name)
+    # No guess within MAX_MESS: no encoding makes these bytes readable text.
+    best = from_bytes(data, threshold=MAX_MESS).best()
+    if best is None:
+        raise _not_text(name)
+    encoding = best.encoding
+    if not encoding.startswith(_MULTIBYTE_PREFIXES):
+        try:
+            return data.decode("cp1252"), "Windows-1252"
+        except UnicodeDecodeError:
+            return data.decode("latin-1"), "Latin-1"
+    return str(best), encoding
+
+
+def detect_delimiter(text: str) -> str:
+    """Semikolon, Komma or Tab: csv.Sniffer first, checked against (and else replaced by) the header line."""
+    lines = [line for line in text[:65536].splitlines() if line.strip()][:50]
+    header = lines[0] if lines else ""
+    counts = {delimiter: header.count(delimiter) for delimiter in DELIMITERS}
+    try:
+        sniffed = csv.Sniffer().sniff("\n".join(lines), delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = ""
+    if sniffed in counts and counts[sniffed] and counts[sniffed] >= max(counts.values()):
+        return sniffed
+    if max(counts.values()) == 0:
+        # One column only: the German Excel default does no harm.
+        return ";"
+    return max(DELIMITERS, key=lambda delimiter: counts[delimiter])
+
+
+def _read_csv(data: bytes, name: str) -> Table:
+    kind = file_kind(data)
+    if kind:
+        raise _not_text(name, kind)
+    text, encoding = decode_text(data, name)
+    if "\x00" in text or _looks_binary(text):
+        raise _not_text(name)
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise ImportFileError(f"„{name}“ ist leer.")
+    # Some exports start with Excel's „sep=;“ hint line; it names the delimiter and is no data.
+    hint = re.match(r"sep=([;,\t|])\r?\n", text)
+    delimiter = hint.group(1) if hint else detect_delimiter(text)
+    stream = io.StringIO(text, newline="")
+    previous_line = 0
+    if hint:
+        stream.readline()
+        previous_line = 1
+    reader = csv.reader(stream, delimiter=delimiter)
+    headers: list[str] | None = None
+    rows: list[Row] = []
+    try:
+        for cells in reader:
+            line = previous_line + 1
+            previous_line = reader.line_num + (1 if hint else 0)
+            if not any(cell.strip() for cell in cells):
+                continue
+            if headers is None:
+                headers = trimmed_headers(cells)
+                continue
+            rows.append(Row(line, cells))
+            check_row_count(len(rows), name)
+    except csv.Error as exc:
+        raise ImportFileError(f"„{name}“, Zeile {previous_line + 1}: kein gültiges CSV ({exc}).") from exc
+    return Table("CSV", headers or [], rows, encoding=encoding, delimiter=delimiter)

@@ -1,0 +1,107 @@
+"""A file read into a table (header, rows with their line numbers), its limits, and its storable form."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from campaign.services.common.errors import ServiceError
+from campaign.services.common.text import collapse_spaces, format_thousands
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+# Recipient tables have about twenty columns; exports of member databases a few dozen.
+MAX_COLUMNS = 200
+DELIMITER_NAMES = {";": "Semikolon", ",": "Komma", "\t": "Tabulator"}
+
+
+class ImportFileError(ServiceError):
+    """The file cannot be read as a table at all (wrong type, encoding, too large, empty, no name column)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """The cells of one record and the file line it starts on (the header is line 1)."""
+
+    line: int
+    cells: list[str]
+
+
+@dataclass
+class Table:
+    """A file read into a header and rows, with what was detected about it."""
+
+    kind: str
+    headers: list[str]
+    rows: list[Row]
+    encoding: str = ""
+    delimiter: str = ""
+
+    def column_has_data(self, index: int) -> bool:
+        return any(index < len(row.cells) and row.cells[index].strip() for row in self.rows)
+
+    @property
+    def description(self) -> str:
+        if self.kind == "XLSX":
+            return "Excel-Datei (XLSX), erstes Tabellenblatt"
+        return f"CSV, {self.encoding}, Trennzeichen {DELIMITER_NAMES.get(self.delimiter, self.delimiter)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The table as JSON-ready data, so a later step can use it without reading the file again."""
+        return {
+            "kind": self.kind,
+            "headers": self.headers,
+            "rows": [[row.line, row.cells] for row in self.rows],
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Table:
+        """The table stored by to_dict(); ValueError if the data is not one."""
+        try:
+            rows = [Row(int(line), [str(cell) for cell in cells]) for line, cells in data["rows"]]
+            return cls(
+                kind=str(data["kind"]),
+                headers=[str(header) for header in data["headers"]],
+                rows=rows,
+                encoding=str(data.get("encoding", "")),
+                delimiter=str(data.get("delimiter", "")),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError("not a stored table") from exc
+
+
+def megabytes(size: int) -> str:
+    """A size in MB with one decimal, German style, rounded up (so 5 MB and a byte is „5,1 MB“, not „5,0 MB“)."""
+    tenths = math.ceil(size * 10 / 1024 / 1024)
+    return f"{tenths // 10},{tenths % 10} MB"
+
+
+def too_large(name: str, size: int) -> ImportFileError:
+    """The error for a file over MAX_FILE_BYTES, naming its real size and the limit."""
+    return ImportFileError(
+        f"„{name}“ ist {megabytes(size)} groß; erlaubt sind höchstens {MAX_FILE_BYTES // 1024 // 1024} MB. "
+        "Bitte die Datei aufteilen."
+    )
+
+
+def trimmed_headers(cells: list[str]) -> list[str]:
+    """Header names without surrounding space or a stray BOM, and without empty trailing columns."""
+    headers = [collapse_spaces(cell.lstrip("\ufeff")) for cell in cells]
+    while headers and not headers[-1]:
+        headers.pop()
+    if len(headers) > MAX_COLUMNS:
+        raise ImportFileError(
+            f"Die Kopfzeile hat {format_thousands(len(headers))} Spalten; erlaubt sind höchstens {MAX_COLUMNS}. "
+            "Bitte nur die Spalten mit den Angaben zu den Empfänger:innen speichern."
+        )
+    return headers
+
+
+def check_row_count(count: int, name: str) -> None:
+    if count > MAX_ROWS:
+        raise ImportFileError(
+            f"„{name}“ hat mehr als {format_thousands(MAX_ROWS)} Datenzeilen; bitte die Datei aufteilen."
+        )
