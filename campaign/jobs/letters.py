@@ -12,7 +12,7 @@ from campaign.models import Campaign, Job, JobStatus, User
 from campaign.services.common.dates import today_in_germany
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.jobs import fail_job, finish_job, job_params, report_progress, start_job
-from campaign.services.letters.batch import output_file, render_campaign_letters
+from campaign.services.letters.batch.run import output_file, render_campaign_letters
 
 KIND = "letters.render"
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from campaign.db import utcnow
 from campaign.models import AuditEvent, LetterTemplate
-from campaign.services.letters.compose import TemplateProblem
+from campaign.services.letters.sandbox import TemplateProblem
 from campaign.services.letters.templates import (
     TemplateFieldProblem,
     check_letter_template,
