@@ -81,24 +81,22 @@ def _assert_each_code_once(codes: list[str], prefix: str) -> None:
     assert sorted(codes) == [f"{prefix}-{number:04d}" for number in range(1, expected + 1)]
 
 
-def test_concurrent_processes_never_share_a_code_on_sqlite(tmp_path):
-    url = f"sqlite:///{tmp_path / 'zeichen.sqlite3'}"
-    engine = sa.create_engine(url)
-    ReferenceCounter.__table__.create(engine)
-    engine.dispose()
-    _assert_each_code_once(_race(url, "RACE-2026"), "RACE-2026")
-
-
-def test_concurrent_processes_never_share_a_code_on_postgresql(migrated_database):
-    require_service(bool(TEST_DATABASE_URL), "PostgreSQL (TEST_DATABASE_URL)")
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_concurrent_processes_never_share_a_code(tmp_path, migrated_database, backend):
     prefix = "RACE-2026"
-    engine = sa.create_engine(migrated_database)
-    delete = sa.delete(ReferenceCounter).where(ReferenceCounter.prefix == prefix)
+    if backend == "postgresql":
+        require_service(bool(TEST_DATABASE_URL), "PostgreSQL (TEST_DATABASE_URL)")
+        url = migrated_database
+    else:
+        url = f"sqlite:///{tmp_path / 'zeichen.sqlite3'}"  # a file both processes open, whatever the suite runs on
+    engine = sa.create_engine(url)
+    ReferenceCounter.__table__.create(engine, checkfirst=True)
+    forget = sa.delete(ReferenceCounter).where(ReferenceCounter.prefix == prefix)
     try:
         with engine.begin() as connection:
-            connection.execute(delete)
-        _assert_each_code_once(_race(migrated_database, prefix), prefix)
+            connection.execute(forget)
+        _assert_each_code_once(_race(url, prefix), prefix)
     finally:
         with engine.begin() as connection:
-            connection.execute(delete)
+            connection.execute(forget)
         engine.dispose()
