@@ -32,6 +32,10 @@ FORMATS = ("pdf", "zip", "merged")
 SORTS = ("postcode", "region")
 # Letters per WeasyPrint document: large enough to share fonts and masters, small enough to keep memory flat.
 CHUNK_SIZE = 25
+BROKEN_POOL_MESSAGE = (
+    "Ein Prozess zum Setzen der Briefe ist abgebrochen (zu wenig Arbeitsspeicher?). Bitte erneut versuchen; "
+    "bereits erzeugte Briefe behalten ihr Zeichen."
+)
 
 
 def letter_filename(letter: PrintableLetter) -> str:
@@ -223,10 +227,7 @@ def render_campaign_letters(
     except OSError as exc:
         raise ServiceError(f"Die Briefe konnten nicht geschrieben werden: {exc}") from exc
     except BrokenProcessPool as exc:
-        raise ServiceError(
-            "Ein Prozess zum Setzen der Briefe ist abgebrochen (zu wenig Arbeitsspeicher?). Bitte erneut versuchen; "
-            "bereits erzeugte Briefe behalten ihr Zeichen."
-        ) from exc
+        raise ServiceError(BROKEN_POOL_MESSAGE) from exc
     finally:
         output.clean_up()
     return run.result
