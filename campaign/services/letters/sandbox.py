@@ -179,6 +179,8 @@ def fields_used(source: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class RenderedText:
+    """A rendered template as escaped HTML and as plain text (for e-mail)."""
+
     html: Markup
     text: str
 

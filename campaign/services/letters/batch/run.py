@@ -92,6 +92,7 @@ class _Output:
 
     @classmethod
     def open(cls, fmt: str, target: Path) -> _Output:
+        """Create the target's folder and a work folder beside the output; a clear message if that fails."""
         folder = target if fmt == "pdf" else target.parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
