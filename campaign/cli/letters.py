@@ -14,7 +14,7 @@ from campaign.db import db
 from campaign.models import Campaign
 from campaign.services.common.dates import today_in_germany
 from campaign.services.common.errors import ServiceError
-from campaign.services.letters.batch import FORMATS, SORTS, render_campaign_letters
+from campaign.services.letters.batch.run import FORMATS, SORTS, render_campaign_letters
 
 
 @click.group("letters")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 
@@ -12,7 +13,7 @@ from campaign.models import Campaign, Job, JobStatus, User
 from campaign.services.common.dates import today_in_germany
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.jobs import fail_job, finish_job, job_params, report_progress, start_job
-from campaign.services.letters.batch import output_file, render_campaign_letters
+from campaign.services.letters.batch.run import BatchResult, output_file, render_campaign_letters
 
 KIND = "letters.render"
 
@@ -70,19 +71,23 @@ def render_letters_job(job_id: int) -> None:
         fail_job(session, session.get(Job, job_id), "Unerwarteter Fehler beim Erzeugen der Briefe; siehe Server-Log.")
         session.commit()
         return
+    finish_job(session, job, result=_summary(result, root), message=_message(result))
+    session.commit()
+
+
+def _summary(result: BatchResult, root: Path) -> dict[str, Any]:
+    """What the job page shows and offers for download (the path relative to the letters folder)."""
+    return {
+        "path": result.path.relative_to(root).as_posix(),
+        "filename": result.path.name,
+        "letters": result.letters,
+        "pages": result.pages,
+        "skipped": result.skipped[:50],
+    }
+
+
+def _message(result: BatchResult) -> str:
     message = f"{result.letters} Briefe erzeugt ({result.pages} Seiten)."
     if result.skipped:
         message += f" {len(result.skipped)} bereits versandte Briefe blieben unverändert."
-    finish_job(
-        session,
-        job,
-        result={
-            "path": target.relative_to(root).as_posix(),
-            "filename": target.name,
-            "letters": result.letters,
-            "pages": result.pages,
-            "skipped": result.skipped[:50],
-        },
-        message=message,
-    )
-    session.commit()
+    return message

@@ -85,7 +85,9 @@ def _naive(database: Path, out: Path) -> int:
 
     from campaign.db import db
     from campaign.models import Campaign, Recipient, Target
-    from campaign.services.letters.compose import LETTER_STYLESHEET, compose_letter, letters_html
+    from campaign.services.letters.assets import LETTER_STYLESHEET
+    from campaign.services.letters.compose import compose_letter
+    from campaign.services.letters.layout import letters_html
     from campaign.services.letters.pdf import render_pdf
 
     app = _app(database)
@@ -106,7 +108,7 @@ def _bulk(database: Path, out: Path) -> int:
 
     from campaign.db import db
     from campaign.models import Campaign
-    from campaign.services.letters.batch import render_campaign_letters
+    from campaign.services.letters.batch.run import render_campaign_letters
 
     app = _app(database)
     with app.app_context():
@@ -155,7 +157,7 @@ def _descendants(root: int) -> list[int]:
 
 def _measure_bulk(database: str, out: str, queue) -> None:
     """Run the bulk path in this fresh process; report the peak of the summed RSS (MB) of it and its workers."""
-    from campaign.services.letters.batch import shutdown_pools
+    from campaign.services.letters.batch.pool import shutdown_pools
 
     peak = 0
     running = threading.Event()
@@ -201,7 +203,7 @@ def _warm_up() -> float:
     Neither path pays its one-time start in the timed run; the seconds the workers took to start are returned
     and reported as bulk_cold_start_s.
     """
-    from campaign.services.letters.batch import warm_up
+    from campaign.services.letters.batch.pool import warm_up
     from campaign.services.letters.pdf import render_pdf
 
     render_pdf("<p>Guten Tag ğ ł ß é</p>")

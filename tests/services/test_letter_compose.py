@@ -8,18 +8,12 @@ import threading
 import pytest
 
 from campaign.models import FormOfAddress
-from campaign.services.letters.compose import (
-    TemplateProblem,
-    address_lines,
-    check_template,
-    compose_letter,
-    letter_context,
-    letters_html,
-    render_letters_pdf,
-    render_template_text,
-    select_arguments,
-)
-from campaign.services.letters.pdf import LetterAssetFetcher
+from campaign.services.letters.compose import address_lines, compose_letter
+from campaign.services.letters.context import letter_context
+from campaign.services.letters.fetcher import LetterAssetFetcher
+from campaign.services.letters.layout import letters_html, render_letters_pdf
+from campaign.services.letters.sandbox import TemplateProblem, check_template, render_template_text
+from campaign.services.letters.selection import select_arguments
 from tests.factories import make_recipient
 from tests.factories_letters import (
     ON,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from campaign.models import Campaign, Channel, FormOfAddress, Letter
 from campaign.services.common.markdown import markdown_to_text
 from campaign.services.demo import seed_demo
-from campaign.services.letters.compose import TemplateProblem, compose_letter
+from campaign.services.letters.compose import compose_letter
 from campaign.services.letters.exports import (
     MAIL_MERGE_COLUMNS,
     campaign_targets,
@@ -22,6 +22,7 @@ from campaign.services.letters.exports import (
     mail_merge_csv,
     spreadsheet_safe,
 )
+from campaign.services.letters.sandbox import TemplateProblem
 from campaign.services.letters.selection import set_chosen_arguments
 from tests.factories import make_campaign, make_recipient
 from tests.factories_letter_ui import make_target

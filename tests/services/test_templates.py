@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from campaign.db import utcnow
 from campaign.models import AuditEvent, LetterTemplate
-from campaign.services.letters.compose import TemplateProblem
+from campaign.services.letters.sandbox import TemplateProblem
 from campaign.services.letters.templates import (
     TemplateFieldProblem,
     check_letter_template,
@@ -99,9 +99,16 @@ def test_reaching_for_python_internals_is_refused_on_save(db_session, source):
 
 def test_the_template_object_itself_is_refused(db_session):
     template = make_template(db_session, make_campaign(db_session))
-    for source in ("{{ self }}", "Hallo\n{{ self.blocks }}"):
-        with pytest.raises(TemplateFieldProblem, match="„self“ ist in Briefvorlagen nicht erlaubt"):
+    before = template.current_version.body
+    for source, line in (("{{ self }}", 1), ("Hallo\n{{ self.blocks }}", 2)):
+        with pytest.raises(TemplateFieldProblem) as refused:
             save_template_version(db_session, template, subject="Betreff", body=source)
+        assert str(refused.value) == f"Brieftext: Zeile {line}: „self“ ist in Briefvorlagen nicht erlaubt."
+        assert refused.value.field == "body"
+    with pytest.raises(TemplateFieldProblem, match="Betreff: Zeile 1: „self“") as refused:
+        save_template_version(db_session, template, subject="{{ self }}", body="Text")
+    assert refused.value.field == "subject"
+    assert template.current_version.body == before
 
 
 def test_config_and_other_globals_are_unknown_fields(db_session):

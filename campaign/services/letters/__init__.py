@@ -1,1 +1,1 @@
-"""Letters: templates, the sandbox, merge context, composing, DIN 5008 layout, PDFs, snapshots, exports, bulk runs."""
+"""Letters: templates, sandbox, merge context, composing, DIN 5008 layout, PDFs, reference codes, snapshots, batch."""

@@ -1,40 +1,29 @@
-"""PDF rendering with WeasyPrint, confined to the assets in letters/ and data: URIs (no network, no other files)."""
+"""PDF rendering with WeasyPrint, confined to the assets in letters/ and data: URIs (no network, no other files).
+
+WeasyPrint takes more than a second to import, so it is imported by the first render, not with this module:
+web workers, CLI calls and job workers that never make a PDF do not pay for it.
+"""
 
 from __future__ import annotations
 
-import mimetypes
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import TYPE_CHECKING
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from campaign.services.letters.assets import BASE_URL, LETTERS_DIR, PRINT_BASE_CSS
 
-LETTERS_DIR = Path(__file__).resolve().parents[3] / "letters"
-BASE_URL = LETTERS_DIR.as_uri() + "/"
-# Fonts and shared print rules for every PDF we make (letters, briefings, amendment drafts).
-PRINT_BASE_CSS = LETTERS_DIR / "print-base.css"
+if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration
+
+    from campaign.services.letters.fetcher import LetterAssetFetcher
+
+__all__ = ["LETTERS_DIR", "new_font_config", "render_pdf"]
 
 
-class LetterAssetFetcher(URLFetcher):
-    """Serves data: URIs and files inside letters/; refuses everything else and remembers what it refused."""
+def new_font_config() -> FontConfiguration:
+    """A WeasyPrint font configuration, to share between the documents one process renders."""
+    from weasyprint.text.fonts import FontConfiguration
 
-    def __init__(self) -> None:
-        super().__init__(timeout=5, allowed_protocols={"data", "file"}, allow_redirects=False)
-        self.blocked: list[str] = []
-
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-        scheme = urlsplit(url).scheme.lower()
-        if scheme == "data":
-            return super().fetch(url, headers)
-        if scheme == "file":
-            # resolve() follows symlinks, so a link inside letters/ cannot point outside it.
-            path = Path(unquote(urlsplit(url).path)).resolve()
-            if path.is_relative_to(LETTERS_DIR) and path.is_file():
-                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
-        self.blocked.append(url)
-        raise ValueError(f"Ressource gesperrt (nur letters/ und data: sind erlaubt): {url}")
+    return FontConfiguration()
 
 
 def render_pdf(
@@ -50,8 +39,12 @@ def render_pdf(
     Title and author come from the document's <title> and <meta name="author">. Pass a shared
     `font_config` when rendering many documents in one process, so fonts are loaded once.
     """
+    from weasyprint import CSS, HTML
+
+    from campaign.services.letters.fetcher import LetterAssetFetcher
+
     fetcher = fetcher or LetterAssetFetcher()
-    font_config = font_config or FontConfiguration()
+    font_config = font_config or new_font_config()
     sheets = [
         CSS(filename=str(sheet), url_fetcher=fetcher, font_config=font_config)
         for sheet in (PRINT_BASE_CSS, *stylesheets)

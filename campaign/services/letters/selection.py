@@ -34,6 +34,17 @@ def chosen_argument_ids(campaign: Campaign) -> list[int]:
     return [choice.argument_id for choice in campaign.chosen_arguments]
 
 
+def select_arguments(campaign: Campaign, recipient: Recipient) -> list[Argument]:
+    """The campaign's chosen arguments, then those its rules add for this recipient's tags (no duplicates)."""
+    chosen = [choice.argument for choice in campaign.chosen_arguments]
+    tags = set(recipient.tags or [])
+    pool = available_arguments(campaign)
+    for rule in campaign.argument_rules:
+        if rule.recipient_tag in tags:
+            chosen.extend(argument for argument in pool if rule.argument_tag in (argument.tags or []))
+    return list(dict.fromkeys(chosen))
+
+
 def set_chosen_arguments(
     session: Session,
     campaign: Campaign,

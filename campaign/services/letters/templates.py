@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from jinja2 import TemplateSyntaxError, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaign.models import Campaign, LetterTemplate, TemplateVersion, User
 from campaign.services.common.audit import record
-from campaign.services.letters.compose import TemplateProblem, check_template
+from campaign.services.letters.sandbox import TemplateProblem, check_template
 
 MAX_NAME_LENGTH = 200
 MAX_SUBJECT_LENGTH = 300
 MAX_BODY_LENGTH = 100_000
 
 FIELD_LABELS = {"name": "Name", "subject": "Betreff", "body": "Brieftext"}
-
-# Only used to parse templates for the check below; letters are rendered by campaign.services.letters.compose alone.
-_PARSER = ImmutableSandboxedEnvironment(autoescape=True)
 
 
 class TemplateFieldProblem(TemplateProblem):
@@ -29,32 +24,12 @@ class TemplateFieldProblem(TemplateProblem):
         self.field = field
 
 
-def _template_self_references(source: str) -> list[str]:
-    """Uses of `self`, Jinja's handle on the template object itself: never a merge field, and a way into internals.
-
-    check_template already refuses unknown names and attributes starting with „_“; `self` is not a free name for
-    Jinja, so it passes that check and is refused here.
-    """
-    try:
-        parsed = _PARSER.parse(source)
-    except TemplateSyntaxError:
-        return []  # check_template reports the syntax error with its line.
-    return [f"Zeile {node.lineno}" for node in parsed.find_all(nodes.Name) if node.name == "self"]
-
-
 def check_letter_template(source: str, *, field: str = "body") -> None:
-    """Run the letter pipeline's check and refuse access to internals; problems name the form field."""
+    """Run the sandbox's check (syntax, whitelist, internals); a problem names the form field it belongs to."""
     try:
         check_template(source)
     except TemplateProblem as exc:
         raise TemplateFieldProblem(field, f"{FIELD_LABELS[field]}: {exc}") from exc
-    uses = _template_self_references(source)
-    if uses:
-        raise TemplateFieldProblem(
-            field,
-            f"{FIELD_LABELS[field]}: „self“ ist in Briefvorlagen nicht erlaubt ({', '.join(dict.fromkeys(uses))}). "
-            "Bitte nur die Platzhalter aus der Liste neben dem Editor verwenden.",
-        )
 
 
 def _clean_texts(subject: str, body: str) -> tuple[str, str]:
@@ -177,6 +152,14 @@ def campaign_template(session: Session, campaign: Campaign, template_id: int | N
         return templates[0] if templates else None
     template = session.get(LetterTemplate, template_id)
     return template if template is not None and template.campaign_id == campaign.id else None
+
+
+def current_template_version(campaign: Campaign) -> TemplateVersion:
+    """The newest version of the campaign's first template, or a TemplateProblem saying there is none."""
+    for template in campaign.templates:
+        if template.current_version is not None:
+            return template.current_version
+    raise TemplateProblem(f"Die Kampagne „{campaign.title}“ hat noch keine Briefvorlage.")
 
 
 def campaign_by_slug(session: Session, slug: str) -> Campaign | None:

@@ -20,7 +20,7 @@ from campaign.models import Campaign, Job, JobStatus
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.jobs import active_job, create_job
 from campaign.services.common.labels import label
-from campaign.services.letters.compose import current_template_version
+from campaign.services.letters.templates import current_template_version
 from campaign.web.organise.blueprint import bp
 from campaign.web.security import WRITERS, role_required
 

@@ -18,13 +18,10 @@ from campaign.services.common.errors import ServiceError
 from campaign.services.letters import exports as letter_exports
 from campaign.services.letters import selection as argument_selection
 from campaign.services.letters import templates
-from campaign.services.letters.compose import (
-    MERGE_FIELDS,
-    ComposedLetter,
-    compose_letter,
-    render_letters_pdf,
-    select_arguments,
-)
+from campaign.services.letters.compose import ComposedLetter, compose_letter
+from campaign.services.letters.layout import render_letters_pdf
+from campaign.services.letters.sandbox import MERGE_FIELDS
+from campaign.services.letters.selection import select_arguments
 from campaign.web.organise.blueprint import bp
 from campaign.web.organise.jobs import GenerateLettersForm
 from campaign.web.organise.letter_forms import (

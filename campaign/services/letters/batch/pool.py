@@ -1,0 +1,143 @@
+"""The render processes: a pool per process and size, kept between runs, fed chunks with a bounded number in flight."""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from campaign.services.letters.batch.renderer import ChunkTask, LetterRenderer, RenderedLetter
+
+# A worker is replaced (forked afresh, in milliseconds) after this many chunks, so whatever WeasyPrint and pypdf
+# keep around between documents cannot add up over a campaign of many thousand letters.
+MAX_CHUNKS_PER_WORKER = 40
+
+_worker: LetterRenderer | None = None
+
+
+def _init_worker() -> None:
+    """Set up a worker: its renderer, warmed up before real work."""
+    global _worker
+    _worker = LetterRenderer()
+    _worker.warm_up()
+
+
+def _render_in_worker(task: ChunkTask) -> list[RenderedLetter]:
+    assert _worker is not None, "worker not initialised"
+    return _worker.render(task)
+
+
+def _worker_ready() -> int:
+    return os.getpid()
+
+
+class RenderPool:
+    """Renders chunks on `workers` processes (every core by default), or in this process for workers=1."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+        self._local: LetterRenderer | None = None
+        self._executor: ProcessPoolExecutor | None = None
+        if self.workers > 1:
+            # forkserver: workers start from a clean process, never from a copy of one holding DB connections.
+            # The server imports this module and WeasyPrint (which the letters package loads only on first render)
+            # once, so each worker forks ready to render instead of paying more than a second for the imports.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([__name__, "weasyprint"])
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=_init_worker,
+                max_tasks_per_child=MAX_CHUNKS_PER_WORKER,
+            )
+        else:
+            self._local = LetterRenderer()
+
+    def submit(self, task: ChunkTask) -> Future[list[RenderedLetter]]:
+        if self._executor is not None:
+            return self._executor.submit(_render_in_worker, task)
+        future: Future[list[RenderedLetter]] = Future()
+        try:
+            assert self._local is not None
+            future.set_result(self._local.render(task))
+        except Exception as exc:  # handed to the caller through the future, as with the process pool
+            future.set_exception(exc)
+        return future
+
+    def start(self) -> None:
+        """Start every worker now and wait until each is ready (instead of on the first chunks)."""
+        if self._executor is not None:
+            # Submitted together, so the executor starts one process per task.
+            for future in [self._executor.submit(_worker_ready) for _ in range(self.workers)]:
+                future.result()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+# One pool per process and size, kept between runs: a job worker renders many campaigns, and starting the
+# render processes (imports, fonts) costs about two seconds each time. Closed when the process exits.
+_pools: dict[int, RenderPool] = {}
+_pools_lock = threading.Lock()
+
+
+def shared_pool(workers: int | None = None) -> RenderPool:
+    """The process's render pool with `workers` processes (every core by default), started on first use."""
+    count = max(1, workers if workers is not None else (os.cpu_count() or 1))
+    with _pools_lock:
+        if count not in _pools:
+            _pools[count] = RenderPool(count)
+        return _pools[count]
+
+
+def warm_up(workers: int | None = None) -> None:
+    """Start the shared pool's workers ahead of the first run (e.g. when a job worker starts)."""
+    shared_pool(workers).start()
+
+
+@atexit.register
+def shutdown_pools() -> None:
+    """Stop the render processes (at exit, or to free their memory)."""
+    with _pools_lock:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
+        pool.close()
+
+
+def _discard_pool(pool: RenderPool) -> None:
+    with _pools_lock:
+        for count, known in list(_pools.items()):
+            if known is pool:
+                del _pools[count]
+    pool.close()
+
+
+def render_chunks(
+    tasks: Iterable[ChunkTask], *, workers: int | None = None, in_flight: int | None = None
+) -> Iterator[tuple[ChunkTask, list[RenderedLetter]]]:
+    """Render tasks on the shared pool, yielding results in task order with at most `in_flight` chunks pending."""
+    pool = shared_pool(workers)
+    limit = in_flight or pool.workers + 1
+    pending: deque[tuple[ChunkTask, Future[list[RenderedLetter]]]] = deque()
+    try:
+        for task in tasks:
+            pending.append((task, pool.submit(task)))
+            while len(pending) > limit:
+                done_task, future = pending.popleft()
+                yield done_task, future.result()
+        while pending:
+            done_task, future = pending.popleft()
+            yield done_task, future.result()
+    except BrokenProcessPool:
+        _discard_pool(pool)  # a worker died (e.g. killed for memory); the next run starts a fresh pool
+        raise
+    finally:
+        for _, future in pending:
+            future.cancel()

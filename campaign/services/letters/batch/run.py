@@ -1,0 +1,256 @@
+"""A campaign's letters end to end: snapshots, chunks rendered on the pool, and the folder, ZIP or print file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session
+
+from campaign.models import Campaign, Recipient, Target, TemplateVersion, User
+from campaign.services.common.errors import ServiceError
+from campaign.services.common.text import slugify
+from campaign.services.letters.batch.pool import render_chunks
+from campaign.services.letters.batch.renderer import ChunkTask, RenderedLetter
+from campaign.services.letters.batch.writer import StreamingPdfWriter
+from campaign.services.letters.layout import PrintableLetter
+from campaign.services.letters.snapshots import PreparedLetter, prepare_letters, store_pdf
+from campaign.services.letters.templates import current_template_version
+from campaign.services.signing.signatories import co_signer_names
+
+FORMATS = ("pdf", "zip", "merged")
+SORTS = ("postcode", "region")
+# Letters per WeasyPrint document: large enough to share fonts and masters, small enough to keep memory flat.
+CHUNK_SIZE = 25
+BROKEN_POOL_MESSAGE = (
+    "Ein Prozess zum Setzen der Briefe ist abgebrochen (zu wenig Arbeitsspeicher?). Bitte erneut versuchen; "
+    "bereits erzeugte Briefe behalten ihr Zeichen."
+)
+
+
+def letter_filename(letter: PrintableLetter) -> str:
+    """NRW-2026-0001-ayse-karadag.pdf"""
+    slug = slugify(letter.recipient_name, 60)
+    return f"{letter.reference_code}-{slug}.pdf" if slug else f"{letter.reference_code}.pdf"
+
+
+def output_file(root: Path, campaign: Campaign, fmt: str, job_id: int) -> Path:
+    """Where a job's output goes: <root>/<campaign slug>/<slug>-briefe-<job>.zip, -druck-<job>.pdf or a folder."""
+    names = {"zip": f"{campaign.slug}-briefe-{job_id}.zip", "merged": f"{campaign.slug}-druck-{job_id}.pdf"}
+    return root / campaign.slug / names.get(fmt, f"{campaign.slug}-briefe-{job_id}")
+
+
+def recipient_order(session: Session, campaign: Campaign, sort: str = "postcode") -> list[int]:
+    """The ids of the campaign's recipients in print order: by postcode, or grouped by region (Unterbezirk)."""
+    if sort not in SORTS:
+        raise ServiceError(f"Unbekannte Sortierung „{sort}“. Möglich: {', '.join(SORTS)}.")
+    by_postcode = (Recipient.postcode, Recipient.last_name, Recipient.first_name, Recipient.group_name, Recipient.id)
+    order = by_postcode
+    if sort == "region":
+        order = (case((Recipient.unterbezirk == "", 1), else_=0), Recipient.unterbezirk, *by_postcode)
+    statement = (
+        select(Recipient.id)
+        .join(Target, Target.recipient_id == Recipient.id)
+        .where(Target.campaign_id == campaign.id)
+        .order_by(*order)
+    )
+    return list(session.scalars(statement))
+
+
+@dataclass
+class BatchResult:
+    """The output of a bulk run: where it is, how many letters it holds, and which letters were left alone."""
+
+    path: Path
+    letters: int = 0
+    pages: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Output:
+    """Where a run writes: a PDF per letter (in the target folder, or a work folder for the ZIP) or chunk files.
+
+    Chunk files (for the print file) and the PDFs for a ZIP live in a work folder that is removed at the end.
+    """
+
+    fmt: str
+    target: Path
+    work: Path
+    files: list[str] = field(default_factory=list)
+    chunks: list[tuple[str, list[tuple[str, str, int]]]] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, fmt: str, target: Path) -> _Output:
+        """Create the target's folder and a work folder beside the output; a clear message if that fails."""
+        folder = target if fmt == "pdf" else target.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            work = Path(tempfile.mkdtemp(prefix=".briefe-", dir=folder))
+        except OSError as exc:
+            raise ServiceError(f"Das Verzeichnis „{folder}“ ist nicht beschreibbar: {exc}") from exc
+        return cls(fmt=fmt, target=target, work=work)
+
+    def task(self, index: int, letters: tuple[PrintableLetter, ...], **options: Any) -> ChunkTask:
+        """The chunk's task, naming the files its worker writes."""
+        merged = self.fmt == "merged"
+        return ChunkTask(
+            index=index,
+            letters=letters,
+            out_dir=str(self.target if self.fmt == "pdf" else self.work),
+            filenames=() if merged else tuple(letter_filename(letter) for letter in letters),
+            chunk_file=str(self.work / f"teil-{index:05d}.pdf") if merged else "",
+            **options,
+        )
+
+    def add(self, task: ChunkTask, rendered: Sequence[RenderedLetter], *, by_region: bool) -> None:
+        """Note the files a rendered chunk wrote, with the print file's outline entries (grouped by region)."""
+        self.files.extend(letter.filename for letter in rendered if letter.filename)
+        if task.chunk_file and rendered:
+            outline = [
+                (letter.region if by_region else "", letter.title, result.pages)
+                for letter, result in zip(task.letters, rendered, strict=True)
+            ]
+            self.chunks.append((task.chunk_file, outline))
+
+    def finish(self, *, title: str, author: str) -> None:
+        """Write the ZIP or the print file from the work folder (the folder of PDFs is complete already)."""
+        if self.fmt == "zip":
+            _write_zip(self.target, self.work, self.files)
+        elif self.fmt == "merged":
+            _write_merged(self.target, self.chunks, title=title, author=author)
+
+    def clean_up(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+@dataclass
+class _Run:
+    """One bulk run: turns chunks of recipients into snapshots and tasks, and records what the workers rendered."""
+
+    session: Session
+    campaign: Campaign
+    version: TemplateVersion
+    on: date
+    user: User | None
+    output: _Output
+    result: BatchResult
+    by_region: bool = False
+    options: dict[str, Any] = field(default_factory=dict)  # co_signers and pdf_variant, passed on to each task
+    prepared: dict[int, list[PreparedLetter]] = field(default_factory=dict)
+
+    def tasks(self, ids: Sequence[int], chunk_size: int) -> Iterator[ChunkTask]:
+        """One task per chunk, prepared (composed and snapshotted) only when the pool has room for it."""
+        for index, start in enumerate(range(0, len(ids), chunk_size)):
+            yield self._task(index, ids[start : start + chunk_size])
+
+    def _task(self, index: int, chunk_ids: Sequence[int]) -> ChunkTask:
+        by_id = {r.id: r for r in self.session.scalars(select(Recipient).where(Recipient.id.in_(chunk_ids)))}
+        recipients = [by_id[i] for i in chunk_ids if i in by_id]
+        prepared, skipped = prepare_letters(
+            self.session, self.campaign, recipients, on=self.on, user=self.user, template_version=self.version
+        )
+        self.result.skipped.extend(skipped)
+        self.prepared[index] = prepared
+        return self.output.task(index, tuple(item.composed.printable() for item in prepared), **self.options)
+
+    def record(self, task: ChunkTask, rendered: Sequence[RenderedLetter]) -> None:
+        """Store each letter's PDF hash and count its pages."""
+        for item, letter in zip(self.prepared.pop(task.index), rendered, strict=True):
+            store_pdf(item.letter, letter.sha256)
+            self.result.pages += letter.pages
+        self.result.letters += len(rendered)
+        self.output.add(task, rendered, by_region=self.by_region)
+        self.session.flush()
+
+
+def render_campaign_letters(
+    session: Session,
+    campaign: Campaign,
+    *,
+    target: Path,
+    fmt: str = "pdf",
+    sort: str = "postcode",
+    on: date,
+    user: User | None = None,
+    template_version: TemplateVersion | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    workers: int | None = None,
+    pdf_variant: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchResult:
+    """Generate (snapshot) and render every letter of a campaign.
+
+    `fmt` "pdf" writes one PDF per letter into the directory `target`; "zip" writes them into the ZIP file
+    `target`; "merged" writes one print PDF `target` in the order given by `sort` ("postcode" or "region").
+    `progress(done, total)` is called after each chunk; it is where a job or command commits. Letters that were
+    already sent are not changed and are listed in the result's `skipped`.
+    """
+    if fmt not in FORMATS:
+        raise ServiceError(f"Unbekanntes Format „{fmt}“. Möglich: {', '.join(FORMATS)}.")
+    version = template_version or current_template_version(campaign)
+    ids = recipient_order(session, campaign, sort)
+    if not ids:
+        raise ServiceError(f"Die Kampagne „{campaign.title}“ hat noch keine Empfänger:innen.")
+    co_signers = tuple(co_signer_names(session, campaign)) if campaign.open_letter else ()
+    output = _Output.open(fmt, target)
+    run = _Run(
+        session,
+        campaign,
+        version=version,
+        on=on,
+        user=user,
+        output=output,
+        result=BatchResult(path=target),
+        by_region=sort == "region",
+        options={"co_signers": co_signers, "pdf_variant": pdf_variant},
+    )
+    if progress:
+        progress(0, len(ids))
+    try:
+        for task, rendered in render_chunks(run.tasks(ids, chunk_size), workers=workers):
+            run.record(task, rendered)
+            if progress:
+                progress(min(len(ids), (task.index + 1) * chunk_size), len(ids))
+        if not run.result.letters:
+            raise ServiceError("Alle Briefe dieser Kampagne sind bereits versandt; es gibt nichts neu zu erzeugen.")
+        output.finish(title=f"{campaign.title} – Druckdatei", author=_author(campaign))
+    except OSError as exc:
+        raise ServiceError(f"Die Briefe konnten nicht geschrieben werden: {exc}") from exc
+    except BrokenProcessPool as exc:
+        raise ServiceError(BROKEN_POOL_MESSAGE) from exc
+    finally:
+        output.clean_up()
+    return run.result
+
+
+def _author(campaign: Campaign) -> str:
+    return campaign.organisation.name if campaign.organisation else ""
+
+
+def _write_zip(target: Path, work: Path, files: Sequence[str]) -> None:
+    partial = target.with_name(target.name + ".part")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name in files:
+            archive.write(work / name, arcname=name)
+    os.replace(partial, target)
+
+
+def _write_merged(target: Path, chunk_files: Sequence[tuple[str, list[tuple[str, str, int]]]], **info: str) -> None:
+    partial = target.with_name(target.name + ".part")
+    with open(partial, "wb") as handle:
+        writer = StreamingPdfWriter(handle, **info)
+        for path, outline in chunk_files:
+            writer.add_pdf(PdfReader(path), outline)
+        writer.close()
+    os.replace(partial, target)
