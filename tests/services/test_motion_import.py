@@ -14,15 +14,12 @@ from sqlalchemy import func, select
 
 from campaign.models import AuditEvent, Motion, MotionStatus
 from campaign.services.common.errors import ServiceError
-from campaign.services.evidence.motion_import import (
-    MAX_IMPORT_BYTES,
-    import_into_motion,
-    import_new_motion,
-    motion_from_antragsgruen,
-    read_motion_file,
-    text_from_pdf,
-)
-from campaign.services.evidence.motions import ProvisionData, add_provision, number_lines, paragraphs
+from campaign.services.evidence.motion_import.antragsgruen import motion_from_antragsgruen
+from campaign.services.evidence.motion_import.imported import MAX_IMPORT_BYTES
+from campaign.services.evidence.motion_import.pdf import text_from_pdf
+from campaign.services.evidence.motion_import.uploads import import_into_motion, import_new_motion, read_motion_file
+from campaign.services.evidence.numbering import number_lines, paragraphs
+from campaign.services.evidence.provisions import ProvisionData, add_provision
 from campaign.services.letters.pdf import render_pdf
 from tests.factories import make_motion, make_user
 

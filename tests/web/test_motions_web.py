@@ -15,8 +15,8 @@ from werkzeug.test import encode_multipart
 from campaign.db import db
 from campaign.models import AuditEvent, Motion, Provision, Role
 from campaign.services.demo import seed_demo
-from campaign.services.evidence.motion_import import MAX_IMPORT_BYTES
-from campaign.services.evidence.motions import number_lines, passage_text
+from campaign.services.evidence.motion_import.imported import MAX_IMPORT_BYTES
+from campaign.services.evidence.numbering import number_lines, passage_text
 from campaign.services.letters.pdf import render_pdf
 from tests.factories import PASSWORD, make_user
 
