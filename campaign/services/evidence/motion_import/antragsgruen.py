@@ -53,6 +53,13 @@ def _motion_payload(data: bytes) -> dict[str, Any]:
         raise ServiceError(
             f"Die Datei ist kein gültiges JSON (Zeile {exc.lineno}, Spalte {exc.colno}: {exc.msg}).", "file"
         ) from exc
+    except RecursionError as exc:
+        # The parser recurses once per level; an export of a motion is a few levels deep.
+        raise ServiceError(
+            "Die JSON-Datei ist zu tief verschachtelt, um sie zu lesen. Erwartet wird der Export eines einzelnen "
+            "Antrags aus Antragsgrün (/rest/…/motion/…).",
+            "file",
+        ) from exc
     if not isinstance(payload, dict):
         raise ServiceError(
             "Die JSON-Datei enthält keinen Antrag. Erwartet wird der Export eines einzelnen Antrags aus "

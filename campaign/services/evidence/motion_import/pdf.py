@@ -1,17 +1,51 @@
-"""PDF motions: the text extracted, paragraphs rebuilt from the layout, margin line and page numbers removed."""
+"""PDF motions: the text extracted in a limited process, paragraphs rebuilt, margin line and page numbers removed."""
 
 from __future__ import annotations
 
-import io
 import itertools
 import re
 import unicodedata
-import warnings
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader
-
 from campaign.services.common.errors import ServiceError
+from campaign.services.common.text import format_thousands
+from campaign.services.evidence.motion_import.isolation import LimitExceeded, ProcessLimits, run_isolated
+from campaign.services.evidence.motions import MAX_TEXT_LENGTH
+
+WORKER = Path(__file__).with_name("pdf_worker.py")
+MB = 1024 * 1024
+_AS_TEXT_FILE = "Bitte laden Sie den Text als Word- oder Textdatei hoch oder fügen Sie ihn in das Textfeld ein."
+_DAMAGED = (
+    "Die PDF-Datei ist beschädigt oder kann nicht gelesen werden. Bitte speichern Sie sie neu oder laden Sie den "
+    "Text als Word- oder Textdatei hoch."
+)
+_STOPPED = {
+    "time": "Das Auslesen der PDF-Datei dauerte zu lange und wurde abgebrochen. ",
+    "memory": "Das Auslesen der PDF-Datei brauchte zu viel Speicher und wurde abgebrochen. ",
+}
+
+
+@dataclass(frozen=True)
+class PdfLimits(ProcessLimits):
+    """The process limits of a PDF extraction, and caps checked before any text is laid out."""
+
+    max_pages: int
+    # Decoded content streams summed over the pages: laying them out costs about a second of CPU per MB.
+    max_content_bytes: int
+    # Characters of the raw page texts (layout mode pads lines with spaces, so this is well above a motion's).
+    max_chars: int
+
+
+PDF_LIMITS = PdfLimits(
+    cpu_seconds=20,
+    memory_bytes=512 * MB,
+    wall_seconds=60,
+    max_pages=300,
+    max_content_bytes=8 * MB,
+    max_chars=8 * MAX_TEXT_LENGTH,
+)
 
 _LEADING_NUMBER = re.compile(r"^\s*(\d{1,5})(?:\s+(\S.*))?$")
 # Page numbers: „Seite 3“, „Seite 3 von 12“, „3/12“, „- 3 -“.
@@ -23,46 +57,53 @@ _SENTENCE_END = tuple('.!?:;“”"»«)')
 _KEEP_HYPHEN_BEFORE = {"und", "oder", "bzw", "bzw.", "sowie", "als", "wie", "noch", "statt"}
 
 
-def text_from_pdf(data: bytes) -> str:
-    """The text of a PDF, with paragraphs reconstructed and margin line numbers removed."""
+def text_from_pdf(data: bytes, limits: PdfLimits = PDF_LIMITS) -> str:
+    """The text of a PDF, with paragraphs reconstructed and margin line numbers removed.
+
+    pypdf runs in a separate process with a CPU and a memory limit (`pdf_worker.py`): a crafted PDF of a few
+    kilobytes can otherwise keep a web thread busy for minutes and take hundreds of megabytes.
+    """
     if not data.lstrip().startswith(b"%PDF-"):
         raise ServiceError("Die Datei ist keine PDF-Datei.", "file")
-    try:
-        # pypdf warns about every repaired oddity of real-world PDFs; those are not our users' problem.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            reader = PdfReader(io.BytesIO(data), strict=False)
-            if reader.is_encrypted and not reader.decrypt(""):
-                raise ServiceError(
-                    "Die PDF-Datei ist mit einem Passwort geschützt. Bitte eine ungeschützte Fassung hochladen.",
-                    "file",
-                )
-            pages = [_page_text(page) for page in reader.pages]
-    except ServiceError:
-        raise
-    except Exception as exc:
-        # pypdf raises many different exception types on damaged files; for the user they all mean the same.
-        raise ServiceError(
-            "Die PDF-Datei ist beschädigt oder kann nicht gelesen werden. Bitte speichern Sie sie neu oder laden "
-            "Sie den Text als .txt-Datei hoch.",
-            "file",
-        ) from exc
+    pages = _extracted_pages(data, limits)
     text = _paragraphs_from_pdf_lines([line for page in pages for line in page.splitlines()])
     if not text.strip():
         raise ServiceError(
-            "Die PDF-Datei enthält keinen auslesbaren Text (vielleicht ist sie eingescannt). Bitte laden Sie den "
-            "Text als .txt-Datei hoch oder fügen Sie ihn in das Textfeld ein.",
-            "file",
+            "Die PDF-Datei enthält keinen auslesbaren Text (vielleicht ist sie eingescannt). " + _AS_TEXT_FILE, "file"
         )
     return text
 
 
-def _page_text(page: Any) -> str:
-    """Layout mode keeps the vertical gaps between paragraphs as blank lines; plain mode is the fallback."""
+def _extracted_pages(data: bytes, limits: PdfLimits) -> list[str]:
+    caps = (limits.max_pages, limits.max_content_bytes, limits.max_chars)
     try:
-        return page.extract_text(extraction_mode="layout") or ""
-    except Exception:  # the layout engine gives up on some odd pages where plain extraction works
-        return page.extract_text() or ""
+        result = run_isolated(WORKER, data, limits, *(str(cap) for cap in caps))
+    except LimitExceeded as exc:
+        raise ServiceError(_STOPPED[exc.what] + _AS_TEXT_FILE, "file") from exc
+    except RuntimeError as exc:
+        raise ServiceError(_DAMAGED, "file") from exc
+    pages = result.get("pages")
+    if isinstance(pages, list) and all(isinstance(page, str) for page in pages):
+        return pages
+    raise ServiceError(_refusal(result, limits), "file")
+
+
+def _refusal(result: dict[str, Any], limits: PdfLimits) -> str:
+    """The message for what the extraction process refused."""
+    error = result.get("error")
+    if error == "encrypted":
+        return "Die PDF-Datei ist mit einem Passwort geschützt. Bitte eine ungeschützte Fassung hochladen."
+    if error == "pages":
+        return (
+            f"Die PDF-Datei hat {format_thousands(int(result.get('pages') or 0))} Seiten; eingelesen werden "
+            f"höchstens {limits.max_pages} Seiten. Bitte laden Sie nur den Antrag hoch."
+        )
+    if error in {"content", "chars"}:
+        return (
+            "Die PDF-Datei ist zu umfangreich: Entpackt enthalten ihre Seiten mehr als "
+            f"{limits.max_content_bytes // MB} MB Daten. " + _AS_TEXT_FILE
+        )
+    return _DAMAGED
 
 
 def _paragraphs_from_pdf_lines(raw_lines: list[str]) -> str:
