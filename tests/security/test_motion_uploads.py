@@ -12,10 +12,12 @@ import json
 import resource
 import time
 import tracemalloc
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+import docx
 import pytest
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
@@ -166,6 +168,61 @@ def test_nested_objects_are_refused_as_well():
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Word (.docx is a ZIP)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def word_document(*texts: str) -> bytes:
+    document = docx.Document()
+    for text in texts:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def word_bomb(padding: int = 0, extra_members: int = 0, body: bytes = b"") -> bytes:
+    """A real .docx whose document.xml gets `body` at its start and `padding` spaces at its end (legal XML)."""
+    with zipfile.ZipFile(io.BytesIO(word_document("Ein Antrag."))) as original:
+        members = {info.filename: original.read(info) for info in original.infolist()}
+    members["word/document.xml"] = members["word/document.xml"].replace(b"<w:body>", b"<w:body>" + body)
+    members["word/document.xml"] += b" " * padding
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+        for number in range(extra_members):
+            archive.writestr(f"extra/part{number}.xml", b"<x/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "make_bomb",
+    [lambda: word_bomb(padding=64 * MB), lambda: word_bomb(padding=4 * MB), lambda: word_bomb(extra_members=2_000)],
+    ids=["64-mb-member", "packed-1000-to-1", "2000-members"],
+)
+def test_a_word_file_that_unpacks_to_far_more_is_refused_before_parsing(make_bomb):
+    bomb = make_bomb()
+    assert len(bomb) < 300_000  # well within the upload limit
+    cost = refused(lambda: read_motion_file("antrag.docx", bomb), "entpackt ungewöhnlich groß")
+    # Only the ZIP's directory was read: nothing was unpacked or parsed.
+    assert cost.peak_bytes < 4 * MB
+    assert cost.cpu_seconds < 5
+
+
+def test_a_word_file_of_countless_empty_paragraphs_is_refused():
+    """Paragraphs that differ in their revision ids pack only about four to one: no ZIP check catches them."""
+    body = "".join(f'<w:p w:rsidR="{number:08X}" w:rsidRDefault="{number * 7:08X}"/>' for number in range(60_000))
+    bomb = word_bomb(body=body.encode())
+    cost = refused(lambda: read_motion_file("antrag.docx", bomb), "mehr als 50.000 Absätze")
+    assert cost.cpu_seconds < 10
+
+
+def test_a_word_file_within_the_bounds_is_read():
+    assert read_motion_file("antrag.docx", word_bomb(padding=512 * 1024)).text == "Ein Antrag."
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Through the web: a 400 with the message next to the file field, nothing saved
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -195,8 +252,9 @@ def motion_count(app) -> int:
     [
         ("export.json", lambda: nested_json(100_000), "zu tief verschachtelt"),
         ("antrag.pdf", lambda: pdf_sharing_one_stream(24 * MB, pages=5), "zu umfangreich"),
+        ("antrag.docx", lambda: word_bomb(padding=64 * MB), "entpackt ungewöhnlich groß"),
     ],
-    ids=["nested-json", "pdf-bomb"],
+    ids=["nested-json", "pdf-bomb", "word-bomb"],
 )
 def test_the_import_page_answers_400_with_the_message(app, organiser_client, name, make_data, message):
     response = organiser_client.post("/organise/motions/import", **upload(name, make_data()))
@@ -206,8 +264,23 @@ def test_the_import_page_answers_400_with_the_message(app, organiser_client, nam
     assert motion_count(app) == 0
 
 
-def test_the_upload_form_is_unchanged_for_a_good_file(app, organiser_client):
-    payload = {"type": "motion", "title": "Gute Datei", "sections": [{"type": "TextSimple", "html": "<p>Text.</p>"}]}
-    response = organiser_client.post("/organise/motions/import", **upload("a.json", json.dumps(payload).encode()))
+@pytest.mark.parametrize(
+    ("name", "data", "title"),
+    [
+        (
+            "a.json",
+            json.dumps(
+                {"type": "motion", "title": "Gute Datei", "sections": [{"type": "TextSimple", "html": "<p>T.</p>"}]}
+            ),
+            "Gute Datei",
+        ),
+        ("antrag.docx", word_document("Antrag: Gute Datei für Zoë", "Der Text."), "Antrag: Gute Datei für Zoë"),
+    ],
+    ids=["json", "docx"],
+)
+def test_good_files_still_come_through_the_upload_form(app, organiser_client, name, data, title):
+    body = data.encode() if isinstance(data, str) else data
+    response = organiser_client.post("/organise/motions/import", **upload(name, body))
     assert response.status_code == 302
-    assert motion_count(app) == 1
+    with app.app_context():
+        assert db.session.scalars(select(Motion.title)).all() == [title]

@@ -334,7 +334,7 @@ def test_import_a_pdf(app, client, organiser):
         ("kaputt.pdf", CORRUPT_PDF.read_bytes(), "beschädigt"),
         ("falsch.json", b'{"type": "motion", "sections": [', "kein gültiges JSON"),
         ("aenderung.json", b'{"type": "amendment", "sections": []}', "sondern „amendment“"),
-        ("antrag.docx", b"PK\x03\x04", "Erlaubt sind .txt, .pdf und .json"),
+        ("antrag.odt", b"PK\x03\x04", "Erlaubt sind .txt, .pdf und .json"),
         ("gross.txt", b"a" * (MAX_IMPORT_BYTES + 10), "zu groß"),
     ],
 )

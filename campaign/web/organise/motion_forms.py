@@ -67,7 +67,9 @@ class MotionForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(
         _l("Datei"),
-        description=_l("Textdatei (.txt), PDF (.pdf) oder Antragsgrün-Export (.json), höchstens 5 MB."),
+        description=_l(
+            "Textdatei (.txt), Word-Dokument (.docx), PDF (.pdf) oder Antragsgrün-Export (.json), höchstens 5 MB."
+        ),
         validators=[
             FileRequired(_l("Bitte eine Datei auswählen.")),
             FileAllowed(ALLOWED_EXTENSIONS, _l("Erlaubt sind .txt, .pdf und .json (Antragsgrün-Export).")),

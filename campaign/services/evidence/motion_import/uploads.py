@@ -10,9 +10,16 @@ from sqlalchemy.orm import Session
 from campaign.models import Motion, MotionStatus, User
 from campaign.services.common.errors import ServiceError
 from campaign.services.evidence.motion_import.antragsgruen import motion_from_antragsgruen
-from campaign.services.evidence.motion_import.imported import ALLOWED_EXTENSIONS, MAX_IMPORT_BYTES, ImportedMotion
+from campaign.services.evidence.motion_import.imported import (
+    ALLOWED_EXTENSIONS,
+    MAX_IMPORT_BYTES,
+    TEXT_TOO_LONG,
+    ImportedMotion,
+    leading_title,
+)
 from campaign.services.evidence.motion_import.pdf import text_from_pdf
 from campaign.services.evidence.motion_import.plain_text import text_from_txt
+from campaign.services.evidence.motion_import.word import motion_from_docx
 from campaign.services.evidence.motions import MAX_TEXT_LENGTH, MotionData, Reanchoring, create_motion, replace_text
 
 
@@ -27,18 +34,21 @@ def read_motion_file(filename: str, data: bytes) -> ImportedMotion:
     extension = PurePath(filename or "").suffix.lower().lstrip(".")
     if extension not in ALLOWED_EXTENSIONS:
         raise ServiceError(
-            "Bitte eine Datei mit der Endung .txt, .pdf oder .json (Antragsgrün-Export) hochladen.", "file"
+            "Bitte eine Datei mit der Endung .txt, .docx, .pdf oder .json (Antragsgrün-Export) hochladen.", "file"
         )
     if not data.strip():
         raise ServiceError("Die Datei ist leer.", "file")
     if extension == "pdf" or data.lstrip()[:5] == b"%PDF-":
         imported = ImportedMotion(text=text_from_pdf(data), format="pdf")
+    elif extension == "docx":
+        imported = motion_from_docx(data)
     elif extension == "json":
         imported = motion_from_antragsgruen(data)
     else:
-        imported = ImportedMotion(text=text_from_txt(data), format="txt")
+        text = text_from_txt(data)
+        imported = ImportedMotion(text=text, format="txt", title=leading_title(text))
     if len(imported.text) > MAX_TEXT_LENGTH:
-        raise ServiceError("Der Text in der Datei ist zu lang für einen Antrag.", "file")
+        raise ServiceError(TEXT_TOO_LONG, "file")
     return imported
 
 
