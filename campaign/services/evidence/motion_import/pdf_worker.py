@@ -11,6 +11,9 @@ import resource
 import sys
 import warnings
 
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, StreamObject
+
 
 def apply_limits(cpu_seconds: int, memory_bytes: int) -> None:
     """SIGXCPU at the soft CPU limit, SIGKILL a second later; MemoryError beyond the address-space limit."""
@@ -28,8 +31,6 @@ def apply_limits(cpu_seconds: int, memory_bytes: int) -> None:
 
 def content_size(page) -> int:
     """Decoded bytes of the page's content streams and of the form XObjects it draws: what extraction parses."""
-    from pypdf.generic import ArrayObject, StreamObject
-
     contents = page.get("/Contents")
     contents = contents.get_object() if contents is not None else None
     streams = list(contents) if isinstance(contents, ArrayObject) else [contents]
@@ -56,8 +57,7 @@ def page_text(page) -> str:
 
 
 def extract(data: bytes, max_pages: int, max_content_bytes: int, max_chars: int) -> dict:
-    from pypdf import PdfReader
-
+    """The pages' texts, or the reason the PDF is refused."""
     reader = PdfReader(io.BytesIO(data), strict=False)
     if reader.is_encrypted and not reader.decrypt(""):
         return {"error": "encrypted"}
