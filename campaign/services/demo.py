@@ -42,7 +42,7 @@ from campaign.models import (
 )
 from campaign.services.accounts.users import create_user, find_user, hash_password
 from campaign.services.common.emails import canonical_email
-from campaign.services.evidence.motions import line_range_of
+from campaign.services.evidence.numbering import line_range_of
 from campaign.services.letters.sandbox import check_template
 
 ModelT = TypeVar("ModelT", bound=db.Model)

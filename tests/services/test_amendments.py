@@ -22,12 +22,8 @@ from campaign.services.evidence.amendments import (
     save_amendment,
     submitter_for,
 )
-from campaign.services.evidence.motions import (
-    ProvisionData,
-    add_provision,
-    number_lines,
-    passage_text,
-)
+from campaign.services.evidence.numbering import number_lines, passage_text
+from campaign.services.evidence.provisions import ProvisionData, add_provision
 from tests.factories import make_motion, make_user
 
 TEXT = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from campaign.models import ArgumentSet, Motion
+from campaign.models import ArgumentSet, Motion, Source
 from campaign.services.demo import seed_demo
 from campaign.services.evidence import arguments
 from campaign.services.evidence.coverage import coverage
@@ -65,3 +65,25 @@ def test_other_sets_and_other_motions_do_not_count(db_session):
 def test_motion_without_provisions_and_empty_set(db_session):
     result = coverage(db_session, make_motion(db_session), make_argument_set(db_session))
     assert result.provisions == [] and not result.has_gaps
+
+
+def test_sources_of_another_motion_are_not_unused_sources_here(db_session):
+    """/organise/coverage?motion=2&set=2 listed every migration source of the demo for an unrelated motion."""
+    seed_demo(db_session)
+    demo_sources = {source.id for source in db_session.scalars(select(Source))}
+    motion = make_motion(db_session, party="Grüne")
+    cycle_lanes = make_provision(db_session, motion, title="Radwege")
+    ours, theirs = make_argument_set(db_session), make_argument_set(db_session)
+    cited_by_us = make_source(db_session, title="Radverkehrsbericht")
+    make_argument(db_session, ours, provisions=[cycle_lanes], sources=[cited_by_us])
+    # Another set argues about the same provision with a source we do not use yet: worth a look.
+    cited_by_them = make_source(db_session, title="Unfallstatistik")
+    make_argument(db_session, theirs, provisions=[cycle_lanes], sources=[cited_by_them])
+    # A source nobody cites yet belongs to no motion, so it is still offered.
+    new_in_library = make_source(db_session, title="Neue Studie")
+
+    result = coverage(db_session, motion, ours)
+    assert not demo_sources & {source.id for source in result.unused_sources}
+    assert result.unused_sources == [new_in_library, cited_by_them]
+    assert result.uncovered_provisions == [] and result.unsourced_arguments == []
+    assert result.gap_count == 2

@@ -1,28 +1,30 @@
-"""Importing a motion's text from .txt, .pdf and Antragsgrün JSON: good files, broken files, nothing half-saved."""
+"""Importing a motion's text from .txt, .docx, .pdf and Antragsgrün JSON: good and broken files, nothing half-saved."""
 
 from __future__ import annotations
 
 import codecs
 import io
 import json
+import re
+import zipfile
 from datetime import date
 from pathlib import Path
 
+import docx
 import pytest
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from pypdf import PdfWriter
 from sqlalchemy import func, select
 
 from campaign.models import AuditEvent, Motion, MotionStatus
 from campaign.services.common.errors import ServiceError
-from campaign.services.evidence.motion_import import (
-    MAX_IMPORT_BYTES,
-    import_into_motion,
-    import_new_motion,
-    motion_from_antragsgruen,
-    read_motion_file,
-    text_from_pdf,
-)
-from campaign.services.evidence.motions import ProvisionData, add_provision, number_lines, paragraphs
+from campaign.services.evidence.motion_import.antragsgruen import motion_from_antragsgruen
+from campaign.services.evidence.motion_import.imported import MAX_IMPORT_BYTES
+from campaign.services.evidence.motion_import.pdf import text_from_pdf
+from campaign.services.evidence.motion_import.uploads import import_into_motion, import_new_motion, read_motion_file
+from campaign.services.evidence.numbering import number_lines, paragraphs
+from campaign.services.evidence.provisions import ProvisionData, add_provision
 from campaign.services.letters.pdf import render_pdf
 from tests.factories import make_motion, make_user
 
@@ -101,8 +103,8 @@ def test_unicode_text_files_keep_every_letter(encoded):
         ("leer.txt", b"", "Die Datei ist leer."),
         ("leer.txt", b"  \r\n\t\r\n ", "Die Datei ist leer."),
         ("bild.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "keinen lesbaren Text"),
-        ("antrag.docx", b"PK\x03\x04 word document", "Endung .txt, .pdf oder .json"),
-        ("ohne-endung", b"Text", "Endung .txt, .pdf oder .json"),
+        ("antrag.odt", b"PK\x03\x04 open document", "Endung .txt, .docx, .pdf oder .json"),
+        ("ohne-endung", b"Text", "Endung .txt, .docx, .pdf oder .json"),
         ("riesig.txt", b"a" * (MAX_IMPORT_BYTES + 1), "zu groß (5,0 MB)"),
     ],
 )
@@ -183,6 +185,158 @@ def test_password_protected_pdfs_are_refused_but_owner_only_protection_is_fine()
     buffer = io.BytesIO()
     restricted.write(buffer)
     assert "Offener Antrag." in read_motion_file("rechte.pdf", buffer.getvalue()).text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Word
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def docx_bytes(document: docx.document.Document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def tracked_change(paragraph, kind: str, text: str) -> None:
+    """Append a run inserted (w:ins) or deleted (w:del) in Word's track-changes mode."""
+    change = OxmlElement(f"w:{kind}")
+    change.set(qn("w:id"), "1")
+    change.set(qn("w:author"), "Ayşe")
+    run = OxmlElement("w:r")
+    run_text = OxmlElement("w:t" if kind == "ins" else "w:delText")
+    run_text.text = text
+    run_text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    run.append(run_text)
+    change.append(run)
+    paragraph._p.append(change)
+
+
+def test_a_word_document_keeps_its_paragraphs_lists_tables_and_every_letter():
+    document = docx.Document()
+    document.add_paragraph("Leitantrag: Ankommen in NRW", style="Title")
+    document.add_paragraph("Der Landesparteitag möge beschließen:")
+    formatted = document.add_paragraph("Die Unterbringung in Landeseinrichtungen soll ")
+    formatted.add_run("auf höchstens drei Monate").bold = True
+    formatted.add_run(" begrenzt werden.")
+    document.add_paragraph("")
+    document.add_paragraph("Sprachkurse ab dem ersten Tag", style="List Bullet")
+    document.add_paragraph("Erste Forderung", style="List Number")
+    document.add_paragraph("Zweite Forderung", style="List Number")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Ayşe Doğan"
+    table.cell(0, 1).text = "Łódź, Hélène Müller-Straß"
+    table.cell(1, 0).merge(table.cell(1, 1)).text = "Gemeinsam"
+    broken = document.add_paragraph("Zeile eins")
+    broken.add_run().add_break()
+    broken.add_run("Zeile zwei")
+
+    imported = read_motion_file("Antrag.DOCX", docx_bytes(document))
+    assert imported.format == "docx"
+    assert imported.title == "Leitantrag: Ankommen in NRW"
+    assert paragraphs(imported.text) == [
+        "Leitantrag: Ankommen in NRW",
+        "Der Landesparteitag möge beschließen:",
+        "Die Unterbringung in Landeseinrichtungen soll auf höchstens drei Monate begrenzt werden.",
+        "– Sprachkurse ab dem ersten Tag",
+        "1. Erste Forderung",
+        "2. Zweite Forderung",
+        "Ayşe Doğan",
+        "Łódź, Hélène Müller-Straß",
+        "Gemeinsam",
+        "Zeile eins Zeile zwei",
+    ]
+
+
+def test_word_lists_keep_their_numbers_on_every_level():
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%2)"/></w:lvl>'
+            '<w:lvl w:ilvl="2"><w:start w:val="4"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1.%3"/></w:lvl>'
+            "</w:abstractNum>"
+        ),
+    )
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for level, text in [(0, "Wohnen"), (1, "Mieten"), (1, "Neubau"), (2, "Sozialquote"), (0, "Arbeit"), (1, "Löhne")]:
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>')
+        )
+    text = read_motion_file("liste.docx", docx_bytes(document)).text
+    assert paragraphs(text) == ["1. Wohnen", "a) Mieten", "b) Neubau", "1.IV Sozialquote", "2. Arbeit", "a) Löhne"]
+
+
+def test_word_track_changes_count_as_accepted():
+    document = docx.Document()
+    paragraph = document.add_paragraph("Die Kommunen erhalten ")
+    tracked_change(paragraph, "del", "eine einmalige ")
+    tracked_change(paragraph, "ins", "eine dauerhafte ")
+    paragraph.add_run("Pauschale.")
+    assert read_motion_file("a.docx", docx_bytes(document)).text == "Die Kommunen erhalten eine dauerhafte Pauschale."
+
+
+def test_a_word_title_comes_from_the_first_line_or_the_properties_else_from_the_file_name(db_session):
+    first_line = docx.Document()
+    first_line.add_paragraph("Antrag A7: Radverkehr stärken")
+    first_line.add_paragraph("Der Rat möge beschließen, mehr Radwege zu bauen.")
+    assert read_motion_file("a.docx", docx_bytes(first_line)).title == "Antrag A7: Radverkehr stärken"
+
+    properties = docx.Document()
+    properties.core_properties.title = "Antrag zur Wohnungslosenhilfe"
+    properties.add_paragraph("Der Rat möge beschließen, Wohnungslosen zu helfen.")
+    assert read_motion_file("a.docx", docx_bytes(properties)).title == "Antrag zur Wohnungslosenhilfe"
+
+    untitled = docx.Document()
+    untitled.core_properties.title = ""
+    untitled.add_paragraph("Der Rat möge beschließen, Wohnungslosen zu helfen.")
+    motion, imported = import_new_motion(db_session, "Antrag_Wohnen-2026.docx", docx_bytes(untitled))
+    assert imported.title == "" and motion.title == "Antrag Wohnen 2026"
+    assert motion.full_text == "Der Rat möge beschließen, Wohnungslosen zu helfen."
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _empty_word_document() -> bytes:
+    document = docx.Document()
+    document.add_paragraph("   ")
+    return docx_bytes(document)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"PK\x03\x04 word document", "kein gültiges Word-Dokument (.docx)"),
+        (b"Eigentlich eine Textdatei.", "kein gültiges Word-Dokument (.docx)"),
+        (_zip({"xl/workbook.xml": b"<workbook/>", "[Content_Types].xml": b"<Types/>"}), "kein gültiges Word-Dokument"),
+        (_zip({"word/document.xml": b"<kaputt", "[Content_Types].xml": b"<Types/>"}), "kein gültiges Word-Dokument"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "alten Format (.doc) oder mit einem Passwort"),
+        (_empty_word_document(), "enthält keinen Text"),
+    ],
+    ids=["fake", "text", "spreadsheet", "broken-xml", "doc-or-encrypted", "empty"],
+)
+def test_bad_word_files_get_a_clear_message(data, message):
+    with pytest.raises(ServiceError, match=re.escape(message)) as caught:
+        read_motion_file("antrag.docx", data)
+    assert caught.value.field == "file"
+
+
+def test_a_truncated_word_file_gets_a_clear_message():
+    document = docx.Document()
+    document.add_paragraph("Ein Antrag.")
+    data = docx_bytes(document)
+    with pytest.raises(ServiceError, match="kein gültiges Word-Dokument"):
+        read_motion_file("abgeschnitten.docx", data[: len(data) // 2])
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -316,11 +470,34 @@ def test_import_creates_a_motion_with_an_audit_entry(db_session):
     assert event.details["filename"] == "a1.json"
 
 
-def test_the_title_typed_in_wins_and_a_text_file_is_named_after_its_file(db_session):
+def test_the_title_typed_in_wins_then_the_files_own_then_the_file_name(db_session):
     typed, _ = import_new_motion(db_session, "x.json", ANTRAGSGRUEN.read_bytes(), title="Mein Titel")
-    named, _ = import_new_motion(db_session, "Leitantrag_NRW-2026.txt", CP1252.read_bytes())
+    from_first_line, _ = import_new_motion(db_session, "Leitantrag_NRW-2026.txt", CP1252.read_bytes())
+    named, _ = import_new_motion(db_session, "Leitantrag_NRW-2026.txt", "Nur ein Satz ohne Überschrift.".encode())
     assert typed.title == "Mein Titel"
+    assert from_first_line.title == "Antrag: Sichere Häfen für alle"
     assert named.title == "Leitantrag NRW 2026"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Antrag A7: Radverkehr stärken\n\nDer Rat möge beschließen …", "Antrag A7: Radverkehr stärken"),
+        ("# Ankommen in Köln – für Ayşe, Łukasz und Zoë!\n\nText.", "Ankommen in Köln – für Ayşe, Łukasz und Zoë!"),
+        ("Der Parteitag möge beschließen:\n\nDie Kommunen …", ""),
+        ("Die Kommunen werden entlastet.\n\nMehr Text.", ""),
+        ("Ein Absatz, der umbricht\nund weitergeht\n\nMehr Text.", ""),
+        ("Nur eine Zeile ohne weiteren Text", ""),
+        ("2026\n\nText.", ""),
+        ("Sehr lang " * 30 + "\n\nText.", ""),
+    ],
+    ids=["title", "markdown-unicode", "introduction", "sentence", "wrapped", "alone", "number", "too-long"],
+)
+def test_a_text_files_title_is_its_first_line_when_that_reads_as_one(text, title):
+    imported = read_motion_file("antrag.txt", text.encode())
+    assert imported.title == title
+    # The text itself stays as it was, title line included.
+    assert imported.text.startswith(text.split("\n")[0].strip())
 
 
 @pytest.mark.parametrize(

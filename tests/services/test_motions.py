@@ -12,27 +12,31 @@ from sqlalchemy import select
 from campaign.demo import content
 from campaign.models import AuditEvent, Motion, MotionKind, MotionStatus, Provision, Stance
 from campaign.services.common.errors import ServiceError
+from campaign.services.common.text import slugify
 from campaign.services.demo import seed_demo
 from campaign.services.evidence.motions import (
-    LINE_LENGTH,
     MotionData,
-    ProvisionData,
-    add_provision,
     archive_motion,
     create_motion,
-    delete_provision,
-    line_count,
-    line_range_of,
     list_motions,
     motion_data,
-    move_provision,
+    unarchive_motion,
+    update_motion,
+)
+from campaign.services.evidence.numbering import (
+    LINE_LENGTH,
+    line_count,
+    line_range_of,
     number_lines,
     paragraphs,
     passage_text,
     quoted_lines,
-    slugify,
-    unarchive_motion,
-    update_motion,
+)
+from campaign.services.evidence.provisions import (
+    ProvisionData,
+    add_provision,
+    delete_provision,
+    move_provision,
     update_provision,
 )
 from tests.factories import make_motion, make_user

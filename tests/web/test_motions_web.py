@@ -15,8 +15,8 @@ from werkzeug.test import encode_multipart
 from campaign.db import db
 from campaign.models import AuditEvent, Motion, Provision, Role
 from campaign.services.demo import seed_demo
-from campaign.services.evidence.motion_import import MAX_IMPORT_BYTES
-from campaign.services.evidence.motions import number_lines, passage_text
+from campaign.services.evidence.motion_import.imported import MAX_IMPORT_BYTES
+from campaign.services.evidence.numbering import number_lines, passage_text
 from campaign.services.letters.pdf import render_pdf
 from tests.factories import PASSWORD, make_user
 
@@ -334,7 +334,7 @@ def test_import_a_pdf(app, client, organiser):
         ("kaputt.pdf", CORRUPT_PDF.read_bytes(), "beschädigt"),
         ("falsch.json", b'{"type": "motion", "sections": [', "kein gültiges JSON"),
         ("aenderung.json", b'{"type": "amendment", "sections": []}', "sondern „amendment“"),
-        ("antrag.docx", b"PK\x03\x04", "Erlaubt sind .txt, .pdf und .json"),
+        ("antrag.odt", b"PK\x03\x04", "Erlaubt sind .txt, .pdf und .json"),
         ("gross.txt", b"a" * (MAX_IMPORT_BYTES + 10), "zu groß"),
     ],
 )

@@ -18,7 +18,7 @@ from campaign.services.common.errors import ServiceError
 from campaign.services.common.labels import label
 from campaign.services.common.markdown import render_markdown
 from campaign.services.common.text import format_thousands
-from campaign.services.evidence.motions import (
+from campaign.services.evidence.numbering import (
     NumberedLine,
     number_lines,
     paragraphs,

@@ -9,7 +9,7 @@ from campaign.models import Argument, ArgumentSet, Motion, Provision
 from campaign.services.common.dates import german_date
 from campaign.services.common.labels import label
 from campaign.services.evidence.citations import Citation, escape_markdown, format_citation
-from campaign.services.evidence.motions import NumberedLine, quoted_lines
+from campaign.services.evidence.numbering import NumberedLine, quoted_lines
 from campaign.services.letters.pdf import LETTERS_DIR, render_pdf
 
 BRIEFING_CSS = LETTERS_DIR / "briefing.css"

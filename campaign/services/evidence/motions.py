@@ -1,9 +1,7 @@
-"""Motions and their provisions: the numbered full text (Antragsgrün convention), editing, archiving, ordering."""
+"""Motions: their data, creating, editing and archiving them, and replacing the text with provisions following along."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -12,163 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaign.db import utcnow
-from campaign.models import Motion, MotionKind, MotionStatus, Provision, Stance, User
+from campaign.models import Motion, MotionKind, MotionStatus, Provision, User
 from campaign.services.common.audit import record
 from campaign.services.common.errors import ServiceError
-from campaign.services.common.text import check_url, format_thousands, is_slug, slugify
+from campaign.services.common.text import check_url, format_thousands, is_slug, unique_slug
+from campaign.services.evidence.numbering import NumberedLine, line_count, normalise_text, number_lines
 
-LINE_LENGTH = 80
 # A motion of a few hundred pages still fits; anything longer is almost certainly a wrong file.
 MAX_TEXT_LENGTH = 500_000
-MAX_SUMMARY_LENGTH = 5_000
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Line numbering
-# ---------------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NumberedLine:
-    number: int
-    text: str
-    # True on the first line of a paragraph, so pages can start a new block there.
-    starts_paragraph: bool
-    # True when the line goes on with a word that was too long for the previous line (no space between them).
-    continues_word: bool = False
-
-
-# Whitespace that separates words; no-break spaces (U+00A0, U+202F) deliberately keep their words together.
-_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u202f]+")
-# Invisible characters that would count towards the line length without being seen: soft hyphen, zero-width
-# space/joiners, byte order mark.
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-
-
-def paragraphs(full_text: str) -> list[str]:
-    """The paragraphs of a text: separated by blank lines; line breaks inside a paragraph count as spaces.
-
-    Every kind of line ending (\\n, \\r\\n, \\r, form feed, U+2028 …) is accepted, the text is put in Unicode
-    NFC form (so „ü“ is one character however it was typed) and runs of spaces collapse to one.
-    """
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", full_text or ""))
-    result, current = [], []
-    for raw_line in text.splitlines():
-        line = _BREAKING_SPACE.sub(" ", raw_line).strip()
-        if line:
-            current.append(line)
-        elif current:
-            result.append(" ".join(current))
-            current = []
-    if current:
-        result.append(" ".join(current))
-    return result
-
-
-def _wrap(paragraph: str, width: int) -> list[tuple[str, bool]]:
-    """Greedy wrapping at spaces; a word longer than a line starts a new line and is cut at `width`.
-
-    Returns (text, continues_word) per line.
-    """
-    lines: list[tuple[str, bool]] = []
-    current, current_continues = "", False
-    for word in paragraph.split(" "):
-        if current and len(current) + 1 + len(word) <= width:
-            current += " " + word
-            continue
-        if current:
-            lines.append((current, current_continues))
-        continues = False
-        while len(word) > width:
-            cut = width
-            # Never separate a letter from a combining mark that follows it.
-            while cut > 1 and unicodedata.combining(word[cut]):
-                cut -= 1
-            lines.append((word[:cut], continues))
-            word, continues = word[cut:], True
-        current, current_continues = word, continues
-    if current:
-        lines.append((current, current_continues))
-    return lines
-
-
-def number_lines(full_text: str, width: int = LINE_LENGTH) -> list[NumberedLine]:
-    """Wrap each paragraph at `width` characters and number the lines continuously.
-
-    Blank lines separate paragraphs and get no number. Each paragraph is wrapped on its own, so a line's
-    number depends only on the paragraphs before it: editing a paragraph never renumbers earlier lines.
-    """
-    lines: list[NumberedLine] = []
-    for paragraph in paragraphs(full_text):
-        for index, (text, continues) in enumerate(_wrap(paragraph, width)):
-            lines.append(NumberedLine(len(lines) + 1, text, index == 0, continues))
-    return lines
-
-
-def line_count(full_text: str) -> int:
-    return len(number_lines(full_text))
-
-
-def line_range_of(full_text: str, anchor: str, width: int = LINE_LENGTH) -> tuple[int, int] | None:
-    """The first and last line of the paragraph that contains `anchor`, or None if no paragraph does."""
-    blocks: list[list[NumberedLine]] = []
-    for line in number_lines(full_text, width):
-        if line.starts_paragraph:
-            blocks.append([])
-        blocks[-1].append(line)
-    for block in blocks:
-        if anchor in passage_text(block):
-            return block[0].number, block[-1].number
-    return None
-
-
-def quoted_lines(full_text: str, line_from: int | None, line_to: int | None) -> list[NumberedLine]:
-    """The numbered lines of a passage (empty if the range is unset)."""
-    if not line_from or not line_to:
-        return []
-    return [line for line in number_lines(full_text) if line_from <= line.number <= line_to]
-
-
-def passage_text(lines: list[NumberedLine]) -> str:
-    """The text of numbered lines as written: lines of a paragraph joined, paragraphs separated by a blank line."""
-    text = ""
-    for line in lines:
-        if not text:
-            text = line.text
-        elif line.starts_paragraph:
-            text += "\n\n" + line.text
-        else:
-            text += ("" if line.continues_word else " ") + line.text
-    return text
-
-
-def normalise_text(full_text: str) -> str:
-    """The text as stored: \\n line endings, NFC, no trailing spaces, no leading or trailing blank lines."""
-    text = unicodedata.normalize("NFC", full_text or "")
-    return "\n".join(line.rstrip() for line in text.splitlines()).strip("\n")
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Slugs
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def _unique_slug(session: Session, base: str, exclude_id: int | None = None) -> str:
-    base = base or "antrag"
-    taken = set(session.scalars(select(Motion.slug).where(Motion.slug.startswith(base))).all())
-    if exclude_id is not None:
-        own = session.get(Motion, exclude_id)
-        taken.discard(own.slug if own else "")
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate = f"{base}-{number}"
-        number += 1
-    return candidate
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Motions
-# ---------------------------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -191,23 +40,30 @@ class MotionData:
 EDITABLE_FIELDS = tuple(name for name in MotionData.__dataclass_fields__)
 
 
-def _limited(value: str | None, limit: int, field_name: str, label: str) -> str:
+def clean_text(value: str | None, limit: int, field_name: str, label: str) -> str:
+    """The trimmed text, or a ServiceError on `field_name` when it is longer than `limit`."""
     text = (value or "").strip()
     if len(text) > limit:
         raise ServiceError(f"{label} darf höchstens {limit} Zeichen lang sein.", field_name)
     return text
 
 
-def _enum(enum_class: type, value: Any, field_name: str, label: str) -> Any:
+def enum_value(enum_class: type, value: Any, field_name: str, label: str) -> Any:
+    """`value` as a member of `enum_class`, or a ServiceError naming the field."""
     try:
         return enum_class(value)
     except ValueError as exc:
         raise ServiceError(f"Unbekannter Wert für {label}: „{value}“.", field_name) from exc
 
 
+def _slug_taken(session: Session, slug: str, exclude_id: int | None) -> bool:
+    owner = session.scalar(select(Motion.id).where(Motion.slug == slug))
+    return owner is not None and owner != exclude_id
+
+
 def _clean_motion(session: Session, data: MotionData, motion: Motion | None) -> dict[str, Any]:
     """Validated column values for `data`; the slug is generated from the title when left empty."""
-    title = _limited(data.title, 300, "title", "Der Titel")
+    title = clean_text(data.title, 300, "title", "Der Titel")
     if not title:
         raise ServiceError("Bitte einen Titel angeben.", "title")
     full_text = normalise_text(data.full_text)
@@ -228,21 +84,22 @@ def _clean_motion(session: Session, data: MotionData, motion: Motion | None) -> 
                 "(höchstens 120 Zeichen).",
                 "slug",
             )
-        clash = session.scalar(select(Motion.id).where(Motion.slug == slug))
-        if clash is not None and clash != exclude_id:
+        if _slug_taken(session, slug, exclude_id):
             raise ServiceError(f"Die Kurzbezeichnung „{slug}“ ist schon vergeben.", "slug")
     else:
-        slug = _unique_slug(session, slugify(title, 110), exclude_id)
+        slug = unique_slug(
+            title, lambda candidate: _slug_taken(session, candidate, exclude_id), fallback="antrag", max_length=110
+        )
     return {
         "title": title,
         "slug": slug,
-        "kind": _enum(MotionKind, data.kind, "kind", "die Art"),
-        "party": _limited(data.party, 120, "party", "Die Partei"),
-        "body": _limited(data.body, 200, "body", "Das Gremium"),
+        "kind": enum_value(MotionKind, data.kind, "kind", "die Art"),
+        "party": clean_text(data.party, 120, "party", "Die Partei"),
+        "body": clean_text(data.body, 200, "body", "Das Gremium"),
         "presented_on": data.presented_on,
-        "decision_forum": _limited(data.decision_forum, 200, "decision_forum", "Das Beschlussgremium"),
+        "decision_forum": clean_text(data.decision_forum, 200, "decision_forum", "Das Beschlussgremium"),
         "decision_date": data.decision_date,
-        "status": _enum(MotionStatus, data.status, "status", "den Status"),
+        "status": enum_value(MotionStatus, data.status, "status", "den Status"),
         "source_url": check_url(data.source_url, "source_url"),
         "full_text": full_text,
     }
@@ -407,140 +264,3 @@ def unarchive_motion(session: Session, motion: Motion, *, user: User | None = No
         raise ServiceError("Der Antrag ist nicht archiviert.")
     motion.archived_at = None
     record(session, "motion.unarchive", motion, user=user)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Provisions
-# ---------------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class ProvisionData:
-    title: str
-    summary: str = ""
-    stance: Stance | str = Stance.OPPOSE
-    line_from: int | None = None
-    line_to: int | None = None
-
-
-def check_line_range(full_text: str, line_from: int | None, line_to: int | None) -> None:
-    """Both lines or neither; 1 ≤ from ≤ to ≤ the number of lines of the text."""
-    if line_from is None and line_to is None:
-        return
-    if line_from is None:
-        raise ServiceError("Bitte auch die erste Zeile angeben.", "line_from")
-    if line_to is None:
-        raise ServiceError("Bitte auch die letzte Zeile angeben.", "line_to")
-    count = line_count(full_text)
-    if count == 0:
-        raise ServiceError("Der Antrag hat noch keinen Text; Zeilen lassen sich erst danach markieren.", "line_from")
-    if not 1 <= line_from <= count:
-        raise ServiceError(f"Die erste Zeile muss zwischen 1 und {count} liegen.", "line_from")
-    if not 1 <= line_to <= count:
-        raise ServiceError(f"Die letzte Zeile muss zwischen 1 und {count} liegen.", "line_to")
-    if line_to < line_from:
-        raise ServiceError("Die letzte Zeile darf nicht vor der ersten liegen.", "line_to")
-
-
-def _clean_provision(motion: Motion, data: ProvisionData) -> dict[str, Any]:
-    title = _limited(data.title, 300, "title", "Der Titel")
-    if not title:
-        raise ServiceError("Bitte einen Titel für den Kernpunkt angeben.", "title")
-    check_line_range(motion.full_text, data.line_from, data.line_to)
-    return {
-        "title": title,
-        "summary": _limited(data.summary, MAX_SUMMARY_LENGTH, "summary", "Die Zusammenfassung"),
-        "stance": _enum(Stance, data.stance, "stance", "die Haltung"),
-        "line_from": data.line_from,
-        "line_to": data.line_to,
-    }
-
-
-def _unique_key(motion: Motion, title: str) -> str:
-    base = slugify(title, 70) or "kernpunkt"
-    taken = {provision.key for provision in motion.provisions}
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate = f"{base}-{number}"
-        number += 1
-    return candidate
-
-
-def add_provision(session: Session, motion: Motion, data: ProvisionData, *, user: User | None = None) -> Provision:
-    """Add a provision at the end of the motion's list."""
-    values = _clean_provision(motion, data)
-    provision = Provision(key=_unique_key(motion, values["title"]), position=len(motion.provisions), **values)
-    motion.provisions.append(provision)
-    session.flush()
-    record(
-        session,
-        "provision.create",
-        provision,
-        user=user,
-        motion_id=motion.id,
-        title=provision.title,
-        lines=[provision.line_from, provision.line_to],
-    )
-    return provision
-
-
-def update_provision(session: Session, provision: Provision, data: ProvisionData, *, user: User | None = None) -> None:
-    values = _clean_provision(provision.motion, data)
-    changed = [name for name, value in values.items() if getattr(provision, name) != value]
-    for name in changed:
-        setattr(provision, name, values[name])
-    if changed:
-        record(session, "provision.update", provision, user=user, motion_id=provision.motion_id, changed=changed)
-
-
-def delete_provision(session: Session, provision: Provision, *, user: User | None = None) -> int:
-    """Delete a provision; returns how many arguments lose their link to it."""
-    motion = provision.motion
-    linked = len(provision.arguments)
-    record(
-        session,
-        "provision.delete",
-        provision,
-        user=user,
-        motion_id=motion.id,
-        key=provision.key,
-        title=provision.title,
-        lines=[provision.line_from, provision.line_to],
-        unlinked_arguments=linked,
-    )
-    motion.provisions.remove(provision)
-    session.delete(provision)
-    _renumber(motion)
-    session.flush()
-    return linked
-
-
-def move_provision(session: Session, provision: Provision, direction: str, *, user: User | None = None) -> bool:
-    """Swap with the neighbour above ("up") or below ("down"); False when it is already at that end."""
-    if direction not in {"up", "down"}:
-        raise ServiceError("Unbekannte Richtung.")
-    motion = provision.motion
-    _renumber(motion)
-    ordered = sorted(motion.provisions, key=lambda item: item.position)
-    index = ordered.index(provision)
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(ordered):
-        return False
-    ordered[index].position, ordered[other].position = ordered[other].position, ordered[index].position
-    motion.provisions.sort(key=lambda item: item.position)
-    record(session, "provision.move", provision, user=user, motion_id=motion.id, direction=direction)
-    return True
-
-
-def _renumber(motion: Motion) -> None:
-    """Positions 0, 1, 2 … in the current order, so moving always swaps real neighbours."""
-    for position, provision in enumerate(sorted(motion.provisions, key=lambda item: (item.position, item.id or 0))):
-        provision.position = position
-    motion.provisions.sort(key=lambda item: item.position)
-
-
-def range_fits(motion: Motion, provision: Provision) -> bool:
-    """Whether the provision's line range exists in the current text (False also when it has none)."""
-    if not provision.line_from or not provision.line_to:
-        return False
-    return provision.line_to <= line_count(motion.full_text)

@@ -10,8 +10,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp, StopValidation
 
 from campaign.models import MotionKind, MotionStatus, Stance
-from campaign.services.evidence.motion_import import ALLOWED_EXTENSIONS
-from campaign.services.evidence.motions import MAX_SUMMARY_LENGTH, MAX_TEXT_LENGTH
+from campaign.services.evidence.motion_import.imported import ALLOWED_EXTENSIONS
+from campaign.services.evidence.motions import MAX_TEXT_LENGTH
+from campaign.services.evidence.provisions import MAX_SUMMARY_LENGTH
 from campaign.web.choices import enum_choices
 
 KIND_CHOICES = enum_choices(MotionKind)
@@ -66,7 +67,9 @@ class MotionForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(
         _l("Datei"),
-        description=_l("Textdatei (.txt), PDF (.pdf) oder Antragsgrün-Export (.json), höchstens 5 MB."),
+        description=_l(
+            "Textdatei (.txt), Word-Dokument (.docx), PDF (.pdf) oder Antragsgrün-Export (.json), höchstens 5 MB."
+        ),
         validators=[
             FileRequired(_l("Bitte eine Datei auswählen.")),
             FileAllowed(ALLOWED_EXTENSIONS, _l("Erlaubt sind .txt, .pdf und .json (Antragsgrün-Export).")),

@@ -22,28 +22,24 @@ from campaign.services.evidence.amendments import (
     save_amendment,
     submitter_for,
 )
-from campaign.services.evidence.motion_import import (
-    FORMAT_LABELS,
-    MAX_IMPORT_BYTES,
-    import_into_motion,
-    import_new_motion,
-)
+from campaign.services.evidence.motion_import.imported import FORMAT_LABELS, MAX_IMPORT_BYTES
+from campaign.services.evidence.motion_import.uploads import import_into_motion, import_new_motion
 from campaign.services.evidence.motions import (
     MotionData,
-    NumberedLine,
-    ProvisionData,
     Reanchoring,
-    add_provision,
     archive_motion,
     create_motion,
-    delete_provision,
     list_motions,
     motion_data,
-    move_provision,
-    number_lines,
-    passage_text,
     unarchive_motion,
     update_motion,
+)
+from campaign.services.evidence.numbering import NumberedLine, number_lines, passage_text
+from campaign.services.evidence.provisions import (
+    ProvisionData,
+    add_provision,
+    delete_provision,
+    move_provision,
     update_provision,
 )
 from campaign.web.organise.blueprint import bp
