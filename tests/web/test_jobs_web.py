@@ -38,14 +38,6 @@ def demo(app):
         db.session.commit()
 
 
-def _login(app, client, role=Role.ORGANISER):
-    with app.app_context():
-        user = make_user(db.session, role)
-        db.session.commit()
-        email = user.email
-    assert client.post("/auth/login", data={"email": email, "password": PASSWORD}).status_code == 302
-
-
 def _job_id(response) -> int:
     assert response.status_code == 302, response.get_data(as_text=True)
     location = response.headers["Location"]
@@ -53,8 +45,8 @@ def _job_id(response) -> int:
     return int(location.rsplit("/", 1)[1])
 
 
-def test_organiser_generates_all_letters_and_downloads_the_zip(app, client, demo):
-    _login(app, client)
+def test_organiser_generates_all_letters_and_downloads_the_zip(app, client, demo, login):
+    login()
     job_id = _job_id(client.post(f"/organise/campaigns/{SLUG}/letters/generate", data={"format": "zip"}))
 
     state = client.get(f"/organise/jobs/{job_id}.json").get_json()
@@ -82,8 +74,8 @@ def test_organiser_generates_all_letters_and_downloads_the_zip(app, client, demo
         assert path.is_file() and path.is_relative_to(app.instance_path)
 
 
-def test_print_file_is_a_pdf_sorted_by_region(app, client, demo):
-    _login(app, client)
+def test_print_file_is_a_pdf_sorted_by_region(app, client, demo, login):
+    login()
     job_id = _job_id(
         client.post(f"/organise/campaigns/{SLUG}/letters/generate", data={"format": "merged", "sort": "region"})
     )
@@ -94,19 +86,19 @@ def test_print_file_is_a_pdf_sorted_by_region(app, client, demo):
     assert pdf_text(data).count("Unser Zeichen") == 33
 
 
-def test_the_bare_button_of_the_letters_page_works(app, client, demo):
-    _login(app, client)
+def test_the_bare_button_of_the_letters_page_works(app, client, demo, login):
+    login()
     job_id = _job_id(client.post(f"/organise/campaigns/{SLUG}/letters/generate"))
     assert client.get(f"/organise/jobs/{job_id}.json").get_json()["filename"] == f"{SLUG}-briefe-{job_id}.zip"
 
 
-def test_coordinators_watch_and_download_but_do_not_start(app, client, demo):
+def test_coordinators_watch_and_download_but_do_not_start(app, client, demo, login):
     with app.app_context():
         campaign = db.session.scalar(select(Campaign))
         job = create_job(db.session, KIND, campaign=campaign, params={"format": "zip"})
         db.session.commit()
         job_id = job.id
-    _login(app, client, Role.COORDINATOR)
+    login(Role.COORDINATOR)
     assert client.post(f"/organise/campaigns/{SLUG}/letters/generate").status_code == 403
     assert client.get(f"/organise/jobs/{job_id}").status_code == 200
     assert client.get(f"/organise/jobs/{job_id}.json").get_json()["status"] == "queued"
@@ -125,12 +117,12 @@ def test_anonymous_visitors_are_sent_to_the_login(app, client, demo, path):
         assert db.session.scalar(select(func.count()).select_from(Job)) == 1
 
 
-def test_a_queued_job_shows_progress_without_javascript(app, client, demo):
+def test_a_queued_job_shows_progress_without_javascript(app, client, demo, login):
     with app.app_context():
         job = create_job(db.session, KIND, campaign=db.session.scalar(select(Campaign)), message="Wartet …")
         db.session.commit()
         job_id = job.id
-    _login(app, client)
+    login()
     page = client.get(f"/organise/jobs/{job_id}").get_data(as_text=True)
     assert "<progress" in page and "wartet" in page and f'href="/organise/jobs/{job_id}"' in page
     assert "Seite aktualisieren" in page and "http-equiv" not in page
@@ -139,19 +131,19 @@ def test_a_queued_job_shows_progress_without_javascript(app, client, demo):
     assert client.get("/organise/jobs/999999.json").status_code == 404
 
 
-def test_a_second_start_leads_to_the_running_job(app, client, demo):
+def test_a_second_start_leads_to_the_running_job(app, client, demo, login):
     with app.app_context():
         job = create_job(db.session, KIND, campaign=db.session.scalar(select(Campaign)))
         db.session.commit()
         job_id = job.id
-    _login(app, client)
+    login()
     assert _job_id(client.post(f"/organise/campaigns/{SLUG}/letters/generate")) == job_id
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Job)) == 1
 
 
 @pytest.mark.parametrize("stored", ["../secret_key", "../../../../../../etc/passwd", "/etc/passwd", "link.zip", ""])
-def test_downloads_never_leave_the_letters_folder(app, client, demo, stored):
+def test_downloads_never_leave_the_letters_folder(app, client, demo, stored, login):
     with app.app_context():
         root = letters_root()
         root.mkdir(parents=True, exist_ok=True)
@@ -163,31 +155,31 @@ def test_downloads_never_leave_the_letters_folder(app, client, demo, stored):
         finish_job(db.session, job, result={"path": stored, "filename": "x.zip"}, message="fertig")
         db.session.commit()
         job_id = job.id
-    _login(app, client)
+    login()
     assert client.get(f"/organise/jobs/{job_id}/download").status_code == 404
     assert client.get(f"/organise/jobs/{job_id}.json").get_json()["download_url"] is None
 
 
-def test_a_campaign_without_template_is_refused_before_any_job(app, client):
+def test_a_campaign_without_template_is_refused_before_any_job(app, client, login):
     with app.app_context():
         campaign = make_campaign(db.session, organisation=make_organisation(db.session))
         db.session.commit()
         slug = campaign.slug
-    _login(app, client)
+    login()
     response = client.post(f"/organise/campaigns/{slug}/letters/generate", follow_redirects=True)
     assert "keine Briefvorlage" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Job)) == 0
 
 
-def test_a_failing_job_says_why(app, client):
+def test_a_failing_job_says_why(app, client, login):
     with app.app_context():
         campaign = make_campaign(db.session, organisation=make_organisation(db.session))
         make_template(db.session, campaign)
         make_recipient(db.session)  # not a target of the campaign
         db.session.commit()
         slug = campaign.slug
-    _login(app, client)
+    login()
     job_id = _job_id(client.post(f"/organise/campaigns/{slug}/letters/generate"))
     state = client.get(f"/organise/jobs/{job_id}.json").get_json()
     assert state["status"] == "failed" and "keine Empfänger:innen" in state["message"]
@@ -210,7 +202,7 @@ def test_starting_needs_a_csrf_token(app_factory, demo):
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "redis"])
-def test_a_real_consumer_runs_the_letters_job(app_factory, tmp_path, migrated_database, backend):
+def test_a_real_consumer_runs_the_letters_job(app_factory, tmp_path, migrated_database, backend, login):
     if backend == "redis":
         require_service(bool(TEST_REDIS_URL), "Redis (TEST_REDIS_URL)")
         jobs_url = TEST_REDIS_URL
@@ -221,7 +213,7 @@ def test_a_real_consumer_runs_the_letters_job(app_factory, tmp_path, migrated_da
         seed_demo(db.session)
         db.session.commit()
     client = app.test_client()
-    _login(app, client)
+    login(client=client)
     job_id = _job_id(client.post(f"/organise/campaigns/{SLUG}/letters/generate", data={"format": "merged"}))
     assert client.get(f"/organise/jobs/{job_id}.json").get_json()["status"] == "queued"  # nothing ran inline
 
@@ -264,7 +256,7 @@ def test_a_real_consumer_runs_the_letters_job(app_factory, tmp_path, migrated_da
 def test_the_start_form_offers_format_and_order(app, client, demo):
     from flask import render_template_string
 
-    from campaign.web.organise.jobs import GenerateLettersForm
+    from campaign.web.organise.jobs.forms import GenerateLettersForm
 
     with app.test_request_context():
         campaign = db.session.scalar(select(Campaign))

@@ -31,14 +31,6 @@ from tests.factories import PASSWORD, make_recipient, make_user
 from tests.factories_letter_ui import make_target
 
 
-def _login(app, client, role=Role.ORGANISER) -> None:
-    with app.app_context():
-        user = make_user(db.session, role)
-        db.session.commit()
-        email = user.email
-    assert client.post("/auth/login", data={"email": email, "password": PASSWORD}).status_code == 302
-
-
 @pytest.fixture
 def demo(app):
     """The demo campaign plus a target whose name carries HTML and rare letters; their ids and the slug."""
@@ -88,8 +80,8 @@ def _pdf_text(data: bytes) -> str:
 # Template editor ----------------------------------------------------------------------------------------------------
 
 
-def test_editor_lists_the_merge_fields_beside_the_text_and_the_versions(app, client, demo):
-    _login(app, client)
+def test_editor_lists_the_merge_fields_beside_the_text_and_the_versions(app, client, demo, login):
+    login()
     page = client.get(f"/organise/templates/{demo['template']}").get_data(as_text=True)
     assert "Erlaubte Platzhalter" in page
     assert "{{ salutation }}" in page and "Anrede ohne Komma" in page
@@ -98,8 +90,8 @@ def test_editor_lists_the_merge_fields_beside_the_text_and_the_versions(app, cli
     assert "Version 1" in page and "noch nicht verwendet" in page
 
 
-def test_saving_a_syntax_error_shows_the_line_and_keeps_the_typed_text(app, client, demo):
-    _login(app, client)
+def test_saving_a_syntax_error_shows_the_line_and_keeps_the_typed_text(app, client, demo, login):
+    login()
     before = _version_texts(app, demo["template"])
     typed = "{{ salutation }},\n\nIhr Engagement für Łódź & Köln <3\n{% if deadline %}Bitte bis {{ deadline }}\n"
     response = client.post(
@@ -116,8 +108,8 @@ def test_saving_a_syntax_error_shows_the_line_and_keeps_the_typed_text(app, clie
     assert _version_texts(app, demo["template"]) == before
 
 
-def test_saving_an_unknown_field_names_it(app, client, demo):
-    _login(app, client)
+def test_saving_an_unknown_field_names_it(app, client, demo, login):
+    login()
     response = client.post(
         f"/organise/templates/{demo['template']}",
         data={"name": "Musterbrief", "subject": "Antrag", "body": "Hallo {{ vorname }}"},
@@ -136,8 +128,8 @@ def test_saving_an_unknown_field_names_it(app, client, demo):
         ("{{ request.environ }}", "Unbekannte Platzhalter: request"),
     ],
 )
-def test_sandbox_escapes_are_refused_on_save_with_a_clear_message(app, client, demo, body, message):
-    _login(app, client)
+def test_sandbox_escapes_are_refused_on_save_with_a_clear_message(app, client, demo, body, message, login):
+    login()
     response = client.post(
         f"/organise/templates/{demo['template']}", data={"name": "Musterbrief", "subject": "Antrag", "body": body}
     )
@@ -147,8 +139,8 @@ def test_sandbox_escapes_are_refused_on_save_with_a_clear_message(app, client, d
     assert "test-secret-key" not in page
 
 
-def test_saving_an_unused_version_updates_it(app, client, demo):
-    _login(app, client)
+def test_saving_an_unused_version_updates_it(app, client, demo, login):
+    login()
     response = client.post(
         f"/organise/templates/{demo['template']}",
         data={"name": "Musterbrief neu", "subject": "Größe zählt", "body": "{{ salutation }},\r\n\r\nKurz.\r\n"},
@@ -159,8 +151,8 @@ def test_saving_an_unused_version_updates_it(app, client, demo):
     assert {"template.save", "template.rename"} <= set(_actions(app))
 
 
-def test_a_used_version_stays_as_it_was_and_saving_makes_a_new_one(app, client, demo):
-    _login(app, client)
+def test_a_used_version_stays_as_it_was_and_saving_makes_a_new_one(app, client, demo, login):
+    login()
     with app.app_context():
         version = db.session.get(TemplateVersion, demo["version"])
         version.used_at = utcnow()
@@ -184,8 +176,8 @@ def test_a_used_version_stays_as_it_was_and_saving_makes_a_new_one(app, client, 
     assert "Version 2" in page and "verwendet seit" in page
 
 
-def test_create_template_from_the_campaign_page(app, client, demo):
-    _login(app, client)
+def test_create_template_from_the_campaign_page(app, client, demo, login):
+    login()
     page = client.get(f"/organise/campaigns/{demo['slug']}/letters").get_data(as_text=True)
     assert "Musterbrief an SPD-Mitglieder" in page and "Neue Vorlage anlegen" in page
     response = client.post(
@@ -199,8 +191,8 @@ def test_create_template_from_the_campaign_page(app, client, demo):
     assert response.headers["Location"].endswith(f"/organise/templates/{template.id}")
 
 
-def test_create_template_with_an_error_keeps_the_text(app, client, demo):
-    _login(app, client)
+def test_create_template_with_an_error_keeps_the_text(app, client, demo, login):
+    login()
     response = client.post(
         f"/organise/campaigns/{demo['slug']}/templates",
         data={"name": "Kaputt", "subject": "Betreff", "body": "Zeile 1\n{{ salutation "},
@@ -215,8 +207,8 @@ def test_create_template_with_an_error_keeps_the_text(app, client, demo):
 # Argument selection -------------------------------------------------------------------------------------------------
 
 
-def test_choosing_arguments_and_rules_is_stored_and_audited(app, client, demo):
-    _login(app, client)
+def test_choosing_arguments_and_rules_is_stored_and_audited(app, client, demo, login):
+    login()
     first, second, third = demo["arguments"][:3]
     page = client.get(f"/organise/campaigns/{demo['slug']}/arguments").get_data(as_text=True)
     assert f'name="chosen_{first}"' in page and "kommunalpolitik" in page
@@ -253,8 +245,8 @@ def test_choosing_arguments_and_rules_is_stored_and_audited(app, client, demo):
     assert second not in [row.argument_id for row in chosen]
 
 
-def test_rule_with_an_argument_tag_nobody_has_is_refused_next_to_the_field(app, client, demo):
-    _login(app, client)
+def test_rule_with_an_argument_tag_nobody_has_is_refused_next_to_the_field(app, client, demo, login):
+    login()
     with app.app_context():
         before = db.session.scalars(select(ArgumentRule.id)).all()
     response = client.post(
@@ -271,8 +263,8 @@ def test_rule_with_an_argument_tag_nobody_has_is_refused_next_to_the_field(app, 
 # Preview ----------------------------------------------------------------------------------------------------------
 
 
-def test_preview_shows_the_letter_for_the_chosen_recipient_with_names_escaped(app, client, demo):
-    _login(app, client)
+def test_preview_shows_the_letter_for_the_chosen_recipient_with_names_escaped(app, client, demo, login):
+    login()
     response = client.get(f"/organise/campaigns/{demo['slug']}/preview?recipient={demo['hostile']}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -282,8 +274,8 @@ def test_preview_shows_the_letter_for_the_chosen_recipient_with_names_escaped(ap
     assert "Herzogenrath" in page  # other targets can be picked from the list
 
 
-def test_preview_of_another_recipient_has_their_salutation(app, client, demo):
-    _login(app, client)
+def test_preview_of_another_recipient_has_their_salutation(app, client, demo, login):
+    login()
     with app.app_context():
         kowalczyk = db.session.scalar(select(Recipient).where(Recipient.last_name == "Kowalczyk"))
         ident = kowalczyk.id
@@ -292,8 +284,8 @@ def test_preview_of_another_recipient_has_their_salutation(app, client, demo):
     assert "Herrn Dr. Paweł Kowalczyk" in page
 
 
-def test_preview_works_for_a_recipient_outside_the_campaign(app, client, demo):
-    _login(app, client)
+def test_preview_works_for_a_recipient_outside_the_campaign(app, client, demo, login):
+    login()
     with app.app_context():
         stranger = make_recipient(db.session, form_of_address=FormOfAddress.DIVERS, first_name="Kim", last_name="Nowak")
         db.session.commit()
@@ -303,8 +295,8 @@ def test_preview_works_for_a_recipient_outside_the_campaign(app, client, demo):
     assert "Weitere Empfänger:innen" in page
 
 
-def test_preview_pdf_contains_the_letter(app, client, demo):
-    _login(app, client)
+def test_preview_pdf_contains_the_letter(app, client, demo, login):
+    login()
     response = client.get(f"/organise/campaigns/{demo['slug']}/preview.pdf?recipient={demo['hostile']}")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
@@ -319,8 +311,8 @@ def test_preview_pdf_contains_the_letter(app, client, demo):
         assert db.session.get(TemplateVersion, demo["version"]).used_at is None
 
 
-def test_preview_of_a_broken_template_is_a_clear_message_not_an_error_page(app, client, demo):
-    _login(app, client)
+def test_preview_of_a_broken_template_is_a_clear_message_not_an_error_page(app, client, demo, login):
+    login()
     with app.app_context():
         # As if the text came in before the save check existed: the preview must still refuse it.
         db.session.get(TemplateVersion, demo["version"]).body = "{{ salutation }}\n{{ ''.__class__.__mro__ }}"
@@ -333,16 +325,16 @@ def test_preview_of_a_broken_template_is_a_clear_message_not_an_error_page(app, 
         assert "interne Attribute" in page
 
 
-def test_preview_with_unknown_ids_is_not_found(app, client, demo):
-    _login(app, client)
+def test_preview_with_unknown_ids_is_not_found(app, client, demo, login):
+    login()
     base = f"/organise/campaigns/{demo['slug']}"
     assert client.get(f"{base}/preview?recipient=999999").status_code == 404
     assert client.get(f"{base}/preview?template=999999").status_code == 404
     assert client.get("/organise/campaigns/gibt-es-nicht/preview").status_code == 404
 
 
-def test_email_text_and_html_versions(app, client, demo):
-    _login(app, client)
+def test_email_text_and_html_versions(app, client, demo, login):
+    login()
     base = f"/organise/campaigns/{demo['slug']}"
     text = client.get(f"{base}/letter.txt?recipient={demo['hostile']}")
     assert text.mimetype == "text/plain" and text.mimetype_params["charset"] == "utf-8"
@@ -359,8 +351,8 @@ def test_email_text_and_html_versions(app, client, demo):
 # Exports ----------------------------------------------------------------------------------------------------------
 
 
-def test_docx_export_of_one_letter_and_of_all(app, client, demo):
-    _login(app, client)
+def test_docx_export_of_one_letter_and_of_all(app, client, demo, login):
+    login()
     base = f"/organise/campaigns/{demo['slug']}"
     one = client.get(f"{base}/letters.docx?recipient={demo['hostile']}")
     assert one.status_code == 200 and one.headers["Content-Disposition"].startswith("attachment")
@@ -377,8 +369,8 @@ def test_docx_export_of_one_letter_and_of_all(app, client, demo):
     assert "Sehr geehrte Frau Dr. <script>alert(1)</script>Weiß," in salutations
 
 
-def test_mail_merge_csv_download(app, client, demo):
-    _login(app, client)
+def test_mail_merge_csv_download(app, client, demo, login):
+    login()
     response = client.get(f"/organise/campaigns/{demo['slug']}/mail-merge.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -394,8 +386,8 @@ def test_mail_merge_csv_download(app, client, demo):
 # Bulk generation ---------------------------------------------------------------------------------------------------
 
 
-def test_the_letters_page_starts_the_bulk_job_and_shows_its_progress(app, client, demo):
-    _login(app, client)
+def test_the_letters_page_starts_the_bulk_job_and_shows_its_progress(app, client, demo, login):
+    login()
     page = client.get(f"/organise/campaigns/{demo['slug']}/letters").get_data(as_text=True)
     assert f'action="/organise/campaigns/{demo["slug"]}/letters/generate"' in page
     assert "Briefe erzeugen" in page
@@ -447,23 +439,23 @@ WRITE_POSTS = [
 
 
 @pytest.mark.parametrize("pattern", READ_URLS)
-def test_coordinators_can_read_every_letter_page(app, client, demo, pattern):
-    _login(app, client, Role.COORDINATOR)
+def test_coordinators_can_read_every_letter_page(app, client, demo, pattern, login):
+    login(Role.COORDINATOR)
     response = client.get(pattern.format(**demo))
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize(("pattern", "data"), WRITE_POSTS, ids=[url for url, _ in WRITE_POSTS])
-def test_coordinators_may_not_change_anything(app, client, demo, pattern, data):
-    _login(app, client, Role.COORDINATOR)
+def test_coordinators_may_not_change_anything(app, client, demo, pattern, data, login):
+    login(Role.COORDINATOR)
     before = _actions(app)
     response = client.post(pattern.format(**demo), data=data)
     assert response.status_code == 403
     assert _actions(app) == before
 
 
-def test_coordinators_see_no_editing_forms(app, client, demo):
-    _login(app, client, Role.COORDINATOR)
+def test_coordinators_see_no_editing_forms(app, client, demo, login):
+    login(Role.COORDINATOR)
     editor = client.get(f"/organise/templates/{demo['template']}").get_data(as_text=True)
     assert "<textarea" not in editor and "Erlaubte Platzhalter" in editor
     letters = client.get(f"/organise/campaigns/{demo['slug']}/letters").get_data(as_text=True)

@@ -36,20 +36,6 @@ def demo(app):
         return {"motion": motion.id, "provision": motion.provisions[0].id, "second": motion.provisions[1].id}
 
 
-def log_in(app, client, role=Role.ORGANISER):
-    with app.app_context():
-        user = make_user(db.session, role)
-        db.session.commit()
-        email, user_id = user.email, user.id
-    assert client.post("/auth/login", data={"email": email, "password": PASSWORD}).status_code == 302
-    return user_id
-
-
-@pytest.fixture
-def organiser(app, client):
-    return log_in(app, client, Role.ORGANISER)
-
-
 def page(response) -> str:
     return response.get_data(as_text=True)
 
@@ -99,8 +85,8 @@ WRITE_POSTS = [
 
 
 @pytest.mark.parametrize(("pattern", "data"), WRITE_POSTS, ids=[pattern for pattern, _ in WRITE_POSTS])
-def test_coordinators_get_403_on_every_write_post_and_nothing_changes(app, client, demo, pattern, data):
-    log_in(app, client, Role.COORDINATOR)
+def test_coordinators_get_403_on_every_write_post_and_nothing_changes(app, client, demo, pattern, data, login):
+    login(Role.COORDINATOR)
     request = upload("antrag.txt", b"Neuer Text") if data == "upload" else {"data": data}
     before = (count(app, Motion), count(app, Provision), count(app, AuditEvent), motion_text(app, demo["motion"]))
     response = client.post(pattern.format(**demo), **request)
@@ -112,8 +98,8 @@ def test_coordinators_get_403_on_every_write_post_and_nothing_changes(app, clien
 @pytest.mark.parametrize(
     "pattern", ["/organise/motions", "/organise/motions?archived=all", "/organise/motions/{motion}"]
 )
-def test_coordinators_read_motion_pages_without_write_controls(app, client, demo, pattern):
-    log_in(app, client, Role.COORDINATOR)
+def test_coordinators_read_motion_pages_without_write_controls(app, client, demo, pattern, login):
+    login(Role.COORDINATOR)
     response = client.get(pattern.format(**demo))
     assert response.status_code == 200
     html = page(response)
@@ -130,8 +116,8 @@ def test_coordinators_read_motion_pages_without_write_controls(app, client, demo
         "/organise/motions/{motion}/provisions/{provision}/edit",
     ],
 )
-def test_coordinators_cannot_open_the_edit_forms(app, client, demo, pattern):
-    log_in(app, client, Role.COORDINATOR)
+def test_coordinators_cannot_open_the_edit_forms(app, client, demo, pattern, login):
+    login(Role.COORDINATOR)
     assert client.get(pattern.format(**demo)).status_code == 403
 
 
@@ -228,7 +214,7 @@ def test_an_organiser_creates_a_motion_and_sees_its_numbered_text(app, client, o
         motion = db.session.scalar(select(Motion))
         assert motion.slug == "sichere-haefen-fuer-koeln"
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "motion.create"))
-        assert event.user_id == organiser
+        assert event.user_id == organiser.id
 
 
 @pytest.mark.parametrize(
@@ -382,7 +368,7 @@ def test_replacing_the_text_of_a_motion_from_a_file(app, client, demo, organiser
         assert motion.title == "NRW, jetzt erst gerecht"
         assert motion.full_text.startswith("Der Landesparteitag möge beschließen")
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "motion.import"))
-        assert event.user_id == organiser and event.details["imported_from"] == "antragsgruen"
+        assert event.user_id == organiser.id and event.details["imported_from"] == "antragsgruen"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -405,7 +391,7 @@ def test_an_organiser_marks_a_provision_by_line_range(app, client, demo, organis
         provision = db.session.scalar(select(Provision).where(Provision.title == "Präambel"))
         assert provision.position == len(provision.motion.provisions) - 1
         assert db.session.scalar(
-            select(AuditEvent).where(AuditEvent.action == "provision.create", AuditEvent.user_id == organiser)
+            select(AuditEvent).where(AuditEvent.action == "provision.create", AuditEvent.user_id == organiser.id)
         )
 
 
@@ -510,16 +496,16 @@ def test_write_an_amendment_and_download_the_pdf(app, client, demo, organiser):
     with app.app_context():
         assert db.session.get(Provision, provision_id).amendment_text == ""
         actions = db.session.scalars(
-            select(AuditEvent.action).where(AuditEvent.object_type == "Provision", AuditEvent.user_id == organiser)
+            select(AuditEvent.action).where(AuditEvent.object_type == "Provision", AuditEvent.user_id == organiser.id)
         ).all()
         assert actions == ["provision.amendment", "provision.amendment", "provision.amendment_clear"]
 
 
-def test_coordinators_may_download_the_amendments_pdf(app, client, demo):
-    log_in(app, client, Role.ORGANISER)
+def test_coordinators_may_download_the_amendments_pdf(app, client, demo, login):
+    login(Role.ORGANISER)
     client.post(f"/organise/motions/{demo['motion']}/provisions/{demo['provision']}/amendment", data={"mode": "delete"})
     client.post("/auth/logout")
-    log_in(app, client, Role.COORDINATOR)
+    login(Role.COORDINATOR)
     response = client.get(f"/organise/motions/{demo['motion']}/amendments.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
 

@@ -18,21 +18,6 @@ from tests.factories import PASSWORD, make_recipient, make_user
 from tests.factories_recipients import add_recipients, fixture_bytes, make_list, make_xlsx
 
 
-def _login(app, client, role=Role.ORGANISER) -> int:
-    with app.app_context():
-        user = make_user(db.session, role)
-        db.session.commit()
-        email, user_id = user.email, user.id
-    response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 302
-    return user_id
-
-
-@pytest.fixture
-def organiser(app, client):
-    return _login(app, client)
-
-
 def _count(app, model=Recipient) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count(model.id)))
@@ -110,7 +95,7 @@ def test_create_shows_the_recipient_and_writes_the_audit_log(app, client, organi
         stored = db.session.scalar(select(Recipient))
         assert stored.email_canonical == "ayse.dogan@example.org" and [x.name for x in stored.lists] == ["Delegierte"]
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "recipient.create"))
-        assert event.user_id == organiser
+        assert event.user_id == organiser.id
 
 
 def test_invalid_input_is_shown_next_to_the_field(app, client, organiser):
@@ -357,10 +342,10 @@ def test_import_tokens_cannot_reach_other_files(client, organiser, token):
     assert client.post(f"/organise/recipients/import/{token}/run").status_code == 404
 
 
-def test_another_users_upload_is_not_reachable(app, client, organiser):
+def test_another_users_upload_is_not_reachable(app, client, organiser, login):
     review_url = _upload(client, fixture_bytes("dubletten.csv"), "d.csv").headers["Location"]
     other = app.test_client()
-    _login(app, other)
+    login(client=other)
     assert other.get(review_url).status_code == 404
     assert other.post(f"{review_url}/run").status_code == 404
     assert _count(app) == 0
@@ -396,16 +381,16 @@ def ids(app):
 
 
 @pytest.mark.parametrize("url", READ_URLS)
-def test_coordinators_may_read(app, client, ids, url):
-    _login(app, client, Role.COORDINATOR)
+def test_coordinators_may_read(app, client, ids, url, login):
+    login(Role.COORDINATOR)
     response = client.get(url.format(**ids))
     assert response.status_code == 200
     assert "/organise/recipients/new" not in _text(response) and "Zur Liste hinzufügen" not in _text(response)
 
 
 @pytest.mark.parametrize(("url", "data"), WRITE_POSTS, ids=[url for url, _ in WRITE_POSTS])
-def test_coordinators_may_not_write(app, client, ids, url, data):
-    _login(app, client, Role.COORDINATOR)
+def test_coordinators_may_not_write(app, client, ids, url, data, login):
+    login(Role.COORDINATOR)
     before = (_count(app), _count(app, RecipientList))
     response = client.post(url.format(**ids), data=data)
     assert response.status_code == 403
@@ -415,8 +400,8 @@ def test_coordinators_may_not_write(app, client, ids, url, data):
 
 
 @pytest.mark.parametrize("url", ["/organise/recipients/new", "/organise/recipients/import"])
-def test_coordinators_do_not_get_the_write_forms(app, client, url):
-    _login(app, client, Role.COORDINATOR)
+def test_coordinators_do_not_get_the_write_forms(app, client, url, login):
+    login(Role.COORDINATOR)
     assert client.get(url).status_code == 403
 
 
