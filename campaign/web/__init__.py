@@ -15,7 +15,7 @@ from campaign.models import Role, User
 from campaign.services.common.labels import label
 from campaign.web.api import bp as api_bp
 from campaign.web.auth import bp as auth_bp
-from campaign.web.boundary import register_boundary
+from campaign.web.boundary import register_boundary, roll_back
 from campaign.web.organise import bp as organise_bp
 from campaign.web.public import bp as public_bp
 from campaign.web.security import STAFF, add_security_headers, has_role
@@ -87,5 +87,5 @@ def _render_http_error(error: HTTPException):
 
 def _render_internal_error(_error: Exception):
     # The session may be unusable after the failure (e.g. a failed flush); the page still needs the current user.
-    db.session.rollback()
+    roll_back()
     return render_template("errors/error.html", code=500, message=_(ERROR_MESSAGES[500])), 500

@@ -24,12 +24,18 @@ def register_boundary(app: Flask) -> None:
 def commit_or_roll_back(response: Response) -> Response:
     """Keep the request's changes only if it succeeded (status below 400); then run what waited for the commit."""
     if response.status_code >= 400:
-        db.session.rollback()
+        roll_back()
         return response
     db.session.commit()
     for callback in g.pop("after_commit", []):
         callback()
     return response
+
+
+def roll_back() -> None:
+    """Undo the request's changes so far, and forget what was to happen after their commit."""
+    db.session.rollback()
+    g.pop("after_commit", None)
 
 
 def after_commit(callback: Callable[..., Any], *args: Any) -> None:
@@ -51,7 +57,7 @@ def errors_shown_on(form: FlaskForm, default: str = "") -> Iterator[None]:
     try:
         yield
     except ServiceError as error:
-        db.session.rollback()
+        roll_back()
         problems = getattr(error, "errors", None) or {error.field: str(error)}
         for name, message in problems.items():
             field = form._fields.get(name) or form._fields.get(default)
@@ -83,7 +89,7 @@ def on_error_back_to(
 
 def _service_error_message(error: ServiceError) -> Response:
     """Nothing of the refused action is kept; the user is sent back with the service's German message."""
-    db.session.rollback()
+    roll_back()
     flash(str(error), "error")
     return redirect(_way_back())
 
