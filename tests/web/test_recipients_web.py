@@ -13,8 +13,7 @@ from werkzeug.test import encode_multipart
 
 from campaign.db import db
 from campaign.models import AuditEvent, FormOfAddress, Recipient, RecipientList, Role
-from campaign.services.demo import seed_demo
-from tests.factories import PASSWORD, make_recipient, make_user
+from tests.factories import make_recipient
 from tests.factories_recipients import add_recipients, fixture_bytes, make_list, make_xlsx
 
 
@@ -49,12 +48,37 @@ PERSON = {
 
 def test_list_filters_by_tag_region_and_email(app, client, organiser):
     with app.app_context():
-        seed_demo(db.session)
-        db.session.commit()
+        make_recipient(
+            db.session,
+            first_name="Ayşe",
+            last_name="Karadağ",
+            tags=["delegierte"],
+            unterbezirk="Köln",
+            email="ayse.karadag@example.org",
+        )
+        make_recipient(
+            db.session,
+            first_name="Paweł",
+            last_name="Kowalczyk",
+            tags=["delegierte"],
+            unterbezirk="Bonn",
+            email="pawel.kowalczyk@example.org",
+        )
+        make_recipient(db.session, first_name="Jonas", last_name="Wiechert", tags=["delegierte"], unterbezirk="Köln")
+        make_recipient(
+            db.session,
+            first_name="Łucja",
+            last_name="Nowak",
+            tags=["mdl"],
+            unterbezirk="Köln",
+            email="lucja.nowak@example.org",
+        )
+        db.session.commit()  # fmt: skip
     everyone = _text(client.get("/organise/recipients"))
     assert "Ayşe Karadağ" in everyone and "Jonas Wiechert" in everyone
     delegates_from_cologne = _text(client.get("/organise/recipients?tag=delegierte&unterbezirk=K%C3%B6ln"))
     assert "Ayşe Karadağ" in delegates_from_cologne and "Paweł Kowalczyk" not in delegates_from_cologne
+    assert "Łucja Nowak" not in delegates_from_cologne
     without_email = _text(client.get("/organise/recipients?email=nein"))
     assert "Jonas Wiechert" in without_email and "Ayşe Karadağ" not in without_email
 
@@ -410,19 +434,10 @@ def test_anonymous_users_are_sent_to_the_login(client):
     assert response.status_code == 302 and response.headers["Location"].startswith("/auth/login")
 
 
-def test_posts_need_the_csrf_token(app_factory):
-    app = app_factory(WTF_CSRF_ENABLED=True)
-    client = app.test_client()
-    with app.app_context():
-        user = make_user(db.session, Role.ORGANISER)
-        db.session.commit()
-        email = user.email
-    login_page = _text(client.get("/auth/login"))
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
-    client.post("/auth/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+def test_posts_need_the_csrf_token(protected):
+    app, client = protected.app, protected.client
     assert client.post("/organise/recipients/new", data=PERSON).status_code == 400
-    form = _text(client.get("/organise/recipients/new"))
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    token = protected.token("/organise/recipients/new")
     assert client.post("/organise/recipients/new", data={**PERSON, "csrf_token": token}).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count(Recipient.id))) == 1

@@ -7,8 +7,7 @@ from sqlalchemy import select
 
 from campaign.db import db
 from campaign.models import AuditEvent, Role, Source, SourceQuote
-from campaign.services.demo import seed_demo
-from tests.factories_arguments import make_source
+from tests.factories_arguments import make_argument, make_source
 
 GOOD_SOURCE = {
     "kind": "policy_brief",
@@ -119,7 +118,8 @@ def test_quote_of_another_source_is_not_found(app, client, organiser):
 
 def test_deleting_a_cited_source_is_refused_with_a_clear_message(app, client, organiser):
     with app.app_context():
-        seed_demo(db.session)
+        cited = make_source(db.session, title="Wann kommt endlich die echte Migrationswende?")
+        make_argument(db.session, sources=[cited])
         db.session.commit()
     source_id = _source_id(app, "Wann kommt endlich die echte Migrationswende?")
     response = client.post(f"/organise/sources/{source_id}/delete", follow_redirects=True)
