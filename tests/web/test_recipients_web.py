@@ -47,33 +47,18 @@ PERSON = {
 
 
 def test_list_filters_by_tag_region_and_email(app, client, organiser):
+    people = [  # first name, last name, tag, Unterbezirk, e-mail
+        ("Ayşe", "Karadağ", "delegierte", "Köln", "ayse.karadag@example.org"),
+        ("Paweł", "Kowalczyk", "delegierte", "Bonn", "pawel.kowalczyk@example.org"),
+        ("Jonas", "Wiechert", "delegierte", "Köln", ""),
+        ("Łucja", "Nowak", "mdl", "Köln", "lucja.nowak@example.org"),
+    ]
     with app.app_context():
-        make_recipient(
-            db.session,
-            first_name="Ayşe",
-            last_name="Karadağ",
-            tags=["delegierte"],
-            unterbezirk="Köln",
-            email="ayse.karadag@example.org",
-        )
-        make_recipient(
-            db.session,
-            first_name="Paweł",
-            last_name="Kowalczyk",
-            tags=["delegierte"],
-            unterbezirk="Bonn",
-            email="pawel.kowalczyk@example.org",
-        )
-        make_recipient(db.session, first_name="Jonas", last_name="Wiechert", tags=["delegierte"], unterbezirk="Köln")
-        make_recipient(
-            db.session,
-            first_name="Łucja",
-            last_name="Nowak",
-            tags=["mdl"],
-            unterbezirk="Köln",
-            email="lucja.nowak@example.org",
-        )
-        db.session.commit()  # fmt: skip
+        for first, last, tag, unterbezirk, email in people:
+            make_recipient(
+                db.session, first_name=first, last_name=last, tags=[tag], unterbezirk=unterbezirk, email=email
+            )
+        db.session.commit()
     everyone = _text(client.get("/organise/recipients"))
     assert "Ayşe Karadağ" in everyone and "Jonas Wiechert" in everyone
     delegates_from_cologne = _text(client.get("/organise/recipients?tag=delegierte&unterbezirk=K%C3%B6ln"))

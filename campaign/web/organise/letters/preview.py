@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import NoReturn
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from campaign.db import db
@@ -120,25 +132,42 @@ def index(slug: str):
     choice = _preview_choice(campaign)
     if choice.template is None or choice.recipient is None:
         return _preview_page(campaign, choice)
-    composed = _composed_or_problem(campaign, choice)
-    if not isinstance(composed, ComposedLetter):
-        return composed
+    composed = _composed(campaign, choice)
     return _preview_page(
         campaign, choice, arguments=select_arguments(campaign, choice.recipient), **_letter_parts(composed)
     )
 
 
-def _composed_or_problem(campaign: Campaign, choice: PreviewChoice | None = None) -> ComposedLetter | tuple:
-    """The chosen letter, or the preview page with the reason why there is none (a page, not a redirect)."""
+def _composed(campaign: Campaign, choice: PreviewChoice | None = None) -> ComposedLetter:
+    """The chosen letter; if there is none, the preview page says why (status 422) instead of the download."""
     choice = choice or _preview_choice(campaign)
     if choice.template is None:
-        return _preview_page(campaign, choice, problem=_("Diese Kampagne hat noch keine Briefvorlage."), status=422)
+        _refuse(campaign, choice, _("Diese Kampagne hat noch keine Briefvorlage."))
     if choice.recipient is None:
-        return _preview_page(campaign, choice, problem=_("Bitte eine Empfänger:in wählen."), status=422)
+        _refuse(campaign, choice, _("Bitte eine Empfänger:in wählen."))
     try:
         return _compose(campaign, choice)
     except ServiceError as problem:
-        return _preview_page(campaign, choice, problem=str(problem), status=422)
+        _refuse(campaign, choice, str(problem))
+
+
+def _refuse(campaign: Campaign, choice: PreviewChoice, problem: str) -> NoReturn:
+    """Stop here and show the preview page with the reason why there is no letter (status 422)."""
+    abort(make_response(_preview_page(campaign, choice, problem=problem, status=422)))
+
+
+def _all_composed(campaign: Campaign, choice: PreviewChoice) -> list[ComposedLetter]:
+    """Every target's letter (generated ones with their own code); the preview page says why if there are none."""
+    try:
+        return exports.compose_campaign_letters(
+            db.session,
+            campaign,
+            on=today_in_germany(),
+            template_version=choice.version,
+            placeholder_code=_preview_code(),
+        )
+    except ServiceError as problem:
+        _refuse(campaign, choice, str(problem))
 
 
 def _download(content: bytes, mimetype: str, filename: str, *, inline: bool = False) -> Response:
@@ -151,18 +180,14 @@ def _download(content: bytes, mimetype: str, filename: str, *, inline: bool = Fa
 @bp.get("/preview.pdf")
 def pdf(slug: str):
     campaign = campaign_or_404(slug)
-    composed = _composed_or_problem(campaign)
-    if not isinstance(composed, ComposedLetter):
-        return composed
+    composed = _composed(campaign)
     return _download(render_letters_pdf([composed]), "application/pdf", f"vorschau-{campaign.slug}.pdf", inline=True)
 
 
 @bp.get("/letter.txt")
 def text(slug: str):
     campaign = campaign_or_404(slug)
-    composed = _composed_or_problem(campaign)
-    if not isinstance(composed, ComposedLetter):
-        return composed
+    composed = _composed(campaign)
     content = composed.full_text.encode("utf-8")
     return _download(content, "text/plain", f"brief-{campaign.slug}.txt", inline=not request.args.get("download"))
 
@@ -170,9 +195,7 @@ def text(slug: str):
 @bp.get("/letter.html")
 def email_html(slug: str):
     campaign = campaign_or_404(slug)
-    composed = _composed_or_problem(campaign)
-    if not isinstance(composed, ComposedLetter):
-        return composed
+    composed = _composed(campaign)
     content = render_template("organise/letters/email.html", letter=composed, body=composed.full_html).encode("utf-8")
     return _download(content, "text/html", f"brief-{campaign.slug}.html", inline=not request.args.get("download"))
 
@@ -189,22 +212,10 @@ def docx(slug: str):
     """One letter (?recipient=, as in the preview) or every target's letter as a Word document."""
     campaign = campaign_or_404(slug)
     if request.args.get("recipient"):
-        composed = _composed_or_problem(campaign)
-        if not isinstance(composed, ComposedLetter):
-            return composed
-        letters, name = [composed], f"brief-{campaign.slug}-{request.args.get('recipient', type=int)}.docx"
+        letters, name = [_composed(campaign)], f"brief-{campaign.slug}-{request.args.get('recipient', type=int)}.docx"
     else:
         choice = _preview_choice(campaign, default_recipient=False)
-        try:
-            letters = exports.compose_campaign_letters(
-                db.session,
-                campaign,
-                on=today_in_germany(),
-                template_version=choice.version,
-                placeholder_code=_preview_code(),
-            )
-        except ServiceError as problem:
-            return _preview_page(campaign, choice, problem=str(problem), status=422)
+        letters = _all_composed(campaign, choice)
         if not letters:
             flash(_("Diese Kampagne hat noch keine Empfänger:innen."), "error")
             return redirect(url_for("organise.letters.campaign", slug=slug))
