@@ -60,11 +60,11 @@ def errors_shown_on(form: FlaskForm, default: str = "") -> Iterator[None]:
         roll_back()
         problems = getattr(error, "errors", None) or {error.field: str(error)}
         for name, message in problems.items():
-            field = form._fields.get(name) or form._fields.get(default)
-            if field is None:
-                form.form_errors.append(message)
+            target = name if name and name in form else default
+            if target and target in form:
+                form[target].errors = [*form[target].errors, message]
             else:
-                field.errors = [*field.errors, message]
+                form.form_errors.append(message)
 
 
 def on_error_back_to(
