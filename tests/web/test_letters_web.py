@@ -32,6 +32,12 @@ from tests.factories_letter_ui import make_argument_set, make_target
 from tests.factories_letters import make_letter_campaign
 
 
+@pytest.fixture
+def app(app_factory):
+    # One render process: the bulk job here checks the page and the records; the pool has its own CLI tests.
+    return app_factory(LETTER_RENDER_WORKERS=1)
+
+
 def _hostile_target(campaign: Campaign) -> Recipient:
     """A target whose name carries HTML and rare letters."""
     hostile = make_recipient(
