@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from flask import Flask, has_request_context, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from campaign.db import db
 from campaign.extensions import login_manager
-from campaign.models import User
+from campaign.models import Role, User
 from campaign.services.common.labels import label
 from campaign.web.api import bp as api_bp
 from campaign.web.auth import bp as auth_bp
+from campaign.web.boundary import register_boundary, roll_back
 from campaign.web.organise import bp as organise_bp
 from campaign.web.public import bp as public_bp
 from campaign.web.security import STAFF, add_security_headers, has_role
@@ -34,6 +34,8 @@ ERROR_MESSAGES = {
 
 @dataclass(frozen=True)
 class NavItem:
+    """One entry of the main menu."""
+
     endpoint: str
     label: str
 
@@ -42,6 +44,7 @@ def register_web(app: Flask) -> None:
     """Register blueprints, hooks and error pages."""
     for blueprint in (public_bp, auth_bp, organise_bp, track_bp, api_bp):
         app.register_blueprint(blueprint)
+    register_boundary(app)
     app.after_request(add_security_headers)
     app.add_template_filter(label)
     app.register_error_handler(HTTPException, _render_http_error)
@@ -68,8 +71,8 @@ def _navigation() -> list[NavItem]:
     """The menu for the current user's role (templates only loop over it)."""
     items = [NavItem("public.index", _("Kampagnen"))]
     if has_role(*STAFF):
-        items += [NavItem("organise.overview", _("Organisieren")), NavItem("track.overview", _("Verfolgen"))]
-    if current_user.is_authenticated and current_user.role.value == "admin":
+        items += [NavItem("organise.overview.index", _("Organisieren")), NavItem("track.overview", _("Verfolgen"))]
+    if has_role(Role.ADMIN):
         items.append(NavItem("auth.users", _("Benutzer")))
     return items
 
@@ -83,5 +86,6 @@ def _render_http_error(error: HTTPException):
 
 
 def _render_internal_error(_error: Exception):
-    db.session.rollback()
+    # The session may be unusable after the failure (e.g. a failed flush); the page still needs the current user.
+    roll_back()
     return render_template("errors/error.html", code=500, message=_(ERROR_MESSAGES[500])), 500

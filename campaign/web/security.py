@@ -1,4 +1,4 @@
-"""Access rules and HTTP security headers for every response."""
+"""Access rules, the acting user, and HTTP security headers for every response."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask import Response, abort
 from flask_login import current_user
 
 from campaign.extensions import login_manager
-from campaign.models import Role
+from campaign.models import Role, User
 
 # No inline script or style anywhere: everything comes from /static on our own host.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -42,6 +42,7 @@ WRITERS = (Role.ADMIN, Role.ORGANISER)
 
 
 def add_security_headers(response: Response) -> Response:
+    """Set the headers above on every response that has not chosen its own."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
@@ -65,4 +66,10 @@ def role_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., 
 
 
 def has_role(*roles: Role) -> bool:
+    """Whether someone is logged in with one of `roles`."""
     return current_user.is_authenticated and current_user.role in roles
+
+
+def acting_user() -> User:
+    """The logged-in user as a model instance, for services and the audit log (never the `current_user` proxy)."""
+    return current_user._get_current_object()

@@ -12,22 +12,23 @@ from sqlalchemy import select
 from campaign.db import db
 from campaign.models import Argument, ArgumentSet, AuditEvent, Citation, Motion, Provision, Role, Source
 from campaign.services.demo import seed_demo
-from tests.factories import PASSWORD, make_motion, make_user
+from tests.factories import make_motion
 from tests.factories_arguments import make_argument, make_argument_set, make_provision, make_source
+from tests.web.factories import Evidence, make_evidence
 
 
-def _login(app, client, role=Role.ORGANISER):
+@pytest.fixture
+def evidence(app) -> Evidence:
+    """A small evidence library made with factories (the ids of its motion, set, arguments and sources)."""
     with app.app_context():
-        user = make_user(db.session, role)
+        found = make_evidence(db.session)
         db.session.commit()
-        email, user_id = user.email, user.id
-    assert client.post("/auth/login", data={"email": email, "password": PASSWORD}).status_code == 302
-    return user_id
+        return found
 
 
 @pytest.fixture
 def demo(app):
-    """The demo campaign's ids: motion, set, its provisions and sources."""
+    """The whole demo campaign's ids, for the tests that check its real content: motion, set, provisions, sources."""
     with app.app_context():
         seed_demo(db.session)
         db.session.commit()
@@ -53,8 +54,8 @@ def _pdf_text(data: bytes) -> str:
 # Sets -----------------------------------------------------------------------------------------------------------
 
 
-def test_create_edit_and_list_sets(app, client):
-    _login(app, client)
+def test_create_edit_and_list_sets(app, client, login):
+    login()
     response = client.post("/organise/argument-sets/new", data={"title": "Argumente für Kreistage", "description": "x"})
     assert response.status_code == 302
     set_page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -73,9 +74,9 @@ def test_create_edit_and_list_sets(app, client):
     assert _actions(app)[-2:] == ["argument_set.create", "argument_set.update"]
 
 
-def test_duplicate_set_copies_arguments_with_links_and_citations(app, client, demo):
-    _login(app, client)
-    response = client.post(f"/organise/argument-sets/{demo['set']}/duplicate")
+def test_duplicate_set_copies_arguments_with_links_and_citations(app, client, evidence, login):
+    login()
+    response = client.post(f"/organise/argument-sets/{evidence.set}/duplicate")
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Argumente zum Leitantrag „NRW, jetzt erst gerecht“ (Kopie)" in page
@@ -95,21 +96,21 @@ def test_duplicate_set_copies_arguments_with_links_and_citations(app, client, de
 # Arguments ------------------------------------------------------------------------------------------------------
 
 
-def test_argument_form_groups_provisions_by_motion(app, client, demo):
+def test_argument_form_groups_provisions_by_motion(app, client, evidence, login):
     with app.app_context():
         other = make_motion(db.session)
         other.title = "Zweiter Antrag"
         make_provision(db.session, other, title="Kernpunkt im zweiten Antrag")
         db.session.commit()
-    _login(app, client)
-    page = client.get(f"/organise/argument-sets/{demo['set']}/arguments/new").get_data(as_text=True)
+    login()
+    page = client.get(f"/organise/argument-sets/{evidence.set}/arguments/new").get_data(as_text=True)
     assert "<legend>NRW, jetzt erst gerecht</legend>" in page and "<legend>Zweiter Antrag</legend>" in page
-    assert page.count('type="checkbox"') == len(demo["provisions"]) + 1
+    assert page.count('type="checkbox"') == len(evidence.provisions) + 1
     assert "Kernpunkt im zweiten Antrag" in page
 
 
-def test_write_an_argument_with_provisions_tags_and_a_cited_passage(app, client, demo):
-    _login(app, client)
+def test_write_an_argument_with_provisions_tags_and_a_cited_passage(app, client, demo, login):
+    login()
     provision_id = demo["provisions"]["meldepflichten"]
     response = client.post(
         f"/organise/argument-sets/{demo['set']}/arguments/new",
@@ -146,18 +147,18 @@ def test_write_an_argument_with_provisions_tags_and_a_cited_passage(app, client,
     assert _actions(app)[-3:] == ["argument.create", "citation.create", "citation.delete"]
 
 
-def test_bad_citation_choices_are_refused_with_a_message(app, client, demo):
-    _login(app, client)
-    url = f"/organise/arguments/{demo['argument']}/citations"
+def test_bad_citation_choices_are_refused_with_a_message(app, client, evidence, login):
+    login()
+    url = f"/organise/arguments/{evidence.argument}/citations"
     for reference in ("quote:999999", "source:abc", "nonsense"):
         response = client.post(url, data={"reference": reference, "page": ""})
         assert response.status_code == 400
         assert 'id="reference-error"' in response.get_data(as_text=True)
 
 
-def test_edit_argument_and_errors_next_to_fields(app, client, demo):
-    _login(app, client)
-    url = f"/organise/arguments/{demo['argument']}/edit"
+def test_edit_argument_and_errors_next_to_fields(app, client, evidence, login):
+    login()
+    url = f"/organise/arguments/{evidence.argument}/edit"
     form = client.get(url).get_data(as_text=True)
     assert "integration, verwaltung" in form and "checked" in form
     bad = client.post(url, data={"claim": "", "stance": "oppose", "tags": "x" * 81, "provisions": ["999999"]})
@@ -168,11 +169,11 @@ def test_edit_argument_and_errors_next_to_fields(app, client, demo):
     good = client.post(url, data={"claim": "Neu formuliert", "stance": "welcome", "tags": "", "paragraph": ""})
     assert good.status_code == 302
     with app.app_context():
-        argument = db.session.get(Argument, demo["argument"])
+        argument = db.session.get(Argument, evidence.argument)
         assert (argument.claim, argument.stance.value, argument.provisions) == ("Neu formuliert", "welcome", [])
 
 
-def test_hostile_paragraph_is_sanitised_on_the_set_page(app, client):
+def test_hostile_paragraph_is_sanitised_on_the_set_page(app, client, login):
     with app.app_context():
         argument_set = make_argument_set(db.session)
         make_argument(
@@ -186,7 +187,7 @@ def test_hostile_paragraph_is_sanitised_on_the_set_page(app, client):
         )
         db.session.commit()
         set_id = argument_set.id
-    _login(app, client)
+    login()
     page = client.get(f"/organise/argument-sets/{set_id}").get_data(as_text=True)
     body = page.split('id="argumente"', 1)[1]
     assert "<script>alert" not in body and "<img" not in body and 'href="javascript' not in body
@@ -194,19 +195,19 @@ def test_hostile_paragraph_is_sanitised_on_the_set_page(app, client):
     assert "&lt;script&gt;" in body and "<strong>ok</strong>" in body
 
 
-def test_filter_by_tag_provision_and_source(app, client, demo):
-    _login(app, client)
-    base = f"/organise/argument-sets/{demo['set']}"
+def test_filter_by_tag_provision_and_source(app, client, evidence, login):
+    login()
+    base = f"/organise/argument-sets/{evidence.set}"
     everything = client.get(base).get_data(as_text=True)
     total = everything.count('<article id="argument-')
     with app.app_context():
-        assert total == len(db.session.get(ArgumentSet, demo["set"]).arguments) > 1
+        assert total == len(db.session.get(ArgumentSet, evidence.set).arguments) > 1
     by_tag = client.get(base, query_string={"tag": "Kommunal"}).get_data(as_text=True)
     assert 0 < by_tag.count('<article id="argument-') < total
     assert "Filter zurücksetzen" in by_tag
-    by_provision = client.get(base, query_string={"provision": demo["provisions"]["sprachfoerderung"]})
+    by_provision = client.get(base, query_string={"provision": evidence.provisions["sprachfoerderung"]})
     assert by_provision.get_data(as_text=True).count('<article id="argument-') == 1
-    by_source = client.get(base, query_string={"source": demo["sources"]["dezim-chancen-statt-krise"]})
+    by_source = client.get(base, query_string={"source": evidence.sources["dezim-chancen-statt-krise"]})
     assert 0 < by_source.get_data(as_text=True).count('<article id="argument-') < total
     nothing = client.get(base, query_string={"tag": "gibt-es-nicht"}).get_data(as_text=True)
     assert "Keine Argumente gefunden." in nothing
@@ -214,7 +215,7 @@ def test_filter_by_tag_provision_and_source(app, client, demo):
     assert client.get(base, query_string={"provision": "abc"}).status_code == 200
 
 
-def test_reorder_moves_an_argument_up_and_down(app, client):
+def test_reorder_moves_an_argument_up_and_down(app, client, login):
     with app.app_context():
         argument_set = make_argument_set(db.session)
         ids = [make_argument(db.session, argument_set, claim=claim).id for claim in ("Erstes", "Zweites", "Drittes")]
@@ -229,7 +230,7 @@ def test_reorder_moves_an_argument_up_and_down(app, client):
                 )
             )
 
-    _login(app, client)
+    login()
     assert client.post(f"/organise/arguments/{ids[2]}/move", data={"direction": "up"}).status_code == 302
     assert order() == ["Erstes", "Drittes", "Zweites"]
     client.post(f"/organise/arguments/{ids[0]}/move", data={"direction": "down"})
@@ -241,12 +242,12 @@ def test_reorder_moves_an_argument_up_and_down(app, client):
     assert page.index("Drittes") < page.index("Erstes") < page.index("Zweites")
 
 
-def test_delete_argument(app, client):
+def test_delete_argument(app, client, login):
     with app.app_context():
         argument = make_argument(db.session, claim="Weg damit")
         db.session.commit()
         argument_id = argument.id
-    _login(app, client)
+    login()
     response = client.post(f"/organise/arguments/{argument_id}/delete", follow_redirects=True)
     assert "Argument gelöscht." in response.get_data(as_text=True)
     with app.app_context():
@@ -256,16 +257,16 @@ def test_delete_argument(app, client):
 # Coverage -------------------------------------------------------------------------------------------------------
 
 
-def test_set_page_links_to_coverage_and_briefings(app, client, demo):
-    _login(app, client, Role.COORDINATOR)
-    page = client.get(f"/organise/argument-sets/{demo['set']}").get_data(as_text=True)
-    query = f"motion={demo['motion']}&amp;set={demo['set']}"
+def test_set_page_links_to_coverage_and_briefings(app, client, evidence, login):
+    login(Role.COORDINATOR)
+    page = client.get(f"/organise/argument-sets/{evidence.set}").get_data(as_text=True)
+    query = f"motion={evidence.motion}&amp;set={evidence.set}"
     assert f"/organise/coverage?{query}" in page
     assert f"/organise/briefing.pdf?{query}" in page and f"/organise/briefing.md?{query}" in page
 
 
-def test_demo_coverage_shows_no_gaps(app, client, demo):
-    _login(app, client, Role.COORDINATOR)
+def test_demo_coverage_shows_no_gaps(app, client, demo, login):
+    login(Role.COORDINATOR)
     response = client.get("/organise/coverage", query_string={"motion": demo["motion"], "set": demo["set"]})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -276,7 +277,7 @@ def test_demo_coverage_shows_no_gaps(app, client, demo):
     assert ">fehlt<" not in page
 
 
-def test_coverage_lists_the_gaps(app, client):
+def test_coverage_lists_the_gaps(app, client, login):
     with app.app_context():
         motion = make_motion(db.session)
         make_provision(db.session, motion, title="Offener Kernpunkt")
@@ -285,7 +286,7 @@ def test_coverage_lists_the_gaps(app, client):
         make_source(db.session, title="Ungelesene Studie")
         db.session.commit()
         query = {"motion": motion.id, "set": argument_set.id}
-    _login(app, client)
+    login()
     page = client.get("/organise/coverage", query_string=query).get_data(as_text=True)
     assert "3 Lücken gefunden." in page
     for gap, text in (
@@ -297,18 +298,18 @@ def test_coverage_lists_the_gaps(app, client):
         assert text in section
 
 
-def test_coverage_without_choice_shows_the_form_and_unknown_ids_are_not_found(app, client, demo):
-    _login(app, client)
+def test_coverage_without_choice_shows_the_form_and_unknown_ids_are_not_found(app, client, evidence, login):
+    login()
     page = client.get("/organise/coverage").get_data(as_text=True)
     assert 'name="motion"' in page and 'name="set"' in page and "Lücken" not in page
-    assert client.get("/organise/coverage", query_string={"motion": 999999, "set": demo["set"]}).status_code == 404
+    assert client.get("/organise/coverage", query_string={"motion": 999999, "set": evidence.set}).status_code == 404
 
 
 # Briefing -------------------------------------------------------------------------------------------------------
 
 
-def test_briefing_pdf_has_provisions_lines_arguments_and_full_citations(app, client, demo):
-    _login(app, client, Role.COORDINATOR)
+def test_briefing_pdf_has_provisions_lines_arguments_and_full_citations(app, client, demo, login):
+    login(Role.COORDINATOR)
     response = client.get("/organise/briefing.pdf", query_string={"motion": demo["motion"], "set": demo["set"]})
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert 'filename="argumentationshilfe-' in response.headers["Content-Disposition"]
@@ -326,8 +327,8 @@ def test_briefing_pdf_has_provisions_lines_arguments_and_full_citations(app, cli
     assert reader.metadata.title == "Argumentationshilfe: NRW, jetzt erst gerecht"
 
 
-def test_briefing_markdown_download(app, client, demo):
-    _login(app, client)
+def test_briefing_markdown_download(app, client, demo, login):
+    login()
     response = client.get("/organise/briefing.md", query_string={"motion": demo["motion"], "set": demo["set"]})
     assert response.status_code == 200
     assert response.content_type == "text/markdown; charset=utf-8"
@@ -338,10 +339,10 @@ def test_briefing_markdown_download(app, client, demo):
     assert "Volksverpetzer (21.10.2025): „Wann kommt endlich die echte Migrationswende?“" in text
 
 
-def test_briefing_needs_motion_and_set(app, client, demo):
-    _login(app, client)
-    assert client.get("/organise/briefing.pdf", query_string={"set": demo["set"]}).status_code == 404
-    assert client.get("/organise/briefing.md", query_string={"motion": demo["motion"]}).status_code == 404
+def test_briefing_needs_motion_and_set(app, client, evidence, login):
+    login()
+    assert client.get("/organise/briefing.pdf", query_string={"set": evidence.set}).status_code == 404
+    assert client.get("/organise/briefing.md", query_string={"motion": evidence.motion}).status_code == 404
 
 
 # Access ---------------------------------------------------------------------------------------------------------
@@ -369,20 +370,20 @@ WRITE_POSTS = [
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ORGANISER, Role.ADMIN], ids=lambda role: role.value)
 @pytest.mark.parametrize("pattern", READ_URLS)
-def test_staff_may_read(app, client, demo, pattern, role):
-    _login(app, client, role)
-    assert client.get(pattern.format(**demo)).status_code == 200
+def test_staff_may_read(app, client, evidence, pattern, role, login):
+    login(role)
+    assert client.get(pattern.format(**evidence.urls())).status_code == 200
 
 
 @pytest.mark.parametrize(("pattern", "data"), WRITE_POSTS, ids=[url for url, _ in WRITE_POSTS])
-def test_coordinators_get_403_on_every_write(app, client, demo, pattern, data):
-    _login(app, client, Role.COORDINATOR)
+def test_coordinators_get_403_on_every_write(app, client, evidence, pattern, data, login):
+    login(Role.COORDINATOR)
     before = _actions(app)
-    assert client.post(pattern.format(**demo), data=data).status_code == 403
+    assert client.post(pattern.format(**evidence.urls()), data=data).status_code == 403
     assert _actions(app) == before
     with app.app_context():
         assert db.session.scalar(select(ArgumentSet.title)).startswith("Argumente zum Leitantrag")
-        assert db.session.get(Argument, demo["argument"]).claim != "Neu"
+        assert db.session.get(Argument, evidence.argument).claim != "Neu"
 
 
 @pytest.mark.parametrize(
@@ -393,24 +394,18 @@ def test_coordinators_get_403_on_every_write(app, client, demo, pattern, data):
         "/organise/arguments/{argument}/edit",
     ],
 )
-def test_coordinators_get_no_edit_forms_and_no_edit_buttons(app, client, demo, pattern):
-    _login(app, client, Role.COORDINATOR)
-    assert client.get(pattern.format(**demo)).status_code == 403
-    page = client.get(f"/organise/argument-sets/{demo['set']}").get_data(as_text=True)
+def test_coordinators_get_no_edit_forms_and_no_edit_buttons(app, client, evidence, pattern, login):
+    login(Role.COORDINATOR)
+    assert client.get(pattern.format(**evidence.urls())).status_code == 403
+    page = client.get(f"/organise/argument-sets/{evidence.set}").get_data(as_text=True)
     assert "Neues Argument" not in page and "/move" not in page
 
 
-def test_forms_without_csrf_token_are_refused(app_factory):
-    app = app_factory(WTF_CSRF_ENABLED=True)
-    client = app.test_client()
+def test_forms_without_csrf_token_are_refused(protected):
+    app, client = protected.app, protected.client
     with app.app_context():
-        user = make_user(db.session, Role.ORGANISER)
-        argument = make_argument(db.session)
+        argument_id = make_argument(db.session).id
         db.session.commit()
-        email, argument_id = user.email, argument.id
-    login_page = client.get("/auth/login").get_data(as_text=True)
-    token = login_page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
-    client.post("/auth/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
     assert client.post(f"/organise/arguments/{argument_id}/delete").status_code == 400
     assert client.post("/organise/argument-sets/new", data={"title": "Ohne Token"}).status_code == 400
     with app.app_context():

@@ -27,47 +27,81 @@ from campaign.models import (
     TemplateVersion,
 )
 from campaign.services.demo import seed_demo
-from tests.factories import PASSWORD, make_recipient, make_user
-from tests.factories_letter_ui import make_target
+from tests.factories import make_recipient
+from tests.factories_letter_ui import make_argument_set, make_target
+from tests.factories_letters import make_letter_campaign
 
 
-def _login(app, client, role=Role.ORGANISER) -> None:
+@pytest.fixture
+def app(app_factory):
+    # One render process: the bulk job here checks the page and the records; the pool has its own CLI tests.
+    return app_factory(LETTER_RENDER_WORKERS=1)
+
+
+def _hostile_target(campaign: Campaign) -> Recipient:
+    """A target whose name carries HTML and rare letters."""
+    hostile = make_recipient(
+        db.session,
+        form_of_address=FormOfAddress.FRAU,
+        title="Dr.",
+        first_name="Ğülşen",
+        last_name="<script>alert(1)</script>Weiß",
+        organisation="SPD Köln",
+        street="Severinstraße 5",
+        postcode="50678",
+        city="Köln",
+        email="guelsen@example.org",
+    )
+    make_target(db.session, campaign, hostile)
+    return hostile
+
+
+def _ids(campaign: Campaign, hostile: Recipient) -> dict:
+    template = campaign.templates[0]
+    return {
+        "slug": campaign.slug,
+        "campaign": campaign.id,
+        "template": template.id,
+        "version": template.current_version.id,
+        "hostile": hostile.id,
+        "arguments": [argument.id for argument in campaign.argument_set.arguments],
+    }
+
+
+@pytest.fixture
+def ids(app):
+    """A campaign made with factories: sender, template, tagged arguments, the hostile target and Dr. Kowalczyk."""
     with app.app_context():
-        user = make_user(db.session, role)
+        campaign, _version, _people = make_letter_campaign(db.session)
+        campaign.templates[0].name = "Musterbrief an SPD-Mitglieder"
+        campaign.argument_set = make_argument_set(
+            db.session, ("Kommunen brauchen Geld", ["kommunal"]), ("Sprache öffnet Türen", ["bildung"])
+        )
+        hostile = _hostile_target(campaign)
+        kowalczyk = make_recipient(
+            db.session,
+            form_of_address=FormOfAddress.HERR,
+            title="Dr.",
+            first_name="Paweł",
+            last_name="Kowalczyk",
+            street="Kleikstraße 20",
+            postcode="52134",
+            city="Herzogenrath",
+        )
+        make_target(db.session, campaign, kowalczyk)
         db.session.commit()
-        email = user.email
-    assert client.post("/auth/login", data={"email": email, "password": PASSWORD}).status_code == 302
+        return _ids(campaign, hostile)
 
 
 @pytest.fixture
 def demo(app):
-    """The demo campaign plus a target whose name carries HTML and rare letters; their ids and the slug."""
+    """The whole demo campaign plus the hostile target, for the tests that check the demo's own content."""
     with app.app_context():
         seed_demo(db.session)
         campaign = db.session.scalar(select(Campaign))
-        hostile = make_recipient(
-            db.session,
-            form_of_address=FormOfAddress.FRAU,
-            title="Dr.",
-            first_name="Ğülşen",
-            last_name="<script>alert(1)</script>Weiß",
-            organisation="SPD Köln",
-            street="Severinstraße 5",
-            postcode="50678",
-            city="Köln",
-            email="guelsen@example.org",
-        )
-        make_target(db.session, campaign, hostile)
+        hostile = _hostile_target(campaign)
         db.session.commit()
-        template = campaign.templates[0]
-        return {
-            "slug": campaign.slug,
-            "campaign": campaign.id,
-            "template": template.id,
-            "version": template.current_version.id,
-            "hostile": hostile.id,
-            "arguments": [argument.id for argument in campaign.argument_set.arguments],
-        }
+        return _ids(campaign, hostile)
 
 
 def _version_texts(app, template_id):
@@ -88,9 +122,9 @@ def _pdf_text(data: bytes) -> str:
 # Template editor ----------------------------------------------------------------------------------------------------
 
 
-def test_editor_lists_the_merge_fields_beside_the_text_and_the_versions(app, client, demo):
-    _login(app, client)
-    page = client.get(f"/organise/templates/{demo['template']}").get_data(as_text=True)
+def test_editor_lists_the_merge_fields_beside_the_text_and_the_versions(app, client, ids, login):
+    login()
+    page = client.get(f"/organise/templates/{ids['template']}").get_data(as_text=True)
     assert "Erlaubte Platzhalter" in page
     assert "{{ salutation }}" in page and "Anrede ohne Komma" in page
     assert "{{ reference_code }}" in page and "Unser Zeichen dieses Briefs" in page
@@ -98,12 +132,12 @@ def test_editor_lists_the_merge_fields_beside_the_text_and_the_versions(app, cli
     assert "Version 1" in page and "noch nicht verwendet" in page
 
 
-def test_saving_a_syntax_error_shows_the_line_and_keeps_the_typed_text(app, client, demo):
-    _login(app, client)
-    before = _version_texts(app, demo["template"])
+def test_saving_a_syntax_error_shows_the_line_and_keeps_the_typed_text(app, client, ids, login):
+    login()
+    before = _version_texts(app, ids["template"])
     typed = "{{ salutation }},\n\nIhr Engagement für Łódź & Köln <3\n{% if deadline %}Bitte bis {{ deadline }}\n"
     response = client.post(
-        f"/organise/templates/{demo['template']}", data={"name": "Musterbrief", "subject": "Neu", "body": typed}
+        f"/organise/templates/{ids['template']}", data={"name": "Musterbrief", "subject": "Neu", "body": typed}
     )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
@@ -113,13 +147,13 @@ def test_saving_a_syntax_error_shows_the_line_and_keeps_the_typed_text(app, clie
     textarea = re.search(r'<textarea[^>]*name="body"[^>]*>(.*?)</textarea>', page, re.S).group(1)
     assert html.unescape(textarea).strip() == typed.strip()
     assert 'value="Neu"' in page
-    assert _version_texts(app, demo["template"]) == before
+    assert _version_texts(app, ids["template"]) == before
 
 
-def test_saving_an_unknown_field_names_it(app, client, demo):
-    _login(app, client)
+def test_saving_an_unknown_field_names_it(app, client, ids, login):
+    login()
     response = client.post(
-        f"/organise/templates/{demo['template']}",
+        f"/organise/templates/{ids['template']}",
         data={"name": "Musterbrief", "subject": "Antrag", "body": "Hallo {{ vorname }}"},
     )
     assert response.status_code == 400
@@ -136,10 +170,10 @@ def test_saving_an_unknown_field_names_it(app, client, demo):
         ("{{ request.environ }}", "Unbekannte Platzhalter: request"),
     ],
 )
-def test_sandbox_escapes_are_refused_on_save_with_a_clear_message(app, client, demo, body, message):
-    _login(app, client)
+def test_sandbox_escapes_are_refused_on_save_with_a_clear_message(app, client, ids, body, message, login):
+    login()
     response = client.post(
-        f"/organise/templates/{demo['template']}", data={"name": "Musterbrief", "subject": "Antrag", "body": body}
+        f"/organise/templates/{ids['template']}", data={"name": "Musterbrief", "subject": "Antrag", "body": body}
     )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
@@ -147,27 +181,27 @@ def test_sandbox_escapes_are_refused_on_save_with_a_clear_message(app, client, d
     assert "test-secret-key" not in page
 
 
-def test_saving_an_unused_version_updates_it(app, client, demo):
-    _login(app, client)
+def test_saving_an_unused_version_updates_it(app, client, ids, login):
+    login()
     response = client.post(
-        f"/organise/templates/{demo['template']}",
+        f"/organise/templates/{ids['template']}",
         data={"name": "Musterbrief neu", "subject": "Größe zählt", "body": "{{ salutation }},\r\n\r\nKurz.\r\n"},
     )
     assert response.status_code == 302
-    assert _version_texts(app, demo["template"]) == [(1, "Größe zählt", "{{ salutation }},\n\nKurz.\n", False)]
+    assert _version_texts(app, ids["template"]) == [(1, "Größe zählt", "{{ salutation }},\n\nKurz.\n", False)]
     assert "Version 1" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert {"template.save", "template.rename"} <= set(_actions(app))
 
 
-def test_a_used_version_stays_as_it_was_and_saving_makes_a_new_one(app, client, demo):
-    _login(app, client)
+def test_a_used_version_stays_as_it_was_and_saving_makes_a_new_one(app, client, ids, login):
+    login()
     with app.app_context():
-        version = db.session.get(TemplateVersion, demo["version"])
+        version = db.session.get(TemplateVersion, ids["version"])
         version.used_at = utcnow()
         old_subject, old_body = version.subject, version.body
         db.session.commit()
     response = client.post(
-        f"/organise/templates/{demo['template']}",
+        f"/organise/templates/{ids['template']}",
         data={
             "name": "Musterbrief an SPD-Mitglieder",
             "subject": "Zweite Fassung",
@@ -177,32 +211,32 @@ def test_a_used_version_stays_as_it_was_and_saving_makes_a_new_one(app, client, 
     )
     page = response.get_data(as_text=True)
     assert "neue Version 2" in page
-    versions = _version_texts(app, demo["template"])
+    versions = _version_texts(app, ids["template"])
     assert versions[0] == (1, old_subject, old_body, True)
     assert versions[1][:3] == (2, "Zweite Fassung", "{{ salutation }},\n\nNeu.")
     # The history shows both, the used one marked as such.
     assert "Version 2" in page and "verwendet seit" in page
 
 
-def test_create_template_from_the_campaign_page(app, client, demo):
-    _login(app, client)
-    page = client.get(f"/organise/campaigns/{demo['slug']}/letters").get_data(as_text=True)
+def test_create_template_from_the_campaign_page(app, client, ids, login):
+    login()
+    page = client.get(f"/organise/campaigns/{ids['slug']}/letters").get_data(as_text=True)
     assert "Musterbrief an SPD-Mitglieder" in page and "Neue Vorlage anlegen" in page
     response = client.post(
-        f"/organise/campaigns/{demo['slug']}/templates",
+        f"/organise/campaigns/{ids['slug']}/templates",
         data={"name": "Brief an MdL", "subject": "Ihre Stimme", "body": "{{ salutation }},\n\nText."},
     )
     assert response.status_code == 302
     with app.app_context():
         template = db.session.scalar(select(LetterTemplate).where(LetterTemplate.name == "Brief an MdL"))
-        assert template.campaign_id == demo["campaign"] and template.current_version.number == 1
+        assert template.campaign_id == ids["campaign"] and template.current_version.number == 1
     assert response.headers["Location"].endswith(f"/organise/templates/{template.id}")
 
 
-def test_create_template_with_an_error_keeps_the_text(app, client, demo):
-    _login(app, client)
+def test_create_template_with_an_error_keeps_the_text(app, client, ids, login):
+    login()
     response = client.post(
-        f"/organise/campaigns/{demo['slug']}/templates",
+        f"/organise/campaigns/{ids['slug']}/templates",
         data={"name": "Kaputt", "subject": "Betreff", "body": "Zeile 1\n{{ salutation "},
     )
     assert response.status_code == 400
@@ -215,8 +249,8 @@ def test_create_template_with_an_error_keeps_the_text(app, client, demo):
 # Argument selection -------------------------------------------------------------------------------------------------
 
 
-def test_choosing_arguments_and_rules_is_stored_and_audited(app, client, demo):
-    _login(app, client)
+def test_choosing_arguments_and_rules_is_stored_and_audited(app, client, demo, login):
+    login()
     first, second, third = demo["arguments"][:3]
     page = client.get(f"/organise/campaigns/{demo['slug']}/arguments").get_data(as_text=True)
     assert f'name="chosen_{first}"' in page and "kommunalpolitik" in page
@@ -253,12 +287,12 @@ def test_choosing_arguments_and_rules_is_stored_and_audited(app, client, demo):
     assert second not in [row.argument_id for row in chosen]
 
 
-def test_rule_with_an_argument_tag_nobody_has_is_refused_next_to_the_field(app, client, demo):
-    _login(app, client)
+def test_rule_with_an_argument_tag_nobody_has_is_refused_next_to_the_field(app, client, ids, login):
+    login()
     with app.app_context():
         before = db.session.scalars(select(ArgumentRule.id)).all()
     response = client.post(
-        f"/organise/campaigns/{demo['slug']}/rules", data={"recipient_tag": "mdl", "argument_tag": "gibtsnicht"}
+        f"/organise/campaigns/{ids['slug']}/rules", data={"recipient_tag": "mdl", "argument_tag": "gibtsnicht"}
     )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
@@ -271,9 +305,9 @@ def test_rule_with_an_argument_tag_nobody_has_is_refused_next_to_the_field(app, 
 # Preview ----------------------------------------------------------------------------------------------------------
 
 
-def test_preview_shows_the_letter_for_the_chosen_recipient_with_names_escaped(app, client, demo):
-    _login(app, client)
-    response = client.get(f"/organise/campaigns/{demo['slug']}/preview?recipient={demo['hostile']}")
+def test_preview_shows_the_letter_for_the_chosen_recipient_with_names_escaped(app, client, ids, login):
+    login()
+    response = client.get(f"/organise/campaigns/{ids['slug']}/preview?recipient={ids['hostile']}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
@@ -282,30 +316,30 @@ def test_preview_shows_the_letter_for_the_chosen_recipient_with_names_escaped(ap
     assert "Herzogenrath" in page  # other targets can be picked from the list
 
 
-def test_preview_of_another_recipient_has_their_salutation(app, client, demo):
-    _login(app, client)
+def test_preview_of_another_recipient_has_their_salutation(app, client, ids, login):
+    login()
     with app.app_context():
         kowalczyk = db.session.scalar(select(Recipient).where(Recipient.last_name == "Kowalczyk"))
         ident = kowalczyk.id
-    page = client.get(f"/organise/campaigns/{demo['slug']}/preview?recipient={ident}").get_data(as_text=True)
+    page = client.get(f"/organise/campaigns/{ids['slug']}/preview?recipient={ident}").get_data(as_text=True)
     assert "Sehr geehrter Herr Dr. Kowalczyk," in page
     assert "Herrn Dr. Paweł Kowalczyk" in page
 
 
-def test_preview_works_for_a_recipient_outside_the_campaign(app, client, demo):
-    _login(app, client)
+def test_preview_works_for_a_recipient_outside_the_campaign(app, client, ids, login):
+    login()
     with app.app_context():
         stranger = make_recipient(db.session, form_of_address=FormOfAddress.DIVERS, first_name="Kim", last_name="Nowak")
         db.session.commit()
         ident = stranger.id
-    page = client.get(f"/organise/campaigns/{demo['slug']}/preview?recipient={ident}").get_data(as_text=True)
+    page = client.get(f"/organise/campaigns/{ids['slug']}/preview?recipient={ident}").get_data(as_text=True)
     assert "Guten Tag Kim Nowak," in page
     assert "Weitere Empfänger:innen" in page
 
 
-def test_preview_pdf_contains_the_letter(app, client, demo):
-    _login(app, client)
-    response = client.get(f"/organise/campaigns/{demo['slug']}/preview.pdf?recipient={demo['hostile']}")
+def test_preview_pdf_contains_the_letter(app, client, ids, login):
+    login()
+    response = client.get(f"/organise/campaigns/{ids['slug']}/preview.pdf?recipient={ids['hostile']}")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("inline")
@@ -316,42 +350,42 @@ def test_preview_pdf_contains_the_letter(app, client, demo):
     # A preview generates nothing: no letter, and the template version is still editable.
     with app.app_context():
         assert db.session.scalar(select(func.count(Letter.id))) == 0
-        assert db.session.get(TemplateVersion, demo["version"]).used_at is None
+        assert db.session.get(TemplateVersion, ids["version"]).used_at is None
 
 
-def test_preview_of_a_broken_template_is_a_clear_message_not_an_error_page(app, client, demo):
-    _login(app, client)
+def test_preview_of_a_broken_template_is_a_clear_message_not_an_error_page(app, client, ids, login):
+    login()
     with app.app_context():
         # As if the text came in before the save check existed: the preview must still refuse it.
-        db.session.get(TemplateVersion, demo["version"]).body = "{{ salutation }}\n{{ ''.__class__.__mro__ }}"
+        db.session.get(TemplateVersion, ids["version"]).body = "{{ salutation }}\n{{ ''.__class__.__mro__ }}"
         db.session.commit()
     for path in ("preview", "preview.pdf", "letter.txt", "letter.html", "letters.docx"):
-        response = client.get(f"/organise/campaigns/{demo['slug']}/{path}?recipient={demo['hostile']}")
+        response = client.get(f"/organise/campaigns/{ids['slug']}/{path}?recipient={ids['hostile']}")
         assert response.status_code == 422, path
         page = response.get_data(as_text=True)
         assert "Die Vorlage lässt sich nicht füllen" in page
         assert "interne Attribute" in page
 
 
-def test_preview_with_unknown_ids_is_not_found(app, client, demo):
-    _login(app, client)
-    base = f"/organise/campaigns/{demo['slug']}"
+def test_preview_with_unknown_ids_is_not_found(app, client, ids, login):
+    login()
+    base = f"/organise/campaigns/{ids['slug']}"
     assert client.get(f"{base}/preview?recipient=999999").status_code == 404
     assert client.get(f"{base}/preview?template=999999").status_code == 404
     assert client.get("/organise/campaigns/gibt-es-nicht/preview").status_code == 404
 
 
-def test_email_text_and_html_versions(app, client, demo):
-    _login(app, client)
-    base = f"/organise/campaigns/{demo['slug']}"
-    text = client.get(f"{base}/letter.txt?recipient={demo['hostile']}")
+def test_email_text_and_html_versions(app, client, ids, login):
+    login()
+    base = f"/organise/campaigns/{ids['slug']}"
+    text = client.get(f"{base}/letter.txt?recipient={ids['hostile']}")
     assert text.mimetype == "text/plain" and text.mimetype_params["charset"] == "utf-8"
     body = text.get_data(as_text=True)
     assert body.startswith("Sehr geehrte Frau Dr. <script>alert(1)</script>Weiß,")
     assert "Mit freundlichen Grüßen" in body
-    download = client.get(f"{base}/letter.txt?recipient={demo['hostile']}&download=1")
+    download = client.get(f"{base}/letter.txt?recipient={ids['hostile']}&download=1")
     assert download.headers["Content-Disposition"].startswith("attachment")
-    page = client.get(f"{base}/letter.html?recipient={demo['hostile']}").get_data(as_text=True)
+    page = client.get(f"{base}/letter.html?recipient={ids['hostile']}").get_data(as_text=True)
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;Weiß" in page
     assert "<p>Mit freundlichen Grüßen</p>" in page
 
@@ -359,8 +393,8 @@ def test_email_text_and_html_versions(app, client, demo):
 # Exports ----------------------------------------------------------------------------------------------------------
 
 
-def test_docx_export_of_one_letter_and_of_all(app, client, demo):
-    _login(app, client)
+def test_docx_export_of_one_letter_and_of_all(app, client, demo, login):
+    login()
     base = f"/organise/campaigns/{demo['slug']}"
     one = client.get(f"{base}/letters.docx?recipient={demo['hostile']}")
     assert one.status_code == 200 and one.headers["Content-Disposition"].startswith("attachment")
@@ -377,9 +411,9 @@ def test_docx_export_of_one_letter_and_of_all(app, client, demo):
     assert "Sehr geehrte Frau Dr. <script>alert(1)</script>Weiß," in salutations
 
 
-def test_mail_merge_csv_download(app, client, demo):
-    _login(app, client)
-    response = client.get(f"/organise/campaigns/{demo['slug']}/mail-merge.csv")
+def test_mail_merge_csv_download(app, client, ids, login):
+    login()
+    response = client.get(f"/organise/campaigns/{ids['slug']}/mail-merge.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith("attachment")
@@ -394,29 +428,29 @@ def test_mail_merge_csv_download(app, client, demo):
 # Bulk generation ---------------------------------------------------------------------------------------------------
 
 
-def test_the_letters_page_starts_the_bulk_job_and_shows_its_progress(app, client, demo):
-    _login(app, client)
-    page = client.get(f"/organise/campaigns/{demo['slug']}/letters").get_data(as_text=True)
-    assert f'action="/organise/campaigns/{demo["slug"]}/letters/generate"' in page
+def test_the_letters_page_starts_the_bulk_job_and_shows_its_progress(app, client, ids, login):
+    login()
+    page = client.get(f"/organise/campaigns/{ids['slug']}/letters").get_data(as_text=True)
+    assert f'action="/organise/campaigns/{ids["slug"]}/letters/generate"' in page
     assert "Briefe erzeugen" in page
     response = client.post(
-        f"/organise/campaigns/{demo['slug']}/letters/generate", data={"format": "zip", "sort": "postcode"}
+        f"/organise/campaigns/{ids['slug']}/letters/generate", data={"format": "zip", "sort": "postcode"}
     )
     assert response.status_code == 302
     assert re.fullmatch(r"/organise/jobs/\d+", response.headers["Location"])
     assert client.get(response.headers["Location"]).status_code == 200
     with app.app_context():
-        letters = db.session.scalars(select(Letter).where(Letter.campaign_id == demo["campaign"])).all()
-        targets = db.session.scalar(select(func.count(Target.id)).where(Target.campaign_id == demo["campaign"]))
+        letters = db.session.scalars(select(Letter).where(Letter.campaign_id == ids["campaign"])).all()
+        targets = db.session.scalar(select(func.count(Target.id)).where(Target.campaign_id == ids["campaign"]))
         assert len(letters) == targets
         # From now on the template version is the record of these letters: saving makes a new version.
-        assert db.session.get(TemplateVersion, demo["version"]).used_at is not None
-    page = client.get(f"/organise/campaigns/{demo['slug']}/letters").get_data(as_text=True)
+        assert db.session.get(TemplateVersion, ids["version"]).used_at is not None
+    page = client.get(f"/organise/campaigns/{ids['slug']}/letters").get_data(as_text=True)
     assert f"{targets} Briefe erzeugt" in page
     # The exports now carry the letters' own reference codes instead of the placeholder.
     rows = list(
         csv.DictReader(
-            io.StringIO(client.get(f"/organise/campaigns/{demo['slug']}/mail-merge.csv").data.decode("utf-8-sig")),
+            io.StringIO(client.get(f"/organise/campaigns/{ids['slug']}/mail-merge.csv").data.decode("utf-8-sig")),
             delimiter=";",
         )
     )
@@ -447,46 +481,41 @@ WRITE_POSTS = [
 
 
 @pytest.mark.parametrize("pattern", READ_URLS)
-def test_coordinators_can_read_every_letter_page(app, client, demo, pattern):
-    _login(app, client, Role.COORDINATOR)
-    response = client.get(pattern.format(**demo))
+def test_coordinators_can_read_every_letter_page(app, client, ids, pattern, login):
+    login(Role.COORDINATOR)
+    response = client.get(pattern.format(**ids))
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize(("pattern", "data"), WRITE_POSTS, ids=[url for url, _ in WRITE_POSTS])
-def test_coordinators_may_not_change_anything(app, client, demo, pattern, data):
-    _login(app, client, Role.COORDINATOR)
+def test_coordinators_may_not_change_anything(app, client, ids, pattern, data, login):
+    login(Role.COORDINATOR)
     before = _actions(app)
-    response = client.post(pattern.format(**demo), data=data)
+    response = client.post(pattern.format(**ids), data=data)
     assert response.status_code == 403
     assert _actions(app) == before
 
 
-def test_coordinators_see_no_editing_forms(app, client, demo):
-    _login(app, client, Role.COORDINATOR)
-    editor = client.get(f"/organise/templates/{demo['template']}").get_data(as_text=True)
+def test_coordinators_see_no_editing_forms(app, client, ids, login):
+    login(Role.COORDINATOR)
+    editor = client.get(f"/organise/templates/{ids['template']}").get_data(as_text=True)
     assert "<textarea" not in editor and "Erlaubte Platzhalter" in editor
-    letters = client.get(f"/organise/campaigns/{demo['slug']}/letters").get_data(as_text=True)
+    letters = client.get(f"/organise/campaigns/{ids['slug']}/letters").get_data(as_text=True)
     assert "Neue Vorlage anlegen" not in letters
 
 
 @pytest.mark.parametrize("pattern", READ_URLS[:3])
-def test_anonymous_users_are_sent_to_the_login(client, demo, pattern):
-    response = client.get(pattern.format(**demo))
+def test_anonymous_users_are_sent_to_the_login(client, ids, pattern):
+    response = client.get(pattern.format(**ids))
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
 
 
-def test_template_save_needs_the_csrf_token(app_factory):
-    app = app_factory(WTF_CSRF_ENABLED=True)
+def test_template_save_needs_the_csrf_token(protected):
+    app, client = protected.app, protected.client
     with app.app_context():
-        seed_demo(db.session)
-        user = make_user(db.session, Role.ORGANISER)
+        campaign, _version, _people = make_letter_campaign(db.session)
         db.session.commit()
-        email, template_id = user.email, db.session.scalar(select(LetterTemplate.id))
-    client = app.test_client()
-    login_page = client.get("/auth/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
-    client.post("/auth/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+        template_id = campaign.templates[0].id
     response = client.post(
         f"/organise/templates/{template_id}", data={"name": "X", "subject": "Ohne Token", "body": "Text"}
     )

@@ -14,11 +14,10 @@ from werkzeug.test import encode_multipart
 
 from campaign.db import db
 from campaign.models import AuditEvent, Motion, Provision, Role
-from campaign.services.demo import seed_demo
 from campaign.services.evidence.motion_import.imported import MAX_IMPORT_BYTES
 from campaign.services.evidence.numbering import number_lines, passage_text
 from campaign.services.letters.pdf import render_pdf
-from tests.factories import PASSWORD, make_user
+from tests.web.factories import make_demo_motion
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ANTRAGSGRUEN = DATA / "antragsgruen" / "motion-a1.json"
@@ -27,27 +26,12 @@ CORRUPT_PDF = DATA / "motions" / "corrupt.pdf"
 
 
 @pytest.fixture
-def demo(app):
-    """The demo campaign; returns the ids of its motion and first two provisions."""
+def ids(app):
+    """The demo's motion (alone, not the whole demo); returns the ids of the motion and its first two provisions."""
     with app.app_context():
-        seed_demo(db.session)
+        motion = make_demo_motion(db.session)
         db.session.commit()
-        motion = db.session.scalar(select(Motion))
         return {"motion": motion.id, "provision": motion.provisions[0].id, "second": motion.provisions[1].id}
-
-
-def log_in(app, client, role=Role.ORGANISER):
-    with app.app_context():
-        user = make_user(db.session, role)
-        db.session.commit()
-        email, user_id = user.email, user.id
-    assert client.post("/auth/login", data={"email": email, "password": PASSWORD}).status_code == 302
-    return user_id
-
-
-@pytest.fixture
-def organiser(app, client):
-    return log_in(app, client, Role.ORGANISER)
 
 
 def page(response) -> str:
@@ -99,22 +83,22 @@ WRITE_POSTS = [
 
 
 @pytest.mark.parametrize(("pattern", "data"), WRITE_POSTS, ids=[pattern for pattern, _ in WRITE_POSTS])
-def test_coordinators_get_403_on_every_write_post_and_nothing_changes(app, client, demo, pattern, data):
-    log_in(app, client, Role.COORDINATOR)
+def test_coordinators_get_403_on_every_write_post_and_nothing_changes(app, client, ids, pattern, data, login):
+    login(Role.COORDINATOR)
     request = upload("antrag.txt", b"Neuer Text") if data == "upload" else {"data": data}
-    before = (count(app, Motion), count(app, Provision), count(app, AuditEvent), motion_text(app, demo["motion"]))
-    response = client.post(pattern.format(**demo), **request)
+    before = (count(app, Motion), count(app, Provision), count(app, AuditEvent), motion_text(app, ids["motion"]))
+    response = client.post(pattern.format(**ids), **request)
     assert response.status_code == 403
-    after = (count(app, Motion), count(app, Provision), count(app, AuditEvent), motion_text(app, demo["motion"]))
+    after = (count(app, Motion), count(app, Provision), count(app, AuditEvent), motion_text(app, ids["motion"]))
     assert after == before
 
 
 @pytest.mark.parametrize(
     "pattern", ["/organise/motions", "/organise/motions?archived=all", "/organise/motions/{motion}"]
 )
-def test_coordinators_read_motion_pages_without_write_controls(app, client, demo, pattern):
-    log_in(app, client, Role.COORDINATOR)
-    response = client.get(pattern.format(**demo))
+def test_coordinators_read_motion_pages_without_write_controls(app, client, ids, pattern, login):
+    login(Role.COORDINATOR)
+    response = client.get(pattern.format(**ids))
     assert response.status_code == 200
     html = page(response)
     assert "NRW, jetzt erst gerecht" in html
@@ -130,32 +114,23 @@ def test_coordinators_read_motion_pages_without_write_controls(app, client, demo
         "/organise/motions/{motion}/provisions/{provision}/edit",
     ],
 )
-def test_coordinators_cannot_open_the_edit_forms(app, client, demo, pattern):
-    log_in(app, client, Role.COORDINATOR)
-    assert client.get(pattern.format(**demo)).status_code == 403
+def test_coordinators_cannot_open_the_edit_forms(app, client, ids, pattern, login):
+    login(Role.COORDINATOR)
+    assert client.get(pattern.format(**ids)).status_code == 403
 
 
-def test_anonymous_visitors_are_sent_to_the_login(client, demo):
+def test_anonymous_visitors_are_sent_to_the_login(client, ids):
     response = client.get("/organise/motions")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
-    assert client.post(f"/organise/motions/{demo['motion']}/archive").status_code == 302
+    assert client.post(f"/organise/motions/{ids['motion']}/archive").status_code == 302
 
 
-def test_forms_need_a_csrf_token_when_protection_is_on(app_factory):
-    app = app_factory(WTF_CSRF_ENABLED=True)
-    client = app.test_client()
-    with app.app_context():
-        user = make_user(db.session, Role.ORGANISER)
-        db.session.commit()
-        email = user.email
-    login_page = page(client.get("/auth/login"))
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page)[1]
-    client.post("/auth/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+def test_forms_need_a_csrf_token_when_protection_is_on(protected):
+    app, client = protected.app, protected.client
     response = client.post("/organise/motions/new", data={"title": "Ohne Token"})
     assert response.status_code == 400
     assert count(app, Motion) == 0
-    form = page(client.get("/organise/motions/new"))
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)[1]
+    token = protected.token("/organise/motions/new")
     assert client.post("/organise/motions/new", data={"title": "Mit Token", "csrf_token": token}).status_code == 302
 
 
@@ -164,10 +139,10 @@ def test_forms_need_a_csrf_token_when_protection_is_on(app_factory):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def test_the_demo_motion_shows_its_numbered_text_and_every_provision_linked_to_its_lines(app, client, demo, organiser):
-    html = page(client.get(f"/organise/motions/{demo['motion']}"))
+def test_the_demo_motion_shows_its_numbered_text_and_every_provision_linked_to_its_lines(app, client, ids, organiser):
+    html = page(client.get(f"/organise/motions/{ids['motion']}"))
     with app.app_context():
-        motion = db.session.get(Motion, demo["motion"])
+        motion = db.session.get(Motion, ids["motion"])
         lines = number_lines(motion.full_text)
         for line in lines:
             assert f'id="zeile-{line.number}"' in html
@@ -180,8 +155,8 @@ def test_the_demo_motion_shows_its_numbered_text_and_every_provision_linked_to_i
     assert "data-numbered-text" in html and "js/motions.js" in html
 
 
-def test_the_list_filters_archived_motions(app, client, demo, organiser):
-    motion = demo["motion"]
+def test_the_list_filters_archived_motions(app, client, ids, organiser):
+    motion = ids["motion"]
     assert "NRW, jetzt erst gerecht" in page(client.get("/organise/motions"))
     assert client.post(f"/organise/motions/{motion}/archive").status_code == 302
     assert "NRW, jetzt erst gerecht" not in page(client.get("/organise/motions"))
@@ -228,7 +203,7 @@ def test_an_organiser_creates_a_motion_and_sees_its_numbered_text(app, client, o
         motion = db.session.scalar(select(Motion))
         assert motion.slug == "sichere-haefen-fuer-koeln"
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "motion.create"))
-        assert event.user_id == organiser
+        assert event.user_id == organiser.id
 
 
 @pytest.mark.parametrize(
@@ -252,8 +227,8 @@ def test_bad_motion_input_is_shown_next_to_its_field_and_nothing_is_saved(app, c
     assert count(app, Motion) == 0
 
 
-def test_editing_the_text_moves_provisions_and_says_so(app, client, demo, organiser):
-    motion_id = demo["motion"]
+def test_editing_the_text_moves_provisions_and_says_so(app, client, ids, organiser):
+    motion_id = ids["motion"]
     form = page(client.get(f"/organise/motions/{motion_id}/edit"))
     assert 'value="NRW, jetzt erst gerecht"' in form
     with app.app_context():
@@ -278,21 +253,21 @@ def test_editing_the_text_moves_provisions_and_says_so(app, client, demo, organi
             assert provision.line_from == before[provision.id] + 1
 
 
-def test_a_taken_slug_is_refused_on_edit(app, client, demo, organiser):
+def test_a_taken_slug_is_refused_on_edit(app, client, ids, organiser):
     client.post("/organise/motions/new", data={"title": "Anderer Antrag", "kind": "antrag", "status": "presented"})
     response = client.post(
-        f"/organise/motions/{demo['motion']}/edit",
+        f"/organise/motions/{ids['motion']}/edit",
         data={"title": "NRW", "slug": "anderer-antrag", "kind": "antrag", "status": "presented"},
     )
     assert response.status_code == 400
     assert "schon vergeben" in field_error(page(response), "slug")
 
 
-def test_unknown_motions_and_provisions_are_404(client, demo, organiser):
+def test_unknown_motions_and_provisions_are_404(client, ids, organiser):
     assert client.get("/organise/motions/9999").status_code == 404
     assert client.get("/organise/motions/9999/edit").status_code == 404
     # A provision addressed through another motion's URL does not exist there.
-    assert client.get(f"/organise/motions/9999/provisions/{demo['provision']}/edit").status_code == 404
+    assert client.get(f"/organise/motions/9999/provisions/{ids['provision']}/edit").status_code == 404
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -339,18 +314,18 @@ def test_import_a_pdf(app, client, organiser):
     ],
 )
 def test_bad_uploads_get_a_message_next_to_the_file_field_and_save_nothing(
-    app, client, demo, organiser, name, data, message
+    app, client, ids, organiser, name, data, message
 ):
     response = client.post("/organise/motions/import", **upload(name, data))
     assert response.status_code == 400
     assert message in field_error(page(response), "file")
     assert count(app, Motion) == 1
 
-    old = motion_text(app, demo["motion"])
-    response = client.post(f"/organise/motions/{demo['motion']}/import", **upload(name, data))
+    old = motion_text(app, ids["motion"])
+    response = client.post(f"/organise/motions/{ids['motion']}/import", **upload(name, data))
     assert response.status_code == 400
     assert message in field_error(page(response), "file")
-    assert motion_text(app, demo["motion"]) == old
+    assert motion_text(app, ids["motion"]) == old
 
 
 def test_an_upload_without_a_file_is_refused(client, organiser):
@@ -366,9 +341,9 @@ def test_a_request_above_the_servers_limit_is_refused_with_413(app, client, orga
     assert "zu groß" in page(response)
 
 
-def test_replacing_the_text_of_a_motion_from_a_file(app, client, demo, organiser):
+def test_replacing_the_text_of_a_motion_from_a_file(app, client, ids, organiser):
     response = client.post(
-        f"/organise/motions/{demo['motion']}/import",
+        f"/organise/motions/{ids['motion']}/import",
         **upload("a1.json", ANTRAGSGRUEN.read_bytes()),
         follow_redirects=True,
     )
@@ -378,11 +353,11 @@ def test_replacing_the_text_of_a_motion_from_a_file(app, client, demo, organiser
     assert "Bitte prüfen Sie den Zeilenbereich" in html
     assert "passen nicht mehr zum Text" in html
     with app.app_context():
-        motion = db.session.get(Motion, demo["motion"])
+        motion = db.session.get(Motion, ids["motion"])
         assert motion.title == "NRW, jetzt erst gerecht"
         assert motion.full_text.startswith("Der Landesparteitag möge beschließen")
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "motion.import"))
-        assert event.user_id == organiser and event.details["imported_from"] == "antragsgruen"
+        assert event.user_id == organiser.id and event.details["imported_from"] == "antragsgruen"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -390,8 +365,8 @@ def test_replacing_the_text_of_a_motion_from_a_file(app, client, demo, organiser
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def test_an_organiser_marks_a_provision_by_line_range(app, client, demo, organiser):
-    motion_id = demo["motion"]
+def test_an_organiser_marks_a_provision_by_line_range(app, client, ids, organiser):
+    motion_id = ids["motion"]
     response = client.post(
         f"/organise/motions/{motion_id}/provisions",
         data={"title": "Präambel", "line_from": "1", "line_to": "3", "stance": "neutral", "summary": "Einleitung"},
@@ -405,7 +380,7 @@ def test_an_organiser_marks_a_provision_by_line_range(app, client, demo, organis
         provision = db.session.scalar(select(Provision).where(Provision.title == "Präambel"))
         assert provision.position == len(provision.motion.provisions) - 1
         assert db.session.scalar(
-            select(AuditEvent).where(AuditEvent.action == "provision.create", AuditEvent.user_id == organiser)
+            select(AuditEvent).where(AuditEvent.action == "provision.create", AuditEvent.user_id == organiser.id)
         )
 
 
@@ -421,16 +396,16 @@ def test_an_organiser_marks_a_provision_by_line_range(app, client, demo, organis
         ({"title": "X", "line_from": "1", "line_to": "2", "stance": "dafür"}, "stance", "gültige"),
     ],
 )
-def test_bad_provision_input_is_shown_next_to_its_field(app, client, demo, organiser, data, field, message):
+def test_bad_provision_input_is_shown_next_to_its_field(app, client, ids, organiser, data, field, message):
     before = count(app, Provision)
-    response = client.post(f"/organise/motions/{demo['motion']}/provisions", data={"stance": "oppose", **data})
+    response = client.post(f"/organise/motions/{ids['motion']}/provisions", data={"stance": "oppose", **data})
     assert response.status_code == 400
     assert message in field_error(page(response), field)
     assert count(app, Provision) == before
 
 
-def test_edit_move_and_delete_a_provision(app, client, demo, organiser):
-    motion_id, first, second = demo["motion"], demo["provision"], demo["second"]
+def test_edit_move_and_delete_a_provision(app, client, ids, organiser):
+    motion_id, first, second = ids["motion"], ids["provision"], ids["second"]
     edit = page(client.get(f"/organise/motions/{motion_id}/provisions/{first}/edit"))
     assert 'value="Bündelung im Innenministerium"' in edit
     response = client.post(
@@ -474,13 +449,13 @@ def test_edit_move_and_delete_a_provision(app, client, demo, organiser):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def test_the_amendment_form_starts_from_the_passage(app, client, demo, organiser):
-    html = page(client.get(f"/organise/motions/{demo['motion']}/provisions/{demo['provision']}/edit"))
+def test_the_amendment_form_starts_from_the_passage(app, client, ids, organiser):
+    html = page(client.get(f"/organise/motions/{ids['motion']}/provisions/{ids['provision']}/edit"))
     assert re.search(r'<textarea[^>]*name="text"[^>]*>\s*Zuständigkeit: Der Antrag sieht vor', html)
 
 
-def test_write_an_amendment_and_download_the_pdf(app, client, demo, organiser):
-    motion_id, provision_id = demo["motion"], demo["provision"]
+def test_write_an_amendment_and_download_the_pdf(app, client, ids, organiser):
+    motion_id, provision_id = ids["motion"], ids["provision"]
     with app.app_context():
         provision = db.session.get(Provision, provision_id)
         old = passage_text(number_lines(provision.motion.full_text)[provision.line_from - 1 : provision.line_to])
@@ -510,17 +485,17 @@ def test_write_an_amendment_and_download_the_pdf(app, client, demo, organiser):
     with app.app_context():
         assert db.session.get(Provision, provision_id).amendment_text == ""
         actions = db.session.scalars(
-            select(AuditEvent.action).where(AuditEvent.object_type == "Provision", AuditEvent.user_id == organiser)
+            select(AuditEvent.action).where(AuditEvent.object_type == "Provision", AuditEvent.user_id == organiser.id)
         ).all()
         assert actions == ["provision.amendment", "provision.amendment", "provision.amendment_clear"]
 
 
-def test_coordinators_may_download_the_amendments_pdf(app, client, demo):
-    log_in(app, client, Role.ORGANISER)
-    client.post(f"/organise/motions/{demo['motion']}/provisions/{demo['provision']}/amendment", data={"mode": "delete"})
+def test_coordinators_may_download_the_amendments_pdf(app, client, ids, login):
+    login(Role.ORGANISER)
+    client.post(f"/organise/motions/{ids['motion']}/provisions/{ids['provision']}/amendment", data={"mode": "delete"})
     client.post("/auth/logout")
-    log_in(app, client, Role.COORDINATOR)
-    response = client.get(f"/organise/motions/{demo['motion']}/amendments.pdf")
+    login(Role.COORDINATOR)
+    response = client.get(f"/organise/motions/{ids['motion']}/amendments.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
 
 
@@ -532,38 +507,38 @@ def test_coordinators_may_download_the_amendments_pdf(app, client, demo):
         ({"mode": "ersetzen", "text": "Neu"}, "gültige"),
     ],
 )
-def test_bad_amendment_input_is_refused(app, client, demo, organiser, data, message):
-    url = f"/organise/motions/{demo['motion']}/provisions/{demo['provision']}/amendment"
+def test_bad_amendment_input_is_refused(app, client, ids, organiser, data, message):
+    url = f"/organise/motions/{ids['motion']}/provisions/{ids['provision']}/amendment"
     response = client.post(url, data=data)
     assert response.status_code == 400
     html = page(response)
     assert message in field_error(html, "text") + field_error(html, "mode")
     with app.app_context():
-        assert db.session.get(Provision, demo["provision"]).amendment_text == ""
+        assert db.session.get(Provision, ids["provision"]).amendment_text == ""
 
 
-def test_an_amendment_identical_to_the_passage_is_refused(app, client, demo, organiser):
+def test_an_amendment_identical_to_the_passage_is_refused(app, client, ids, organiser):
     with app.app_context():
-        provision = db.session.get(Provision, demo["provision"])
+        provision = db.session.get(Provision, ids["provision"])
         old = passage_text(number_lines(provision.motion.full_text)[provision.line_from - 1 : provision.line_to])
     response = client.post(
-        f"/organise/motions/{demo['motion']}/provisions/{demo['provision']}/amendment",
+        f"/organise/motions/{ids['motion']}/provisions/{ids['provision']}/amendment",
         data={"mode": "replace", "text": old},
     )
     assert response.status_code == 400 and "identisch" in field_error(page(response), "text")
 
 
-def test_the_pdf_without_drafts_sends_the_organiser_back_with_a_message(client, demo, organiser):
-    response = client.get(f"/organise/motions/{demo['motion']}/amendments.pdf", follow_redirects=True)
+def test_the_pdf_without_drafts_sends_the_organiser_back_with_a_message(client, ids, organiser):
+    response = client.get(f"/organise/motions/{ids['motion']}/amendments.pdf", follow_redirects=True)
     assert response.status_code == 200
     assert "noch keine Änderungsanträge" in page(response)
 
 
-def test_motion_pages_carry_no_inline_script_or_style(client, demo, organiser):
+def test_motion_pages_carry_no_inline_script_or_style(client, ids, organiser):
     for url in (
-        f"/organise/motions/{demo['motion']}",
-        f"/organise/motions/{demo['motion']}/edit",
-        f"/organise/motions/{demo['motion']}/provisions/{demo['provision']}/edit",
+        f"/organise/motions/{ids['motion']}",
+        f"/organise/motions/{ids['motion']}/edit",
+        f"/organise/motions/{ids['motion']}/provisions/{ids['provision']}/edit",
         "/organise/motions",
         "/organise/motions/import",
     ):

@@ -13,24 +13,8 @@ from werkzeug.test import encode_multipart
 
 from campaign.db import db
 from campaign.models import AuditEvent, FormOfAddress, Recipient, RecipientList, Role
-from campaign.services.demo import seed_demo
-from tests.factories import PASSWORD, make_recipient, make_user
+from tests.factories import make_recipient
 from tests.factories_recipients import add_recipients, fixture_bytes, make_list, make_xlsx
-
-
-def _login(app, client, role=Role.ORGANISER) -> int:
-    with app.app_context():
-        user = make_user(db.session, role)
-        db.session.commit()
-        email, user_id = user.email, user.id
-    response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 302
-    return user_id
-
-
-@pytest.fixture
-def organiser(app, client):
-    return _login(app, client)
 
 
 def _count(app, model=Recipient) -> int:
@@ -63,13 +47,23 @@ PERSON = {
 
 
 def test_list_filters_by_tag_region_and_email(app, client, organiser):
+    people = [  # first name, last name, tag, Unterbezirk, e-mail
+        ("Ayşe", "Karadağ", "delegierte", "Köln", "ayse.karadag@example.org"),
+        ("Paweł", "Kowalczyk", "delegierte", "Bonn", "pawel.kowalczyk@example.org"),
+        ("Jonas", "Wiechert", "delegierte", "Köln", ""),
+        ("Łucja", "Nowak", "mdl", "Köln", "lucja.nowak@example.org"),
+    ]
     with app.app_context():
-        seed_demo(db.session)
+        for first, last, tag, unterbezirk, email in people:
+            make_recipient(
+                db.session, first_name=first, last_name=last, tags=[tag], unterbezirk=unterbezirk, email=email
+            )
         db.session.commit()
     everyone = _text(client.get("/organise/recipients"))
     assert "Ayşe Karadağ" in everyone and "Jonas Wiechert" in everyone
     delegates_from_cologne = _text(client.get("/organise/recipients?tag=delegierte&unterbezirk=K%C3%B6ln"))
     assert "Ayşe Karadağ" in delegates_from_cologne and "Paweł Kowalczyk" not in delegates_from_cologne
+    assert "Łucja Nowak" not in delegates_from_cologne
     without_email = _text(client.get("/organise/recipients?email=nein"))
     assert "Jonas Wiechert" in without_email and "Ayşe Karadağ" not in without_email
 
@@ -110,7 +104,7 @@ def test_create_shows_the_recipient_and_writes_the_audit_log(app, client, organi
         stored = db.session.scalar(select(Recipient))
         assert stored.email_canonical == "ayse.dogan@example.org" and [x.name for x in stored.lists] == ["Delegierte"]
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "recipient.create"))
-        assert event.user_id == organiser
+        assert event.user_id == organiser.id
 
 
 def test_invalid_input_is_shown_next_to_the_field(app, client, organiser):
@@ -357,10 +351,10 @@ def test_import_tokens_cannot_reach_other_files(client, organiser, token):
     assert client.post(f"/organise/recipients/import/{token}/run").status_code == 404
 
 
-def test_another_users_upload_is_not_reachable(app, client, organiser):
+def test_another_users_upload_is_not_reachable(app, client, organiser, login):
     review_url = _upload(client, fixture_bytes("dubletten.csv"), "d.csv").headers["Location"]
     other = app.test_client()
-    _login(app, other)
+    login(client=other)
     assert other.get(review_url).status_code == 404
     assert other.post(f"{review_url}/run").status_code == 404
     assert _count(app) == 0
@@ -396,16 +390,16 @@ def ids(app):
 
 
 @pytest.mark.parametrize("url", READ_URLS)
-def test_coordinators_may_read(app, client, ids, url):
-    _login(app, client, Role.COORDINATOR)
+def test_coordinators_may_read(app, client, ids, url, login):
+    login(Role.COORDINATOR)
     response = client.get(url.format(**ids))
     assert response.status_code == 200
     assert "/organise/recipients/new" not in _text(response) and "Zur Liste hinzufügen" not in _text(response)
 
 
 @pytest.mark.parametrize(("url", "data"), WRITE_POSTS, ids=[url for url, _ in WRITE_POSTS])
-def test_coordinators_may_not_write(app, client, ids, url, data):
-    _login(app, client, Role.COORDINATOR)
+def test_coordinators_may_not_write(app, client, ids, url, data, login):
+    login(Role.COORDINATOR)
     before = (_count(app), _count(app, RecipientList))
     response = client.post(url.format(**ids), data=data)
     assert response.status_code == 403
@@ -415,8 +409,8 @@ def test_coordinators_may_not_write(app, client, ids, url, data):
 
 
 @pytest.mark.parametrize("url", ["/organise/recipients/new", "/organise/recipients/import"])
-def test_coordinators_do_not_get_the_write_forms(app, client, url):
-    _login(app, client, Role.COORDINATOR)
+def test_coordinators_do_not_get_the_write_forms(app, client, url, login):
+    login(Role.COORDINATOR)
     assert client.get(url).status_code == 403
 
 
@@ -425,19 +419,10 @@ def test_anonymous_users_are_sent_to_the_login(client):
     assert response.status_code == 302 and response.headers["Location"].startswith("/auth/login")
 
 
-def test_posts_need_the_csrf_token(app_factory):
-    app = app_factory(WTF_CSRF_ENABLED=True)
-    client = app.test_client()
-    with app.app_context():
-        user = make_user(db.session, Role.ORGANISER)
-        db.session.commit()
-        email = user.email
-    login_page = _text(client.get("/auth/login"))
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
-    client.post("/auth/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+def test_posts_need_the_csrf_token(protected):
+    app, client = protected.app, protected.client
     assert client.post("/organise/recipients/new", data=PERSON).status_code == 400
-    form = _text(client.get("/organise/recipients/new"))
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    token = protected.token("/organise/recipients/new")
     assert client.post("/organise/recipients/new", data={**PERSON, "csrf_token": token}).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count(Recipient.id))) == 1

@@ -7,9 +7,7 @@ from sqlalchemy import select
 
 from campaign.db import db
 from campaign.models import AuditEvent, Role, Source, SourceQuote
-from campaign.services.demo import seed_demo
-from tests.factories import PASSWORD, make_user
-from tests.factories_arguments import make_source
+from tests.factories_arguments import make_argument, make_source
 
 GOOD_SOURCE = {
     "kind": "policy_brief",
@@ -22,20 +20,6 @@ GOOD_SOURCE = {
     "doi": "https://doi.org/10.59350/abc-123",
     "notes": "",
 }
-
-
-def _login(app, client, role=Role.ORGANISER):
-    with app.app_context():
-        user = make_user(db.session, role)
-        db.session.commit()
-        email, user_id = user.email, user.id
-    assert client.post("/auth/login", data={"email": email, "password": PASSWORD}).status_code == 302
-    return user_id
-
-
-@pytest.fixture
-def organiser(app, client):
-    return _login(app, client)
 
 
 def _source_id(app, title):
@@ -54,7 +38,7 @@ def test_organiser_creates_a_source_and_sees_its_citation_with_doi_link(app, cli
         assert source.doi == "10.59350/abc-123"
         assert source.authors == ["Ratzmann, Nora", "Zeković, Denis"]
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "source.create"))
-        assert event.user_id == organiser and event.object_id == source.id
+        assert event.user_id == organiser.id and event.object_id == source.id
     assert "Resiliente Kommunen 3.0" in client.get("/organise/sources").get_data(as_text=True)
 
 
@@ -134,7 +118,8 @@ def test_quote_of_another_source_is_not_found(app, client, organiser):
 
 def test_deleting_a_cited_source_is_refused_with_a_clear_message(app, client, organiser):
     with app.app_context():
-        seed_demo(db.session)
+        cited = make_source(db.session, title="Wann kommt endlich die echte Migrationswende?")
+        make_argument(db.session, sources=[cited])
         db.session.commit()
     source_id = _source_id(app, "Wann kommt endlich die echte Migrationswende?")
     response = client.post(f"/organise/sources/{source_id}/delete", follow_redirects=True)
@@ -184,8 +169,8 @@ def ids(app):
 
 
 @pytest.mark.parametrize(("pattern", "data"), WRITE_POSTS, ids=[url for url, _ in WRITE_POSTS])
-def test_coordinators_may_not_write(app, client, ids, pattern, data):
-    _login(app, client, Role.COORDINATOR)
+def test_coordinators_may_not_write(app, client, ids, pattern, data, login):
+    login(Role.COORDINATOR)
     assert client.post(pattern.format(**ids), data=data).status_code == 403
     with app.app_context():
         assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action.like("source%"))) is None
@@ -194,14 +179,14 @@ def test_coordinators_may_not_write(app, client, ids, pattern, data):
 
 
 @pytest.mark.parametrize("pattern", ["/organise/sources/new", "/organise/sources/{source}/edit"])
-def test_coordinators_get_no_edit_forms(app, client, ids, pattern):
-    _login(app, client, Role.COORDINATOR)
+def test_coordinators_get_no_edit_forms(app, client, ids, pattern, login):
+    login(Role.COORDINATOR)
     assert client.get(pattern.format(**ids)).status_code == 403
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ORGANISER, Role.ADMIN], ids=lambda role: role.value)
-def test_staff_read_sources_and_only_writers_see_edit_controls(app, client, ids, role):
-    _login(app, client, role)
+def test_staff_read_sources_and_only_writers_see_edit_controls(app, client, ids, role, login):
+    login(role)
     listing = client.get("/organise/sources")
     detail = client.get("/organise/sources/{source}".format(**ids))
     assert listing.status_code == detail.status_code == 200

@@ -83,3 +83,15 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     user.last_login_at = utcnow()
     session.flush()
     return user
+
+
+def list_users(session: Session) -> list[User]:
+    """Every account, by e-mail address."""
+    return list(session.scalars(select(User).order_by(User.email)))
+
+
+def users_by_id(session: Session, ids: set[int]) -> dict[int, User]:
+    """The accounts with these ids, by id (for names beside records they created)."""
+    if not ids:
+        return {}
+    return {user.id: user for user in session.scalars(select(User).where(User.id.in_(ids)))}

@@ -7,12 +7,11 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 
 from campaign.db import db
 from campaign.extensions import limiter
-from campaign.models import Role, User
-from campaign.services.accounts.users import authenticate
+from campaign.models import Role
+from campaign.services.accounts.users import authenticate, list_users
 from campaign.web.auth.forms import LoginForm, LogoutForm
 from campaign.web.security import role_required
 
@@ -32,7 +31,7 @@ def _safe_next(target: str | None) -> str:
     """Only follow ?next= to a path on this site, never to another host."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
-    return url_for("organise.overview")
+    return url_for("organise.overview.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -45,7 +44,6 @@ def login():
     if form.validate_on_submit():
         user = authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
-            db.session.commit()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         flash(_("E-Mail-Adresse oder Passwort ist falsch."), "error")
@@ -64,5 +62,4 @@ def logout():
 @bp.get("/users")
 @role_required(Role.ADMIN)
 def users():
-    accounts = db.session.scalars(select(User).order_by(User.email)).all()
-    return render_template("auth/users.html", users=accounts)
+    return render_template("auth/users.html", users=list_users(db.session))

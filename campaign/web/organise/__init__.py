@@ -1,7 +1,42 @@
-"""Organiser screens: campaigns, motions, argument sets, templates, recipients."""
+"""Organiser screens under /organise: one nested blueprint per feature, all behind the staff guard."""
 
-# Each module attaches its routes to the one organise blueprint when imported.
-from campaign.web.organise import arguments, jobs, letters, motions, overview, recipients, sources
-from campaign.web.organise.blueprint import bp
+from __future__ import annotations
 
-__all__ = ["arguments", "bp", "jobs", "letters", "motions", "overview", "recipients", "sources"]
+from flask import Blueprint
+
+from campaign.web.organise import overview
+from campaign.web.organise.arguments import arguments, coverage, sets
+from campaign.web.organise.jobs import views as jobs
+from campaign.web.organise.letters import preview, selection, templates
+from campaign.web.organise.motions import provisions
+from campaign.web.organise.motions import views as motions
+from campaign.web.organise.recipients import imports, lists, people
+from campaign.web.organise.sources import views as sources
+from campaign.web.security import STAFF, role_required
+
+bp = Blueprint("organise", __name__, url_prefix="/organise")
+
+FEATURES = (
+    overview.bp,
+    motions.bp,
+    provisions.bp,
+    sources.bp,
+    sets.bp,
+    arguments.bp,
+    coverage.bp,
+    people.bp,
+    lists.bp,
+    imports.bp,
+    templates.bp,
+    selection.bp,
+    preview.bp,
+    jobs.bp,
+)
+for feature in FEATURES:
+    bp.register_blueprint(feature)
+
+
+@bp.before_request
+@role_required(*STAFF)
+def require_staff():
+    """Coordinators may read everything here; views that change data narrow this to WRITERS."""

@@ -1,4 +1,4 @@
-"""Forms of the letter screens: template editor, argument selection and rules, preview choice, bulk generation."""
+"""Forms of the letter screens: template editor, argument selection and rules."""
 
 from __future__ import annotations
 
@@ -76,10 +76,6 @@ class RuleForm(FlaskForm):
 def argument_tag_choices(tags: Sequence[str]) -> list[SelectChoice]:
     """The choices of RuleForm.argument_tag: a prompt, then the tags the campaign's arguments carry."""
     return [SelectChoice("", _l("– Schlagwort wählen –")), *(SelectChoice(tag, tag) for tag in tags)]
-
-
-class ConfirmForm(FlaskForm):
-    """Only the CSRF token, for buttons that change data (remove a rule, start the bulk generation)."""
 
 
 class ArgumentChoiceForm(FlaskForm):

@@ -136,10 +136,6 @@ class RecipientForm(FlaskForm):
         self.lists.data = [item.id for item in recipient.lists]
 
 
-class ConfirmForm(FlaskForm):
-    """Only the CSRF token: the button of a confirmation page or a one-click action."""
-
-
 class ListForm(FlaskForm):
     name = StringField(
         _l("Name der Liste"),

@@ -1,13 +1,13 @@
-"""Forms of the motion pages: motion data, file import, provisions, amendment drafts, small action buttons."""
+"""Forms of the motion pages: motion data, file import, provisions and amendment drafts."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp, StopValidation
+from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation
 
 from campaign.models import MotionKind, MotionStatus, Stance
 from campaign.services.evidence.motion_import.imported import ALLOWED_EXTENSIONS
@@ -118,11 +118,3 @@ class AmendmentForm(FlaskForm):
         validators=[_max(20_000)],
         render_kw={"rows": 8},
     )
-
-
-class MoveForm(FlaskForm):
-    direction = HiddenField(validators=[AnyOf(["up", "down"], message=_l("Unbekannte Richtung."))])
-
-
-class ActionForm(FlaskForm):
-    """Only the CSRF token: for buttons that archive, delete or clear something."""

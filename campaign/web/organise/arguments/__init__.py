@@ -1,0 +1,1 @@
+"""Arguments: argument sets (sets), arguments and their citations (arguments), coverage and briefings (coverage)."""

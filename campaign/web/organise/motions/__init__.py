@@ -1,0 +1,1 @@
+"""Motions: the list, motion data and file imports (views), provisions and amendment drafts (provisions)."""

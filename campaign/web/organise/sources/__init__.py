@@ -1,0 +1,1 @@
+"""Sources: the evidence arguments cite, with their quoted passages."""
