@@ -105,7 +105,7 @@ def test_unicode_text_files_keep_every_letter(encoded):
         ("bild.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "keinen lesbaren Text"),
         ("antrag.odt", b"PK\x03\x04 open document", "Endung .txt, .docx, .pdf oder .json"),
         ("ohne-endung", b"Text", "Endung .txt, .docx, .pdf oder .json"),
-        ("riesig.txt", b"a" * (MAX_IMPORT_BYTES + 1), "zu groß (5,0 MB)"),
+        ("riesig.txt", b"a" * (MAX_IMPORT_BYTES + 1), "zu groß (5,1 MB)"),
     ],
 )
 def test_bad_text_files_get_a_clear_message(filename, data, message):

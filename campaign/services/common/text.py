@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -85,6 +86,12 @@ def collapse_spaces(text: str) -> str:
 def is_germany(country: str) -> bool:
     """Whether an address's country field means Germany (empty does: most addresses leave it out)."""
     return fold_text(country or "") in GERMANY
+
+
+def format_megabytes(size: int) -> str:
+    """A size in MB with one decimal, German style, rounded up (so 5 MB and a byte is „5,1 MB“, not „5,0 MB“)."""
+    tenths = math.ceil(size * 10 / 1024 / 1024)
+    return f"{tenths // 10},{tenths % 10} MB"
 
 
 def format_thousands(number: int) -> str:

@@ -85,3 +85,11 @@ def test_german_dates_and_numbers():
     assert german_date(None) == ""
     assert german_month(date(2025, 3, 1)) == "März 2025"
     assert format_thousands(1234567) == "1.234.567"
+
+
+def test_megabytes_are_rounded_up_so_just_over_the_limit_never_reads_as_the_limit():
+    from campaign.services.common.text import format_megabytes
+
+    assert format_megabytes(5 * 1024 * 1024) == "5,0 MB"
+    assert format_megabytes(5 * 1024 * 1024 + 1) == "5,1 MB"
+    assert format_megabytes(9 * 1024 * 1024) == "9,0 MB"

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from campaign.models import Motion, MotionStatus, User
 from campaign.services.common.errors import ServiceError
+from campaign.services.common.text import format_megabytes
 from campaign.services.evidence.motion_import.antragsgruen import motion_from_antragsgruen
 from campaign.services.evidence.motion_import.imported import (
     ALLOWED_EXTENSIONS,
@@ -26,9 +27,9 @@ from campaign.services.evidence.motions import MAX_TEXT_LENGTH, MotionData, Rean
 def read_motion_file(filename: str, data: bytes) -> ImportedMotion:
     """Read an uploaded file by its type; every problem is a ServiceError with a German message."""
     if len(data) > MAX_IMPORT_BYTES:
-        size = f"{len(data) / 1024 / 1024:.1f}".replace(".", ",")
         raise ServiceError(
-            f"Die Datei ist zu groß ({size} MB); erlaubt sind höchstens {MAX_IMPORT_BYTES // 1024 // 1024} MB.",
+            f"Die Datei ist zu groß ({format_megabytes(len(data))}); erlaubt sind höchstens "
+            f"{format_megabytes(MAX_IMPORT_BYTES)}.",
             "file",
         )
     extension = PurePath(filename or "").suffix.lower().lstrip(".")

@@ -11,6 +11,7 @@ from docx.document import Document
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from campaign.services.common.archives import MB, ArchiveLimits, archive_problem
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.text import collapse_spaces, format_thousands
 from campaign.services.evidence.motion_import.imported import (
@@ -23,17 +24,10 @@ from campaign.services.evidence.motion_import.word_lists import ListMarkers
 from campaign.services.evidence.motions import MAX_TEXT_LENGTH
 from campaign.services.evidence.numbering import normalise_text
 
-MB = 1024 * 1024
-# A .docx is a ZIP of XML parts. These bounds hold for any real motion (its document.xml has a few MB at most)
-# and are checked on the ZIP's directory, before a single member is unpacked.
-MAX_MEMBERS = 1_000
+# A .docx is a ZIP of XML parts; these bounds hold for any real motion (its document.xml has a few MB at most).
 # Parsing XML takes about ten times its size in memory; pictures are only loaded.
-MAX_XML_MEMBER_BYTES = 8 * MB
-MAX_UNPACKED_BYTES = 48 * MB
+ARCHIVE_LIMITS = ArchiveLimits(max_member_bytes=8 * MB, max_total_bytes=48 * MB, member_limit_for_xml_only=True)
 MAX_PARAGRAPHS = 50_000
-# Text XML packs about 5 to 20 times; far more is a ZIP bomb. Small members may pack better (repeated tags).
-MAX_RATIO = 100
-RATIO_CHECKED_ABOVE = 1 * MB
 # Word 97–2003 files and password-protected .docx files are OLE compound files, not ZIPs.
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 NOT_WORD = (
@@ -100,25 +94,12 @@ def _open(data: bytes) -> Document:
 
 
 def _check_members(members: list[zipfile.ZipInfo]) -> None:
-    """Refuse a ZIP that would unpack to far more than a motion, by the sizes its directory declares.
-
-    Python's zipfile never unpacks more than the declared size (and checks the CRC), so the declared sizes
-    bound what python-docx will read.
-    """
-    oversized = (
-        len(members) > MAX_MEMBERS
-        or sum(member.file_size for member in members) > MAX_UNPACKED_BYTES
-        or any(
-            (member.file_size > MAX_XML_MEMBER_BYTES and member.filename.endswith((".xml", ".rels")))
-            or (member.file_size > RATIO_CHECKED_ABOVE and member.file_size > MAX_RATIO * member.compress_size)
-            for member in members
-        )
-    )
-    if oversized:
+    """Refuse a ZIP that would unpack to far more than a motion, by the sizes its directory declares."""
+    problem = archive_problem(members, ARCHIVE_LIMITS)
+    if problem:
         raise ServiceError(
-            "Das Word-Dokument ist entpackt ungewöhnlich groß und wird nicht gelesen (erlaubt sind insgesamt "
-            f"{MAX_UNPACKED_BYTES // MB} MB, für den Text {MAX_XML_MEMBER_BYTES // MB} MB). Bitte speichern Sie es neu "
-            "oder laden Sie den Text als .txt-Datei hoch.",
+            f"Das Word-Dokument ist entpackt ungewöhnlich groß und wird nicht gelesen: {problem} Bitte speichern "
+            "Sie es neu oder laden Sie den Text als .txt-Datei hoch.",
             "file",
         )
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 from campaign.services.common.errors import ServiceError
-from campaign.services.common.text import collapse_spaces, format_thousands
+from campaign.services.common.text import collapse_spaces, format_megabytes, format_thousands
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -73,16 +72,10 @@ class Table:
             raise ValueError("not a stored table") from exc
 
 
-def megabytes(size: int) -> str:
-    """A size in MB with one decimal, German style, rounded up (so 5 MB and a byte is „5,1 MB“, not „5,0 MB“)."""
-    tenths = math.ceil(size * 10 / 1024 / 1024)
-    return f"{tenths // 10},{tenths % 10} MB"
-
-
 def too_large(name: str, size: int) -> ImportFileError:
     """The error for a file over MAX_FILE_BYTES, naming its real size and the limit."""
     return ImportFileError(
-        f"„{name}“ ist {megabytes(size)} groß; erlaubt sind höchstens {MAX_FILE_BYTES // 1024 // 1024} MB. "
+        f"„{name}“ ist {format_megabytes(size)} groß; erlaubt sind höchstens {MAX_FILE_BYTES // 1024 // 1024} MB. "
         "Bitte die Datei aufteilen."
     )
 

@@ -22,6 +22,7 @@ from xml.parsers import expat
 import openpyxl
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
+from campaign.services.common.archives import MB, ArchiveLimits, archive_problem
 from campaign.services.common.text import format_thousands
 from campaign.services.recipients.importing.table import (
     MAX_COLUMNS,
@@ -29,16 +30,11 @@ from campaign.services.recipients.importing.table import (
     Row,
     Table,
     check_row_count,
-    megabytes,
     trimmed_headers,
 )
 
-# A part may unpack to at most this much, and all parts together to MAX_UNPACKED_BYTES.
-MAX_PART_BYTES = 30 * 1024 * 1024
-MAX_UNPACKED_BYTES = 60 * 1024 * 1024
-# Spreadsheet XML packs about 10:1; a part that grows a hundredfold is made to inflate.
-MAX_RATIO = 100
-RATIO_CHECKED_FROM_BYTES = 1024 * 1024
+# What the workbook's ZIP may unpack to (a part, all parts together) before openpyxl sees it.
+ARCHIVE_LIMITS = ArchiveLimits(max_member_bytes=30 * MB, max_total_bytes=60 * MB)
 # What openpyxl keeps while it reads: the rows of a sheet (emptied, but kept), the shared strings, and
 # everything outside rows (merged cells, formats, hyperlinks …; in styles and workbook parts: every element).
 MAX_SHEET_ROWS = 100_000
@@ -64,22 +60,9 @@ def _refused(name: str, reason: str) -> ImportFileError:
 
 def check_archive(archive: zipfile.ZipFile, name: str) -> None:
     """Refuse an archive whose parts unpack to too much, or grow suspiciously much (a „ZIP bomb“)."""
-    total = 0
-    for info in archive.infolist():
-        total += info.file_size
-        part = info.filename
-        if info.file_size > MAX_PART_BYTES:
-            size, limit = megabytes(info.file_size), megabytes(MAX_PART_BYTES)
-            raise _refused(name, f"Der Teil „{part}“ wäre entpackt {size} groß (erlaubt: {limit}).")
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > RATIO_CHECKED_FROM_BYTES and ratio > MAX_RATIO:
-            raise _refused(
-                name,
-                f"Der Teil „{part}“ wächst beim Entpacken auf das {format_thousands(int(ratio))}-Fache "
-                f"({megabytes(info.compress_size)} → {megabytes(info.file_size)}).",
-            )
-        if total > MAX_UNPACKED_BYTES:
-            raise _refused(name, f"Entpackt wäre die Datei größer als {megabytes(MAX_UNPACKED_BYTES)}.")
+    problem = archive_problem(archive.infolist(), ARCHIVE_LIMITS)
+    if problem:
+        raise _refused(name, problem)
 
 
 class _PartScan:
