@@ -43,13 +43,15 @@ STAFF = (Role.ADMIN, Role.ORGANISER, Role.COORDINATOR)
 WRITERS = (Role.ADMIN, Role.ORGANISER)
 # The session key of the account's session token: a cookie only logs in while it matches the one in the row.
 SESSION_TOKEN_KEY = "session_token"
+# Files the same for everyone, which caches may keep even for logged-in users.
+SHARED_FILES = frozenset({"static", "public.favicon"})
 
 
 def add_security_headers(response: Response) -> Response:
     """Set the headers above on every response that has not chosen its own; keep staff pages out of caches."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.endpoint != "static" and current_user.is_authenticated:
+    if request.endpoint not in SHARED_FILES and current_user.is_authenticated:
         # Whatever a logged-in user sees may hold personal data: no browser or proxy cache may keep a copy.
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -249,6 +249,7 @@ def test_every_page_for_a_logged_in_user_is_kept_out_of_caches(app, client, url)
 def test_public_pages_for_visitors_and_static_files_may_be_cached(app, client):
     assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
     _log_in(client, _account(app))
-    static = client.get("/static/css/app.css")
-    assert static.status_code == 200 and "no-store" not in static.headers.get("Cache-Control", "")
-    static.close()
+    for url in ("/static/css/app.css", "/favicon.ico"):
+        shared = client.get(url)
+        assert shared.status_code == 200 and "no-store" not in shared.headers.get("Cache-Control", ""), url
+        shared.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, render_template
 
 from campaign.db import db
 from campaign.services.campaigns.records import active_campaigns, campaign_figures, public_campaign
@@ -38,3 +38,9 @@ def campaign(slug: str):
 @bp.get("/privacy")
 def privacy():
     return render_template("public/privacy.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on their own, whatever the page links."""
+    return current_app.send_static_file("favicon.ico")

@@ -21,7 +21,13 @@ from campaign.services.evidence.motions import (
 )
 from campaign.web.boundary import errors_shown_on, on_error_back_to
 from campaign.web.forms import ConfirmForm
-from campaign.web.organise.motions.forms import ImportForm, MotionForm, NewMotionImportForm, ProvisionForm
+from campaign.web.organise.motions.forms import (
+    IMPORT_FORMATS,
+    ImportForm,
+    MotionForm,
+    NewMotionImportForm,
+    ProvisionForm,
+)
 from campaign.web.organise.motions.pages import edit_page, flash_reanchoring, motion_page
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
 
@@ -67,7 +73,9 @@ def new():
             motion = create_motion(db.session, _form_data(form), user=acting_user())
             flash(_("Der Antrag „%(title)s“ ist angelegt.", title=motion.title), "success")
             return redirect(url_for(".show", motion_id=motion.id))
-    return render_template("organise/motions/form.html", form=form, motion=None), 400 if form.errors else 200
+    return render_template(
+        "organise/motions/form.html", form=form, motion=None, import_formats=IMPORT_FORMATS
+    ), 400 if form.errors else 200
 
 
 @bp.get("/<int:motion_id>")
