@@ -44,7 +44,7 @@ WRITERS = (Role.ADMIN, Role.ORGANISER)
 # The session key of the account's session token: a cookie only logs in while it matches the one in the row.
 SESSION_TOKEN_KEY = "session_token"
 # Files the same for everyone, which caches may keep even for logged-in users.
-SHARED_FILES = frozenset({"static", "public.favicon"})
+SHARED_FILES = frozenset({"static", "public.icon"})
 
 
 def add_security_headers(response: Response) -> Response:

@@ -104,12 +104,13 @@ def test_the_tracking_page_without_campaigns_says_where_to_start(client, login):
 
 def test_the_favicon_is_served_and_linked_from_every_page(client):
     icon = client.get("/favicon.ico")
-    assert icon.status_code == 200 and icon.mimetype in {"image/vnd.microsoft.icon", "image/x-icon"}
+    assert icon.status_code == 200 and icon.mimetype == "image/vnd.microsoft.icon"
     assert icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
-    icon.close()
+    svg = client.get("/favicon.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
     page = _text(client.get("/auth/login"))
-    assert 'rel="icon" href="/static/favicon.svg" type="image/svg+xml"' in page
-    for url in ("/static/favicon.svg", "/static/apple-touch-icon.png"):
-        response = client.get(url)
-        assert response.status_code == 200, url
-        response.close()
+    assert '<link rel="icon" href="/favicon.svg" type="image/svg+xml">' in page
+    assert '<link rel="icon" href="/favicon.ico"' in page
+    touch = client.get("/static/apple-touch-icon.png")
+    assert touch.status_code == 200 and touch.mimetype == "image/png"
+    touch.close()
