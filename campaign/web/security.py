@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, abort, request, session
+from flask import Response, abort, make_response, request, session
 from flask_login import current_user, login_user, logout_user
 
 from campaign.db import db
@@ -55,6 +55,18 @@ def add_security_headers(response: Response) -> Response:
         # Whatever a logged-in user sees may hold personal data: no browser or proxy cache may keep a copy.
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def no_store(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Keep a public page that shows personal data (a supporter's own signature, say) out of every cache."""
+
+    @functools.wraps(view)
+    def private(*args: Any, **kwargs: Any) -> Response:
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return private
 
 
 def start_session(user: User) -> None:

@@ -14,6 +14,7 @@ from campaign.db import db
 from campaign.models import AuditEvent, Role, User
 from campaign.services.accounts.users import authenticate, deactivate, set_password, set_role
 from campaign.services.common.errors import ServiceError
+from campaign.web.security import no_store
 from tests.factories import PASSWORD, make_recipient, make_user
 
 NEW_PASSWORD = "ein-ganz-neues-Passwort-ğłß"
@@ -253,3 +254,15 @@ def test_public_pages_for_visitors_and_static_files_may_be_cached(app, client):
         shared = client.get(url)
         assert shared.status_code == 200 and "no-store" not in shared.headers.get("Cache-Control", ""), url
         shared.close()
+
+
+def test_a_public_page_with_personal_data_is_kept_out_of_caches_for_visitors_too(app_factory):
+    app = app_factory()
+
+    @no_store
+    def own_signature():
+        return "Ihre Mitzeichnung: Jana Głowacka"
+
+    app.add_url_rule("/c/beispiel/meine-mitzeichnung", view_func=own_signature)
+    response = app.test_client().get("/c/beispiel/meine-mitzeichnung")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"

@@ -339,6 +339,13 @@ def test_the_import_forms_offer_every_format_the_import_reads(client, ids, organ
     assert "(.txt, .pdf, Antragsgrün)" not in new_motion
 
 
+def test_an_oversized_file_is_refused_with_its_real_size(app, client, organiser):
+    response = client.post("/organise/motions/import", **upload("gross.txt", b"a" * (9 * 1024 * 1024)))
+    assert response.status_code == 400
+    assert "Die Datei ist zu groß (9,0 MB); erlaubt sind höchstens 5 MB." in field_error(page(response), "file")
+    assert count(app, Motion) == 0
+
+
 def test_an_upload_without_a_file_is_refused(client, organiser):
     response = client.post("/organise/motions/import", data={"title": "Ohne Datei"})
     assert response.status_code == 400

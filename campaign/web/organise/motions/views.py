@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from campaign.db import db
 from campaign.models import Motion
 from campaign.services.evidence.amendments import render_amendments_pdf, submitter_for
-from campaign.services.evidence.motion_import.imported import FORMAT_LABELS, MAX_IMPORT_BYTES
+from campaign.services.evidence.motion_import.imported import FORMAT_LABELS
 from campaign.services.evidence.motion_import.uploads import import_into_motion, import_new_motion
 from campaign.services.evidence.motions import (
     MotionData,
@@ -123,9 +123,12 @@ def unarchive(motion_id: int):
 
 
 def _upload(form: ImportForm) -> tuple[str, bytes]:
-    """Name and content of the uploaded file; one byte more than allowed is enough to tell it is too big."""
+    """Name and content of the uploaded file, whole, so a file over the limit is refused with its real size.
+
+    The request itself is bounded by MAX_CONTENT_LENGTH.
+    """
     upload = form.file.data
-    return upload.filename or "", upload.read(MAX_IMPORT_BYTES + 1)
+    return upload.filename or "", upload.read()
 
 
 def _flash_notes(notes: tuple[str, ...]) -> None:
