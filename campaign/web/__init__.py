@@ -9,16 +9,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from campaign.db import db
 from campaign.extensions import login_manager
-from campaign.models import Role, User
+from campaign.models import Role
 from campaign.services.common.labels import label
 from campaign.web.api import bp as api_bp
 from campaign.web.auth import bp as auth_bp
 from campaign.web.boundary import register_boundary, roll_back
 from campaign.web.organise import bp as organise_bp
 from campaign.web.public import bp as public_bp
-from campaign.web.security import STAFF, add_security_headers, has_role
+from campaign.web.security import STAFF, add_security_headers, has_role, load_user
 from campaign.web.track import bp as track_bp
 
 ERROR_MESSAGES = {
@@ -53,11 +52,7 @@ def register_web(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
     login_manager.login_message_category = "info"
-    login_manager.user_loader(_load_user)
-
-
-def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    login_manager.user_loader(load_user)
 
 
 def select_locale() -> str:

@@ -1,14 +1,16 @@
-"""Access rules, the acting user, and HTTP security headers for every response."""
+"""Access rules, sessions bound to the account's session token, the acting user, and HTTP security headers."""
 
 from __future__ import annotations
 
 import functools
+import secrets
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, abort
-from flask_login import current_user
+from flask import Response, abort, make_response, request, session
+from flask_login import current_user, login_user, logout_user
 
+from campaign.db import db
 from campaign.extensions import login_manager
 from campaign.models import Role, User
 
@@ -39,13 +41,53 @@ SECURITY_HEADERS = {
 
 STAFF = (Role.ADMIN, Role.ORGANISER, Role.COORDINATOR)
 WRITERS = (Role.ADMIN, Role.ORGANISER)
+# The session key of the account's session token: a cookie only logs in while it matches the one in the row.
+SESSION_TOKEN_KEY = "session_token"
+# Files the same for everyone, which caches may keep even for logged-in users.
+SHARED_FILES = frozenset({"static", "public.icon"})
 
 
 def add_security_headers(response: Response) -> Response:
-    """Set the headers above on every response that has not chosen its own."""
+    """Set the headers above on every response that has not chosen its own; keep staff pages out of caches."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.endpoint not in SHARED_FILES and current_user.is_authenticated:
+        # Whatever a logged-in user sees may hold personal data: no browser or proxy cache may keep a copy.
+        response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def no_store(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Keep a public page that shows personal data (a supporter's own signature, say) out of every cache."""
+
+    @functools.wraps(view)
+    def private(*args: Any, **kwargs: Any) -> Response:
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return private
+
+
+def start_session(user: User) -> None:
+    """Log `user` in with a session bound to the account's current session token."""
+    login_user(user)
+    session[SESSION_TOKEN_KEY] = user.session_token
+
+
+def end_session() -> None:
+    """Forget the login in this browser (the caller replaces the token to end copies of the cookie too)."""
+    logout_user()
+    session.pop(SESSION_TOKEN_KEY, None)
+
+
+def load_user(user_id: str) -> User | None:
+    """The session's user, if the account is active and the session carries its current session token."""
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    token = session.get(SESSION_TOKEN_KEY) or ""
+    if user is None or not user.active or not user.session_token or not token:
+        return None
+    return user if secrets.compare_digest(token, user.session_token) else None
 
 
 def role_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

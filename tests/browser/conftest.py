@@ -84,8 +84,7 @@ def page(browser, live_server, console_errors) -> Iterator[Any]:
             console_errors.append(message.text)
 
     def on_response(response) -> None:
-        # Browsers ask for /favicon.ico on their own; the app does not ship one.
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+        if response.status >= 400:
             console_errors.append(f"{response.status} {response.url}")
 
     new_page.on("console", on_console)

@@ -273,7 +273,10 @@ def test_demo_coverage_shows_no_gaps(app, client, demo, login):
     assert "Keine Lücken" in page
     assert "Keine – jeder Kernpunkt hat mindestens ein Argument." in page
     assert "Keine – jedes Argument zitiert eine Quelle." in page
-    assert "Keine – jede Quelle wird von einem Argument dieses Sets zitiert." in page
+    assert (
+        "Keine – dieses Set zitiert jede Quelle, die Argumente zu diesem Antrag belegt, und es gibt keine Quelle, "
+        "die noch niemand zitiert." in page
+    )
     assert ">fehlt<" not in page
 
 
@@ -411,3 +414,25 @@ def test_forms_without_csrf_token_are_refused(protected):
     with app.app_context():
         assert db.session.get(Argument, argument_id) is not None
         assert db.session.scalar(select(ArgumentSet.id).where(ArgumentSet.title == "Ohne Token")) is None
+
+
+def test_coverage_says_which_sources_it_counts_as_unused(app, client, login):
+    """Unused: sources cited about this motion in any set, and sources nobody cites; not those of other motions."""
+    with app.app_context():
+        motion, other_motion = make_motion(db.session), make_motion(db.session)
+        here, elsewhere = make_provision(db.session, motion), make_provision(db.session, other_motion)
+        about_motion = make_source(db.session, title="Studie zu diesem Antrag")
+        about_other = make_source(db.session, title="Studie zu einem anderen Antrag")
+        make_argument(db.session, provisions=[here], sources=[about_motion])
+        make_argument(db.session, provisions=[elsewhere], sources=[about_other])
+        chosen = make_argument_set(db.session)
+        make_argument(db.session, chosen, provisions=[here], sources=[about_motion])
+        db.session.commit()
+        query = {"motion": motion.id, "set": chosen.id}
+    login()
+    page = client.get("/organise/coverage", query_string=query).get_data(as_text=True)
+    sources = page.split('data-gap="sources"', 1)[1].split("</ul>", 1)[0]
+    assert "Studie zu einem anderen Antrag" not in sources
+    assert "dieses Set zitiert jede Quelle, die Argumente zu diesem Antrag belegt" in sources
+    assert "Quellen, die nur Argumente zu anderen Anträgen belegen, fehlen hier." in page
+    assert "jede Quelle wird von einem Argument dieses Sets zitiert" not in page

@@ -309,7 +309,7 @@ def test_import_a_pdf(app, client, organiser):
         ("kaputt.pdf", CORRUPT_PDF.read_bytes(), "beschädigt"),
         ("falsch.json", b'{"type": "motion", "sections": [', "kein gültiges JSON"),
         ("aenderung.json", b'{"type": "amendment", "sections": []}', "sondern „amendment“"),
-        ("antrag.odt", b"PK\x03\x04", "Erlaubt sind .txt, .pdf und .json"),
+        ("antrag.odt", b"PK\x03\x04", "Word-Dokument (.docx), PDF (.pdf), Antragsgrün-Export (.json)"),
         ("gross.txt", b"a" * (MAX_IMPORT_BYTES + 10), "zu groß"),
     ],
 )
@@ -326,6 +326,24 @@ def test_bad_uploads_get_a_message_next_to_the_file_field_and_save_nothing(
     assert response.status_code == 400
     assert message in field_error(page(response), "file")
     assert motion_text(app, ids["motion"]) == old
+
+
+def test_the_import_forms_offer_every_format_the_import_reads(client, ids, organiser):
+    formats = "Textdatei (.txt), Word-Dokument (.docx), PDF (.pdf), Antragsgrün-Export (.json)"
+    for url in ("/organise/motions/import", f"/organise/motions/{ids['motion']}/edit"):
+        html = page(client.get(url))
+        assert 'accept=".txt,.docx,.pdf,.json"' in html
+        assert f"{formats}; höchstens 5 MB." in html
+    new_motion = page(client.get("/organise/motions/new"))
+    assert f"Stattdessen aus einer Datei importieren ({formats})" in new_motion
+    assert "(.txt, .pdf, Antragsgrün)" not in new_motion
+
+
+def test_an_oversized_file_is_refused_with_its_real_size(app, client, organiser):
+    response = client.post("/organise/motions/import", **upload("gross.txt", b"a" * (9 * 1024 * 1024)))
+    assert response.status_code == 400
+    assert "Die Datei ist zu groß (9,0 MB); erlaubt sind höchstens 5 MB." in field_error(page(response), "file")
+    assert count(app, Motion) == 0
 
 
 def test_an_upload_without_a_file_is_refused(client, organiser):
@@ -437,7 +455,7 @@ def test_edit_move_and_delete_a_provision(app, client, ids, organiser):
         assert (motion.provisions[1].title, motion.provisions[1].line_to) == ("Innenministerium", 10)
 
     response = client.post(f"/organise/motions/{motion_id}/provisions/{first}/delete", follow_redirects=True)
-    assert "ist gelöscht" in page(response) and "Argumente sind nicht mehr mit ihm verknüpft" in page(response)
+    assert "ist gelöscht. Ein Argument ist nicht mehr mit ihm verknüpft." in page(response)
     with app.app_context():
         assert db.session.get(Provision, first) is None
         positions = [p.position for p in db.session.get(Motion, motion_id).provisions]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from pathlib import Path
@@ -143,6 +144,38 @@ def test_edit_prefills_and_saves(app, client, organiser):
     with app.app_context():
         stored = db.session.get(Recipient, recipient_id)
         assert stored.form_of_address is FormOfAddress.DIVERS and stored.city == "Köln" and stored.tags == []
+
+
+def _street_as_the_browser_sends_it_back(form: str) -> str:
+    """The street field's value after a browser loads the form and submits it unchanged (CRLF line breaks)."""
+    textarea = re.search(r'<textarea[^>]*name="street"[^>]*>\r?\n?(.*?)</textarea>', form, re.DOTALL)
+    if textarea:
+        return html.unescape(textarea[1]).replace("\n", "\r\n")
+    # A one-line input: browsers drop line breaks from its value.
+    value = re.search(r'<input[^>]*name="street"[^>]*value="([^"]*)"', form)
+    return html.unescape(value[1]).replace("\r", "").replace("\n", "")
+
+
+def test_a_multi_line_street_survives_an_edit(app, client, organiser):
+    street = "c/o Frauenberatung Köln\nHinterhaus, 2. OG\nFliederhofweg 14"
+    with app.app_context():
+        recipient_id = make_recipient(db.session, street=street, postcode="50823", city="Köln").id
+        db.session.commit()
+    form = _text(client.get(f"/organise/recipients/{recipient_id}/edit"))
+    data = {"form_of_address": "frau", "first_name": "Erika", "last_name": "Mustermann", "postcode": "50823",
+            "city": "Köln", "street": _street_as_the_browser_sends_it_back(form)}  # fmt: skip
+    assert client.post(f"/organise/recipients/{recipient_id}/edit", data=data).status_code == 302
+    with app.app_context():
+        assert db.session.get(Recipient, recipient_id).street == street
+    detail = _text(client.get(f"/organise/recipients/{recipient_id}"))
+    assert '<span class="address-lines">c/o Frauenberatung Köln\nHinterhaus, 2. OG\nFliederhofweg 14</span>' in detail
+
+
+def test_a_street_of_too_many_lines_is_refused_next_to_the_field(app, client, organiser):
+    response = client.post("/organise/recipients/new", data={**PERSON, "street": "a\nb\nc\nFliederhofweg 14"})
+    assert response.status_code == 400
+    assert 'id="street-error"' in _text(response) and "höchstens 3 Zeilen" in _text(response)
+    assert _count(app) == 0
 
 
 def test_delete_asks_first_and_only_a_post_deletes(app, client, organiser):
@@ -295,7 +328,7 @@ def test_import_asks_for_unknown_columns_before_the_report(app, client, organise
     )  # fmt: skip
     assert mapped.headers["Location"] == review_url
     review = _text(client.get(review_url))
-    assert "Prüfbericht" in review and "1 neue Empfänger:innen importieren" in review
+    assert "Prüfbericht" in review and "1 neue Empfänger:in importieren" in review and "1 Datenzeile." in review
     client.post(f"{review_url}/run")
     with app.app_context():
         assert db.session.scalar(select(Recipient.last_name)) == "Mustermann"
@@ -338,6 +371,30 @@ def test_bad_uploads_are_refused_next_to_the_field(app, client, organiser, name,
     assert response.status_code == 400
     assert 'id="file-error"' in page and message in page
     assert not _upload_dir(app).exists() or list(_upload_dir(app).iterdir()) == []
+
+
+def test_an_oversized_upload_is_refused_with_its_real_size(app, client, organiser):
+    response = _upload(client, b"Nachname\n" + b"x" * (9 * 1024 * 1024 - 9), "gross.csv")
+    assert response.status_code == 400
+    assert "„gross.csv“ ist 9,0 MB groß; erlaubt sind höchstens 5 MB." in _text(response)
+    assert not _upload_dir(app).exists() or list(_upload_dir(app).iterdir()) == []
+
+
+def test_the_upload_is_parsed_once_and_kept_as_rows_not_as_the_file(app, client, organiser):
+    data = fixture_bytes("unbekannte_spalten.csv")
+    review_url = _upload(client, data, "spalten.csv").headers["Location"]
+    stored = sorted(_upload_dir(app).iterdir())
+    assert [path.suffix for path in stored] == [".json", ".table"]
+    assert not any(data in path.read_bytes() for path in stored)
+    # Review, mapping and import all work from the stored rows.
+    assert "Diese Spalten wurden nicht erkannt" in _text(client.get(review_url))
+    client.post(
+        f"{review_url}/mapping",
+        data={"column_0": "first_name", "column_1": "last_name", "column_2": "ignorieren", "column_3": "postcode",
+              "column_4": "city"},
+    )  # fmt: skip
+    assert "Prüfbericht" in _text(client.get(review_url))
+    assert client.post(f"{review_url}/run").status_code == 302 and _count(app) == 1
 
 
 def test_upload_without_a_file_asks_for_one(client, organiser):

@@ -95,3 +95,38 @@ def users_by_id(session: Session, ids: set[int]) -> dict[int, User]:
     if not ids:
         return {}
     return {user.id: user for user in session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+# ---- changes that end the account's sessions ----
+# Every session cookie carries the user's session token (checked on each request), so replacing the token ends
+# every session of the account at once, copies of the cookie included.
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Log the user out everywhere: every session cookie issued so far stops working."""
+    user.session_token = secrets.token_urlsafe(32)
+    session.flush()
+
+
+def set_password(session: Session, user: User, password: str, *, by: User | None = None) -> None:
+    """Give the account a new password (checked for strength) and end its sessions."""
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
+    end_sessions(session, user)
+    record(session, "user.password", user, user=by)
+
+
+def set_role(session: Session, user: User, role: Role | str, *, by: User | None = None) -> None:
+    """Give the account another role; its sessions end, so the new role applies from the next login."""
+    role = parse_role(role) if isinstance(role, str) else role
+    previous = user.role
+    user.role = role
+    end_sessions(session, user)
+    record(session, "user.role", user, user=by, previous=previous.value, role=role.value)
+
+
+def deactivate(session: Session, user: User, *, by: User | None = None) -> None:
+    """Close the account: it can no longer log in, and its open sessions end."""
+    user.active = False
+    end_sessions(session, user)
+    record(session, "user.deactivate", user, user=by)

@@ -4,27 +4,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from campaign.db import db
-from campaign.extensions import limiter
 from campaign.models import Role
-from campaign.services.accounts.users import authenticate, list_users
+from campaign.services.accounts.users import authenticate, end_sessions, list_users
 from campaign.web.auth.forms import LoginForm, LogoutForm
-from campaign.web.security import role_required
+from campaign.web.auth.throttle import remember_browser, throttled
+from campaign.web.security import acting_user, end_session, role_required, start_session
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _submitted_email() -> str:
-    """Throttle guesses against one account even when they come from many addresses."""
-    return "login:" + (request.form.get("email") or "").strip().lower()
 
 
 def _safe_next(target: str | None) -> str:
@@ -35,8 +26,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email, scope="login-email")
+@throttled
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
@@ -44,8 +34,10 @@ def login():
     if form.validate_on_submit():
         user = authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            start_session(user)
+            response = redirect(_safe_next(request.args.get("next")))
+            remember_browser(response, user.email)
+            return response
         flash(_("E-Mail-Adresse oder Passwort ist falsch."), "error")
     status = 400 if form.errors else (401 if request.method == "POST" else 200)
     return render_template("auth/login.html", form=form), status
@@ -53,8 +45,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    if LogoutForm().validate_on_submit():
-        logout_user()
+    if LogoutForm().validate_on_submit() and current_user.is_authenticated:
+        # A new session token ends this session everywhere, also in copies of its cookie.
+        end_sessions(db.session, acting_user())
+        end_session()
         flash(_("Sie sind abgemeldet."), "info")
     return redirect(url_for("public.index"))
 

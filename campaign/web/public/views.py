@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, render_template
 
 from campaign.db import db
 from campaign.services.campaigns.records import active_campaigns, campaign_figures, public_campaign
@@ -38,3 +40,16 @@ def campaign(slug: str):
 @bp.get("/privacy")
 def privacy():
     return render_template("public/privacy.html")
+
+
+# Served from memory at the site's root: browsers ask for /favicon.ico on their own, and often drop the request
+# halfway when the next page loads, which would leave an open file behind in the development server.
+ICONS = {"favicon.ico": "image/vnd.microsoft.icon", "favicon.svg": "image/svg+xml"}
+
+
+@bp.get("/<any('favicon.ico', 'favicon.svg'):name>")
+def icon(name: str):
+    response = Response(Path(current_app.static_folder, name).read_bytes(), mimetype=ICONS[name])
+    response.cache_control.public = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    return response

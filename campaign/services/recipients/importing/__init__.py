@@ -51,11 +51,9 @@ from campaign.services.recipients.importing.uploads import (
     UPLOAD_MAX_AGE_SECONDS,
     discard_upload,
     load_table,
-    load_upload,
     mapping_from_meta,
     purge_uploads,
     save_table,
-    save_upload,
     update_upload_meta,
 )
 
@@ -85,7 +83,6 @@ __all__ = [
     "field_choices",
     "file_kind",
     "load_table",
-    "load_upload",
     "mapping_by_header",
     "mapping_from_meta",
     "parse_field_name",
@@ -98,7 +95,6 @@ __all__ = [
     "result_line",
     "run_import",
     "save_table",
-    "save_upload",
     "summary_line",
     "undecided_columns",
     "update_upload_meta",

@@ -1,7 +1,7 @@
 """Uploads kept between the steps of the web import, under random tokens, purged when abandoned.
 
 `save_table` keeps the parsed rows (not the file), so the review and import steps use them without reading
-the file again; `save_upload` keeps the file itself, for callers that still parse it on every step.
+the file again.
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from campaign.services.common.errors import ServiceError
-from campaign.services.recipients.importing.table import MAX_FILE_BYTES, Table, too_large
+from campaign.services.recipients.importing.table import Table
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 UPLOAD_MAX_AGE_SECONDS = 24 * 3600
+# ".upload": files that earlier versions kept instead of the rows, purged like the rest.
 _SUFFIXES = frozenset({".upload", ".table", ".json"})
 
 
 class _Paths(NamedTuple):
-    file: Path
     table: Path
     meta: Path
 
@@ -32,7 +32,7 @@ def _paths(directory: Path, token: str) -> _Paths:
     # The token comes back from the browser: only our own random format may name a file.
     if not _TOKEN.fullmatch(token or ""):
         raise ServiceError("Unbekannter Import. Bitte die Datei erneut hochladen.")
-    return _Paths(*(directory / f"{token}{suffix}" for suffix in (".upload", ".table", ".json")))
+    return _Paths(directory / f"{token}.table", directory / f"{token}.json")
 
 
 def _gone() -> ServiceError:
@@ -60,24 +60,6 @@ def load_table(directory: Path, token: str) -> tuple[Table, dict[str, Any]]:
     try:
         table = Table.from_dict(json.loads(paths.table.read_text(encoding="utf-8")))
         return table, json.loads(paths.meta.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise _gone() from exc
-
-
-def save_upload(directory: Path, data: bytes, meta: Mapping[str, Any]) -> str:
-    """Keep an uploaded file under a random name until it is imported or discarded; returns its token."""
-    if len(data) > MAX_FILE_BYTES:
-        raise too_large(str(meta.get("filename") or "Datei"), len(data))
-    token, paths = _new_token(directory)
-    paths.file.write_bytes(data)
-    update_upload_meta(directory, token, meta)
-    return token
-
-
-def load_upload(directory: Path, token: str) -> tuple[bytes, dict[str, Any]]:
-    paths = _paths(directory, token)
-    try:
-        return paths.file.read_bytes(), json.loads(paths.meta.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise _gone() from exc
 

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation
 
 from campaign.models import MotionKind, MotionStatus, Stance
-from campaign.services.evidence.motion_import.imported import ALLOWED_EXTENSIONS
+from campaign.services.evidence.motion_import.imported import ALLOWED_EXTENSIONS, FORMAT_LABELS, MAX_IMPORT_BYTES
 from campaign.services.evidence.motions import MAX_TEXT_LENGTH
 from campaign.services.evidence.provisions import MAX_SUMMARY_LENGTH
 from campaign.web.choices import enum_choices
@@ -18,6 +18,13 @@ from campaign.web.choices import enum_choices
 KIND_CHOICES = enum_choices(MotionKind)
 STATUS_CHOICES = enum_choices(MotionStatus)
 STANCE_CHOICES = enum_choices(Stance)
+# An Antragsgrün export is a .json file; the other formats are named after their extension.
+_FORMAT_OF_EXTENSION = {"json": "antragsgruen"}
+# What the motion import reads, as the service lists it: „Textdatei (.txt), Word-Dokument (.docx), …“.
+IMPORT_FORMATS = ", ".join(
+    f"{FORMAT_LABELS[_FORMAT_OF_EXTENSION.get(extension, extension)]} (.{extension})"
+    for extension in ALLOWED_EXTENSIONS
+)
 
 
 def _positive(_form: FlaskForm, field: IntegerField) -> None:
@@ -68,13 +75,15 @@ class ImportForm(FlaskForm):
     file = FileField(
         _l("Datei"),
         description=_l(
-            "Textdatei (.txt), Word-Dokument (.docx), PDF (.pdf) oder Antragsgrün-Export (.json), höchstens 5 MB."
+            "%(formats)s; höchstens %(size)s MB.", formats=IMPORT_FORMATS, size=MAX_IMPORT_BYTES // 1024 // 1024
         ),
         validators=[
             FileRequired(_l("Bitte eine Datei auswählen.")),
-            FileAllowed(ALLOWED_EXTENSIONS, _l("Erlaubt sind .txt, .pdf und .json (Antragsgrün-Export).")),
+            FileAllowed(
+                ALLOWED_EXTENSIONS, _l("Bitte eine dieser Dateien wählen: %(formats)s.", formats=IMPORT_FORMATS)
+            ),
         ],
-        render_kw={"accept": ".txt,.pdf,.json,text/plain,application/pdf,application/json"},
+        render_kw={"accept": ",".join(f".{extension}" for extension in ALLOWED_EXTENSIONS)},
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import abort, flash, render_template
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from campaign.db import db
 from campaign.models import Motion, Provision
@@ -94,9 +95,10 @@ def flash_reanchoring(reanchoring: Reanchoring) -> None:
     """Tell which provisions moved with their passage, and which lost it."""
     if reanchoring.moved:
         flash(
-            _(
-                "%(count)s Kernpunkte sind mit ihrer Passage auf neue Zeilen gewandert: %(titles)s.",
-                count=len(reanchoring.moved),
+            ngettext(
+                "Ein Kernpunkt ist mit seiner Passage auf neue Zeilen gewandert: %(titles)s.",
+                "%(num)s Kernpunkte sind mit ihrer Passage auf neue Zeilen gewandert: %(titles)s.",
+                len(reanchoring.moved),
                 titles=", ".join(provision.title for provision in reanchoring.moved),
             ),
             "info",

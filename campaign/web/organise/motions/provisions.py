@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from campaign.db import db
 from campaign.models import Motion
@@ -82,7 +83,11 @@ def delete(motion_id: int, provision_id: int):
         unlinked = delete_provision(db.session, provision, user=acting_user())
         message = _("Der Kernpunkt „%(title)s“ ist gelöscht.", title=title)
         if unlinked:
-            message += " " + _("%(count)s Argumente sind nicht mehr mit ihm verknüpft.", count=unlinked)
+            message += " " + ngettext(
+                "Ein Argument ist nicht mehr mit ihm verknüpft.",
+                "%(num)s Argumente sind nicht mehr mit ihm verknüpft.",
+                unlinked,
+            )
         flash(message, "success")
     return _on_motion_page(motion_id)
 

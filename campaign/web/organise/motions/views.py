@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from campaign.db import db
 from campaign.models import Motion
 from campaign.services.evidence.amendments import render_amendments_pdf, submitter_for
-from campaign.services.evidence.motion_import.imported import FORMAT_LABELS, MAX_IMPORT_BYTES
+from campaign.services.evidence.motion_import.imported import FORMAT_LABELS
 from campaign.services.evidence.motion_import.uploads import import_into_motion, import_new_motion
 from campaign.services.evidence.motions import (
     MotionData,
@@ -21,7 +21,13 @@ from campaign.services.evidence.motions import (
 )
 from campaign.web.boundary import errors_shown_on, on_error_back_to
 from campaign.web.forms import ConfirmForm
-from campaign.web.organise.motions.forms import ImportForm, MotionForm, NewMotionImportForm, ProvisionForm
+from campaign.web.organise.motions.forms import (
+    IMPORT_FORMATS,
+    ImportForm,
+    MotionForm,
+    NewMotionImportForm,
+    ProvisionForm,
+)
 from campaign.web.organise.motions.pages import edit_page, flash_reanchoring, motion_page
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
 
@@ -67,7 +73,9 @@ def new():
             motion = create_motion(db.session, _form_data(form), user=acting_user())
             flash(_("Der Antrag „%(title)s“ ist angelegt.", title=motion.title), "success")
             return redirect(url_for(".show", motion_id=motion.id))
-    return render_template("organise/motions/form.html", form=form, motion=None), 400 if form.errors else 200
+    return render_template(
+        "organise/motions/form.html", form=form, motion=None, import_formats=IMPORT_FORMATS
+    ), 400 if form.errors else 200
 
 
 @bp.get("/<int:motion_id>")
@@ -115,9 +123,12 @@ def unarchive(motion_id: int):
 
 
 def _upload(form: ImportForm) -> tuple[str, bytes]:
-    """Name and content of the uploaded file; one byte more than allowed is enough to tell it is too big."""
+    """Name and content of the uploaded file, whole, so a file over the limit is refused with its real size.
+
+    The request itself is bounded by MAX_CONTENT_LENGTH.
+    """
     upload = form.file.data
-    return upload.filename or "", upload.read(MAX_IMPORT_BYTES + 1)
+    return upload.filename or "", upload.read()
 
 
 def _flash_notes(notes: tuple[str, ...]) -> None:

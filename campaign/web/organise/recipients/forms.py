@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from campaign.models import FormOfAddress, Recipient, RecipientList
 from campaign.services.recipients.importing import IGNORE, Column
-from campaign.services.recipients.records import FIELD_LABELS, FIELDS
+from campaign.services.recipients.records import FIELD_LABELS, FIELDS, MAX_STREET_LINES
 from campaign.services.recipients.search import FilterChoices, RecipientFilter
 
 FORM_OF_ADDRESS_CHOICES = [
@@ -99,7 +99,14 @@ class RecipientForm(FlaskForm):
     )
     function = StringField(_l("Funktion"), validators=[_limit("function")])
     organisation = StringField(_l("Organisation / Gremium"), validators=[_limit("organisation")])
-    street = StringField(_l("Straße und Hausnummer"), validators=[_limit("street")])
+    street = TextAreaField(
+        _l("Straße und Hausnummer"),
+        validators=[_limit("street")],
+        description=_l(
+            "Bis zu %(lines)s Zeilen, z. B. „c/o …“ oder „2. OG“ auf einer eigenen Zeile.", lines=MAX_STREET_LINES
+        ),
+        render_kw={"rows": MAX_STREET_LINES},
+    )
     postcode = StringField(_l("PLZ"), validators=[_limit("postcode")])
     city = StringField(_l("Ort"), validators=[_limit("city")])
     country = StringField(

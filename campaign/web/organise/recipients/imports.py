@@ -32,21 +32,15 @@ def _upload_dir() -> Path:
     return Path(current_app.instance_path) / "uploads" / "recipient-imports"
 
 
-def _load_upload(token: str) -> tuple[bytes, dict[str, Any]]:
-    """The stored upload for this token, only for the user who uploaded it."""
+def _load_table(token: str) -> tuple[importer.Table, dict[str, Any]]:
+    """The rows stored at upload for this token, only for the user who uploaded them."""
     try:
-        data, meta = importer.load_upload(_upload_dir(), token)
+        table, meta = importer.load_table(_upload_dir(), token)
     except ServiceError:
         abort(404)
     if meta.get("user_id") != acting_user().id:
         abort(404)
-    return data, meta
-
-
-def _back_to_upload(token: str, message: str):
-    importer.discard_upload(_upload_dir(), token)
-    flash(message, "error")
-    return redirect(url_for(".upload"))
+    return table, meta
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -55,11 +49,11 @@ def upload():
     if form.validate_on_submit():
         upload = form.file.data
         filename = secure_filename(upload.filename or "") or "import.csv"
-        data = upload.stream.read(importer.MAX_FILE_BYTES + 1)
         with errors_shown_on(form, default="file"):
-            importer.read_table(data, filename)
+            # Parsed once, here: the later steps work on the stored rows, never on the file again.
+            table = importer.read_table(importer.read_upload(upload.stream, filename), filename)
             meta = {"filename": filename, "list_name": (form.list_name.data or "").strip(), "user_id": acting_user().id}
-            return redirect(url_for(".review", token=importer.save_upload(_upload_dir(), data, meta)))
+            return redirect(url_for(".review", token=importer.save_table(_upload_dir(), table, meta)))
     status = 400 if form.errors else 200
     return render_template("organise/recipients/import_upload.html", form=form), status
 
@@ -76,9 +70,8 @@ class Review:
     error: str
 
 
-def _review(data: bytes, meta: dict[str, Any]) -> Review:
-    """Read the upload and run the dry run; a mapping problem becomes a message on the page."""
-    table = importer.read_table(data, meta.get("filename", ""))
+def _review(table: importer.Table, meta: dict[str, Any]) -> Review:
+    """Run the dry run on the stored rows; a mapping problem becomes a message on the page."""
     columns = importer.detect_columns(table)
     chosen = importer.mapping_from_meta(meta)
     try:
@@ -91,11 +84,8 @@ def _review(data: bytes, meta: dict[str, Any]) -> Review:
 
 @bp.get("/<token>")
 def review(token: str):
-    data, meta = _load_upload(token)
-    try:
-        found = _review(data, meta)
-    except ServiceError as exc:
-        return _back_to_upload(token, str(exc))
+    table, meta = _load_table(token)
+    found = _review(table, meta)
     return render_template(
         "organise/recipients/import_review.html",
         token=token,
@@ -110,11 +100,7 @@ def review(token: str):
 
 @bp.post("/<token>/mapping")
 def mapping(token: str):
-    data, meta = _load_upload(token)
-    try:
-        table = importer.read_table(data, meta.get("filename", ""))
-    except ServiceError as exc:
-        return _back_to_upload(token, str(exc))
+    table, meta = _load_table(token)
     columns = importer.detect_columns(table)
     form = mapping_form(columns, importer.mapping_from_meta(meta))
     if not form.validate_on_submit():
@@ -133,10 +119,9 @@ def mapping(token: str):
 @bp.post("/<token>/run")
 @on_error_back_to(".review")
 def run(token: str):
-    data, meta = _load_upload(token)
+    table, meta = _load_table(token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    table = importer.read_table(data, meta.get("filename", ""))
     plan = importer.plan_import(db.session, table, importer.mapping_from_meta(meta), ignore_undecided=False)
     result = importer.run_import(
         db.session,
@@ -155,7 +140,7 @@ def run(token: str):
 
 @bp.post("/<token>/cancel")
 def cancel(token: str):
-    _load_upload(token)
+    _load_table(token)
     if ConfirmForm().validate_on_submit():
         importer.discard_upload(_upload_dir(), token)
         flash(_("Import abgebrochen; es wurde nichts gespeichert."), "info")

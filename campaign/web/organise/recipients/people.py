@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from campaign.db import db
 from campaign.models import Recipient, RecipientList
@@ -76,15 +77,14 @@ def bulk_add():
         return redirect(url_for(".index", **args))
     ids = service.filtered_ids(db.session, filters)
     added = service.add_to_list(db.session, target, ids, user=acting_user())
-    flash(
-        _(
-            "%(added)s Empfänger:innen zur Liste „%(name)s“ hinzugefügt (%(already)s waren schon darauf).",
-            added=added,
-            name=target.name,
-            already=len(ids) - added,
-        ),
-        "success",
+    added_line = ngettext(
+        "%(num)s Empfänger:in zur Liste „%(name)s“ hinzugefügt",
+        "%(num)s Empfänger:innen zur Liste „%(name)s“ hinzugefügt",
+        added,
+        name=target.name,
     )
+    already_line = ngettext("(%(num)s war schon darauf).", "(%(num)s waren schon darauf).", len(ids) - added)
+    flash(f"{added_line} {already_line}", "success")
     return redirect(url_for(".index", **args))
 
 

@@ -1,0 +1,131 @@
+"""On a phone (390 px wide) no organiser page scrolls sideways: every page of the URL map, with real objects."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import expect
+
+from campaign.db import db
+from campaign.jobs.letters import KIND
+from campaign.models import Role
+from campaign.services.common.jobs import create_job
+from campaign.services.recipients import importing as importer
+from tests.factories import PASSWORD, make_recipient, make_user
+from tests.factories_arguments import make_source
+from tests.factories_recipients import make_list
+from tests.web.factories import make_demo_motion, make_evidence, make_print_campaign
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+# Files and data, not pages: PDF, Markdown, text, Word, CSV, JSON, e-mail HTML, downloads, icons, the API.
+NOT_PAGES = re.compile(r"\.(pdf|md|txt|docx|csv|json|html)$|/download$|^/api/")
+FILE_ENDPOINTS = frozenset({"static", "public.icon"})
+# A long word without a space where one may break: the layout must wrap it, not widen the page.
+LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen"
+
+
+def _url_values(app: Flask) -> dict[str, object]:
+    """Objects for every page that needs an id: the demo motion, an evidence library, a campaign ready to print;
+    and an admin account, who may see every page."""
+    with app.app_context():
+        user = make_user(db.session, Role.ADMIN)
+        demo = make_demo_motion(db.session)
+        evidence = make_evidence(db.session)
+        campaign = make_print_campaign(db.session, recipients=3)
+        person = make_recipient(
+            db.session,
+            title="Prof. Dr.",
+            first_name="Ayşe",
+            last_name=LONG_WORD,
+            street="c/o Frauenberatung Köln\nHinterhaus, 2. OG\nFliederhofweg 14",
+            postcode="50823",
+            city="Köln",
+            email=f"{LONG_WORD.lower()}@example.org",
+            tags=["delegierte", "kommunalpolitik"],
+        )
+        make_list(db.session, "Delegierte zum Landesparteitag", [person])
+        source = make_source(db.session, title=LONG_WORD, url=f"https://example.org/{LONG_WORD}", quotes=("Ein Satz.",))
+        job = create_job(db.session, KIND, campaign=campaign, user=user)
+        db.session.commit()
+        template = campaign.templates[0]
+        row = importer.Row(2, ["Ayşe", LONG_WORD, "x"])
+        table = importer.Table("CSV, UTF-8", ["Vorname", "Nachname", "Mobil"], [row])
+        token = importer.save_table(
+            Path(app.instance_path) / "uploads" / "recipient-imports",
+            table,
+            {"filename": "empfaenger.csv", "list_name": "", "user_id": user.id},
+        )
+        return {
+            "motion_id": demo.id,
+            "provision_id": demo.provisions[0].id,
+            "set_id": evidence.set,
+            "argument_id": evidence.argument,
+            "source_id": source.id,
+            "quote_id": source.quotes[0].id,
+            "recipient_id": person.id,
+            "list_id": person.lists[0].id,
+            "slug": campaign.slug,
+            "template_id": template.id,
+            "job_id": job.id,
+            "token": token,
+            "coverage": f"/organise/coverage?motion={evidence.motion}&set={evidence.set}",
+            "admin": user.email,
+        }
+
+
+def _pages(app: Flask, values: dict[str, object]) -> list[str]:
+    """Every GET page of the URL map, filled in with `values`; a new page with a new kind of id fails here."""
+    urls = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if "GET" not in rule.methods or NOT_PAGES.search(rule.rule) or rule.endpoint in FILE_ENDPOINTS:
+                continue
+            missing = rule.arguments - values.keys()
+            assert not missing, f"{rule.rule}: kein Objekt für {sorted(missing)} – bitte in _url_values ergänzen"
+            urls.append(rule.build({name: values[name] for name in rule.arguments})[1])
+    return [*sorted(set(urls)), str(values["coverage"])]
+
+
+def _log_in(page, email: str) -> None:
+    page.goto("/auth/login")
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("heading", name="Organisieren", exact=True)).to_be_visible()
+
+
+def test_no_page_is_wider_than_a_phone(browser, live_server, console_errors):
+    values = _url_values(live_server.app)
+    urls = _pages(live_server.app, values)
+    assert "/organise/" in urls and f"/organise/recipients/{values['recipient_id']}" in urls
+    context = browser.new_context(locale="de-DE", base_url=live_server.url, viewport=PHONE)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
+    too_wide = {}
+
+    def measure(url: str) -> None:
+        response = page.goto(url)
+        assert response.status == 200, url
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide[url] = width
+
+    try:
+        measure("/auth/login")
+        _log_in(page, str(values["admin"]))
+        for url in urls:
+            measure(url)
+        assert too_wide == {}
+        # The whole menu is reachable: nothing of it lies outside the screen.
+        for name in ("Verfolgen", "Abmelden"):
+            box = page.get_by_role("navigation", name="Hauptnavigation").get_by_text(name, exact=True).bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], name
+    finally:
+        context.close()
+    assert console_errors == []
