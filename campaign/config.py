@@ -22,6 +22,8 @@ ENV_SETTINGS = (
     "PUBLIC_URL",
     "RATELIMIT_STORAGE_URL",
     "LOGIN_RATE_LIMIT",
+    "LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT",
+    "LOGIN_ACCOUNT_RATE_LIMIT",
     "MAX_CONTENT_LENGTH",
     "UNCONFIRMED_SIGNATURE_DAYS",
     "MAIL_RATE_PER_MINUTE",
@@ -61,8 +63,12 @@ class Defaults:
 
     RATELIMIT_STORAGE_URL = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    # Per client address and, separately, per e-mail address typed into the login form.
+    # Login attempts per client address; failed logins per account and address; failed logins per account
+    # from anywhere (not counted against a browser that has logged in to that account before, so strangers
+    # cannot lock the owner out).
     LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
+    LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT = "5 per minute; 20 per hour"
+    LOGIN_ACCOUNT_RATE_LIMIT = "100 per hour"
 
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     UNCONFIRMED_SIGNATURE_DAYS = 14

@@ -21,8 +21,6 @@ from campaign.extensions import limiter
 
 # Failed logins at one account from one address, and from all addresses together (a botnet); the per-address
 # limit on every attempt is LOGIN_RATE_LIMIT.
-DEFAULT_ACCOUNT_ADDRESS_LIMIT = "5 per minute; 20 per hour"
-DEFAULT_ACCOUNT_LIMIT = "100 per hour"
 DEVICE_COOKIE = "known_browser"
 DEVICE_COOKIE_DAYS = 180
 _FAILED_LOGIN = 401
@@ -37,11 +35,11 @@ def _address_limit() -> str:
 
 
 def _account_address_limit() -> str:
-    return current_app.config.get("LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT", DEFAULT_ACCOUNT_ADDRESS_LIMIT)
+    return current_app.config["LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT"]
 
 
 def _account_limit() -> str:
-    return current_app.config.get("LOGIN_ACCOUNT_RATE_LIMIT", DEFAULT_ACCOUNT_LIMIT)
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
 
 
 def _account_key() -> str:
