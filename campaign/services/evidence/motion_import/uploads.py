@@ -29,7 +29,7 @@ def read_motion_file(filename: str, data: bytes) -> ImportedMotion:
     if len(data) > MAX_IMPORT_BYTES:
         raise ServiceError(
             f"Die Datei ist zu groß ({format_megabytes(len(data))}); erlaubt sind höchstens "
-            f"{format_megabytes(MAX_IMPORT_BYTES)}.",
+            f"{MAX_IMPORT_BYTES // 1024 // 1024} MB.",
             "file",
         )
     extension = PurePath(filename or "").suffix.lower().lstrip(".")
