@@ -168,7 +168,7 @@ def test_html_in_recipient_names_is_escaped_everywhere(db_session):
         ("{{ lipsum() }}", "lipsum"),
         ("{% include 'layout.html' %}", "einzubinden"),
         ("{{ salutation|safe }}", "safe"),
-        ("Hallo\n{{ recipient.titel }}", "Zeile 2"),
+        ("Hallo\n{{ recipient.titl }}", "Zeile 2"),
     ],
 )
 def test_sandbox_escapes_are_refused_with_a_clear_message(db_session, source, named):
