@@ -24,7 +24,6 @@ from markupsafe import Markup
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.text import fold_text
 from campaign.services.letters.limits import (
-    MAX_TEXT_CHARS,
     USER_FILTERS,
     RenderBudget,
     RenderLimitExceeded,
@@ -33,8 +32,10 @@ from campaign.services.letters.limits import (
     checked_slice,
     counted_iterable,
     require_binop_size,
+    require_length,
     require_size,
     spending,
+    text_size,
 )
 from campaign.services.letters.merge_fields import (
     ALLOWED_NAMES,
@@ -47,8 +48,6 @@ from campaign.services.letters.merge_fields import (
 )
 from campaign.services.letters.template_errors import explain_syntax_error
 
-# The one rendered letter (or subject) longer than this is a runaway template.
-MAX_RENDERED_CHARS = MAX_TEXT_CHARS
 # Methods a template may call on plain texts and on the merge fields' dictionaries; nothing else is callable.
 TEXT_METHODS = frozenset(
     {"upper", "lower", "title", "capitalize", "strip", "lstrip", "rstrip", "startswith", "endswith"}
@@ -118,9 +117,10 @@ class _LetterSandbox(ImmutableSandboxedEnvironment):
 
 
 def _finalize(value: Any) -> Any:
-    """Every printed value: a list that would print as a gigantic text is refused before it is turned into text."""
-    if not isinstance(value, str):
-        require_size(value)
+    """Every printed value: charged, and a list that would print as a gigantic text refused before it is printed."""
+    size = len(value) if isinstance(value, str) else text_size(value)
+    require_length(size)
+    charge(chars=size)
     return value
 
 
@@ -220,6 +220,11 @@ REFUSED_STATEMENTS: tuple[tuple[tuple[type[nodes.Node], ...], str], ...] = (
     ),
     ((nodes.Macro, nodes.CallBlock), "Makros ({% macro %}, {% call %}) sind in Briefvorlagen nicht möglich."),
     ((nodes.Block,), "Blöcke ({% block %}) sind in Briefvorlagen nicht möglich."),
+    (
+        (nodes.AssignBlock, nodes.FilterBlock),
+        "{% set %} … {% endset %} und {% filter %} … {% endfilter %} sind in Briefvorlagen nicht möglich; "
+        "bitte {% set name = … %} bzw. den Filter am Platzhalter verwenden, z. B. {{ anrede|upper }}.",
+    ),
 )
 
 
@@ -382,8 +387,7 @@ def render_markup(source: str, context: dict[str, Any], *, budget: RenderBudget 
         try:
             for piece in output:
                 length += len(piece)
-                if length > MAX_RENDERED_CHARS:
-                    raise RenderLimitExceeded("Die Vorlage erzeugt einen übermäßig langen Text.")
+                require_length(length)  # stops a runaway letter at its first oversized piece
                 spent.charge(chars=len(piece))
                 pieces.append(piece)
         except RenderLimitExceeded as exc:
