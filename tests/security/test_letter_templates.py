@@ -28,6 +28,7 @@ from tests.factories_letter_ui import make_target
 from tests.factories_letters import ON, make_argument, make_argument_set, make_letter_campaign
 
 META_REFRESH = '<meta http-equiv="refresh" content="0;url=https://evil.example/">'
+AS_META = "meta http-equiv=refresh content=0;url=https://evil.example x"
 AUTOESCAPE_OFF = "{{ salutation }},\n\n{% autoescape false %}{{ '" + META_REFRESH + "' }}{% endautoescape %}\n"
 # Four loops over the arguments with nothing inside: 40 arguments make 2.5 million iterations.
 NESTED_LOOPS = (
@@ -174,7 +175,7 @@ def test_filters_cannot_turn_a_paragraph_into_new_markup(app, client, letters, l
         letters,
         body=(
             "{{ salutation }},\n\n{% for argument in arguments[:1] %}"
-            "{{ argument.paragraph|replace('a href', 'meta http-equiv=refresh content=0;url=https://evil.example x') }}\n"
+            "{{ argument.paragraph|replace('a href', '" + AS_META + "') }}\n"
             "{{ argument.paragraph|replace('https:', 'javascript:') }}\n"
             "{{ argument.paragraph|replace('a href', 'img src') }}\n"
             "{{ argument.paragraph[34:35] ~ argument.paragraph[36:] }}\n{% endfor %}"

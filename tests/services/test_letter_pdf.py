@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import io
 import zipfile
+from itertools import pairwise
 
 import pytest
 from pypdf import PdfReader
@@ -74,7 +75,7 @@ def test_a_street_over_several_lines_is_printed_line_by_line_in_the_window(db_se
     assert_in_window(pdf, lines)
     boxes = [line_box(pdf, line) for line in lines]
     # One line of the block each (10 pt at 1.15 line height: about 4 mm apart), in the order of the address.
-    gaps = [lower.top - upper.top for upper, lower in zip(boxes, boxes[1:], strict=False)]
+    gaps = [lower.top - upper.top for upper, lower in pairwise(boxes)]
     assert all(3.5 < gap < 4.5 for gap in gaps), gaps
 
 

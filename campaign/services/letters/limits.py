@@ -261,11 +261,9 @@ def _check_count_argument(name: str, position: int) -> Callable[..., None]:
     return check
 
 
-# Filters a letter template may use, each with the check that runs before it builds anything. Refused builtins
-# and why: safe (prints text as HTML), forceescape (escapes twice, so an argument's formatting shows as code),
-# urlize and xmlattr (make links and HTML attributes out of text), tojson (markup for scripts), attr (reaches
-# attributes the save check cannot see), sum (adds lists to one another, quadratic memory), random (a letter
-# must read the same every time it is made), pprint (Python's debugging output).
+# Filters a letter template may use, each with the check that runs before it builds anything. The builtins left
+# out (safe, forceescape, urlize, xmlattr, tojson, attr, sum, random, pprint) are refused with their reasons in
+# campaign.services.letters.template_checks.REFUSED_FILTER_REASONS.
 SIZE_CHECKS: dict[str, Callable[..., None] | None] = {
     "abs": None, "batch": _check_count_argument("linecount", 0), "capitalize": None, "center": _check_center,
     "count": None, "d": None, "default": None, "dictsort": None, "e": None, "escape": None, "filesizeformat": None,
