@@ -341,3 +341,23 @@ def test_methods_that_build_texts_are_refused_when_saving():
             check_template(source)
     check_template("{{ salutation.upper() }} {{ recipient.last_name.strip() }}")
     check_template("{% for a in arguments %}{{ loop.index }}. {{ loop.cycle('a', 'b') }}{% endfor %}")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ salutation" + "|upper" * 5000 + " }}",
+        "{{ salutation" + "|trim" * 200 + " }}",
+        "{{ salutation" + " + salutation" * 5000 + " }}",
+        "{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}",
+        "{% if deadline %}" * 2000 + "{% endif %}" * 2000,
+    ],
+)
+def test_templates_nested_beyond_reason_are_refused_not_a_server_error(app, client, letters, login, source):
+    with pytest.raises(TemplateProblem, match="zu tief verschachtelt"):
+        check_template(source)
+    login()
+    response = client.post(
+        f"/organise/templates/{letters.template}", data={"name": "Vorlage", "subject": "Betreff", "body": source}
+    )
+    assert response.status_code == 400 and "zu tief verschachtelt" in response.get_data(as_text=True)

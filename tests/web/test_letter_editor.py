@@ -223,3 +223,15 @@ def test_the_preview_shows_each_line_of_a_multi_line_street_on_its_own(app, clie
     login()
     page = client.get(f"/organise/campaigns/{editor.slug}/preview?recipient={editor.recipient}").get_data(True)
     assert "<span>c/o Bürogemeinschaft Südstadt</span><span>2. OG</span>" in page
+
+
+def test_a_new_template_starts_from_a_working_letter_in_german_names(app, client, editor, login):
+    login()
+    page = html.unescape(client.get(f"/organise/campaigns/{editor.slug}/letters").get_data(as_text=True))
+    starter = re.search(r'<textarea[^>]*name="body"[^>]*>(.*?)</textarea>', page, re.S)[1].strip()
+    assert starter.startswith("{{ anrede }},") and "{% for argument in argumente %}" in starter
+    response = client.post(
+        f"/organise/campaigns/{editor.slug}/templates", data={"name": "Neu", "subject": "Betreff", "body": starter}
+    )
+    assert response.status_code == 302
+    assert "flash-warning" not in client.get(response.headers["Location"]).get_data(as_text=True)

@@ -141,12 +141,22 @@ def _parse(source: str) -> nodes.Template:
     except TemplateSyntaxError as exc:
         raise TemplateProblem(f"Syntaxfehler in Zeile {exc.lineno}: {explain_syntax_error(exc.message or '')}") from exc
     except RecursionError as exc:
-        raise TemplateProblem("Die Vorlage ist zu tief verschachtelt (Klammern in Klammern …).") from exc
+        raise TemplateProblem(TOO_DEEP) from exc
+
+
+TOO_DEEP = "Die Vorlage ist zu tief verschachtelt (Klammern in Klammern, Filter an Filter …)."
 
 
 @functools.lru_cache(maxsize=64)
 def _checked_template(source: str) -> Template:
     """The compiled template, once it passed the checks (bulk runs render one source thousands of times)."""
+    try:
+        return _check_and_compile(source)
+    except (RecursionError, MemoryError) as exc:  # a parse tree deeper than Python's stack
+        raise TemplateProblem(TOO_DEEP) from exc
+
+
+def _check_and_compile(source: str) -> Template:
     parsed = _parse(source)
     problems = structure_problems(parsed)
     try:
@@ -161,7 +171,9 @@ def _checked_template(source: str) -> Template:
     parsed.set_environment(_ENV)
     try:
         return _ENV.from_string(parsed)
-    except (TemplateError, RecursionError) as exc:
+    except SyntaxError as exc:  # Python refuses code nested more than 200 levels
+        raise TemplateProblem(TOO_DEEP) from exc
+    except TemplateError as exc:
         raise TemplateProblem(f"Die Vorlage lässt sich nicht übersetzen: {exc}") from exc
 
 
