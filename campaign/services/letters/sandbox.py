@@ -52,6 +52,7 @@ from campaign.services.letters.template_checks import (
 )
 from campaign.services.letters.template_errors import explain_syntax_error
 
+TOO_DEEP = "Die Vorlage ist zu tief verschachtelt (Klammern in Klammern, Filter an Filter …)."
 # Internal names of the transformed template (unreachable for authors: the filter check runs before).
 _COUNTED, _CONCAT, _SLICE = "letter_counted_iterable", "letter_checked_concat", "letter_checked_slice"
 
@@ -144,9 +145,6 @@ def _parse(source: str) -> nodes.Template:
         raise TemplateProblem(TOO_DEEP) from exc
 
 
-TOO_DEEP = "Die Vorlage ist zu tief verschachtelt (Klammern in Klammern, Filter an Filter …)."
-
-
 @functools.lru_cache(maxsize=64)
 def _checked_template(source: str) -> Template:
     """The compiled template, once it passed the checks (bulk runs render one source thousands of times)."""
@@ -214,7 +212,7 @@ def fields_used(source: str) -> frozenset[str]:
 def _placeholders(source: str) -> tuple[tuple[str, ...], ...]:
     """The merge fields and field attributes a template prints or tests, as written, in order of appearance."""
     parsed = _ENV.parse(source)
-    found: list[tuple[str, ...]] = []
+    found: list[tuple[Any, ...]] = []
     inside = set()
     for node in parsed.find_all(nodes.Getattr):
         if isinstance(node.node, nodes.Name) and node.node.name in ALLOWED_NAMES - LIST_NAMES:
