@@ -15,6 +15,7 @@ from campaign.services.common.labels import label
 from campaign.web.api import bp as api_bp
 from campaign.web.auth import bp as auth_bp
 from campaign.web.boundary import register_boundary, roll_back
+from campaign.web.datetimes import local_time
 from campaign.web.organise import bp as organise_bp
 from campaign.web.public import bp as public_bp
 from campaign.web.security import STAFF, add_security_headers, has_role, load_user
@@ -46,6 +47,7 @@ def register_web(app: Flask) -> None:
     register_boundary(app)
     app.after_request(add_security_headers)
     app.add_template_filter(label)
+    app.add_template_filter(local_time)
     app.register_error_handler(HTTPException, _render_http_error)
     app.register_error_handler(500, _render_internal_error)
     app.context_processor(lambda: {"nav_items": _navigation(), "current_locale": str(get_locale())})

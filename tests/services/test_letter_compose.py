@@ -120,6 +120,31 @@ def test_address_block_follows_din_5008(db_session):
     ]  # fmt: skip
 
 
+def test_a_street_over_several_lines_keeps_its_lines_within_the_six_of_the_window(db_session):
+    values = {
+        "form_of_address": F.FRAU, "first_name": "Łucja", "last_name": "Wójcik", "organisation": "SPD Köln",
+        "postcode": "50678", "city": "Köln",
+    }  # fmt: skip
+    two = make_recipient(db_session, **values, street="c/o Bürogemeinschaft Südstadt\r\nSeverinstraße 5")
+    assert address_lines(two) == [
+        "SPD Köln", "Frau Łucja Wójcik", "c/o Bürogemeinschaft Südstadt", "Severinstraße 5", "50678 Köln",
+    ]  # fmt: skip
+    # Seven lines would not fit: the function goes first ...
+    three = make_recipient(
+        db_session, **values, function="Delegierte", street="c/o Bürogemeinschaft\nSeverinstraße 5\n\n2. OG"
+    )
+    assert address_lines(three) == [
+        "SPD Köln", "Frau Łucja Wójcik", "c/o Bürogemeinschaft", "Severinstraße 5", "2. OG", "50678 Köln",
+    ]  # fmt: skip
+    # ... then the last street lines share a line.
+    abroad = make_recipient(
+        db_session, **{**values, "country": "Polen"}, street="c/o Nowak\nul. Długa 5\nklatka B\nm. 12",
+    )  # fmt: skip
+    assert address_lines(abroad) == [
+        "SPD Köln", "Frau Łucja Wójcik", "c/o Nowak", "ul. Długa 5, klatka B, m. 12", "50678 Köln", "POLEN",
+    ]  # fmt: skip
+
+
 def test_a_function_too_long_for_one_line_stays_out_of_the_address(db_session):
     person = make_recipient(
         db_session,
@@ -168,7 +193,7 @@ def test_html_in_recipient_names_is_escaped_everywhere(db_session):
         ("{{ lipsum() }}", "lipsum"),
         ("{% include 'layout.html' %}", "einzubinden"),
         ("{{ salutation|safe }}", "safe"),
-        ("Hallo\n{{ recipient.titel }}", "Zeile 2"),
+        ("Hallo\n{{ recipient.titl }}", "Zeile 2"),
     ],
 )
 def test_sandbox_escapes_are_refused_with_a_clear_message(db_session, source, named):

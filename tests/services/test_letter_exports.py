@@ -22,10 +22,13 @@ from campaign.services.letters.exports import (
     mail_merge_csv,
     spreadsheet_safe,
 )
+from campaign.services.letters.layout import letters_html
 from campaign.services.letters.sandbox import TemplateProblem
 from campaign.services.letters.selection import set_chosen_arguments
+from campaign.services.letters.snapshots import prepare_letters
 from tests.factories import make_campaign, make_recipient
 from tests.factories_letter_ui import make_target
+from tests.factories_letters import make_letter_campaign
 
 
 def _parse(content: bytes) -> list[dict[str, str]]:
@@ -210,3 +213,22 @@ def test_campaign_letters_with_a_broken_template_raise_a_template_problem(db_ses
     campaign.templates[0].current_version.body = "{{ recipient.__class__ }}"
     with pytest.raises(TemplateProblem, match="interne Attribute"):
         compose_campaign_letters(db_session, campaign, on=date(2026, 3, 2), placeholder_code="(Vorschau)")
+
+
+STREET = "c/o Bürogemeinschaft Südstadt\nSeverinstraße 5\n2. OG"
+
+
+def test_every_export_keeps_the_lines_of_a_multi_line_street(db_session):
+    campaign, _, _ = make_letter_campaign(db_session)
+    person = make_recipient(
+        db_session, first_name="Łucja", last_name="Wójcik", street=STREET, postcode="50678", city="Köln"
+    )
+    make_target(db_session, campaign, person, channel=Channel.POST)
+    block = "Frau Łucja Wójcik\n" + STREET + "\n50678 Köln"
+    [row] = _parse(mail_merge_csv(db_session, campaign))
+    assert row["Straße"] == STREET and row["Anschriftfeld"] == block
+    composed = compose_letter(campaign, person, on=date(2026, 3, 2), reference_code="T-1")
+    assert block in "\n".join(_docx_text(letters_docx([composed], title="Brief")))
+    assert "c/o Bürogemeinschaft Südstadt<br>Severinstraße 5<br>2. OG<br>50678 Köln" in letters_html([composed])
+    [prepared], _ = prepare_letters(db_session, campaign, [person], on=date(2026, 3, 2))
+    assert prepared.letter.address_block == block

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import io
 import zipfile
+from itertools import pairwise
 
 import pytest
 from pypdf import PdfReader
@@ -63,6 +64,19 @@ def test_letter_text_has_salutation_name_and_address_in_the_window(db_session):
     return_line = line_box(pdf, campaign.organisation.return_line)
     assert return_line.left >= 20 and return_line.bottom <= line_box(pdf, "SPD-Unterbezirk Köln").top
     assert return_line.top >= 45
+
+
+def test_a_street_over_several_lines_is_printed_line_by_line_in_the_window(db_session):
+    campaign, _, _ = make_letter_campaign(db_session)
+    person = _person(db_session, function="", street="c/o Bürogemeinschaft Südstadt\nSeverinstraße 5\n2. OG")
+    lines = address_lines(person)
+    assert lines[2:5] == ["c/o Bürogemeinschaft Südstadt", "Severinstraße 5", "2. OG"]
+    pdf = render_letters_pdf([compose_letter(campaign, person, on=ON, reference_code="T-1")])
+    assert_in_window(pdf, lines)
+    boxes = [line_box(pdf, line) for line in lines]
+    # One line of the block each (10 pt at 1.15 line height: about 4 mm apart), in the order of the address.
+    gaps = [lower.top - upper.top for upper, lower in pairwise(boxes)]
+    assert all(3.5 < gap < 4.5 for gap in gaps), gaps
 
 
 def test_a_two_page_letter_numbers_its_second_page_only(db_session):

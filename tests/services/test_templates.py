@@ -69,8 +69,8 @@ def test_syntax_error_in_line_four_is_reported_as_line_four(db_session):
 
 def test_unknown_field_is_named(db_session):
     template = make_template(db_session, make_campaign(db_session))
-    with pytest.raises(TemplateFieldProblem, match="Unbekannte Platzhalter: empfaenger") as caught:
-        save_template_version(db_session, template, subject="Betreff", body="Hallo {{ empfaenger.name }}")
+    with pytest.raises(TemplateFieldProblem, match="Unbekannte Platzhalter: adressat") as caught:
+        save_template_version(db_session, template, subject="Betreff", body="Hallo {{ adressat.name }}")
     assert caught.value.field == "body"
 
 

@@ -18,18 +18,24 @@ _parser = MarkdownIt("zero", {"html": False, "linkify": False, "breaks": False})
 )
 
 
+def clean_html(html: str) -> Markup:
+    """`html` with only the subset's tags, attributes and link schemes left (a meta refresh, an <img>, a
+    javascript: link are removed; their text, if any, stays as text)."""
+    return Markup(
+        nh3.clean(
+            str(html),
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=ALLOWED_URL_SCHEMES,
+            link_rel="noopener noreferrer",
+        )
+    )
+
+
 def render_markdown(source: str) -> Markup:
     """HTML for a paragraph in the subset; anything outside it (scripts, events, javascript: links) is removed."""
-    html = _parser.render(source or "")
     # backticks produce <code>, which the subset does not keep: nh3 unwraps it to text.
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="noopener noreferrer",
-    )
-    return Markup(clean)
+    return clean_html(_parser.render(source or ""))
 
 
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")

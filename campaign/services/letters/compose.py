@@ -11,10 +11,11 @@ from markupsafe import Markup
 
 from campaign.models import Campaign, FormOfAddress, Organisation, Recipient, TemplateVersion
 from campaign.services.common.dates import german_date
+from campaign.services.common.markdown import clean_html
 from campaign.services.common.text import is_germany
 from campaign.services.letters.context import endnotes_for, letter_context
 from campaign.services.letters.layout import CLOSING, PrintableLetter
-from campaign.services.letters.sandbox import fields_used, render_markup
+from campaign.services.letters.sandbox import empty_fields, fields_used, render_markup
 from campaign.services.letters.selection import select_arguments
 from campaign.services.letters.templates import current_template_version
 
@@ -22,13 +23,19 @@ from campaign.services.letters.templates import current_template_version
 MAX_FUNCTION_CHARS = 45
 # A greeting longer than this might wrap onto a second line, so it is kept in the body.
 MAX_GREETING_CHARS = 70
+# The address zone of the DIN 5008 window holds six lines at 10 pt.
+MAX_ADDRESS_LINES = 6
 
 _BLOCK_START = re.compile(r"^<(p|ul|ol|h[1-6]|blockquote)[\s>]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 def address_lines(recipient: Recipient) -> list[str]:
-    """The DIN 5008 address block: organisation, „Frau/Herrn“ title and name, function, street, place, country."""
+    """The DIN 5008 address block: organisation, „Frau/Herrn“ title and name, function, street lines, place, country.
+
+    A street stored over several lines („c/o …“, „2. OG“) keeps its lines. When the six lines of the window do
+    not hold everything, the function goes first, then the last street lines are joined with commas.
+    """
     organisation = recipient.organisation.strip()
     lines: list[str] = []
     function = ""
@@ -45,15 +52,19 @@ def address_lines(recipient: Recipient) -> list[str]:
         prefix = {FormOfAddress.FRAU: "Frau", FormOfAddress.HERR: "Herrn"}.get(recipient.form_of_address)
         lines.append(f"{prefix} {name}" if prefix and name else name)
         function = recipient.function.strip()
+    lines = [line for line in lines if line]
+    street = [line.strip() for line in (recipient.street or "").splitlines() if line.strip()]
     place = f"{recipient.postcode.strip()} {recipient.city.strip()}".strip()
-    tail = [part for part in (recipient.street.strip(), place) if part]
     country = recipient.country.strip()
-    if not is_germany(country):
-        tail.append(country.upper())
+    tail = [line for line in (place, "" if is_germany(country) else country.upper()) if line]
     # The function only if it fits on one line of the address zone; a long one is left to the letter's text.
     if function and function != organisation and len(function) <= MAX_FUNCTION_CHARS:
         lines.append(function)
-    return [line for line in lines + tail if line]
+    if len(lines) + len(street) + len(tail) > MAX_ADDRESS_LINES and function:
+        lines = lines[:-1] if lines[-1] == function else lines
+    while len(lines) + len(street) + len(tail) > MAX_ADDRESS_LINES and len(street) > 1:
+        street[-2:] = [", ".join(street[-2:])]
+    return lines + street + tail
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,8 @@ class ComposedLetter:
     postcode: str = ""
     region: str = ""
     closing: str = CLOSING
+    # (placeholder, German label) of each merge field the template uses that is empty for this recipient.
+    empty_fields: tuple[tuple[str, str], ...] = ()
 
     @property
     def signatories(self) -> list[tuple[str, str]]:
@@ -134,15 +147,16 @@ class ComposedLetter:
 def _split_greeting(body_html: Markup, salutation: str) -> tuple[Markup, Markup]:
     """The opening „salutation,“ paragraph (inner HTML) and the rest; ("", body) if the letter opens otherwise."""
     first, _, rest = str(body_html).partition("\n")
-    escaped = str(Markup.escape(salutation))
+    inner = Markup(first[3:-4])
     if (
         salutation
-        and first.startswith("<p>" + escaped)
+        and first.startswith("<p>")
         and first.endswith("</p>")
-        and "<br>" not in first
-        and len(Markup(first[3:-4]).unescape()) <= MAX_GREETING_CHARS
+        and "<" not in inner
+        and inner.unescape().startswith(salutation)
+        and len(inner.unescape()) <= MAX_GREETING_CHARS
     ):
-        return Markup(first[3:-4]), Markup(rest)
+        return inner, Markup(rest)
     return Markup(""), body_html
 
 
@@ -192,7 +206,8 @@ def compose_letter(
     return ComposedLetter(
         subject=subject,
         salutation=salutation,
-        body_html=_paragraphs_html(body),
+        # The body is the one part of the letter an author writes: only the allow-list of tags leaves here.
+        body_html=clean_html(_paragraphs_html(body)),
         body_text=_paragraphs_text(text),
         address_lines=address_lines(recipient),
         reference_code=reference_code,
@@ -205,4 +220,7 @@ def compose_letter(
         recipient_email=recipient.email or "",
         postcode=recipient.postcode or "",
         region=recipient.unterbezirk or "",
+        empty_fields=tuple(
+            dict.fromkeys(empty_fields(version.subject, text_context) + empty_fields(version.body, text_context))
+        ),
     )

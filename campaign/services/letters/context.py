@@ -13,8 +13,8 @@ from campaign.models import Argument, Campaign, Motion, Recipient
 from campaign.services.common.dates import german_date
 from campaign.services.common.markdown import markdown_to_text, render_markdown
 from campaign.services.evidence.citations import Citation, format_citation
+from campaign.services.letters.merge_fields import BY_NAME, with_aliases
 from campaign.services.letters.salutation import salutation_for
-from campaign.services.letters.sandbox import FIELD_ATTRIBUTES
 from campaign.services.letters.selection import select_arguments
 
 
@@ -57,9 +57,13 @@ def _inline_markdown(source: str) -> Markup:
     return Markup(html)
 
 
+def _part_names(field: str) -> list[str]:
+    return [part.name for part in BY_NAME[field].parts]
+
+
 def _motion_fields(motion: Motion | None) -> dict[str, str]:
     if motion is None:
-        return dict.fromkeys(FIELD_ATTRIBUTES["motion"], "")
+        return dict.fromkeys(_part_names("motion"), "")
     return {
         "title": motion.title,
         "kind": motion.kind.value,
@@ -80,7 +84,8 @@ def letter_context(
     arguments: list[Any] | None = None,
     for_html: bool = False,
 ) -> dict[str, Any]:
-    """The merge fields for one letter, as plain dicts so templates can reach no model internals.
+    """The merge fields for one letter (also under their German aliases), as plain dicts so templates can reach no
+    model internals.
 
     Without `arguments`, the campaign's selection for this recipient is used (select_arguments). With
     `for_html`, argument paragraphs are sanitised HTML (Markup); otherwise plain text for e-mails.
@@ -88,10 +93,10 @@ def letter_context(
     motion, sender = campaign.motion, campaign.organisation
     chosen = arguments if arguments is not None else select_arguments(campaign, recipient)
     notes = endnotes_for(chosen).numbers if chosen and isinstance(chosen[0], Argument) else {}
-    return {
+    fields = {
         "salutation": salutation_for(recipient),
-        "recipient": {name: getattr(recipient, name) or "" for name in FIELD_ATTRIBUTES["recipient"]},
-        "sender": {name: (getattr(sender, name) or "") if sender else "" for name in FIELD_ATTRIBUTES["sender"]},
+        "recipient": {name: getattr(recipient, name) or "" for name in _part_names("recipient")},
+        "sender": {name: (getattr(sender, name) or "") if sender else "" for name in _part_names("sender")},
         "motion": _motion_fields(motion),
         "campaign": {"title": campaign.title, "deadline": german_date(campaign.deadline)},
         "provisions": [
@@ -110,3 +115,4 @@ def letter_context(
         "reference_code": reference_code,
         "date": german_date(on),
     }
+    return with_aliases(fields)

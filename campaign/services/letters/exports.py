@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaign.models import Campaign, Channel, FormOfAddress, Letter, Recipient, Target, TemplateVersion
-from campaign.services.letters.compose import ComposedLetter, compose_letter
+from campaign.services.letters.compose import ComposedLetter, address_lines, compose_letter
 from campaign.services.letters.salutation import salutation_for
 
 MAIL_MERGE_COLUMNS = (
@@ -32,6 +32,7 @@ MAIL_MERGE_COLUMNS = (
     "Ort",
     "E-Mail",
     "Kanal",
+    "Anschriftfeld",
 )
 FORM_OF_ADDRESS_WORDS = {FormOfAddress.FRAU: "Frau", FormOfAddress.HERR: "Herr"}
 CHANNEL_WORDS = {Channel.POST: "Post", Channel.EMAIL: "E-Mail"}
@@ -68,7 +69,7 @@ def reference_codes(session: Session, campaign: Campaign) -> dict[int, str]:
 
 
 def mail_merge_rows(session: Session, campaign: Campaign) -> list[list[str]]:
-    """One row per target with the columns of MAIL_MERGE_COLUMNS (unescaped)."""
+    """One row per target with the columns of MAIL_MERGE_COLUMNS (unescaped); multi-line cells keep their lines."""
     codes = reference_codes(session, campaign)
     rows = []
     for target in campaign_targets(session, campaign):
@@ -88,6 +89,7 @@ def mail_merge_rows(session: Session, campaign: Campaign) -> list[list[str]]:
                 person.city,
                 person.email,
                 CHANNEL_WORDS.get(target.channel, target.channel.value),
+                "\n".join(address_lines(person)),
             ]
         )
     return rows

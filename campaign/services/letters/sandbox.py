@@ -1,62 +1,60 @@
-"""The sandbox for organiser-written letter templates: merge-field whitelist, checks on save, and rendering."""
+"""The sandbox for organiser-written letter templates: checks on save and before every render, and the one render.
+
+Every path that fills in a user template (preview, bulk generation in the web process or a worker, exports,
+e-mail subject and body) renders through `render_markup`, which refuses what the checks refuse, charges the
+work to a budget (campaign.services.letters.limits) and streams the output so an oversized letter stops early.
+"""
 
 from __future__ import annotations
 
 import functools
 import re
 import traceback
+import types
 from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.runtime import Context, LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
 from campaign.services.common.errors import ServiceError
+from campaign.services.letters.limits import (
+    USER_FILTERS,
+    RenderBudget,
+    RenderLimitExceeded,
+    charge,
+    checked_concat,
+    checked_slice,
+    counted_iterable,
+    require_binop_size,
+    require_length,
+    require_size,
+    spending,
+    text_size,
+)
+from campaign.services.letters.merge_fields import (
+    ALLOWED_NAMES,
+    BY_NAME,
+    LIST_NAMES,
+    canonical,
+    placeholder_label,
+)
+from campaign.services.letters.template_checks import (
+    DICT_METHODS,
+    LOOP_METHODS,
+    TEXT_METHODS,
+    structure_problems,
+    unknown_names_message,
+)
+from campaign.services.letters.template_errors import explain_syntax_error
 
-# The only top-level names a letter template may use (documented in letters/README.md).
-MERGE_FIELDS: dict[str, str] = {
-    "salutation": "Anrede ohne Komma, z. B. „Sehr geehrte Frau Dr. Doğan“",
-    "recipient": "Empfänger:in: first_name, last_name, full_name, title, function, organisation, "
-    "unterbezirk, kreis, wahlkreis, kommune, city",
-    "sender": "Absender: name, short_name, city, email, website",
-    "motion": "Antrag: title, kind, party, body, presented_on, decision_forum, decision_date",
-    "campaign": "Kampagne: title, deadline",
-    "provisions": "Kernpunkte des Antrags (Liste): title, summary, stance",
-    "arguments": "Ausgewählte Argumente (Liste): claim, paragraph, notes (Nummern der Quellen, z. B. „[1, 2]“)",
-    "deadline": "Antwortfrist der Kampagne, z. B. „15. Dezember 2026“",
-    "reference_code": "Unser Zeichen dieses Briefs",
-    "date": "Datum des Briefs, z. B. „23. November 2026“",
-}
-
-# What each structured merge field offers; the save check refuses any other attribute.
-FIELD_ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "recipient": (
-        "first_name",
-        "last_name",
-        "full_name",
-        "title",
-        "function",
-        "organisation",
-        "unterbezirk",
-        "kreis",
-        "wahlkreis",
-        "kommune",
-        "city",
-    ),
-    "sender": ("name", "short_name", "city", "email", "website"),
-    "motion": ("title", "kind", "party", "body", "presented_on", "decision_forum", "decision_date"),
-    "campaign": ("title", "deadline"),
-    "provisions": ("title", "summary", "stance"),
-    "arguments": ("claim", "paragraph", "notes"),
-}
-LIST_FIELDS = frozenset({"provisions", "arguments"})
-
-# A rendered letter longer than this is a runaway template (e.g. a string multiplied a million times).
-MAX_RENDERED_CHARS = 200_000
-# Filters that would turn organiser text into raw HTML in the letter (and thus into fetchable <img> etc.).
-UNSAFE_FILTERS = ("safe",)
+TOO_DEEP = "Die Vorlage ist zu tief verschachtelt (Klammern in Klammern, Filter an Filter …)."
+# Internal names of the transformed template (unreachable for authors: the filter check runs before).
+_COUNTED, _CONCAT, _SLICE = "letter_counted_iterable", "letter_checked_concat", "letter_checked_slice"
 
 
 class TemplateProblem(ServiceError):
@@ -64,27 +62,69 @@ class TemplateProblem(ServiceError):
 
 
 class _LetterSandbox(ImmutableSandboxedEnvironment):
-    """The sandbox plus limits on operators that could make a template produce gigabytes."""
+    """The sandbox with every operator, look-up and call charged to the render's budget and checked for size."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
+    intercepted_unops = frozenset({"+", "-"})
 
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**":
-            raise SecurityError("Potenzieren (**) ist in Briefvorlagen nicht erlaubt.")
-        sized = next((value for value in (left, right) if isinstance(value, str | list | tuple)), None)
-        factor = right if sized is left else left
-        if sized is not None and isinstance(factor, int) and len(sized) * factor > MAX_RENDERED_CHARS:
-            raise SecurityError("Die Vorlage würde einen übermäßig langen Text erzeugen.")
-        return super().call_binop(context, operator, left, right)
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        charge()
+        require_binop_size(operator, left, right)
+        result = super().call_binop(context, operator, left, right)
+        if isinstance(result, str | list | tuple):
+            charge(chars=len(result))
+        return result
+
+    def call_unop(self, context: Context, operator: str, arg: Any) -> Any:
+        charge()
+        return super().call_unop(context, operator, arg)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        if isinstance(obj, LoopContext):
+            return not callable(value) or attr in LOOP_METHODS
+        if not isinstance(value, types.BuiltinMethodType | types.MethodType | types.MethodWrapperType):
+            return not callable(value)
+        # Methods of a Markup value (an argument's HTML paragraph) could cut its tags apart: none is allowed.
+        if type(obj) is str:
+            return attr in TEXT_METHODS
+        return isinstance(obj, dict) and attr in DICT_METHODS
+
+    def wrap_str_format(self, value: Any) -> None:
+        """`str.format` is not offered at all (its widths build texts of any size); the `format` filter is."""
+        return None
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        charge()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        charge()
+        value = super().getitem(obj, argument)
+        # A character of an HTML paragraph is plain text (escaped when printed), never part of a tag.
+        return str(value) if isinstance(obj, Markup) and isinstance(value, Markup) else value
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        charge()
+        require_size(args, {key: value for key, value in kwargs.items() if not key.startswith("_")})
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _finalize(value: Any) -> Any:
+    """Every printed value: charged, and a list that would print as a gigantic text refused before it is printed."""
+    size = len(value) if isinstance(value, str) else text_size(value)
+    require_length(size)
+    charge(chars=size)
+    return value
 
 
 def _environment() -> _LetterSandbox:
-    # Letters never share an environment with web pages: no globals, no custom filters, no loader.
+    # Letters never share an environment with web pages: no globals, only the guarded filters, no loader.
     # StrictUndefined turns a blocked attribute (which the sandbox would print as "") into a clear error.
-    env = _LetterSandbox(autoescape=True, keep_trailing_newline=True, undefined=StrictUndefined)
+    env = _LetterSandbox(autoescape=True, keep_trailing_newline=True, undefined=StrictUndefined, finalize=_finalize)
     env.globals.clear()
-    for name in UNSAFE_FILTERS:
-        env.filters.pop(name, None)
+    env.filters = {**USER_FILTERS, _COUNTED: counted_iterable, _CONCAT: checked_concat, _SLICE: checked_slice}
     return env
 
 
@@ -96,85 +136,107 @@ def check_template(source: str) -> None:
     _checked_template(source)
 
 
+def _parse(source: str) -> nodes.Template:
+    try:
+        return _ENV.parse(source)
+    except TemplateSyntaxError as exc:
+        raise TemplateProblem(f"Syntaxfehler in Zeile {exc.lineno}: {explain_syntax_error(exc.message or '')}") from exc
+    except RecursionError as exc:
+        raise TemplateProblem(TOO_DEEP) from exc
+
+
 @functools.lru_cache(maxsize=64)
 def _checked_template(source: str) -> Template:
     """The compiled template, once it passed the checks (bulk runs render one source thousands of times)."""
     try:
-        parsed = _ENV.parse(source)
-    except TemplateSyntaxError as exc:
-        raise TemplateProblem(f"Syntaxfehler in Zeile {exc.lineno}: {exc.message}") from exc
-    problems = _structure_problems(parsed)
+        return _check_and_compile(source)
+    except (RecursionError, MemoryError) as exc:  # a parse tree deeper than Python's stack
+        raise TemplateProblem(TOO_DEEP) from exc
+
+
+def _check_and_compile(source: str) -> Template:
+    parsed = _parse(source)
+    problems = structure_problems(parsed)
     try:
-        unknown = sorted(meta.find_undeclared_variables(parsed) - MERGE_FIELDS.keys())
-    except TemplateSyntaxError as exc:  # e.g. an unknown filter, already named by the structure check
+        unknown = sorted(meta.find_undeclared_variables(parsed) - ALLOWED_NAMES)
+    except TemplateSyntaxError:  # an unknown filter or test, already named by the structure check
         unknown = []
-        if not problems:
-            problems.append(f"Zeile {exc.lineno}: {exc.message}")
     if unknown:
-        problems.insert(
-            0, "Unbekannte Platzhalter: " + ", ".join(unknown) + ". Erlaubt sind: " + ", ".join(MERGE_FIELDS) + "."
-        )
+        problems.insert(0, unknown_names_message(unknown))
     if problems:
         raise TemplateProblem(" ".join(problems))
-    # Autoescaping covers the merge fields; the organiser's own text is escaped here, so that HTML typed into a
-    # template (an <img> pointing anywhere, say) is printed as text and never becomes an element of the letter.
-    for data in parsed.find_all(nodes.TemplateData):
-        data.data = str(Markup.escape(data.data))
+    parsed = _Guard().visit(parsed)
+    parsed.set_environment(_ENV)
     try:
         return _ENV.from_string(parsed)
+    except SyntaxError as exc:  # Python refuses code nested more than 200 levels
+        raise TemplateProblem(TOO_DEEP) from exc
     except TemplateError as exc:
         raise TemplateProblem(f"Die Vorlage lässt sich nicht übersetzen: {exc}") from exc
 
 
-def _structure_problems(parsed: nodes.Template) -> list[str]:
-    """Internals (`self` and „_“ attributes), unknown attributes, filters and includes, each with its line."""
-    problems: list[str] = []
-    for node in parsed.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
-        problems.append(f"Zeile {node.lineno}: Andere Vorlagen einzubinden ist in Briefvorlagen nicht möglich.")
-    for node in parsed.find_all(nodes.Name):
-        # `self` is Jinja's handle on the template object: never a merge field, and not a free name that the
-        # whitelist check below would see.
-        if node.name == "self":
-            problems.append(f"Zeile {node.lineno}: „self“ ist in Briefvorlagen nicht erlaubt.")
-    for node in parsed.find_all(nodes.Filter):
-        if node.name not in _ENV.filters:
-            problems.append(f"Zeile {node.lineno}: Den Filter „{node.name}“ gibt es in Briefvorlagen nicht.")
-    problems.extend(_attribute_problems(parsed))
-    return list(dict.fromkeys(problems))
+class _Guard(NodeTransformer):
+    """Escapes the author's own text, counts every loop's items, measures every `~` and guards every slice."""
 
+    def visit_TemplateData(self, node: nodes.TemplateData) -> nodes.TemplateData:
+        # Autoescaping covers the merge fields; the organiser's own text is escaped here, so that HTML typed into a
+        # template (an <img> pointing anywhere, say) is printed as text and never becomes an element of the letter.
+        node.data = str(Markup.escape(node.data))
+        return node
 
-def _attribute_problems(parsed: nodes.Template) -> list[str]:
-    """Attributes starting with „_“, and attributes a merge field (or a loop over a list field) does not offer."""
-    problems: list[str] = []
-    # Loop variables stand for an element of a list field: {% for argument in arguments %} → argument.claim.
-    aliases = {
-        loop.target.name: loop.iter.name
-        for loop in parsed.find_all(nodes.For)
-        if isinstance(loop.target, nodes.Name) and isinstance(loop.iter, nodes.Name) and loop.iter.name in LIST_FIELDS
-    }
-    for node in parsed.find_all((nodes.Getattr, nodes.Getitem)):
-        name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
-        if not isinstance(name, str):
-            continue
-        if name.startswith("_"):
-            problems.append(f"Zeile {node.lineno}: Zugriff auf interne Attribute („{name}“) ist nicht erlaubt.")
-            continue
-        if not isinstance(node.node, nodes.Name):
-            continue
-        base = node.node.name
-        owner = aliases.get(base) if base not in MERGE_FIELDS else (None if base in LIST_FIELDS else base)
-        if owner in FIELD_ATTRIBUTES and name not in FIELD_ATTRIBUTES[owner]:
-            problems.append(
-                f"Zeile {node.lineno}: „{base}.{name}“ gibt es nicht. "
-                f"Erlaubt sind: {', '.join(FIELD_ATTRIBUTES[owner])}."
-            )
-    return problems
+    def visit_For(self, node: nodes.For) -> nodes.For:
+        self.generic_visit(node)
+        node.iter = nodes.Filter(node.iter, _COUNTED, [], [], None, None, lineno=node.iter.lineno)
+        return node
+
+    def visit_Getitem(self, node: nodes.Getitem) -> nodes.Node:
+        self.generic_visit(node)
+        if not isinstance(node.arg, nodes.Slice):
+            return node  # compiled to environment.getitem, which the sandbox checks
+        bounds = [part or nodes.Const(None) for part in (node.arg.start, node.arg.stop, node.arg.step)]
+        return nodes.Filter(node.node, _SLICE, bounds, [], None, None, lineno=node.lineno)
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Filter:
+        self.generic_visit(node)
+        parts = nodes.List(node.nodes, lineno=node.lineno)
+        return nodes.Filter(parts, _CONCAT, [], [], None, None, lineno=node.lineno)
 
 
 @functools.lru_cache(maxsize=64)
 def fields_used(source: str) -> frozenset[str]:
-    """The merge fields a (checked) template source refers to."""
-    return frozenset(meta.find_undeclared_variables(_ENV.parse(source)))
+    """The merge fields a (checked) template source refers to, by their English names."""
+    return frozenset(canonical(name) for name in meta.find_undeclared_variables(_ENV.parse(source)))
+
+
+@functools.lru_cache(maxsize=64)
+def _placeholders(source: str) -> tuple[tuple[str, ...], ...]:
+    """The merge fields and field attributes a template prints or tests, as written, in order of appearance."""
+    parsed = _ENV.parse(source)
+    found: list[tuple[Any, ...]] = []
+    inside = set()
+    for node in parsed.find_all(nodes.Getattr):
+        if isinstance(node.node, nodes.Name) and node.node.name in ALLOWED_NAMES - LIST_NAMES:
+            found.append((node.lineno, node.node.name, node.attr))
+            inside.add(id(node.node))
+    for node in parsed.find_all(nodes.Name):
+        if node.ctx == "load" and node.name in ALLOWED_NAMES and id(node) not in inside:
+            found.append((node.lineno, node.name))
+    found.sort(key=lambda item: item[0])
+    return tuple(dict.fromkeys(item[1:] for item in found))
+
+
+def empty_fields(source: str, context: dict[str, Any]) -> list[tuple[str, str]]:
+    """(placeholder, German label) for each merge field the template uses that is empty in this context."""
+    empty = []
+    for path in _placeholders(source):
+        value = context.get(canonical(path[0]))
+        if len(path) > 1:
+            field = BY_NAME[path[0]]
+            part = field.part(path[1])
+            value = (value or {}).get(part.name) if part else "?"
+        if value in ("", None, []):
+            empty.append((".".join(path), placeholder_label(path)))
+    return empty
 
 
 @dataclass(frozen=True)
@@ -197,22 +259,43 @@ def _where(exc: BaseException, template: str) -> str:
     return template.format(line) if line else ""
 
 
-def render_markup(source: str, context: dict[str, Any]) -> Markup:
-    """Render a template in the sandbox; every failure becomes a TemplateProblem in German."""
+def _security_message(exc: SecurityError) -> str:
+    method = re.search(r"access to attribute '([^']+)' of '([^']+)' object is unsafe", str(exc))
+    if method:
+        return f"„{method[1]}“ ist in Briefvorlagen nicht erlaubt"
+    return str(exc)
+
+
+def render_markup(source: str, context: dict[str, Any], *, budget: RenderBudget | None = None) -> Markup:
+    """Render a template in the sandbox within its budget; every failure becomes a TemplateProblem in German."""
     template = _checked_template(source)
-    try:
-        html = Markup(template.render(**context))
-    except SecurityError as exc:
-        raise TemplateProblem(f"Nicht erlaubter Zugriff in der Vorlage{_where(exc, ' (Zeile {})')}: {exc}") from exc
-    except UndefinedError as exc:
-        missing = re.search(r"has no attribute '([^']+)'", exc.message or "")
-        detail = f"„{missing[1]}“ gibt es nicht" if missing else (exc.message or "unbekannt")
-        raise TemplateProblem(f"Unbekanntes Feld in der Vorlage{_where(exc, ' in Zeile {}')}: {detail}.") from exc
-    except (TemplateError, TypeError, ValueError, ArithmeticError, OverflowError) as exc:
-        raise TemplateProblem(f"Die Vorlage lässt sich nicht ausfüllen{_where(exc, ' in Zeile {}')}: {exc}") from exc
-    if len(html) > MAX_RENDERED_CHARS:
-        raise TemplateProblem("Die Vorlage erzeugt einen übermäßig langen Text.")
-    return html
+    pieces: list[str] = []
+    length = 0
+    with spending(budget or RenderBudget()) as spent:
+        output = template.generate(**context)
+        try:
+            for piece in output:
+                length += len(piece)
+                require_length(length)  # stops a runaway letter at its first oversized piece
+                spent.charge(chars=len(piece))
+                pieces.append(piece)
+        except RenderLimitExceeded as exc:
+            raise TemplateProblem(f"{_where(exc, 'Zeile {}: ')}{exc}") from exc
+        except SecurityError as exc:
+            raise TemplateProblem(
+                f"Nicht erlaubter Zugriff in der Vorlage{_where(exc, ' (Zeile {})')}: {_security_message(exc)}."
+            ) from exc
+        except UndefinedError as exc:
+            missing = re.search(r"has no attribute '([^']+)'", exc.message or "")
+            detail = f"„{missing[1]}“ gibt es nicht" if missing else (exc.message or "unbekannt")
+            raise TemplateProblem(f"Unbekanntes Feld in der Vorlage{_where(exc, ' in Zeile {}')}: {detail}.") from exc
+        except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError) as exc:
+            raise TemplateProblem(
+                f"Die Vorlage lässt sich nicht ausfüllen{_where(exc, ' in Zeile {}')}: {exc}"
+            ) from exc
+        finally:
+            output.close()
+    return Markup("".join(pieces))
 
 
 def render_template_text(source: str, context: dict[str, Any]) -> RenderedText:

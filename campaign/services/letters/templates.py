@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaign.models import Campaign, LetterTemplate, TemplateVersion, User
 from campaign.services.common.audit import record
+from campaign.services.letters.layout import CLOSING
 from campaign.services.letters.sandbox import TemplateProblem, check_template
 
 MAX_NAME_LENGTH = 200
@@ -14,6 +17,16 @@ MAX_SUBJECT_LENGTH = 300
 MAX_BODY_LENGTH = 100_000
 
 FIELD_LABELS = {"name": "Name", "subject": "Betreff", "body": "Brieftext"}
+
+# A closing line: „Mit freundlichen Grüßen“, „Viele Grüße“, „Mit solidarischem Gruß“, „Hochachtungsvoll“ …
+_GREETING_WORD = r"gr(?:ü|ue)(?:ß|ss)(?:e|en)?|gru(?:ß|ss)"
+_CLOSING_LINE = re.compile(
+    rf"^(?:(?:\w+\s+){{0,3}}(?:{_GREETING_WORD})(?:\s+(?:aus|von|nach)\s+[\w .-]+)?|hochachtungsvoll|mfg|lg|vg)\W*$",
+    re.IGNORECASE,
+)
+_TEMPLATE_TAGS = re.compile(r"{%.*?%}|{#.*?#}", re.DOTALL)
+# How far from the end a closing counts as the letter's closing (a name or two may follow it).
+CLOSING_LOOKBACK_LINES = 3
 
 
 class TemplateFieldProblem(TemplateProblem):
@@ -30,6 +43,19 @@ def check_letter_template(source: str, *, field: str = "body") -> None:
         check_template(source)
     except TemplateProblem as exc:
         raise TemplateFieldProblem(field, f"{FIELD_LABELS[field]}: {exc}") from exc
+
+
+def closing_warning(body: str) -> str:
+    """A German warning if the body ends with a closing, which the layout adds anyway ("" otherwise)."""
+    lines = [line.strip() for line in _TEMPLATE_TAGS.sub("", body or "").splitlines() if line.strip()]
+    closing = next((line for line in lines[-CLOSING_LOOKBACK_LINES:] if _CLOSING_LINE.match(line)), None)
+    if closing is None:
+        return ""
+    return (
+        f"Der Brieftext endet mit der Grußformel „{closing.rstrip(',')}“. Das Layout setzt „{CLOSING}“ und die "
+        "Unterschriften selbst unter jeden Brief, so stünde der Gruß doppelt im Brief. Bitte die Grußformel "
+        "(und die Namen darunter) aus der Vorlage löschen."
+    )
 
 
 def _clean_texts(subject: str, body: str) -> tuple[str, str]:

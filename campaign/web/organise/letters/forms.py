@@ -13,16 +13,17 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from campaign.models import Argument
 from campaign.services.letters.templates import MAX_BODY_LENGTH, MAX_NAME_LENGTH, MAX_SUBJECT_LENGTH
 
-# Shown in a new template, so the author starts from a working letter rather than an empty box.
+# Shown in a new template, so the author starts from a working letter rather than an empty box (with the German
+# field names; the closing is the layout's).
 STARTER_BODY = (
-    "{{ salutation }},\n"
+    "{{ anrede }},\n"
     "\n"
-    "wir wenden uns an Sie wegen des Antrags „{{ motion.title }}“.\n"
+    "wir wenden uns an Sie wegen des Antrags „{{ antrag.titel }}“.\n"
     "\n"
-    "{% for argument in arguments %}{{ argument.paragraph }}\n"
+    "{% for argument in argumente %}{{ argument.absatz }}\n"
     "\n"
     "{% endfor %}"
-    "{% if deadline %}Über eine Antwort bis zum {{ deadline }} würden wir uns sehr freuen.{% endif %}\n"
+    "{% if frist %}Über eine Antwort bis zum {{ frist }} würden wir uns sehr freuen.{% endif %}\n"
 )
 
 

@@ -9,10 +9,12 @@ from campaign.db import db
 from campaign.models import Campaign, LetterTemplate
 from campaign.services.accounts.users import users_by_id
 from campaign.services.campaigns.records import campaign_figures
-from campaign.services.letters.sandbox import MERGE_FIELDS
+from campaign.services.letters.layout import CLOSING
+from campaign.services.letters.merge_fields import placeholder_groups
 from campaign.services.letters.templates import (
     campaign_by_slug,
     campaign_templates,
+    closing_warning,
     create_template,
     rename_template,
     save_template_version,
@@ -64,6 +66,7 @@ def new_template(slug: str):
                 user=acting_user(),
             )
             flash(_("Die Vorlage „%(name)s“ ist angelegt.", name=template.name), "success")
+            _flash_closing_warning(template.current_version.body)
             return redirect(url_for(".template", template_id=template.id))
     return _letters_page(found, form, 400)
 
@@ -83,7 +86,8 @@ def _template_page(found: LetterTemplate, form: TemplateEditForm, status: int = 
         template=found,
         campaign=found.campaign,
         form=form,
-        merge_fields=MERGE_FIELDS,
+        placeholder_groups=placeholder_groups(),
+        closing=CLOSING,
         versions=list(reversed(found.versions)),
         creators=users_by_id(db.session, creator_ids),
         can_write=has_role(*WRITERS),
@@ -103,6 +107,7 @@ def save_template(template_id: int):
                 db.session, found, subject=form.subject.data, body=form.body.data, user=acting_user()
             )
             _flash_saved(version.number, made_new=version.number > before and bool(before))
+            _flash_closing_warning(version.body)
             return redirect(url_for(".template", template_id=found.id))
     return _template_page(found, form, 400)
 
@@ -117,3 +122,10 @@ def _flash_saved(number: int, *, made_new: bool) -> None:
     else:
         message = _("Die Vorlage ist gespeichert (Version %(number)s).", number=number)
     flash(message, "success")
+
+
+def _flash_closing_warning(body: str) -> None:
+    """Saved, but the body ends with a closing that the layout adds as well."""
+    warning = closing_warning(body)
+    if warning:
+        flash(warning, "warning")

@@ -1,0 +1,218 @@
+"""The merge fields a letter template may use: English names, German aliases and labels, the editor's list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldPart:
+    """An attribute of a structured merge field (or of each element of a list field)."""
+
+    name: str
+    alias: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ListLoop:
+    """How the editor offers a list field: the loop variable (German, English), the part it prints, its label."""
+
+    item: str
+    item_english: str
+    shows: str
+    label: str
+
+
+@dataclass(frozen=True)
+class MergeField:
+    """One top-level merge field; a list field (`loop`) is printed element by element in a `for` loop."""
+
+    name: str
+    alias: str
+    label: str
+    parts: tuple[FieldPart, ...] = ()
+    loop: ListLoop | None = None
+
+    @property
+    def is_list(self) -> bool:
+        return self.loop is not None
+
+    def part(self, name: str) -> FieldPart | None:
+        """The attribute called `name` in either language."""
+        return next((part for part in self.parts if name in (part.name, part.alias)), None)
+
+
+def _parts(*triples: tuple[str, str, str]) -> tuple[FieldPart, ...]:
+    return tuple(FieldPart(name, alias, label) for name, alias, label in triples)
+
+
+# The whitelist (documented in letters/README.md). Aliases are ASCII so they are typed on any keyboard.
+FIELDS: tuple[MergeField, ...] = (
+    MergeField("salutation", "anrede", "Anrede ohne Komma, z. B. „Sehr geehrte Frau Dr. Doğan“"),
+    MergeField(
+        "recipient",
+        "empfaenger",
+        "Empfänger:in",
+        _parts(
+            ("first_name", "vorname", "Vorname"),
+            ("last_name", "nachname", "Nachname"),
+            ("full_name", "voller_name", "Voller Name mit Titel"),
+            ("title", "titel", "Akademischer Titel, z. B. „Dr.“"),
+            ("function", "funktion", "Funktion, z. B. „Delegierte zum Landesparteitag“"),
+            ("organisation", "organisation", "Organisation oder Gremium"),
+            ("unterbezirk", "unterbezirk", "Unterbezirk"),
+            ("kreis", "kreis", "Kreis"),
+            ("wahlkreis", "wahlkreis", "Wahlkreis"),
+            ("kommune", "kommune", "Kommune"),
+            ("city", "ort", "Ort"),
+        ),
+    ),
+    MergeField(
+        "sender",
+        "absender",
+        "Absender-Organisation",
+        _parts(
+            ("name", "name", "Name"),
+            ("short_name", "kurzname", "Kurzname"),
+            ("city", "ort", "Ort"),
+            ("email", "email", "E-Mail-Adresse"),
+            ("website", "webseite", "Internetseite"),
+        ),
+    ),
+    MergeField(
+        "motion",
+        "antrag",
+        "Antrag",
+        _parts(
+            ("title", "titel", "Titel"),
+            ("kind", "art", "Art, z. B. „leitantrag“"),
+            ("party", "partei", "Partei"),
+            ("body", "gremium", "Vorlegendes Gremium"),
+            ("presented_on", "vorgelegt_am", "Vorgelegt am"),
+            ("decision_forum", "beschlussgremium", "Beschließendes Gremium"),
+            ("decision_date", "beschlussdatum", "Beschlussdatum"),
+        ),
+    ),
+    MergeField(
+        "campaign",
+        "kampagne",
+        "Kampagne",
+        _parts(("title", "titel", "Titel"), ("deadline", "frist", "Antwortfrist")),
+    ),
+    MergeField(
+        "provisions",
+        "kernpunkte",
+        "Kernpunkte des Antrags (Liste)",
+        _parts(
+            ("title", "titel", "Titel"),
+            ("summary", "zusammenfassung", "Zusammenfassung"),
+            ("stance", "haltung", "Haltung"),
+        ),
+        loop=ListLoop("kernpunkt", "provision", "title", "Alle Kernpunkte nacheinander (Schleife); darin:"),
+    ),
+    MergeField(
+        "arguments",
+        "argumente",
+        "Ausgewählte Argumente (Liste)",
+        _parts(
+            ("claim", "kernaussage", "Kernaussage"),
+            ("paragraph", "absatz", "Briefabsatz"),
+            ("notes", "quellen", "Nummern der Quellen, z. B. „[1, 2]“"),
+        ),
+        loop=ListLoop(
+            "argument", "argument", "paragraph", "Alle ausgewählten Argumente nacheinander (Schleife); darin:"
+        ),
+    ),
+    MergeField("deadline", "frist", "Antwortfrist der Kampagne, z. B. „15. Dezember 2026“"),
+    MergeField("reference_code", "zeichen", "Unser Zeichen dieses Briefs"),
+    MergeField("date", "datum", "Datum des Briefs, z. B. „23. November 2026“"),
+)
+
+BY_NAME: dict[str, MergeField] = {key: field for field in FIELDS for key in (field.name, field.alias)}
+# Every top-level name a template may use, English and German.
+ALLOWED_NAMES = frozenset(BY_NAME)
+LIST_NAMES = frozenset(name for name, field in BY_NAME.items() if field.is_list)
+
+
+def canonical(name: str) -> str:
+    """The English name of a merge field given in either language (unknown names unchanged)."""
+    field = BY_NAME.get(name)
+    return field.name if field else name
+
+
+def _with_part_aliases(field: MergeField, values: dict[str, Any]) -> dict[str, Any]:
+    return {**values, **{part.alias: values.get(part.name, "") for part in field.parts}}
+
+
+def with_aliases(context: dict[str, Any]) -> dict[str, Any]:
+    """The merge context with every field and attribute under its German alias as well."""
+    result = dict(context)
+    for field in FIELDS:
+        value = context.get(field.name)
+        if field.is_list:
+            value = [_with_part_aliases(field, item) for item in value or []]
+        elif field.parts:
+            value = _with_part_aliases(field, value or {})
+        result[field.name] = result[field.alias] = value
+    return result
+
+
+def attribute_names(name: str) -> tuple[str, ...]:
+    """The attributes (both languages) of the structured field `name`, or () if it has none."""
+    field = BY_NAME.get(name)
+    return tuple(dict.fromkeys(key for part in field.parts for key in (part.name, part.alias))) if field else ()
+
+
+def placeholder_label(path: Iterable[str]) -> str:
+    """The German label of a placeholder like ("motion", "decision_date"): „Antrag: Beschlussdatum“."""
+    first, *rest = list(path)
+    field = BY_NAME.get(first)
+    if field is None:
+        return first
+    part = field.part(rest[0]) if rest else None
+    return f"{field.label}: {part.label}" if part else field.label
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """One entry of the editor's list: what to type (German, or English) and what it stands for."""
+
+    german: str
+    english: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PlaceholderGroup:
+    label: str
+    placeholders: tuple[Placeholder, ...]
+
+
+def _print(name: str) -> str:
+    return "{{ " + name + " }}"
+
+
+def _loop(item: str, items: str, part: str) -> str:
+    return "{% for " + item + " in " + items + " %}\n" + _print(f"{item}.{part}") + "\n\n{% endfor %}"
+
+
+def placeholder_groups() -> list[PlaceholderGroup]:
+    """The whitelist as the editor shows it: simple fields first, then each structured field and each list."""
+    simple = tuple(Placeholder(_print(f.alias), _print(f.name), f.label) for f in FIELDS if not f.parts)
+    groups = [PlaceholderGroup("Brief", simple)]
+    for field in (f for f in FIELDS if f.parts):
+        loop = field.loop
+        owner_de, owner_en = (loop.item, loop.item_english) if loop else (field.alias, field.name)
+        entries = [
+            Placeholder(_print(f"{owner_de}.{part.alias}"), _print(f"{owner_en}.{part.name}"), part.label)
+            for part in field.parts
+        ]
+        if loop:
+            shown = field.part(loop.shows)
+            german = _loop(loop.item, field.alias, shown.alias)
+            entries.insert(0, Placeholder(german, _loop(loop.item_english, field.name, shown.name), loop.label))
+        groups.append(PlaceholderGroup(field.label, tuple(entries)))
+    return groups
