@@ -38,10 +38,12 @@ class Letter(StatefulMixin, TimestampMixin, db.Model):
     TRANSITIONS: ClassVar = {
         _L.DRAFT: frozenset({_L.APPROVED}),
         _L.APPROVED: frozenset({_L.DRAFT, _L.QUEUED}),
-        _L.QUEUED: frozenset({_L.SENT, _L.FAILED}),
+        # QUEUED → BOUNCED: the server refused the address for good (5xx at RCPT) before accepting the mail.
+        _L.QUEUED: frozenset({_L.SENT, _L.FAILED, _L.BOUNCED}),
         _L.FAILED: frozenset({_L.QUEUED}),
         _L.SENT: frozenset({_L.BOUNCED, _L.REPLIED}),
-        _L.BOUNCED: frozenset(),
+        # BOUNCED → DRAFT: the address was corrected; the letter is made again for the new address.
+        _L.BOUNCED: frozenset({_L.DRAFT}),
         _L.REPLIED: frozenset(),
     }
     # From these states on, the rendered text is a record of what was sent and never changes.

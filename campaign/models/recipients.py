@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
@@ -58,6 +59,9 @@ class Recipient(TimestampMixin, db.Model):
     country: Mapped[str] = mapped_column(String(80), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     email_canonical: Mapped[str] = mapped_column(String(254), default="", index=True)
+    # Set when mail to `email` bounced for good (SMTP 5xx or a delivery status report); cleared when corrected.
+    email_failed_at: Mapped[datetime | None]
+    email_failure: Mapped[str] = mapped_column(String(500), default="")
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from campaign.db import utcnow
 from campaign.models import Letter, OutboxMessage, OutboxStatus, Signature, StateChange, User
 from campaign.services.common.states import transition
+from campaign.services.sending.bounces import record_bounce
 from campaign.services.sending.messages import OutgoingMail, build_message, message_domain, new_message_id
 from campaign.services.sending.transport import DeliveryError
 
@@ -116,9 +117,12 @@ def record_failure(
     """A refused or failed attempt: wait and retry (FAILED), or give up (DEAD) when permanent or out of attempts."""
     now = now or utcnow()
     message.last_error = str(error)[:2000]
-    if error.permanent or message.attempts >= policy.max_attempts:
-        note = "dauerhaft abgelehnt" if error.permanent else f"nach {message.attempts} Versuchen aufgegeben"
-        transition(session, message, OutboxStatus.DEAD, note=note)
+    if error.permanent:
+        transition(session, message, OutboxStatus.DEAD, note="dauerhaft abgelehnt")
+        # The server refused the address itself: the letter bounced and the address needs correcting.
+        record_bounce(session, address=message.to_address, reason=str(error), letter=message.letter, source="smtp")
+    elif message.attempts >= policy.max_attempts:
+        transition(session, message, OutboxStatus.DEAD, note=f"nach {message.attempts} Versuchen aufgegeben")
     else:
         transition(session, message, OutboxStatus.FAILED, note=f"Versuch {message.attempts}")
         message.next_attempt_at = now + BACKOFF[min(message.attempts, len(BACKOFF)) - 1]

@@ -140,3 +140,16 @@ def test_cli_send_with_an_unreachable_server_says_so_in_one_line(app_factory):
         result = app.test_cli_runner().invoke(cli, ["outbox", "send"])
     assert result.exit_code == 1
     assert "nicht erreichbar" in result.output
+
+
+def test_a_permanent_refusal_marks_the_address_failing(smtp_app, mail_server):
+    from campaign.services.common.emails import canonical_email
+    from tests.factories import make_recipient
+
+    person = make_recipient(db.session, email="weg@example.org", email_canonical=canonical_email("weg@example.org"))
+    db.session.commit()
+    mail_server.handler.refuse_rcpt["weg@example.org"] = "550 5.1.1 User unknown"
+    _queue(1, to="weg@example.org")
+    deliver_due()
+    db.session.refresh(person)
+    assert person.email_failed_at is not None and "550" in person.email_failure
