@@ -24,6 +24,9 @@ ENV_SETTINGS = (
     "LOGIN_RATE_LIMIT",
     "LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT",
     "LOGIN_ACCOUNT_RATE_LIMIT",
+    "PASSWORD_HASH_TIME_COST",
+    "PASSWORD_HASH_MEMORY_KIB",
+    "PASSWORD_HASH_PARALLELISM",
     "MAX_CONTENT_LENGTH",
     "UNCONFIRMED_SIGNATURE_DAYS",
     "MAIL_RATE_PER_MINUTE",
@@ -69,6 +72,11 @@ class Defaults:
     LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
     LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT = "5 per minute; 20 per hour"
     LOGIN_ACCOUNT_RATE_LIMIT = "100 per hour"
+    # argon2id cost of password hashes (argon2-cffi's defaults, RFC 9106 low-memory profile). Hashes made
+    # with other settings stay valid and are re-hashed at the next login.
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_KIB = 64 * 1024
+    PASSWORD_HASH_PARALLELISM = 4
 
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     UNCONFIRMED_SIGNATURE_DAYS = 14

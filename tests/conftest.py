@@ -62,6 +62,10 @@ def make_config(database_url: str, instance: Path, **overrides: Any) -> dict[str
         "MAIL_URL": "file://" + str(instance / "outbox"),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_STORAGE_URL": TEST_REDIS_URL or "memory://",
+        # The cheapest argon2id argon2-cffi accepts: tests check who may log in, not how hard hashes are to crack.
+        "PASSWORD_HASH_TIME_COST": 1,
+        "PASSWORD_HASH_MEMORY_KIB": 8,
+        "PASSWORD_HASH_PARALLELISM": 1,
     }
     config.update(overrides)
     return config
