@@ -13,9 +13,7 @@ from flask_migrate import downgrade, upgrade
 from campaign import create_app
 from campaign.config import normalise_database_url
 from campaign.db import db
-from tests.conftest import TEST_DATABASE_URL, make_config
-
-SCRATCH_DATABASE = "campaign_migration_check"
+from tests.conftest import TEST_DATABASE_URL, XDIST_WORKER, make_config
 
 
 @pytest.fixture
@@ -25,13 +23,15 @@ def empty_database_url(tmp_path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path}/empty.sqlite3"
         return
     server = sa.make_url(normalise_database_url(TEST_DATABASE_URL))
+    # Named after the test database (and the xdist worker), so parallel runs never share the scratch database.
+    scratch = "_".join(filter(None, [server.database, "migrations", XDIST_WORKER]))
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE}")
-        connection.exec_driver_sql(f"CREATE DATABASE {SCRATCH_DATABASE}")
-    yield server.set(database=SCRATCH_DATABASE).render_as_string(hide_password=False)
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{scratch}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{scratch}"')
+    yield server.set(database=scratch).render_as_string(hide_password=False)
     with admin.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)")
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
     admin.dispose()
 
 
