@@ -7,6 +7,8 @@ import secrets
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
+from flask import current_app, has_app_context
+
 # Settings read from the environment (DESIGN §4). Names without a prefix, as documented in the README.
 ENV_SETTINGS = (
     "CAMPAIGN_ENV",
@@ -14,6 +16,11 @@ ENV_SETTINGS = (
     "DATABASE_URL",
     "JOBS_URL",
     "JOBS_WORKERS",
+    "JOBS_QUEUED_TIMEOUT",
+    "JOBS_RUNNING_TIMEOUT",
+    "JOBS_MAX_ATTEMPTS",
+    "JOBS_HEARTBEAT_INTERVAL",
+    "JOBS_WORKER_TIMEOUT",
     "LETTER_RENDER_WORKERS",
     "MAIL_URL",
     "MAIL_FROM",
@@ -48,6 +55,15 @@ class Defaults:
     # None: Huey on SQLite in instance/; "redis://…": Huey on Redis; "immediate": run tasks inline (tests).
     JOBS_URL: str | None = None
     JOBS_WORKERS = 2
+    # Seconds. A queued job whose task is in no queue after this long (the process that created it died
+    # before enqueuing it) is enqueued again; a running job without a heartbeat for this long has lost its
+    # worker and goes back to the queue, until it has lost JOBS_MAX_ATTEMPTS workers: then it fails.
+    JOBS_QUEUED_TIMEOUT = 120
+    JOBS_RUNNING_TIMEOUT = 300
+    JOBS_MAX_ATTEMPTS = 3
+    # Seconds. Each `campaign worker` writes its heartbeat this often; one silent for JOBS_WORKER_TIMEOUT is gone.
+    JOBS_HEARTBEAT_INTERVAL = 15
+    JOBS_WORKER_TIMEOUT = 60
     # Processes that render letter PDFs in bulk; 0 means one per CPU core.
     LETTER_RENDER_WORKERS = 0
     # None: every message written as an .eml file to instance/outbox/.
@@ -92,6 +108,13 @@ class Defaults:
     LANGUAGES = ("de", "en")
 
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+
+def setting(name: str) -> Any:
+    """The current app's value of a setting, or its default outside an app (for services' tuning values)."""
+    if has_app_context():
+        return current_app.config.get(name, getattr(Defaults, name))
+    return getattr(Defaults, name)
 
 
 def _coerce(raw: str, default: Any) -> Any:

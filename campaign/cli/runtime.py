@@ -16,6 +16,7 @@ from flask_migrate import upgrade
 from campaign.cli.errors import CommandError
 from campaign.db import db
 from campaign.jobs import huey
+from campaign.jobs.worker import run_worker
 from campaign.services.demo import ensure_demo_organiser, is_database_empty, seed_demo
 
 
@@ -36,12 +37,12 @@ def seed_demo_command() -> None:
 @click.option("--workers", type=int, default=None, help="Anzahl paralleler Job-Threads")
 @with_appcontext
 def worker_command(workers: int | None) -> None:
-    """Hintergrund-Jobs ausführen, bis Strg+C."""
+    """Hintergrund-Jobs ausführen, bis Strg+C (liegengebliebene Aufträge werden beim Start neu eingereiht)."""
     count = workers or current_app.config["JOBS_WORKERS"]
     if huey.immediate:
         raise CommandError("JOBS_URL=immediate führt Jobs sofort aus; ein Worker ist dann nicht nötig.")
     click.echo(f"Job-Worker läuft mit {count} Threads ({current_app.config['JOBS_URL'].split('://')[0]}).")
-    huey.create_consumer(workers=count, worker_type="thread").run()
+    run_worker(count)
 
 
 @click.command("up")

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from campaign.config import Defaults
+from campaign.config import setting
 from campaign.db import utcnow
 from campaign.models import Role, User
 from campaign.services.common.audit import record
@@ -41,8 +40,7 @@ def parse_role(value: str) -> Role:
 
 def _hasher() -> PasswordHasher:
     """The argon2 hasher with the app's cost settings (the production defaults outside an app)."""
-    config = current_app.config if has_app_context() else {}
-    return _hasher_with(*(config.get(name, getattr(Defaults, name)) for name in HASH_SETTINGS))
+    return _hasher_with(*(setting(name) for name in HASH_SETTINGS))
 
 
 @functools.cache
