@@ -10,6 +10,8 @@ from typing import Any
 from flask import current_app, has_app_context
 
 # Settings read from the environment (DESIGN §4). Names without a prefix, as documented in the README.
+# Planned with their features, and not settings before they exist: REPLY_ADDRESS and IMAP_URL (replies),
+# PUBLIC_URL and UNCONFIRMED_SIGNATURE_DAYS (co-signing with double opt-in).
 ENV_SETTINGS = (
     "CAMPAIGN_ENV",
     "SECRET_KEY",
@@ -24,9 +26,6 @@ ENV_SETTINGS = (
     "LETTER_RENDER_WORKERS",
     "MAIL_URL",
     "MAIL_FROM",
-    "REPLY_ADDRESS",
-    "IMAP_URL",
-    "PUBLIC_URL",
     "RATELIMIT_STORAGE_URL",
     "LOGIN_RATE_LIMIT",
     "LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT",
@@ -35,7 +34,6 @@ ENV_SETTINGS = (
     "PASSWORD_HASH_MEMORY_KIB",
     "PASSWORD_HASH_PARALLELISM",
     "MAX_CONTENT_LENGTH",
-    "UNCONFIRMED_SIGNATURE_DAYS",
     "MAIL_RATE_PER_MINUTE",
     "OUTBOX_BATCH_SIZE",
     "OUTBOX_MAX_ATTEMPTS",
@@ -69,7 +67,6 @@ class Defaults:
     # None: every message written as an .eml file to instance/outbox/.
     MAIL_URL: str | None = None
     MAIL_FROM = "Kampagnen-Werkzeug <kampagne@localhost>"
-    REPLY_ADDRESS: str | None = None
     # Outbox delivery: messages per minute over all workers (0: no limit; providers often cap at 100–500),
     # messages per SMTP connection, attempts before a message is given up, and how long a worker's claim on
     # a batch lasts before another worker takes the messages over (set it above the time a batch takes).
@@ -77,8 +74,6 @@ class Defaults:
     OUTBOX_BATCH_SIZE = 100
     OUTBOX_MAX_ATTEMPTS = 8
     OUTBOX_LEASE_SECONDS = 600
-    IMAP_URL: str | None = None
-    PUBLIC_URL = "http://127.0.0.1:5000"
 
     RATELIMIT_STORAGE_URL = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -95,7 +90,6 @@ class Defaults:
     PASSWORD_HASH_PARALLELISM = 4
 
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
-    UNCONFIRMED_SIGNATURE_DAYS = 14
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
