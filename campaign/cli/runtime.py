@@ -47,12 +47,19 @@ def worker_command(workers: int | None) -> None:
 
 @click.command("up")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, type=int, show_default=True)
+@click.option("--port", default=5000, type=int, show_default=True, help="0: einen freien Port wählen")
 @with_appcontext
 def up_command(host: str, port: int) -> None:
     """Datenbank migrieren, Demo anlegen (falls leer), Webserver und Job-Worker starten."""
 
     app = current_app._get_current_object()
+    try:  # first, so that a port in use is reported before anything else happens
+        server = waitress.create_server(app, host=host, port=port, threads=8)
+    except OSError as exc:
+        raise CommandError(
+            f"Der Webserver kann {host}:{port} nicht öffnen ({exc.strerror}); --port wählt einen anderen."
+        ) from exc
+    port = getattr(server, "effective_port", port)  # with --port 0, the free port the system chose
     upgrade()
     if is_database_empty(db.session):
         seed_demo(db.session)
@@ -69,10 +76,11 @@ def up_command(host: str, port: int) -> None:
     worker = subprocess.Popen([sys.executable, "-m", "campaign", "worker"])
     click.echo(f"Kampagnen-Werkzeug läuft auf http://{host}:{port}/  (Strg+C beendet Webserver und Worker)")
     try:
-        waitress.serve(app, host=host, port=port, threads=8, _quiet=True)
+        server.run()
     except KeyboardInterrupt:
         pass
     finally:
+        server.close()
         _stop(worker)
 
 
