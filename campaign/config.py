@@ -60,8 +60,9 @@ class Defaults:
     JOBS_RUNNING_TIMEOUT = 300
     JOBS_MAX_ATTEMPTS = 3
     # Seconds. Each `campaign worker` writes its heartbeat this often; one silent for JOBS_WORKER_TIMEOUT is gone.
-    JOBS_HEARTBEAT_INTERVAL = 15
-    JOBS_WORKER_TIMEOUT = 60
+    # Not more often: on SQLite every write ends the snapshot of a request that reads now and writes later.
+    JOBS_HEARTBEAT_INTERVAL = 60
+    JOBS_WORKER_TIMEOUT = 180
     # Processes that render letter PDFs in bulk; 0 means one per CPU core.
     LETTER_RENDER_WORKERS = 0
     # None: every message written as an .eml file to instance/outbox/.

@@ -41,8 +41,9 @@ def worker_command(workers: int | None) -> None:
     count = workers or current_app.config["JOBS_WORKERS"]
     if huey.immediate:
         raise CommandError("JOBS_URL=immediate führt Jobs sofort aus; ein Worker ist dann nicht nötig.")
-    click.echo(f"Job-Worker läuft mit {count} Threads ({current_app.config['JOBS_URL'].split('://')[0]}).")
-    run_worker(count)
+    storage = current_app.config["JOBS_URL"].split("://")[0]
+    # Said once the worker has signed on and swept: from then on it only takes jobs from the queue.
+    run_worker(count, ready=lambda: click.echo(f"Job-Worker läuft mit {count} Threads ({storage})."))
 
 
 @click.command("up")

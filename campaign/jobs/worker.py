@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+from collections.abc import Callable
 
 from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
@@ -39,8 +40,8 @@ class Heartbeat(threading.Thread):
                     db.session.rollback()
 
 
-def run_worker(threads: int) -> None:
-    """Sign on, sweep lost jobs into the queue, consume until Ctrl-C or SIGTERM, then sign off."""
+def run_worker(threads: int, ready: Callable[[], None] = lambda: None) -> None:
+    """Sign on, sweep lost jobs into the queue, call `ready`, consume until Ctrl-C or SIGTERM, then sign off."""
     app = current_app._get_current_object()
     name = worker_name()
     beat(db.session, name)
@@ -49,6 +50,7 @@ def run_worker(threads: int) -> None:
     db.session.remove()
     heartbeat = Heartbeat(app, name)
     heartbeat.start()
+    ready()
     try:
         huey.create_consumer(workers=threads, worker_type="thread").run()
     finally:

@@ -94,7 +94,8 @@ def test_the_job_of_a_killed_worker_is_done_by_the_next_worker(queue_app, start_
 
     job = _job(queue_app, job_id)
     assert job.status is JobStatus.RUNNING and job.done < 60  # stuck: nobody works on it any more
-    assert len(_workers(queue_app)) == 1 and _workers(queue_app, seconds=61) == []  # the dead worker goes silent
+    silent_for = queue_app.config["JOBS_WORKER_TIMEOUT"] + 1
+    assert len(_workers(queue_app)) == 1 and _workers(queue_app, seconds=silent_for) == []  # the dead one is silent
     time.sleep(max(0.0, 1.2 - (utcnow() - job.heartbeat_at).total_seconds()))
 
     second = start_worker(JOBS_RUNNING_TIMEOUT=1, JOBS_WORKER_TIMEOUT=1)  # its start-up sweep finds the job
