@@ -85,7 +85,7 @@ def test_a_job_that_never_reached_the_queue_runs_when_a_worker_starts(queue_app,
 
 
 def test_the_job_of_a_killed_worker_is_done_by_the_next_worker(queue_app, start_worker):
-    job_id = _new_job(queue_app, recipients=60)
+    job_id = _new_job(queue_app, recipients=30)
     first = start_worker()
     with queue_app.app_context():
         enqueue_job(job_id)
@@ -93,14 +93,14 @@ def test_the_job_of_a_killed_worker_is_done_by_the_next_worker(queue_app, start_
     first.kill()
 
     job = _job(queue_app, job_id)
-    assert job.status is JobStatus.RUNNING and job.done < 60  # stuck: nobody works on it any more
+    assert job.status is JobStatus.RUNNING and job.done < 30  # stuck: nobody works on it any more
     silent_for = queue_app.config["JOBS_WORKER_TIMEOUT"] + 1
     assert len(_workers(queue_app)) == 1 and _workers(queue_app, seconds=silent_for) == []  # the dead one is silent
     time.sleep(max(0.0, 1.2 - (utcnow() - job.heartbeat_at).total_seconds()))
 
     second = start_worker(JOBS_RUNNING_TIMEOUT=1, JOBS_WORKER_TIMEOUT=1)  # its start-up sweep finds the job
     wait_for(lambda: _job(queue_app, job_id).status is JobStatus.DONE, second, "job done")
-    assert _job(queue_app, job_id).result["letters"] == 60
+    assert _job(queue_app, job_id).result["letters"] == 30
     assert _log(queue_app, job_id) == [
         ("queued", "running", ""),
         ("running", "queued", "Job-Worker ausgefallen; neu eingereiht"),
