@@ -7,25 +7,33 @@ import secrets
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
+from flask import current_app, has_app_context
+
 # Settings read from the environment (DESIGN §4). Names without a prefix, as documented in the README.
+# Planned with their features, and not settings before they exist: REPLY_ADDRESS and IMAP_URL (replies),
+# PUBLIC_URL and UNCONFIRMED_SIGNATURE_DAYS (co-signing with double opt-in).
 ENV_SETTINGS = (
     "CAMPAIGN_ENV",
     "SECRET_KEY",
     "DATABASE_URL",
     "JOBS_URL",
     "JOBS_WORKERS",
+    "JOBS_QUEUED_TIMEOUT",
+    "JOBS_RUNNING_TIMEOUT",
+    "JOBS_MAX_ATTEMPTS",
+    "JOBS_HEARTBEAT_INTERVAL",
+    "JOBS_WORKER_TIMEOUT",
     "LETTER_RENDER_WORKERS",
     "MAIL_URL",
     "MAIL_FROM",
-    "REPLY_ADDRESS",
-    "IMAP_URL",
-    "PUBLIC_URL",
     "RATELIMIT_STORAGE_URL",
     "LOGIN_RATE_LIMIT",
     "LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT",
     "LOGIN_ACCOUNT_RATE_LIMIT",
+    "PASSWORD_HASH_TIME_COST",
+    "PASSWORD_HASH_MEMORY_KIB",
+    "PASSWORD_HASH_PARALLELISM",
     "MAX_CONTENT_LENGTH",
-    "UNCONFIRMED_SIGNATURE_DAYS",
     "MAIL_RATE_PER_MINUTE",
     "OUTBOX_BATCH_SIZE",
     "OUTBOX_MAX_ATTEMPTS",
@@ -45,12 +53,21 @@ class Defaults:
     # None: Huey on SQLite in instance/; "redis://…": Huey on Redis; "immediate": run tasks inline (tests).
     JOBS_URL: str | None = None
     JOBS_WORKERS = 2
+    # Seconds. A queued job whose task is in no queue after this long (the process that created it died
+    # before enqueuing it) is enqueued again; a running job without a heartbeat for this long has lost its
+    # worker and goes back to the queue, until it has lost JOBS_MAX_ATTEMPTS workers: then it fails.
+    JOBS_QUEUED_TIMEOUT = 120
+    JOBS_RUNNING_TIMEOUT = 300
+    JOBS_MAX_ATTEMPTS = 3
+    # Seconds. Each `campaign worker` writes its heartbeat this often; one silent for JOBS_WORKER_TIMEOUT is gone.
+    # Not more often: on SQLite every write ends the snapshot of a request that reads now and writes later.
+    JOBS_HEARTBEAT_INTERVAL = 60
+    JOBS_WORKER_TIMEOUT = 180
     # Processes that render letter PDFs in bulk; 0 means one per CPU core.
     LETTER_RENDER_WORKERS = 0
     # None: every message written as an .eml file to instance/outbox/.
     MAIL_URL: str | None = None
     MAIL_FROM = "Kampagnen-Werkzeug <kampagne@localhost>"
-    REPLY_ADDRESS: str | None = None
     # Outbox delivery: messages per minute over all workers (0: no limit; providers often cap at 100–500),
     # messages per SMTP connection, attempts before a message is given up, and how long a worker's claim on
     # a batch lasts before another worker takes the messages over (set it above the time a batch takes).
@@ -58,8 +75,6 @@ class Defaults:
     OUTBOX_BATCH_SIZE = 100
     OUTBOX_MAX_ATTEMPTS = 8
     OUTBOX_LEASE_SECONDS = 600
-    IMAP_URL: str | None = None
-    PUBLIC_URL = "http://127.0.0.1:5000"
 
     RATELIMIT_STORAGE_URL = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -69,9 +84,13 @@ class Defaults:
     LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
     LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT = "5 per minute; 20 per hour"
     LOGIN_ACCOUNT_RATE_LIMIT = "100 per hour"
+    # argon2id cost of password hashes (argon2-cffi's defaults, RFC 9106 low-memory profile). Hashes made
+    # with other settings stay valid and are re-hashed at the next login.
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_KIB = 64 * 1024
+    PASSWORD_HASH_PARALLELISM = 4
 
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
-    UNCONFIRMED_SIGNATURE_DAYS = 14
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -84,6 +103,13 @@ class Defaults:
     LANGUAGES = ("de", "en")
 
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+
+def setting(name: str) -> Any:
+    """The current app's value of a setting, or its default outside an app (for services' tuning values)."""
+    if has_app_context():
+        return current_app.config.get(name, getattr(Defaults, name))
+    return getattr(Defaults, name)
 
 
 def _coerce(raw: str, default: Any) -> Any:

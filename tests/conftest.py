@@ -6,12 +6,14 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy.orm import Session
 
 from campaign import create_app
@@ -20,8 +22,25 @@ from campaign.config import normalise_database_url
 from campaign.db import db
 from campaign.extensions import limiter
 
+# "gw0", "gw1", … in the processes of pytest-xdist (`make test` runs the suite with -n auto); "" otherwise.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def per_worker_redis_url(url: str, worker: str = XDIST_WORKER) -> str:
+    """The Redis URL of this test process: worker gwN uses database number (given number + N).
+
+    A database per worker keeps the rate-limit counters and Huey queues of parallel tests apart, also in
+    subprocesses (workers, `campaign up`) that get the URL through their environment.
+    """
+    if not url or not worker:
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{base + int(worker.removeprefix('gw'))}"))
+
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+TEST_REDIS_URL = per_worker_redis_url(os.environ.get("TEST_REDIS_URL", ""))
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 
@@ -32,6 +51,18 @@ def require_service(available: bool, what: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"REQUIRE_SERVICES=1, aber {what} ist nicht verfügbar")
     pytest.skip(f"{what} nicht verfügbar")
+
+
+def server_database(url: str, name: str) -> str:
+    """The URL of database `name` on the server of `url`, created there if it does not exist yet."""
+    server = sa.make_url(url)
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+        if exists.scalar() is None:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
 
 
 def reset_database(url: str) -> None:
@@ -47,6 +78,8 @@ def reset_database(url: str) -> None:
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if TEST_DATABASE_URL:
         url = normalise_database_url(TEST_DATABASE_URL)
+        if XDIST_WORKER:  # each parallel test process gets its own database: test_gw0, test_gw1, …
+            url = server_database(url, f"{sa.make_url(url).database}_{XDIST_WORKER}")
         reset_database(url)
         return url
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
@@ -62,6 +95,10 @@ def make_config(database_url: str, instance: Path, **overrides: Any) -> dict[str
         "MAIL_URL": "file://" + str(instance / "outbox"),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_STORAGE_URL": TEST_REDIS_URL or "memory://",
+        # The cheapest argon2id argon2-cffi accepts: tests check who may log in, not how hard hashes are to crack.
+        "PASSWORD_HASH_TIME_COST": 1,
+        "PASSWORD_HASH_MEMORY_KIB": 8,
+        "PASSWORD_HASH_PARALLELISM": 1,
     }
     config.update(overrides)
     return config
@@ -78,14 +115,61 @@ def migrated_database(database_url: str, tmp_path_factory: pytest.TempPathFactor
 
 
 def clean_tables() -> None:
-    """Delete every row, children first, so the next test starts from an empty database."""
+    """Delete every row, children first, so the next test starts from an empty database.
+
+    One query finds the tables that have rows; most tests leave none or a few, and emptying only those is
+    much cheaper than a statement per table (or a TRUNCATE of all of them on PostgreSQL).
+    """
+    tables = db.metadata.sorted_tables
+    filled_query = sa.union_all(
+        *(sa.select(sa.literal(index)).where(sa.exists().select_from(table)) for index, table in enumerate(tables))
+    )
     with db.engine.begin() as connection:
+        filled = [tables[index] for index in sorted(connection.execute(filled_query).scalars())]
+        if not filled:
+            return
         if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+            names = ", ".join(f'"{table.name}"' for table in filled)
             connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
         else:
-            for table in reversed(db.metadata.sorted_tables):
+            for table in reversed(filled):
                 connection.execute(table.delete())
+
+
+class SharedBytecodeCache(BytecodeCache):
+    """Compiled page templates, shared by the apps of one test process.
+
+    Every test builds its own app, and each app would otherwise compile every template it renders again.
+    The apps of the suite share their Jinja settings, so the compiled code is the same for all of them.
+    """
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self.compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)  # ignored by Jinja when the template's source has changed
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = SharedBytecodeCache()
+
+
+def build_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
+    """A test app on `database_url` with its own instance folder, sharing the compiled page templates."""
+    app = create_app(make_config(database_url, instance, **overrides))
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
+    return app
+
+
+def release_app(app: Flask) -> None:
+    """Delete the rows the test left behind and close the app's connections."""
+    with app.app_context():
+        db.session.remove()
+        clean_tables()
+        db.engine.dispose()
 
 
 @pytest.fixture
@@ -94,7 +178,7 @@ def app_factory(migrated_database: str, tmp_path: Path) -> Iterator[Any]:
     apps: list[Flask] = []
 
     def make(**overrides: Any) -> Flask:
-        app = create_app(make_config(migrated_database, tmp_path / "instance", **overrides))
+        app = build_app(migrated_database, tmp_path / "instance", **overrides)
         # Counters live in the storage (Redis in CI), not in the app: start every test from zero.
         limiter.reset()
         apps.append(app)
@@ -102,10 +186,15 @@ def app_factory(migrated_database: str, tmp_path: Path) -> Iterator[Any]:
 
     yield make
     for app in apps:
-        with app.app_context():
-            db.session.remove()
-            clean_tables()
-            db.engine.dispose()
+        release_app(app)
+
+
+@pytest.fixture(scope="session")
+def service_app(migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One app per test process for tests that need nothing but a rolled-back `db_session`."""
+    app = build_app(migrated_database, tmp_path_factory.mktemp("services") / "instance")
+    yield app
+    release_app(app)
 
 
 @pytest.fixture
@@ -131,8 +220,14 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 @pytest.fixture
-def db_session(app: Flask) -> Iterator[Session]:
-    """A session inside an outer transaction that is rolled back: service tests leave nothing behind."""
+def db_session(request: pytest.FixtureRequest) -> Iterator[Session]:
+    """A session inside an outer transaction that is rolled back: service tests leave nothing behind.
+
+    It runs on the test's own app when the test uses one (`app`, `client`, `runner`); otherwise on the
+    process's shared app, since a test that only calls services needs no app of its own.
+    """
+    shared = "app" not in request.fixturenames
+    app = request.getfixturevalue("service_app" if shared else "app")
     with app.app_context():
         connection = db.engine.connect()
         transaction = connection.begin()
@@ -143,3 +238,6 @@ def db_session(app: Flask) -> Iterator[Session]:
             session.close()
             transaction.rollback()
             connection.close()
+            if shared:  # whatever a test wrote past the rollback must not reach the next test
+                db.session.remove()
+                clean_tables()

@@ -27,13 +27,13 @@ def test_defaults_put_database_jobs_and_mail_into_the_instance_folder(instance, 
 
 def test_each_layer_overrides_the_one_before(instance, monkeypatch):
     (instance / "config.py").write_text(
-        'MAIL_FROM = "Aus instance <a@example.org>"\nPUBLIC_URL = "https://instance.example.org"\nJOBS_WORKERS = 3\n'
+        'MAIL_FROM = "Aus instance <a@example.org>"\nLOGIN_RATE_LIMIT = "3 per minute"\nJOBS_WORKERS = 3\n'
     )
-    monkeypatch.setenv("PUBLIC_URL", "https://umgebung.example.org")
+    monkeypatch.setenv("LOGIN_RATE_LIMIT", "5 per minute")
     monkeypatch.setenv("JOBS_WORKERS", "5")
     app = create_app({"INSTANCE_PATH": str(instance), "JOBS_WORKERS": 7})
     assert app.config["MAIL_FROM"] == "Aus instance <a@example.org>"  # instance beats default
-    assert app.config["PUBLIC_URL"] == "https://umgebung.example.org"  # environment beats instance
+    assert app.config["LOGIN_RATE_LIMIT"] == "5 per minute"  # environment beats instance
     assert app.config["JOBS_WORKERS"] == 7  # test mapping beats environment
 
 

@@ -16,6 +16,7 @@ from flask_migrate import upgrade
 from campaign.cli.errors import CommandError
 from campaign.db import db
 from campaign.jobs import huey
+from campaign.jobs.worker import run_worker
 from campaign.services.demo import ensure_demo_organiser, is_database_empty, seed_demo
 
 
@@ -36,22 +37,30 @@ def seed_demo_command() -> None:
 @click.option("--workers", type=int, default=None, help="Anzahl paralleler Job-Threads")
 @with_appcontext
 def worker_command(workers: int | None) -> None:
-    """Hintergrund-Jobs ausführen, bis Strg+C."""
+    """Hintergrund-Jobs ausführen, bis Strg+C (liegengebliebene Aufträge werden beim Start neu eingereiht)."""
     count = workers or current_app.config["JOBS_WORKERS"]
     if huey.immediate:
         raise CommandError("JOBS_URL=immediate führt Jobs sofort aus; ein Worker ist dann nicht nötig.")
-    click.echo(f"Job-Worker läuft mit {count} Threads ({current_app.config['JOBS_URL'].split('://')[0]}).")
-    huey.create_consumer(workers=count, worker_type="thread").run()
+    storage = current_app.config["JOBS_URL"].split("://")[0]
+    # Said once the worker has signed on and swept: from then on it only takes jobs from the queue.
+    run_worker(count, ready=lambda: click.echo(f"Job-Worker läuft mit {count} Threads ({storage})."))
 
 
 @click.command("up")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, type=int, show_default=True)
+@click.option("--port", default=5000, type=int, show_default=True, help="0: einen freien Port wählen")
 @with_appcontext
 def up_command(host: str, port: int) -> None:
     """Datenbank migrieren, Demo anlegen (falls leer), Webserver und Job-Worker starten."""
 
     app = current_app._get_current_object()
+    try:  # first, so that a port in use is reported before anything else happens
+        server = waitress.create_server(app, host=host, port=port, threads=8)
+    except OSError as exc:
+        raise CommandError(
+            f"Der Webserver kann {host}:{port} nicht öffnen ({exc.strerror}); --port wählt einen anderen."
+        ) from exc
+    port = getattr(server, "effective_port", port)  # with --port 0, the free port the system chose
     upgrade()
     if is_database_empty(db.session):
         seed_demo(db.session)
@@ -68,10 +77,11 @@ def up_command(host: str, port: int) -> None:
     worker = subprocess.Popen([sys.executable, "-m", "campaign", "worker"])
     click.echo(f"Kampagnen-Werkzeug läuft auf http://{host}:{port}/  (Strg+C beendet Webserver und Worker)")
     try:
-        waitress.serve(app, host=host, port=port, threads=8, _quiet=True)
+        server.run()
     except KeyboardInterrupt:
         pass
     finally:
+        server.close()
         _stop(worker)
 
 

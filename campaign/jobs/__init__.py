@@ -1,4 +1,8 @@
-"""Background jobs on Huey: the queue, bound to the app's JOBS_URL, and tasks that run in an app context."""
+"""Background jobs on Huey: the queue, bound to the app's JOBS_URL, and tasks that run in an app context.
+
+A task that works through a `Job` row is registered for the row's kind (`job_task`), so that a job can be
+enqueued (again) by its id alone: after the commit that created it, by the sweep, or when a user retries it.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,12 @@ class FlaskHuey(Huey):
     """A Huey queue whose storage comes from the Flask config and whose tasks run inside the app."""
 
     app: Flask | None = None
+    # Job kind → the task that runs such a job, called with the job's id.
+    job_tasks: dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.job_tasks = {}
 
     def init_app(self, app: Flask) -> None:
         url = app.config["JOBS_URL"]
@@ -27,20 +37,33 @@ class FlaskHuey(Huey):
 
     def app_task(self, **options: Any) -> Callable[[Callable[..., Any]], Any]:
         """Like `huey.task`, but the function runs in an app context (its own transaction boundary)."""
+        return lambda func: self.task(**options)(self._in_app(func))
 
-        def decorate(func: Callable[..., Any]) -> Any:
-            @functools.wraps(func)
-            def run(*args: Any, **kwargs: Any) -> Any:
-                if has_app_context():  # immediate mode inside a request or CLI command
-                    return func(*args, **kwargs)
-                if self.app is None:
-                    raise RuntimeError("Die Job-Warteschlange ist nicht mit einer App verbunden (init_jobs fehlt).")
-                with self.app.app_context():
-                    return func(*args, **kwargs)
+    def app_periodic_task(self, validate_datetime: Callable[..., bool], **options: Any) -> Callable[..., Any]:
+        """Like `huey.periodic_task` (run by every consumer's scheduler), in an app context."""
+        return lambda func: self.periodic_task(validate_datetime, **options)(self._in_app(func))
 
-            return self.task(**options)(run)
+    def job_task(self, kind: str, **options: Any) -> Callable[[Callable[[int], Any]], Any]:
+        """An app task that runs jobs of `kind`; it is called with the job's id."""
+
+        def decorate(func: Callable[[int], Any]) -> Any:
+            task = self.app_task(**options)(func)
+            self.job_tasks[kind] = task
+            return task
 
         return decorate
+
+    def _in_app(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            if has_app_context():  # immediate mode inside a request or CLI command
+                return func(*args, **kwargs)
+            if self.app is None:
+                raise RuntimeError("Die Job-Warteschlange ist nicht mit einer App verbunden (init_jobs fehlt).")
+            with self.app.app_context():
+                return func(*args, **kwargs)
+
+        return run
 
 
 def storage_for(name: str, url: str) -> Any:

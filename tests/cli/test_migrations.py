@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -13,26 +11,22 @@ from flask_migrate import downgrade, upgrade
 from campaign import create_app
 from campaign.config import normalise_database_url
 from campaign.db import db
-from tests.conftest import TEST_DATABASE_URL, make_config
-
-SCRATCH_DATABASE = "campaign_migration_check"
+from tests.conftest import TEST_DATABASE_URL, XDIST_WORKER, make_config, reset_database, server_database
 
 
 @pytest.fixture
-def empty_database_url(tmp_path) -> Iterator[str]:
-    """A database with no tables at all: a new SQLite file, or a scratch PostgreSQL database."""
+def empty_database_url(tmp_path) -> str:
+    """A database with no tables at all: a new SQLite file, or an emptied scratch PostgreSQL database.
+
+    The scratch database is kept between runs (creating and dropping one costs a checkpoint each) and is
+    named after the test database and the xdist worker, so parallel runs never share it.
+    """
     if not TEST_DATABASE_URL:
-        yield f"sqlite:///{tmp_path}/empty.sqlite3"
-        return
-    server = sa.make_url(normalise_database_url(TEST_DATABASE_URL))
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE}")
-        connection.exec_driver_sql(f"CREATE DATABASE {SCRATCH_DATABASE}")
-    yield server.set(database=SCRATCH_DATABASE).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)")
-    admin.dispose()
+        return f"sqlite:///{tmp_path}/empty.sqlite3"
+    url = normalise_database_url(TEST_DATABASE_URL)
+    scratch = server_database(url, "_".join(filter(None, [sa.make_url(url).database, "migrations", XDIST_WORKER])))
+    reset_database(scratch)
+    return scratch
 
 
 def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(empty_database_url, tmp_path):

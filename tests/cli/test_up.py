@@ -18,32 +18,29 @@ from urllib.parse import urlencode
 import pytest
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_ready(url: str, process: subprocess.Popen, output: list[str], seconds: float = 60) -> None:
-    """Wait until the web server answers and the worker has reported that it runs."""
+def _wait_until_ready(process: subprocess.Popen, output: list[str], seconds: float = 60) -> str:
+    """Wait until the web server answers and the worker has reported that it runs; the server's address."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"campaign up ended early with {process.returncode}: {''.join(output)}")
-        if any("Job-Worker läuft" in line for line in output):
+        address = re.search(r"läuft auf (http://127\.0\.0\.1:\d+)/", "".join(output))
+        if address and any("Job-Worker läuft" in line for line in output):
             try:
-                with urllib.request.urlopen(url, timeout=2):
-                    return
+                with urllib.request.urlopen(address.group(1) + "/", timeout=2):
+                    return address.group(1)
             except OSError:
                 pass
-        time.sleep(0.3)
+        time.sleep(0.1)
     raise AssertionError(f"not ready within {seconds} s: {''.join(output)}")
 
 
 @pytest.fixture
 def running_app(tmp_path: Path):
-    """`campaign up` on the embedded defaults (SQLite, Huey on SQLite, mail to files) in a fresh instance folder."""
-    port = _free_port()
+    """`campaign up` on the embedded defaults (SQLite, Huey on SQLite, mail to files) in a fresh instance folder.
+
+    On a port the system chooses (--port 0), so that tests running in parallel never compete for one.
+    """
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -51,7 +48,7 @@ def running_app(tmp_path: Path):
     }
     environment["INSTANCE_PATH"] = str(tmp_path / "instance")
     process = subprocess.Popen(
-        [sys.executable, "-m", "campaign", "up", "--port", str(port)],
+        [sys.executable, "-m", "campaign", "up", "--port", "0"],
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -62,8 +59,8 @@ def running_app(tmp_path: Path):
     reader = threading.Thread(target=lambda: output.extend(process.stdout), daemon=True)
     reader.start()
     try:
-        _wait_until_ready(f"http://127.0.0.1:{port}/", process, output)
-        yield process, f"http://127.0.0.1:{port}", tmp_path / "instance", output
+        base = _wait_until_ready(process, output)
+        yield process, base, tmp_path / "instance", output
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
@@ -123,3 +120,20 @@ def test_sigterm_to_the_main_process_also_stops_the_worker(running_app):
             break
         time.sleep(0.2)
     assert leftover == "", "worker still running"
+
+
+def test_a_port_in_use_is_one_line_and_starts_nothing(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "campaign", "up", "--port", str(port)],
+            env={**os.environ, "INSTANCE_PATH": str(tmp_path / "instance")},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith(f"Fehler: Der Webserver kann 127.0.0.1:{port} nicht öffnen")
+    assert "Traceback" not in result.stderr and not (tmp_path / "instance" / "campaign.sqlite3").exists()

@@ -6,7 +6,7 @@ import pytest
 
 from campaign.db import db
 from campaign.models import Role
-from campaign.services.accounts.users import authenticate, find_user
+from campaign.services.accounts.users import authenticate, create_user, find_user, hash_password
 
 
 def test_creates_account_with_password_from_stdin(app, runner):
@@ -57,3 +57,23 @@ def test_duplicate_account_is_refused(app, runner):
 def test_missing_role_option_is_an_error(runner):
     result = runner.invoke(args=["users", "create", "x@example.org"])
     assert result.exit_code == 2 and "--role" in result.output
+
+
+def test_tests_hash_cheaply_while_production_keeps_the_argon2_defaults(app):
+    with app.app_context():
+        assert hash_password("ein-sehr-geheimes-passwort").startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    # Outside an app (and in every app that does not override them) the production settings apply.
+    assert hash_password("ein-sehr-geheimes-passwort").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
+def test_a_hash_made_with_other_settings_still_logs_in_and_is_upgraded(app_factory):
+    app = app_factory()
+    with app.app_context():
+        create_user(db.session, "alt@example.org", Role.ADMIN, password="ein-sehr-geheimes-passwort")
+        db.session.commit()
+    stronger = app_factory(PASSWORD_HASH_TIME_COST=2, PASSWORD_HASH_MEMORY_KIB=16)
+    with stronger.app_context():
+        assert authenticate(db.session, "alt@example.org", "ein-sehr-geheimes-passwort") is not None
+        assert authenticate(db.session, "alt@example.org", "falsches-passwort-123") is None
+        user = find_user(db.session, "alt@example.org")
+        assert user.password_hash.startswith("$argon2id$v=19$m=16,t=2,p=1$")

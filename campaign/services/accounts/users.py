@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from campaign.config import setting
 from campaign.db import utcnow
 from campaign.models import Role, User
 from campaign.services.common.audit import record
@@ -17,9 +19,7 @@ from campaign.services.common.emails import normalise_email
 from campaign.services.common.errors import ServiceError
 
 MIN_PASSWORD_LENGTH = 12
-_hasher = PasswordHasher()
-# Verifying against this keeps the time for unknown e-mails equal to that for wrong passwords.
-_DUMMY_HASH = _hasher.hash("no-such-user-password")
+HASH_SETTINGS = ("PASSWORD_HASH_TIME_COST", "PASSWORD_HASH_MEMORY_KIB", "PASSWORD_HASH_PARALLELISM")
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,24 @@ def parse_role(value: str) -> Role:
         raise ServiceError(f"Unbekannte Rolle „{value}“. Erlaubt sind: {valid}.") from exc
 
 
+def _hasher() -> PasswordHasher:
+    """The argon2 hasher with the app's cost settings (the production defaults outside an app)."""
+    return _hasher_with(*(setting(name) for name in HASH_SETTINGS))
+
+
+@functools.cache
+def _hasher_with(time_cost: int, memory_kib: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
+
+
+@functools.cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """Verifying against this keeps the time for unknown e-mails equal to that for wrong passwords."""
+    return hasher.hash("no-such-user-password")
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def check_password_strength(password: str) -> None:
@@ -72,13 +88,14 @@ def create_user(
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None (same work either way)."""
     user = find_user(session, email or "")
+    hasher = _hasher()
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
+        hasher.verify(user.password_hash if user else _dummy_hash(hasher), password or "")
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.active:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
+    if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     session.flush()
