@@ -78,7 +78,8 @@ def storage_for(name: str, url: str) -> Any:
     raise ValueError(f"JOBS_URL „{url}“ wird nicht unterstützt: sqlite:///Pfad, redis://Host:Port/DB oder immediate.")
 
 
-huey = FlaskHuey("campaign", storage_class=MemoryStorage)
+# Results are not kept: jobs report through their database rows, and stored results would pile up for ever.
+huey = FlaskHuey("campaign", results=False, storage_class=MemoryStorage)
 
 
 def init_jobs(app: Flask) -> None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
+from huey import crontab
 
 from campaign.db import db
 from campaign.jobs import huey
@@ -100,7 +101,12 @@ def _count(report: DeliveryReport, status: OutboxStatus, error: str) -> None:
 
 
 @huey.app_task()
-def deliver_outbox() -> dict[str, int]:
-    """The scheduled delivery run (also started right after something is queued)."""
-    report = deliver_due()
-    return {"sent": report.sent, "failed": report.failed, "dead": report.dead, "released": report.released}
+def deliver_outbox() -> None:
+    """A delivery run started right after mail was queued (after the commit that queued it)."""
+    deliver_due()
+
+
+@huey.app_periodic_task(crontab(minute="*"))
+def deliver_outbox_every_minute() -> None:
+    """The scheduled delivery run: retries, scheduled mail, and whatever a stopped process left behind."""
+    deliver_due()

@@ -11,7 +11,8 @@ from typing import Any
 
 from huey import crontab
 
-import campaign.jobs.letters  # noqa: F401  (registers the job kinds with their tasks)
+import campaign.jobs.letters
+import campaign.jobs.outbox  # noqa: F401  (registers the scheduled outbox delivery)
 from campaign.db import db
 from campaign.jobs import huey
 from campaign.models import Job
