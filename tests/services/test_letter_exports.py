@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from campaign.models import Campaign, Channel, FormOfAddress, Letter
 from campaign.services.common.markdown import markdown_to_text
+from campaign.services.common.tabular import spreadsheet_safe
 from campaign.services.demo import seed_demo
 from campaign.services.letters.compose import compose_letter
 from campaign.services.letters.exports import (
@@ -20,7 +21,6 @@ from campaign.services.letters.exports import (
     compose_campaign_letters,
     letters_docx,
     mail_merge_csv,
-    spreadsheet_safe,
 )
 from campaign.services.letters.layout import letters_html
 from campaign.services.letters.sandbox import TemplateProblem

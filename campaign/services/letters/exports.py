@@ -14,7 +14,9 @@ from docx.shared import Mm, Pt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from campaign.models import Campaign, Channel, FormOfAddress, Letter, Recipient, Target, TemplateVersion
+from campaign.models import Campaign, FormOfAddress, Letter, Recipient, Target, TemplateVersion
+from campaign.services.common.labels import label
+from campaign.services.common.tabular import spreadsheet_safe
 from campaign.services.letters.compose import ComposedLetter, address_lines, compose_letter
 from campaign.services.letters.salutation import salutation_for
 
@@ -35,15 +37,6 @@ MAIL_MERGE_COLUMNS = (
     "Anschriftfeld",
 )
 FORM_OF_ADDRESS_WORDS = {FormOfAddress.FRAU: "Frau", FormOfAddress.HERR: "Herr"}
-CHANNEL_WORDS = {Channel.POST: "Post", Channel.EMAIL: "E-Mail"}
-# A spreadsheet treats a cell starting with one of these as a formula (OWASP „CSV injection“).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: Any) -> str:
-    """The cell text, with a leading apostrophe where a spreadsheet would otherwise run it as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def campaign_targets(session: Session, campaign: Campaign) -> list[Target]:
@@ -88,7 +81,7 @@ def mail_merge_rows(session: Session, campaign: Campaign) -> list[list[str]]:
                 person.postcode,
                 person.city,
                 person.email,
-                CHANNEL_WORDS.get(target.channel, target.channel.value),
+                label(target.channel),
                 "\n".join(address_lines(person)),
             ]
         )
