@@ -37,14 +37,17 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def enum_type(enum_class: type[enum.Enum]) -> sa.Enum:
-    """A portable enum column storing the members' values (VARCHAR plus CHECK constraint)."""
+def enum_type(enum_class: type[enum.Enum], name: str = "") -> sa.Enum:
+    """A portable enum column storing the members' values (VARCHAR plus CHECK constraint).
+
+    `name` names the CHECK constraint when a table has two columns of the same enum (names must differ).
+    """
     return sa.Enum(
         enum_class,
         native_enum=False,
         create_constraint=True,
         length=32,
-        name=enum_class.__name__.lower(),
+        name=name or enum_class.__name__.lower(),
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )

@@ -23,7 +23,17 @@ from campaign.models.recipients import (
     Target,
     recipient_list_members,
 )
-from campaign.models.replies import Reply, ReplyChannel, ReplyQuality, ReplyStance
+from campaign.models.replies import (
+    MailboxState,
+    RecipientAddress,
+    Reply,
+    ReplyAttachment,
+    ReplyChannel,
+    ReplyKind,
+    ReplyQuality,
+    ReplyStance,
+    TrackingNote,
+)
 from campaign.models.sources import DatePrecision, Source, SourceKind, SourceQuote
 from campaign.models.supporters import Signature, SignatureStatus, Supporter
 from campaign.models.users import Role, User
@@ -43,6 +53,7 @@ __all__ = [
     "Job",
     "JobStatus",
     "Letter",
+    "MailboxState",
     "LetterStatus",
     "LetterTemplate",
     "Motion",
@@ -53,10 +64,13 @@ __all__ = [
     "OutboxStatus",
     "Provision",
     "Recipient",
+    "RecipientAddress",
     "RecipientList",
     "ReferenceCounter",
     "Reply",
+    "ReplyAttachment",
     "ReplyChannel",
+    "ReplyKind",
     "ReplyQuality",
     "ReplyStance",
     "Role",
@@ -70,6 +84,7 @@ __all__ = [
     "Supporter",
     "Target",
     "TemplateVersion",
+    "TrackingNote",
     "User",
     "WorkerHeartbeat",
     "argument_provisions",

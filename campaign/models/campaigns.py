@@ -42,6 +42,8 @@ class Campaign(TimestampMixin, db.Model):
     open_letter: Mapped[bool] = mapped_column(default=False)
     # Show the public response tracker (/c/<slug>/responses).
     public_responses: Mapped[bool] = mapped_column(default=False)
+    # A sent letter without a reply after this many days is due for a follow-up.
+    follow_up_days: Mapped[int] = mapped_column(default=21)
 
     motion: Mapped[Motion | None] = relationship()
     argument_set: Mapped[ArgumentSet | None] = relationship()
