@@ -10,8 +10,8 @@ from typing import Any
 from flask import current_app, has_app_context
 
 # Settings read from the environment (DESIGN §4). Names without a prefix, as documented in the README.
-# Planned with their features, and not settings before they exist: REPLY_ADDRESS and IMAP_URL (replies),
-# PUBLIC_URL and UNCONFIRMED_SIGNATURE_DAYS (co-signing with double opt-in).
+# Planned with their features, and not settings before they exist: PUBLIC_URL and UNCONFIRMED_SIGNATURE_DAYS
+# (co-signing with double opt-in).
 ENV_SETTINGS = (
     "CAMPAIGN_ENV",
     "SECRET_KEY",
@@ -38,6 +38,13 @@ ENV_SETTINGS = (
     "OUTBOX_BATCH_SIZE",
     "OUTBOX_MAX_ATTEMPTS",
     "OUTBOX_LEASE_SECONDS",
+    "REPLY_ADDRESS",
+    "REPLY_ATTACHMENT_MAX_BYTES",
+    "IMAP_URL",
+    "IMAP_AFTER_IMPORT",
+    "IMAP_MOVE_TO",
+    "IMAP_POLL_INTERVAL",
+    "IMAP_BATCH_SIZE",
 )
 
 
@@ -75,6 +82,21 @@ class Defaults:
     OUTBOX_BATCH_SIZE = 100
     OUTBOX_MAX_ATTEMPTS = 8
     OUTBOX_LEASE_SECONDS = 600
+
+    # Replies. REPLY_ADDRESS, e.g. "antworten+{code}@example.org": the Reply-To of outgoing letters, {code} being
+    # the letter's reference code, so an answer finds its letter by the address it was sent to. Attachments of
+    # replies up to this size are kept (larger ones are listed by name only).
+    REPLY_ADDRESS = ""
+    REPLY_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+    # None: no mailbox is polled. "imaps://user:password@host/INBOX" (TLS), "imap://…" (plain, only on loopback
+    # or inside a trusted network). After import a message is flagged (\Seen plus the keyword $Imported), moved
+    # to IMAP_MOVE_TO, or kept as it is ("flag", "move", "keep"); the UIDs already seen are remembered either way.
+    IMAP_URL: str | None = None
+    IMAP_AFTER_IMPORT = "flag"
+    IMAP_MOVE_TO = "Importiert"
+    # Seconds between two polls of the mailbox by the workers, and messages imported per poll at most.
+    IMAP_POLL_INTERVAL = 300
+    IMAP_BATCH_SIZE = 500
 
     RATELIMIT_STORAGE_URL = "memory://"
     RATELIMIT_HEADERS_ENABLED = True

@@ -13,6 +13,7 @@ from campaign.models import (
     Letter,
     LetterStatus,
     Reply,
+    ReplyKind,
     Signature,
     SignatureStatus,
     Target,
@@ -63,7 +64,12 @@ def campaign_figures(session: Session, campaign: Campaign) -> CampaignFigures:
         letters_sent=count(
             select(func.count(Letter.id)).where(Letter.campaign_id == campaign.id, Letter.status.in_(sent_states))
         ),
-        replies=count(select(func.count(Reply.id)).where(Reply.campaign_id == campaign.id)),
+        # Letters a person answered: auto-replies and bounces are kept but never count as an answer.
+        replies=count(
+            select(func.count(func.distinct(Reply.letter_id))).where(
+                Reply.campaign_id == campaign.id, Reply.kind == ReplyKind.REPLY
+            )
+        ),
         signatures=count(
             select(func.count(Signature.id)).where(
                 Signature.campaign_id == campaign.id, Signature.status == SignatureStatus.CONFIRMED

@@ -1,0 +1,90 @@
+"""Follow-ups: sent letters without an answer after the campaign's period, and answers with a follow-up date.
+
+The follow-up letter itself (a template per campaign, sent through the letter pipeline) comes with the sending
+lifecycle; this module says whom to follow up and when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from campaign.db import utcnow
+from campaign.models import Campaign, Letter, Reply, ReplyKind, User
+from campaign.services.common.audit import record
+from campaign.services.common.errors import ServiceError
+from campaign.services.replies.board import due_condition
+
+MIN_DAYS, MAX_DAYS = 1, 365
+
+
+@dataclass(frozen=True)
+class DueFollowUp:
+    letter: Letter
+    # Days since the letter went out, or the reply whose follow-up date has come.
+    days_waiting: int
+    reply: Reply | None = None
+
+    @property
+    def reason(self) -> str:
+        if self.reply is not None and self.reply.follow_up_on:
+            return f"Nachfassen vereinbart zum {self.reply.follow_up_on.strftime('%d.%m.%Y')}"
+        return f"seit {self.days_waiting} Tagen keine Antwort"
+
+
+def due_follow_ups(session: Session, campaign: Campaign, *, now: datetime | None = None) -> list[DueFollowUp]:
+    """Unanswered letters past the period (longest waiting first), then answers whose follow-up date has come."""
+    now = now or utcnow()
+    letters = session.scalars(
+        select(Letter)
+        .where(Letter.campaign_id == campaign.id, due_condition(campaign, now))
+        .order_by(Letter.sent_at, Letter.id)
+    )
+    due = [DueFollowUp(letter, (now - letter.sent_at).days) for letter in letters if letter.sent_at]
+    replies = session.scalars(
+        select(Reply)
+        .where(
+            Reply.campaign_id == campaign.id,
+            Reply.kind == ReplyKind.REPLY,
+            Reply.follow_up_on.is_not(None),
+            Reply.follow_up_on <= now.date(),
+            Reply.letter_id.is_not(None),
+        )
+        .order_by(Reply.follow_up_on)
+    )
+    for reply in replies:
+        due.append(DueFollowUp(reply.letter, (now.date() - reply.follow_up_on).days, reply))
+    return due
+
+
+def due_counts(session: Session, campaigns: list[Campaign], *, now: datetime | None = None) -> dict[int, int]:
+    """Campaign id → number of follow-ups due (the reminders on the coordinators' overview)."""
+    now = now or utcnow()
+    counts = {}
+    for campaign in campaigns:
+        letters = session.scalar(
+            select(func.count(Letter.id)).where(Letter.campaign_id == campaign.id, due_condition(campaign, now))
+        )
+        promised = session.scalar(
+            select(func.count(Reply.id)).where(
+                Reply.campaign_id == campaign.id,
+                Reply.kind == ReplyKind.REPLY,
+                Reply.follow_up_on.is_not(None),
+                Reply.follow_up_on <= now.date(),
+            )
+        )
+        counts[campaign.id] = (letters or 0) + (promised or 0)
+    return counts
+
+
+def set_follow_up_days(session: Session, campaign: Campaign, days: int, *, user: User | None = None) -> None:
+    """After how many days without an answer a letter is due for a follow-up."""
+    if not MIN_DAYS <= days <= MAX_DAYS:
+        raise ServiceError(f"Bitte eine Zahl von {MIN_DAYS} bis {MAX_DAYS} Tagen angeben.", "days")
+    before = campaign.follow_up_days
+    campaign.follow_up_days = days
+    session.flush()
+    record(session, "campaign.follow_up_days", campaign, user=user, before=before, after=days)
