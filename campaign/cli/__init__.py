@@ -5,13 +5,25 @@ from __future__ import annotations
 from flask.cli import FlaskGroup
 
 from campaign import create_app
+from campaign.cli.export import export_command
 from campaign.cli.letters import letters_group
 from campaign.cli.outbox import outbox_group
 from campaign.cli.recipients import recipients_group
+from campaign.cli.replies import replies_group
 from campaign.cli.runtime import seed_demo_command, up_command, worker_command
 from campaign.cli.users import users_group
 
-COMMANDS = (seed_demo_command, users_group, worker_command, up_command, recipients_group, letters_group, outbox_group)
+COMMANDS = (
+    seed_demo_command,
+    users_group,
+    worker_command,
+    up_command,
+    recipients_group,
+    letters_group,
+    outbox_group,
+    replies_group,
+    export_command,
+)
 
 cli = FlaskGroup(create_app=create_app, help="Kampagnen-Werkzeug: Briefkampagnen gegen Parteitagsanträge.")
 for command in COMMANDS:

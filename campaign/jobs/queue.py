@@ -13,6 +13,7 @@ from huey import crontab
 
 import campaign.jobs.letters
 import campaign.jobs.outbox  # noqa: F401  (registers the scheduled outbox delivery)
+import campaign.jobs.replies  # noqa: F401  (registers the scheduled poll of the replies mailbox)
 from campaign.db import db
 from campaign.jobs import huey
 from campaign.models import Job

@@ -82,11 +82,17 @@ def import_message(session: Session, raw: bytes, *, source: str = "file", user: 
 
 
 def import_messages(
-    session: Session, messages: Iterable[bytes], *, source: str = "file", label: str = "", user: User | None = None
+    session: Session,
+    messages: Iterable[bytes],
+    *,
+    source: str = "file",
+    label: str = "",
+    start: int = 1,
+    user: User | None = None,
 ) -> ImportReport:
-    """Import each message; an unreadable one is named in the report and the others are still imported."""
+    """Import each message; an unreadable one is named (by its number from `start`) and the others still imported."""
     report = ImportReport()
-    for number, raw in enumerate(messages, start=1):
+    for number, raw in enumerate(messages, start=start):
         try:
             report.count(import_message(session, raw, source=source, user=user))
         except ServiceError as exc:
