@@ -84,16 +84,18 @@ def test_public_pages_count_one_signature_as_one(app, client):
         assert "1 Mitzeichnungen" not in page
 
 
-def test_the_tracking_page_leads_to_each_campaigns_letters_and_says_what_will_follow(app, client, login):
+def test_the_tracking_page_leads_to_each_campaigns_board_and_its_letters(app, client, login):
     with app.app_context():
         campaign = make_campaign(db.session)
         db.session.commit()
         slug, title = campaign.slug, campaign.title
     login(Role.COORDINATOR)
     page = _text(client.get("/track/"))
-    assert f'<a href="/organise/campaigns/{slug}/letters">{title}</a>' in page
-    assert "Bald erscheinen hier die Antworten auf Ihre Briefe" in page
+    assert f'<a href="/track/campaigns/{slug}/letters">{title}</a>' in page
+    assert f'<a href="/organise/campaigns/{slug}/letters">Vorlagen und Briefe</a>' in page
+    assert "Wer geantwortet hat und wie" in page
     assert client.get(f"/organise/campaigns/{slug}/letters").status_code == 200
+    assert client.get(f"/track/campaigns/{slug}/letters").status_code == 200
 
 
 def test_the_tracking_page_without_campaigns_says_where_to_start(client, login):

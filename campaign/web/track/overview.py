@@ -1,0 +1,24 @@
+"""The coordinators' overview: each campaign's letters and answers, follow-ups due, and mail waiting in the inbox."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from campaign.db import db
+from campaign.services.campaigns.records import all_campaigns, campaign_figures
+from campaign.services.replies.followups import due_counts
+from campaign.services.replies.inbox import inbox_count
+
+bp = Blueprint("overview", __name__)
+
+
+@bp.get("/")
+def index():
+    campaigns = all_campaigns(db.session)
+    return render_template(
+        "track/overview.html",
+        campaigns=campaigns,
+        figures={campaign.id: campaign_figures(db.session, campaign) for campaign in campaigns},
+        due=due_counts(db.session, campaigns),
+        inbox=inbox_count(db.session),
+    )

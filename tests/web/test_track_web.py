@@ -1,0 +1,185 @@
+"""The coordinators' tracking screens: board and filters, import and inbox, assignment, classification, logging, history."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+from campaign.db import db
+from campaign.models import Letter, LetterStatus, RecipientAddress, Reply, ReplyQuality, Role
+from campaign.services.replies.ingest import import_message
+from tests.factories_replies import MAIL_FROM, REPLY_ADDRESS, make_reply_campaign, read_mail
+
+PDF = b"%PDF-1.4\n% Antwortschreiben\n"
+
+
+@pytest.fixture
+def app(app_factory):
+    app = app_factory(REPLY_ADDRESS=REPLY_ADDRESS, MAIL_FROM=MAIL_FROM)
+    with app.app_context():
+        make_reply_campaign(db.session)
+        db.session.commit()
+    return app
+
+
+@pytest.fixture
+def coordinator(login):
+    return login(Role.COORDINATOR)
+
+
+def _import(app, *names):
+    with app.app_context():
+        ids = [import_message(db.session, read_mail(name)).id for name in names]
+        db.session.commit()
+    return ids
+
+
+def test_the_overview_reminds_of_the_inbox_and_leads_to_the_board(app, client, coordinator):
+    _import(app, "unmatched_de.eml", "outlook_de.eml")
+    page = client.get("/track/").get_data(as_text=True)
+    assert "1 Antwort wartet im Eingang auf Zuordnung." in page
+    assert 'href="/track/campaigns/nrw-gerecht/letters">NRW, jetzt erst gerecht</a>' in page
+    assert "1 (6 %)" in page  # one of 17 sent letters answered
+
+
+def test_the_board_shows_each_letters_reply_state_and_filters_by_it(app, client, coordinator):
+    _import(app, "outlook_de.eml", "auto_reply_headers.eml", "bounce_dsn.eml")
+    page = client.get("/track/campaigns/nrw-gerecht/letters").get_data(as_text=True)
+    assert "17 Briefe, angezeigt 1–17." in page and "Vorschlag: inhaltlich" in page
+    assert "automatische Antwort" in page and "unzustellbar" in page
+    answered = client.get("/track/campaigns/nrw-gerecht/letters?reply=substantive").get_data(as_text=True)
+    assert "Erika Mustermann" not in answered  # only suggested, not yet confirmed
+    unanswered = client.get("/track/campaigns/nrw-gerecht/letters?reply=none").get_data(as_text=True)
+    assert "16 Briefe" in unanswered and "Sabine Weiß" in unanswered
+    bounced = client.get("/track/campaigns/nrw-gerecht/letters?status=bounced").get_data(as_text=True)
+    assert "1 Brief," in bounced and "Frank Wolf" in bounced
+
+
+def test_classifying_a_reply_confirms_it_and_the_board_filters_by_it(app, client, coordinator):
+    [reply_id] = _import(app, "outlook_de.eml")
+    page = client.get(f"/track/replies/{reply_id}").get_data(as_text=True)
+    assert "Vorschlag der Regel: inhaltlich" in page and "Ursprüngliche Nachricht" in page
+    response = client.post(
+        f"/track/replies/{reply_id}",
+        data={"kind": "reply", "quality": "substantive", "stance": "supportive", "commitments": "Änderungsantrag 3"},
+    )
+    assert response.status_code == 302
+    board = client.get("/track/campaigns/nrw-gerecht/letters?reply=substantive&stance=supportive").get_data(as_text=True)
+    assert "1 Brief," in board and "Erika Mustermann" in board
+    with app.app_context():
+        reply = db.session.get(Reply, reply_id)
+        assert reply.quality is ReplyQuality.SUBSTANTIVE and reply.classified_at and reply.handled_by_id == coordinator.id
+
+
+def test_an_upload_imports_mail_and_unmatched_mail_is_assigned_by_hand_learning_the_address(app, client, coordinator):
+    files = [(io.BytesIO(read_mail("unmatched_de.eml")), "vogel.eml"), (io.BytesIO(read_mail("gmail_en.eml")), "a.eml")]
+    response = client.post("/track/inbox", data={"files": files}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert "2 Nachrichten importiert: 1 zugeordnet, 1 im Eingang" in client.get("/track/inbox").get_data(as_text=True)
+    with app.app_context():
+        reply = db.session.scalar(select(Reply).where(Reply.campaign_id.is_(None)))
+        target = db.session.scalar(select(Letter).where(Letter.reference_code == "NRW-2026-0013"))
+    search = client.get(f"/track/inbox/{reply.id}?q=Vogel").get_data(as_text=True)
+    assert "Karin Vogel – NRW-2026-0013" in search
+    response = client.post(f"/track/inbox/{reply.id}/assign", data={"letter_id": target.id, "learn_address": "y"})
+    assert response.status_code == 302 and response.headers["Location"] == f"/track/replies/{reply.id}"
+    with app.app_context():
+        assigned = db.session.get(Reply, reply.id)
+        assert assigned.letter.reference_code == "NRW-2026-0013" and assigned.match_method == "manual"
+        assert assigned.letter.status is LetterStatus.REPLIED
+        learned = db.session.scalar(select(RecipientAddress))
+        assert learned.email == "kontakt@buergerbuero-vogel.example.de"
+        # The next mail from the office's address finds Karin Vogel by itself.
+        again = read_mail("unmatched_de.eml").replace(b"<9a8b7c6d", b"<neu-9a8b7c6d")
+        follow_up = import_message(db.session, again)
+        assert follow_up.letter.reference_code == "NRW-2026-0013" and follow_up.match_method == "sender"
+
+
+def test_assigning_without_choosing_a_letter_says_so(app, client, coordinator):
+    [reply_id] = _import(app, "unmatched_de.eml")
+    response = client.post(f"/track/inbox/{reply_id}/assign", data={}, follow_redirects=True)
+    assert "Bitte einen Brief auswählen." in response.get_data(as_text=True)
+
+
+def test_a_reply_by_post_is_logged_with_its_scan_and_shows_in_the_history(app, client, coordinator):
+    with app.app_context():
+        letter = db.session.scalar(select(Letter).where(Letter.reference_code == "NRW-2026-0006"))
+        recipient_id = letter.recipient_id
+    url = f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}/replies/new"
+    data = {
+        "channel": "post",
+        "received_on": "2026-03-10",
+        "text": "Brief von Frau Schröder: Sie unterstützt Änderungsantrag 3.",
+        "quality": "substantive",
+        "stance": "supportive",
+        "commitments": "unterstützt Änderungsantrag 3",
+        "publication_allowed": "y",
+        "attachments": [(io.BytesIO(PDF), "Brief Schröder.pdf")],
+    }
+    response = client.post(url, data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    reply_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Brief Schröder.pdf" in reply_page
+    with app.app_context():
+        reply = db.session.scalar(select(Reply))
+        assert reply.publication_allowed and reply.letter.status is LetterStatus.REPLIED
+        attachment_id = reply.attachments[0].id
+    download = client.get(f"/track/replies/{reply.id}/attachments/{attachment_id}")
+    assert download.data == PDF and download.headers["Content-Disposition"].startswith("attachment;")
+    history = client.get(f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}").get_data(as_text=True)
+    assert "Antwort von Hand erfasst" in history and "Zusagen: unterstützt Änderungsantrag 3" in history
+    assert "beantwortet" in history
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "message"),
+    [
+        ("virus.exe", b"MZ\x90\x00", "Dieser Dateityp wird nicht gespeichert"),
+        ("falsch.pdf", b"<html>kein pdf</html>", "keine echte PDF-Datei"),
+    ],
+)
+def test_a_refused_attachment_keeps_the_form_and_saves_nothing(app, client, coordinator, filename, content, message):
+    with app.app_context():
+        recipient_id = db.session.scalar(select(Letter.recipient_id).where(Letter.reference_code == "NRW-2026-0006"))
+    data = {
+        "channel": "post",
+        "received_on": "2026-03-10",
+        "text": "Text, der nicht verloren gehen darf",
+        "quality": "unclassified",
+        "stance": "unclear",
+        "attachments": [(io.BytesIO(content), filename)],
+    }
+    response = client.post(
+        f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}/replies/new", data=data, content_type="multipart/form-data"
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and message in page and "Text, der nicht verloren gehen darf" in page
+    with app.app_context():
+        assert db.session.scalar(select(Reply)) is None
+
+
+def test_follow_ups_are_due_after_the_campaigns_period(app, client, coordinator):
+    days = (datetime.utcnow() - datetime(2026, 3, 2, 9, 15)).days  # noqa: DTZ003 (stored times are naive UTC)
+    _import(app, "outlook_de.eml")
+    response = client.post("/track/campaigns/nrw-gerecht/follow-ups", data={"days": str(days + 1)})
+    assert response.status_code == 302
+    assert "Zurzeit ist nichts fällig." in client.get("/track/campaigns/nrw-gerecht/follow-ups").get_data(as_text=True)
+    client.post("/track/campaigns/nrw-gerecht/follow-ups", data={"days": "7"})
+    page = client.get("/track/campaigns/nrw-gerecht/follow-ups").get_data(as_text=True)
+    assert page.count("keine Antwort") == 16 and "Erika Mustermann" not in page
+    assert ">16</strong></a>" in client.get("/track/").get_data(as_text=True)
+    refused = client.post("/track/campaigns/nrw-gerecht/follow-ups", data={"days": "0"})
+    assert refused.status_code == 400
+
+
+def test_the_board_downloads_replies_as_json(app, client, coordinator):
+    _import(app, "gmail_en.eml")
+    response = client.get("/track/campaigns/nrw-gerecht/export/replies.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    [row] = json.loads(response.data)
+    assert row["reference"] == "NRW-2026-0002" and row["kind"] == "reply"
+    assert client.get("/track/campaigns/nrw-gerecht/export/secrets.json").status_code == 404
