@@ -1,4 +1,4 @@
-"""The campaign the test mails in tests/data/replies answer: letters NRW-2026-0001…0017, sent by e-mail on 2 March 2026."""
+"""The campaign the test mails in tests/data/replies answer: letters NRW-2026-0001…0017, e-mailed on 2 March 2026."""
 
 from __future__ import annotations
 

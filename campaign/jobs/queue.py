@@ -11,9 +11,10 @@ from typing import Any
 
 from huey import crontab
 
+# Imported for their tasks: letter jobs, the scheduled outbox delivery and the poll of the replies mailbox.
 import campaign.jobs.letters
-import campaign.jobs.outbox  # noqa: F401  (registers the scheduled outbox delivery)
-import campaign.jobs.replies  # noqa: F401  (registers the scheduled poll of the replies mailbox)
+import campaign.jobs.outbox
+import campaign.jobs.replies  # noqa: F401
 from campaign.db import db
 from campaign.jobs import huey
 from campaign.models import Job

@@ -68,7 +68,10 @@ def _navigation() -> list[NavItem]:
     """The menu for the current user's role (templates only loop over it)."""
     items = [NavItem("public.index", _("Kampagnen"))]
     if has_role(*STAFF):
-        items += [NavItem("organise.overview.index", _("Organisieren")), NavItem("track.overview.index", _("Verfolgen"))]
+        items += [
+            NavItem("organise.overview.index", _("Organisieren")),
+            NavItem("track.overview.index", _("Verfolgen")),
+        ]
     if has_role(Role.ADMIN):
         items.append(NavItem("auth.users", _("Benutzer")))
     return items

@@ -1,4 +1,4 @@
-"""`campaign replies import|fetch` and `campaign export`: thin wrappers that report in German and exit non-zero on bad input."""
+"""`campaign replies import|fetch` and `campaign export`: reports in German, non-zero exit on bad input."""
 
 from __future__ import annotations
 
@@ -33,7 +33,10 @@ def test_import_of_eml_and_mbox_files_reports_and_a_second_run_changes_nothing(r
     files = [str(MAILS / "unmatched_de.eml"), str(mbox)]
     first = runner.invoke(args=["replies", "import", *files])
     assert first.exit_code == 0, first.output
-    assert "unmatched_de.eml: 1 importiert (1 Antworten, 0 automatische, 0 unzustellbar; 0 zugeordnet, 1 im Eingang)" in first.output
+    assert (
+        "unmatched_de.eml: 1 importiert (1 Antworten, 0 automatische, 0 unzustellbar; 0 zugeordnet, 1 im Eingang)"
+        in first.output
+    )
     assert "antworten.mbox: 3 importiert (1 Antworten, 1 automatische, 1 unzustellbar; 3 zugeordnet" in first.output
     second = runner.invoke(args=["replies", "import", *files])
     assert second.exit_code == 0 and "Zusammen: 0 importiert" in second.output and "4 schon vorhanden" in second.output

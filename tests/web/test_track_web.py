@@ -1,4 +1,4 @@
-"""The coordinators' tracking screens: board and filters, import and inbox, assignment, classification, logging, history."""
+"""The tracking screens: board and filters, import and inbox, assignment, classification, logging, history."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from campaign.db import db
+from campaign.db import db, utcnow
 from campaign.models import Letter, LetterStatus, RecipientAddress, Reply, ReplyQuality, Role
 from campaign.services.replies.ingest import import_message
 from tests.factories_replies import MAIL_FROM, REPLY_ADDRESS, make_reply_campaign, read_mail
@@ -68,11 +68,15 @@ def test_classifying_a_reply_confirms_it_and_the_board_filters_by_it(app, client
         data={"kind": "reply", "quality": "substantive", "stance": "supportive", "commitments": "Änderungsantrag 3"},
     )
     assert response.status_code == 302
-    board = client.get("/track/campaigns/nrw-gerecht/letters?reply=substantive&stance=supportive").get_data(as_text=True)
+    board = client.get("/track/campaigns/nrw-gerecht/letters?reply=substantive&stance=supportive").get_data(
+        as_text=True
+    )
     assert "1 Brief," in board and "Erika Mustermann" in board
     with app.app_context():
         reply = db.session.get(Reply, reply_id)
-        assert reply.quality is ReplyQuality.SUBSTANTIVE and reply.classified_at and reply.handled_by_id == coordinator.id
+        assert (
+            reply.quality is ReplyQuality.SUBSTANTIVE and reply.classified_at and reply.handled_by_id == coordinator.id
+        )
 
 
 def test_an_upload_imports_mail_and_unmatched_mail_is_assigned_by_hand_learning_the_address(app, client, coordinator):
@@ -154,7 +158,9 @@ def test_a_refused_attachment_keeps_the_form_and_saves_nothing(app, client, coor
         "attachments": [(io.BytesIO(content), filename)],
     }
     response = client.post(
-        f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}/replies/new", data=data, content_type="multipart/form-data"
+        f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}/replies/new",
+        data=data,
+        content_type="multipart/form-data",
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and message in page and "Text, der nicht verloren gehen darf" in page
@@ -163,7 +169,7 @@ def test_a_refused_attachment_keeps_the_form_and_saves_nothing(app, client, coor
 
 
 def test_follow_ups_are_due_after_the_campaigns_period(app, client, coordinator):
-    days = (datetime.utcnow() - datetime(2026, 3, 2, 9, 15)).days  # noqa: DTZ003 (stored times are naive UTC)
+    days = (utcnow() - datetime(2026, 3, 2, 9, 15)).days
     _import(app, "outlook_de.eml")
     response = client.post("/track/campaigns/nrw-gerecht/follow-ups", data={"days": str(days + 1)})
     assert response.status_code == 302

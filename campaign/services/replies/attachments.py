@@ -58,7 +58,8 @@ def attachment_problem(filename: str, data: bytes, max_bytes: int) -> str | None
     if not data:
         return f"„{filename}“ ist leer."
     if len(data) > max_bytes:
-        return f"„{filename}“ ist {format_megabytes(len(data))} groß; erlaubt sind höchstens {format_megabytes(max_bytes)}."
+        size, limit = format_megabytes(len(data)), format_megabytes(max_bytes)
+        return f"„{filename}“ ist {size} groß; erlaubt sind höchstens {limit}."
     if file_type.signatures and not data.startswith(file_type.signatures):
         return f"„{filename}“ ist keine echte {extension.upper()}-Datei (der Inhalt passt nicht zur Endung)."
     return None

@@ -6,6 +6,7 @@ renumbers a mailbox, everything is read again, and the Message-IDs already store
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import re
 import ssl
@@ -73,7 +74,9 @@ def imap_settings(url: str) -> ImapSettings:
 
 def check_folder(name: str) -> str:
     if not _FOLDER.match(name):
-        raise ServiceError(f"Der IMAP-Ordner „{name}“ ist ungültig (erlaubt: Buchstaben ohne Umlaute, Ziffern, . _ - /).")
+        raise ServiceError(
+            f"Der IMAP-Ordner „{name}“ ist ungültig (erlaubt: Buchstaben ohne Umlaute, Ziffern, . _ - /)."
+        )
     return name
 
 
@@ -117,10 +120,8 @@ class ImapMailbox:
 
     def __exit__(self, *exc: object) -> None:
         if self.client is not None:
-            try:
+            with contextlib.suppress(imaplib.IMAP4.error, OSError):
                 self.client.logout()
-            except (imaplib.IMAP4.error, OSError):
-                pass
             self.client = None
 
     def new_uids(self, after: int, limit: int) -> list[int]:
@@ -170,7 +171,9 @@ class ImapMailbox:
         return data
 
 
-def claim_mailbox(session: Session, mailbox: str, *, lease: timedelta, now: datetime | None = None) -> MailboxState | None:
+def claim_mailbox(
+    session: Session, mailbox: str, *, lease: timedelta, now: datetime | None = None
+) -> MailboxState | None:
     """Hold the mailbox's state row for one fetch run; None while another worker holds it (its lease not expired)."""
     now = now or utcnow()
     insert = _INSERTS[session.get_bind().dialect.name]

@@ -12,9 +12,10 @@ from campaign.services.replies.matching import Match, match_sender
 
 def inbox_count(session: Session) -> int:
     """Unmatched answers by people (auto-replies and bounces without a letter are listed, but not counted)."""
-    return session.scalar(
-        select(func.count(Reply.id)).where(Reply.campaign_id.is_(None), Reply.kind == ReplyKind.REPLY)
-    ) or 0
+    return (
+        session.scalar(select(func.count(Reply.id)).where(Reply.campaign_id.is_(None), Reply.kind == ReplyKind.REPLY))
+        or 0
+    )
 
 
 def inbox_page(
@@ -23,7 +24,9 @@ def inbox_page(
     statement = select(Reply).where(Reply.campaign_id.is_(None))
     if not include_automatic:
         statement = statement.where(Reply.kind == ReplyKind.REPLY)
-    return paginate(session, statement.order_by(Reply.received_at.desc(), Reply.id.desc()), page=page, per_page=per_page)
+    return paginate(
+        session, statement.order_by(Reply.received_at.desc(), Reply.id.desc()), page=page, per_page=per_page
+    )
 
 
 def sender_hint(session: Session, reply: Reply) -> Match:

@@ -143,10 +143,8 @@ def _store(session: Session, mail: ParsedMail, *, source: str, user: User | None
         from_name=mail.from_name,
         original_text=mail.text,
     )
-    if kind is ReplyKind.BOUNCE:
-        match = _read_bounce(session, reply, mail, user)
-    else:
-        match = _read_reply(session, reply, mail)
+    bounce = kind is ReplyKind.BOUNCE
+    match = _read_bounce(session, reply, mail, user) if bounce else _read_reply(session, reply, mail)
     reply.letter, reply.recipient, reply.match_method = match.letter, match.recipient, match.method
     reply.campaign_id = match.letter.campaign_id if match.letter else None
     reply.sender_domain = reply.from_address.rpartition("@")[2][:254]

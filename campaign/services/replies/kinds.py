@@ -11,8 +11,9 @@ from campaign.services.replies.mail import MESSAGE_ID, ParsedMail
 # RFC 3834 Auto-Submitted (anything but "no"), and the private headers auto-responders set.
 AUTOMATIC_PRECEDENCE = {"auto_reply", "bulk", "junk"}
 AUTO_REPLY_SUBJECT = re.compile(
-    r"\b(?:abwesenheitsnotiz|automatische antwort|automatic reply|auto(?:matic)?[- ]?reply|autoreply|out of (?:the )?office"
-    r"|abwesenheit|urlaubsabwesenheit|ich bin (?:zur zeit|zurzeit|derzeit) nicht (?:im büro|erreichbar)"
+    r"\b(?:abwesenheitsnotiz|automatische antwort|automatic reply|auto(?:matic)?[- ]?reply|autoreply"
+    r"|out of (?:the )?office|abwesenheit|urlaubsabwesenheit"
+    r"|ich bin (?:zur zeit|zurzeit|derzeit) nicht (?:im büro|erreichbar)"
     r"|abwesend|vacation reply|office closed|büro geschlossen)\b",
     re.IGNORECASE,
 )

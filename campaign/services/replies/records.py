@@ -1,4 +1,4 @@
-"""What coordinators do with replies: log one by hand, classify one, assign unmatched mail (and learn the sender), notes."""
+"""What coordinators do with replies: log one by hand, classify it, assign unmatched mail, learn senders, notes."""
 
 from __future__ import annotations
 

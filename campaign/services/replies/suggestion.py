@@ -47,7 +47,8 @@ REFUSAL = re.compile(
 )
 ACKNOWLEDGEMENT = re.compile(
     r"(?:vielen |herzlichen |besten )?dank für ihr(?:e)? (?:schreiben|e-?mail|nachricht|brief|zuschrift)"
-    r"|eingang (?:ihres|ihrer) .{0,30}bestätig|bestätige[n]? (?:den|hiermit den) eingang|ihr schreiben (?:ist|haben wir) .{0,20}(?:eingegangen|erhalten)"
+    r"|eingang (?:ihres|ihrer) .{0,30}bestätig|bestätige[n]? (?:den|hiermit den) eingang"
+    r"|ihr schreiben (?:ist|haben wir) .{0,20}(?:eingegangen|erhalten)"
     r"|habe(?:n)? ihr(?:e)? (?:schreiben|nachricht|e-?mail) erhalten|wird (?:so bald wie möglich|zeitnah) beantwortet"
     r"|thank you for your (?:letter|e-?mail|message)|we (?:have )?received your|acknowledge receipt",
     re.IGNORECASE,

@@ -1,10 +1,15 @@
-"""The words of a reply: HTML made into text, a forwarded answer unwrapped, the quoted original and the signature cut off.
+"""The words of a reply: HTML made into text, a forward unwrapped, the quoted original and the signature cut off.
 
 Libraries: mail-parser-reply (RAUSYS, MIT) finds where the answer ends in German and English mails — "Am … schrieb
 …:", "On … wrote:", Outlook's "Von:/Gesendet:/An:/Betreff:" and "From:/Sent:" blocks, "-----Original Message-----"
 — and which lines are the signature ("-- ", "Mit freundlichen Grüßen", "Best regards", "Gesendet von meinem
-iPhone"); a closing it does not know („Herzliche Grüße“ and a name) is cut by our own rule below. quotequail (Close, MIT) unwraps a forwarded message into its headers and text. inscriptis (MIT) lays out
-HTML as text (paragraphs, lists, tables); nh3 first removes scripts, styles and everything but plain structure.
+iPhone"); a closing it does not know („Herzliche Grüße“ and a name) is cut by our own rule below. quotequail
+(Close, MIT) unwraps a forwarded message into its headers and text. inscriptis (MIT) lays out HTML as text
+(paragraphs, lists, tables); nh3 first removes scripts, styles and everything but plain structure.
+
+Why these: mail-parser-reply is kept up (releases through 2025) and knows German clients, unlike GitHub's
+email-reply-parser (English only, last release 2020) and Mailgun's talon (last release 2017, needs scikit-learn);
+flanker (2019) parses MIME, which Python's email package with policy.default does well itself.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Forms of the tracking screens: board filter, classification, logging a reply, assignment, import, notes, follow-ups."""
+"""Forms of the tracking screens: board filter, classification, logging, assignment, import, notes, follow-ups."""
 
 from __future__ import annotations
 

@@ -9,8 +9,8 @@ from flask_babel import ngettext
 from campaign.db import db
 from campaign.models import Letter, Reply
 from campaign.services.common.errors import ServiceError
-from campaign.services.replies.ingest import ImportReport, import_messages, split_mail_file
 from campaign.services.replies.inbox import inbox_page, sender_hint
+from campaign.services.replies.ingest import ImportReport, import_messages, split_mail_file
 from campaign.services.replies.records import assign_reply, find_letters
 from campaign.web.boundary import errors_shown_on, on_error_back_to
 from campaign.web.paging import page_links
@@ -104,7 +104,14 @@ def assign(reply_id: int):
     result = assign_reply(db.session, reply, letter, learn_address=bool(form.learn_address.data), user=acting_user())
     flash(_("Zugeordnet zu %(code)s (%(name)s).", code=letter.reference_code, name=letter.recipient_name), "success")
     if result.learned is not None:
-        flash(_("Mails von %(address)s gehören ab jetzt zu %(name)s.", address=reply.from_address, name=letter.recipient_name), "success")
+        flash(
+            _(
+                "Mails von %(address)s gehören ab jetzt zu %(name)s.",
+                address=reply.from_address,
+                name=letter.recipient_name,
+            ),
+            "success",
+        )
     if result.also_assigned:
         flash(
             ngettext(

@@ -1,4 +1,4 @@
-"""Importing the test mails in the formats of real clients: each lands as the right kind, on the right letter, quote-free."""
+"""Importing test mails in real clients' formats: each lands as the right kind, on the right letter, quote-free."""
 
 from __future__ import annotations
 
