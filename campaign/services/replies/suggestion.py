@@ -36,12 +36,13 @@ ACKNOWLEDGEMENT_MAX_WORDS = 60
 SUBSTANTIVE_MIN_WORDS = 40
 
 SALUTATION = re.compile(
-    r"^\s*(?:sehr geehrte|liebe|lieber|hallo|guten tag|moin|dear|hello|hi)\b[^\n]*\n", re.IGNORECASE
+    r"^\s*(?:sehr geehrte[rn]?|liebe[rns]?|hallo|guten tag|moin|dear|hello|hi)\b[^\n]*\n", re.IGNORECASE
 )
 REFUSAL = re.compile(
     r"keine stellung|nicht stellung|keine stellungnahme|nicht äußern|nicht zu äußern|nicht kommentieren"
     r"|bitten? (?:sie )?um (?:ihr )?verständnis,? dass|nicht zuständig|nicht beantworten|keine (?:einzel)?anfragen"
-    r"|von weiteren (?:zuschriften|schreiben)|do not comment|unable to (?:respond|comment)|cannot comment"
+    r"|von weiteren (?:zuschriften|schreiben)|(?:do|does) not comment|(?:unable|not able) to (?:respond|comment)"
+    r"|cannot comment"
     r"|not in a position to",
     re.IGNORECASE,
 )
