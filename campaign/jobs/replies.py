@@ -86,7 +86,12 @@ def _import_one(mailbox: ImapMailbox, uid: int, report: FetchReport) -> None:
 @huey.app_periodic_task(crontab(minute="*"))
 def poll_replies_mailbox() -> None:
     """The scheduled poll (only when IMAP_URL is set)."""
-    if current_app.config.get("IMAP_URL"):
+    if not current_app.config.get("IMAP_URL"):
+        return
+    try:
         report = fetch_replies(force=False)
-        for error in report.errors:
-            current_app.logger.warning("Antworten abrufen: %s", error)
+    except ServiceError as exc:  # a wrong setting: said once a minute in the worker's log, until it is fixed
+        current_app.logger.warning("Antworten abrufen: %s", exc)
+        return
+    for error in report.errors:
+        current_app.logger.warning("Antworten abrufen: %s", error)
