@@ -17,6 +17,7 @@ from campaign.services.recipients import importing as importer
 from tests.factories import PASSWORD, make_recipient, make_user
 from tests.factories_arguments import make_source
 from tests.factories_recipients import make_list
+from tests.factories_replies import make_reply, make_sent_letter
 from tests.web.factories import make_demo_motion, make_evidence, make_print_campaign
 
 pytestmark = pytest.mark.browser
@@ -51,6 +52,8 @@ def _url_values(app: Flask) -> dict[str, object]:
         make_list(db.session, "Delegierte zum Landesparteitag", [person])
         source = make_source(db.session, title=LONG_WORD, url=f"https://example.org/{LONG_WORD}", quotes=("Ein Satz.",))
         job = create_job(db.session, KIND, campaign=campaign, user=user)
+        letter = make_sent_letter(db.session, campaign, person, "PHONE-2026-0001")
+        reply = make_reply(db.session, letter, subject=LONG_WORD, body_text=f"{LONG_WORD} {LONG_WORD}")
         db.session.commit()
         template = campaign.templates[0]
         row = importer.Row(2, ["Ayşe", LONG_WORD, "x"])
@@ -72,6 +75,7 @@ def _url_values(app: Flask) -> dict[str, object]:
             "slug": campaign.slug,
             "template_id": template.id,
             "job_id": job.id,
+            "reply_id": reply.id,
             "token": token,
             "coverage": f"/organise/coverage?motion={evidence.motion}&set={evidence.set}",
             "admin": user.email,

@@ -132,7 +132,7 @@ def test_a_reply_by_post_is_logged_with_its_scan_and_shows_in_the_history(app, c
         reply = db.session.scalar(select(Reply))
         assert reply.publication_allowed and reply.letter.status is LetterStatus.REPLIED
         attachment_id = reply.attachments[0].id
-    download = client.get(f"/track/replies/{reply.id}/attachments/{attachment_id}")
+    download = client.get(f"/track/replies/{reply.id}/attachments/{attachment_id}/download")
     assert download.data == PDF and download.headers["Content-Disposition"].startswith("attachment;")
     history = client.get(f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}").get_data(as_text=True)
     assert "Antwort von Hand erfasst" in history and "Zusagen: unterstützt Änderungsantrag 3" in history
@@ -184,8 +184,8 @@ def test_follow_ups_are_due_after_the_campaigns_period(app, client, coordinator)
 
 def test_the_board_downloads_replies_as_json(app, client, coordinator):
     _import(app, "gmail_en.eml")
-    response = client.get("/track/campaigns/nrw-gerecht/export/replies.json")
+    response = client.get("/track/campaigns/nrw-gerecht/export/replies/download?format=json")
     assert response.status_code == 200 and response.mimetype == "application/json"
     [row] = json.loads(response.data)
     assert row["reference"] == "NRW-2026-0002" and row["kind"] == "reply"
-    assert client.get("/track/campaigns/nrw-gerecht/export/secrets.json").status_code == 404
+    assert client.get("/track/campaigns/nrw-gerecht/export/secrets/download?format=json").status_code == 404

@@ -40,9 +40,10 @@ def letters(slug: str):
     )
 
 
-@bp.get("/export/<what>.<fmt>")
-def export(slug: str, what: str, fmt: str):
+@bp.get("/export/<what>/download")
+def export(slug: str, what: str):
     campaign = campaign_or_404(slug)
+    fmt = request.args.get("format", "csv")
     if what not in TABLES or fmt not in FORMATS:
         abort(404)
     data = export_campaign_table(db.session, campaign, what, fmt)

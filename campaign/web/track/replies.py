@@ -49,7 +49,7 @@ def show(reply_id: int):
     return render_template("track/reply.html", reply=reply, form=form), status
 
 
-@bp.get("/<int:reply_id>/attachments/<int:attachment_id>")
+@bp.get("/<int:reply_id>/attachments/<int:attachment_id>/download")
 def attachment(reply_id: int, attachment_id: int):
     """A stored file, always as a download (never shown inline, whatever it claims to be)."""
     found = db.get_or_404(ReplyAttachment, attachment_id)
