@@ -15,6 +15,7 @@
   var label = section.querySelector("label[for='job-progress']");
   var statusLabel = section.querySelector(".job-status-label");
   var message = section.querySelector(".job-message");
+  var warning = section.querySelector(".job-warning");
 
   function update(job) {
     if (job.total) {
@@ -25,6 +26,10 @@
     }
     statusLabel.textContent = job.status_label;
     message.textContent = job.message;
+    if (warning) {
+      warning.textContent = job.warning || "";
+      warning.hidden = !job.warning;
+    }
     if (job.finished) {
       window.location.reload();
       return;

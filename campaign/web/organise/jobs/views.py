@@ -10,14 +10,16 @@ from flask_babel import gettext as _
 from campaign.db import db
 from campaign.jobs.letters import KIND as LETTERS_JOB
 from campaign.jobs.letters import letters_root, render_letters_job
+from campaign.jobs.queue import enqueue_job
 from campaign.models import Campaign, Job, JobStatus
-from campaign.services.common.jobs import active_job, create_job
+from campaign.services.common.jobs import active_job, create_job, is_stale, retry_job
 from campaign.services.common.labels import label
+from campaign.services.common.workers import worker_status
 from campaign.services.letters.templates import current_template_version
 from campaign.web.boundary import after_commit, on_error_back_to
 from campaign.web.organise.jobs.forms import GenerateLettersForm
 from campaign.web.organise.letters.templates import campaign_or_404
-from campaign.web.security import WRITERS, acting_user, role_required
+from campaign.web.security import WRITERS, acting_user, has_role, role_required
 
 bp = Blueprint("jobs", __name__)
 
@@ -68,6 +70,7 @@ def _download_path(job: Job) -> Path | None:
 def _view(job: Job) -> dict:
     """The job as the page and the JSON endpoint show it."""
     path = _download_path(job)
+    waiting = job.status is JobStatus.QUEUED
     return {
         "id": job.id,
         "kind": job.kind,
@@ -81,6 +84,9 @@ def _view(job: Job) -> dict:
         "download_url": url_for(".download", job_id=job.id) if path else None,
         "filename": path.name if path else None,
         "skipped": list((job.result or {}).get("skipped", [])),
+        # Why a queued job does not move: no worker is running (and how to start one).
+        "warning": worker_status(db.session).warning if waiting else None,
+        "retryable": job.status is JobStatus.FAILED or is_stale(job),
     }
 
 
@@ -88,12 +94,25 @@ def _view(job: Job) -> dict:
 def show(job_id: int):
     found = db.get_or_404(Job, job_id)
     campaign = db.session.get(Campaign, found.campaign_id) if found.campaign_id else None
-    return render_template("organise/jobs/show.html", job=found, view=_view(found), campaign=campaign)
+    return render_template(
+        "organise/jobs/show.html", job=found, view=_view(found), campaign=campaign, can_retry=has_role(*WRITERS)
+    )
 
 
 @bp.get("/jobs/<int:job_id>.json")
 def state(job_id: int):
     return _view(db.get_or_404(Job, job_id)), 200, {"Cache-Control": "no-store"}
+
+
+@bp.post("/jobs/<int:job_id>/retry")
+@role_required(*WRITERS)
+@on_error_back_to("organise.jobs.show")
+def retry(job_id: int):
+    """Start a failed job again, or one that lost its worker; it goes back into the queue after the commit."""
+    job = retry_job(db.session, db.get_or_404(Job, job_id), user=acting_user())
+    after_commit(enqueue_job, job.id)
+    flash(_("Der Auftrag wurde erneut gestartet."), "success")
+    return redirect(url_for(".show", job_id=job.id))
 
 
 @bp.get("/jobs/<int:job_id>/download")
