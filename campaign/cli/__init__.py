@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.cli import FlaskGroup
 
 from campaign import create_app
+from campaign.cli.backup import backup_command, restore_command
 from campaign.cli.export import export_command
 from campaign.cli.letters import letters_group
 from campaign.cli.outbox import outbox_group
@@ -23,6 +24,8 @@ COMMANDS = (
     outbox_group,
     replies_group,
     export_command,
+    backup_command,
+    restore_command,
 )
 
 cli = FlaskGroup(create_app=create_app, help="Kampagnen-Werkzeug: Briefkampagnen gegen Parteitagsanträge.")
