@@ -125,6 +125,9 @@ class Defaults:
     LANGUAGES = ("de", "en")
 
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # A pooled connection is tested before use: after a database restart the app gets fresh connections
+    # instead of failing once per dead one.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
 
 def setting(name: str) -> Any:
