@@ -6,6 +6,7 @@ import os
 import smtplib
 import ssl
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -70,7 +71,7 @@ class FileTransport:
         try:
             with os.fdopen(handle, "wb") as file:
                 file.write(raw)
-            final = tempfile.mktemp(dir=self.directory, prefix="mail-", suffix=".eml")
+            final = os.path.join(self.directory, f"mail-{uuid.uuid4().hex}.eml")
             os.replace(temporary, final)
         except OSError as exc:
             Path(temporary).unlink(missing_ok=True)
