@@ -54,10 +54,10 @@ class RenderPool:
         self._executor: ProcessPoolExecutor | None = None
         if self.workers > 1:
             # forkserver: workers start from a clean process, never from a copy of one holding DB connections.
-            # The server imports this module and WeasyPrint (which the letters package loads only on first render)
-            # once, so each worker forks ready to render instead of paying more than a second for the imports.
+            # The server imports this module, WeasyPrint and the hyphenation patterns (see batch.preload) once,
+            # so each worker forks ready to render instead of paying more than two seconds for them.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload([__name__, "weasyprint"])
+            context.set_forkserver_preload([__name__, "campaign.services.letters.batch.preload"])
             self._executor = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=context,

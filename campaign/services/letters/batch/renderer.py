@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 from collections import OrderedDict
@@ -24,7 +25,6 @@ from pypdf.generic import (
 from campaign.services.letters.assets import LETTER_STYLESHEET
 from campaign.services.letters.layout import PrintableLetter, layout_html
 from campaign.services.letters.pdf import Typesetter
-from campaign.services.letters.snapshots import sha256
 
 # Masters kept per worker; a campaign has a handful of shapes (argument selections), rarely more.
 MAX_CACHED_MASTERS = 8
@@ -34,7 +34,7 @@ SAMPLE_LETTER = PrintableLetter(
     reference_code="PROBE-0001",
     subject="Probe",
     greeting_html="Guten Tag ğ ł ß é,",
-    body_html="<p>Şükrü Wołoszyńska-Çelik, Ñúñez, Ćosić.</p>",
+    body_html="<p>Şükrü Wołoszyńska-Çelik, Ñúñez, Ćosić: Unterbringungseinrichtungen, Integrationsbeauftragte.</p>",
     address_lines=("Frau Probe", "Probeweg 1", "50823 Köln"),
     date_text="1. Januar 2026",
     return_line="Probe e. V., Probeweg 1, 50823 Köln",
@@ -93,6 +93,8 @@ class LetterRenderer:
 
     def warm_up(self) -> None:
         """Set one small letter, so that WeasyPrint, Pango, the fonts and the layout are loaded before real work."""
+        import campaign.services.letters.batch.preload  # noqa: F401  (hyphenation patterns, if not forked with them)
+
         self.typesetter.render(layout_html([SAMPLE_LETTER]))
 
     def _master(self, key: str, letter: PrintableLetter, task: ChunkTask) -> PdfReader:
@@ -136,7 +138,9 @@ class LetterRenderer:
                 _write_atomically(out_dir / filename, pdf)
             if chunk_writer is not None and source is not None:
                 _add_letter(chunk_writer, source, f"/Brief{index}")
-            results.append(RenderedLetter(letter.reference_code, filename, sha256(pdf), pages))
+            # The same hex SHA-256 as snapshots.sha256; not imported from there, since that module loads the models
+            # (the render processes need neither them nor the database).
+            results.append(RenderedLetter(letter.reference_code, filename, hashlib.sha256(pdf).hexdigest(), pages))
         if chunk_writer is not None:
             with open(task.chunk_file, "wb") as handle:
                 chunk_writer.write(handle)
