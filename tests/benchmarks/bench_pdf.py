@@ -19,6 +19,8 @@ rate for all: the loop does the same work for every letter, and the full run wou
 peak_rss_mb: a thread samples the resident set size (VmRSS) of the bulk process and all its descendants
 (forkserver and render workers) every 20 ms; the figure is the peak of their sum. (ru_maxrss would not do: on
 Linux it carries the parent's peak over fork and exec, and RUSAGE_CHILDREN gives the largest child, not the sum.)
+The same sampling sums the CPU time of those processes: bulk_cpu_ms_per_letter against naive_cpu_ms_per_letter,
+and bulk_core_use, show what the rates would be on an idle machine when other work shares the cores.
 """
 
 from __future__ import annotations
@@ -191,6 +193,15 @@ def _rss_kb(pid: int) -> int:
     return int(line.split()[1])
 
 
+def _cpu_s(pid: int) -> float:
+    """User and system CPU seconds the process has used so far (0 if it has ended)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _descendants(root: int) -> list[int]:
     parents = {}
     for entry in Path("/proc").iterdir():
@@ -219,6 +230,7 @@ def _measure_bulk(database: str, out: str, queue) -> None:
     from campaign.services.letters.batch.run import render_campaign_letters
 
     peak = 0
+    cpu: dict[int, float] = {}  # the last CPU reading of every process of the run (none ends before the run does)
     running = threading.Event()
     running.set()
 
@@ -226,8 +238,14 @@ def _measure_bulk(database: str, out: str, queue) -> None:
         nonlocal peak
         me = os.getpid()
         while running.is_set():
-            peak = max(peak, sum(_rss_kb(pid) for pid in [me, *_descendants(me)]))
+            pids = [me, *_descendants(me)]
+            peak = max(peak, sum(_rss_kb(pid) for pid in pids))
+            cpu.update({pid: _cpu_s(pid) for pid in pids})
             time.sleep(0.02)
+
+    def cpu_now() -> float:
+        time.sleep(0.05)  # a fresh sample
+        return sum(cpu.values())
 
     sampler = threading.Thread(target=sample)
     sampler.start()
@@ -238,6 +256,7 @@ def _measure_bulk(database: str, out: str, queue) -> None:
             warm_up()
             cold_start = time.perf_counter() - started
             campaign = db.session.scalars(select(Campaign)).one()
+            cpu_before = cpu_now()
             started = time.perf_counter()
             result = render_campaign_letters(
                 db.session,
@@ -249,16 +268,17 @@ def _measure_bulk(database: str, out: str, queue) -> None:
             )
             db.session.commit()
             seconds = time.perf_counter() - started
+            cpu_used = cpu_now() - cpu_before
             db.engine.dispose()
     finally:
         running.clear()
         sampler.join()
         # The pool is kept per process; a multiprocessing child must stop it itself (its atexit hooks do not run).
         shutdown_pools()
-    queue.put((result.letters, result.pages, seconds, cold_start, round(peak / 1024, 1)))
+    queue.put((result.letters, result.pages, seconds, cold_start, round(peak / 1024, 1), cpu_used))
 
 
-def _bulk(database: Path, out: Path) -> tuple[int, int, float, float, float]:
+def _bulk(database: Path, out: Path) -> tuple[int, int, float, float, float, float]:
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     process = context.Process(target=_measure_bulk, args=(str(database), str(out), queue))
@@ -281,10 +301,11 @@ def _measure_shape(work: Path, shape: str) -> dict[str, dict[str, float]]:
         naive_out.mkdir()
         bulk_out.mkdir()
         stride = NAIVE_STRIDE_AT_1000 if size >= 1000 else 1
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         naive_count, texts = _naive(naive_db, naive_out, stride)
         naive_rate = naive_count / (time.perf_counter() - started)
-        letters, pages, seconds, cold_start, peak = _bulk(bulk_db, bulk_out)
+        naive_cpu = (time.process_time() - cpu_started) / naive_count
+        letters, pages, seconds, cold_start, peak, bulk_cpu = _bulk(bulk_db, bulk_out)
         assert letters == size == len(list(bulk_out.glob("*.pdf"))), (letters, size)
         bulk_rate = letters / seconds
         figures[str(size)] = {
@@ -297,6 +318,11 @@ def _measure_shape(work: Path, shape: str) -> dict[str, dict[str, float]]:
             "naive_sampled": naive_count,
             "distinct_texts_in_naive_sample": len(texts),
             "pages_per_letter": round(pages / letters, 2),
+            # CPU time per letter (the bulk figure summed over the parent and its render processes) and how busy
+            # the cores were during the bulk run: 1.0 is every core busy from the first letter to the last.
+            "naive_cpu_ms_per_letter": round(naive_cpu * 1000, 1),
+            "bulk_cpu_ms_per_letter": round(bulk_cpu / letters * 1000, 1),
+            "bulk_core_use": round(bulk_cpu / (seconds * (os.cpu_count() or 1)), 2),
         }
         shutil.rmtree(naive_out)
         shutil.rmtree(bulk_out)

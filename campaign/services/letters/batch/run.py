@@ -6,7 +6,6 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -152,7 +151,7 @@ class _Run:
     by_region: bool = False
     options: dict[str, Any] = field(default_factory=dict)  # co_signers and pdf_variant, passed on to each task
     prepared: dict[int, list[PreparedLetter]] = field(default_factory=dict)
-    shapes_seen: Counter[str] = field(default_factory=Counter)
+    shapes_seen: set[str] = field(default_factory=set)
 
     def tasks(self, ids: Sequence[int], chunk_size: int) -> Iterator[ChunkTask]:
         """One task per chunk, prepared (composed and snapshotted) only when the pool has room for it."""
@@ -171,17 +170,20 @@ class _Run:
         return self.output.task(index, letters, shapes=self._shapes(letters), **self.options)
 
     def _shapes(self, letters: Sequence[PrintableLetter]) -> tuple[str, ...]:
-        """Each letter's shape key if it shares its text with another letter of the run so far, else "".
+        """Each letter's shape key if an earlier letter of the run had the same text, else "".
 
-        Letters whose text recurs are printed over one master laid out once per shape and process; a letter
-        whose text is its own is set in full (a master and an overlay would cost more than the letter).
+        Letters whose text recurs are printed over a master laid out once per shape and process; the first letter
+        of a text is set in full, like a letter whose text is its own (a master and an overlay would cost more).
+        The rule depends only on the letters' order, so a letter comes out byte for byte the same whichever chunk
+        and process it lands in.
         """
         co_signers = self.options.get("co_signers", ())
-        keys = [letter.shape_key(co_signers) if letter.greeting_html else "" for letter in letters]
-        in_chunk = Counter(keys)
-        shapes = tuple(key if key and (self.shapes_seen[key] or in_chunk[key] > 1) else "" for key in keys)
-        self.shapes_seen.update(key for key in keys if key)
-        return shapes
+        shapes = []
+        for letter in letters:
+            key = letter.shape_key(co_signers) if letter.greeting_html else ""
+            shapes.append(key if key and key in self.shapes_seen else "")
+            self.shapes_seen.add(key)
+        return tuple(shapes)
 
     def record(self, task: ChunkTask, rendered: Sequence[RenderedLetter]) -> None:
         """Store each letter's PDF hash and count its pages."""
