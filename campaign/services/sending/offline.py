@@ -16,7 +16,8 @@ from campaign.services.common.errors import ServiceError
 from campaign.services.common.states import transition
 from campaign.services.letters.snapshots import prepare_letters
 from campaign.services.sending.bounces import clear_failure
-from campaign.services.sending.lifecycle import StepResult, campaign_letters, sending_settings
+from campaign.services.sending.letter_mail import MailSettings
+from campaign.services.sending.lifecycle import StepResult, campaign_letters, queue_letters, sending_settings
 
 DELIVERIES = {"post": "zur Post gegeben", "in_person": "persönlich übergeben"}
 
@@ -52,11 +53,17 @@ def mark_delivered(
 
 
 def correct_address(
-    session: Session, campaign: Campaign, recipient: Recipient, email: str, *, user: User | None = None
+    session: Session,
+    campaign: Campaign,
+    recipient: Recipient,
+    email: str,
+    *,
+    user: User | None = None,
+    resend: MailSettings | None = None,
 ) -> StepResult:
     """Store the corrected address and make the campaign's bounced letter to it a draft again, with the new address.
 
-    Without four-eyes approval the letter is approved again at once, so that queueing sends it; otherwise it
+    Without four-eyes approval the letter is approved again at once and, with `resend`, queued; otherwise it
     waits for a second person like any draft.
     """
     try:
@@ -83,5 +90,7 @@ def correct_address(
             for letter in bounced:
                 transition(session, letter, LetterStatus.APPROVED, user=user, note="nach Adresskorrektur")
                 letter.approved_by_id = user.id if user else None
+            if resend is not None:
+                queue_letters(session, campaign, resend, user=user, codes=[letter.reference_code for letter in bounced])
         result.done = [letter.reference_code for letter in bounced]
     return result
