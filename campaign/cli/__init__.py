@@ -7,6 +7,7 @@ from flask.cli import FlaskGroup
 from campaign import create_app
 from campaign.cli.backup import backup_command, restore_command
 from campaign.cli.export import export_command
+from campaign.cli.letter_lifecycle import LIFECYCLE_COMMANDS
 from campaign.cli.letters import letters_group
 from campaign.cli.outbox import outbox_group
 from campaign.cli.recipients import recipients_group
@@ -31,3 +32,5 @@ COMMANDS = (
 cli = FlaskGroup(create_app=create_app, help="Kampagnen-Werkzeug: Briefkampagnen gegen Parteitagsanträge.")
 for command in COMMANDS:
     cli.add_command(command)
+for command in LIFECYCLE_COMMANDS:
+    letters_group.add_command(command)

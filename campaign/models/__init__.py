@@ -34,6 +34,7 @@ from campaign.models.replies import (
     ReplyStance,
     TrackingNote,
 )
+from campaign.models.sending import CampaignSending
 from campaign.models.sources import DatePrecision, Source, SourceKind, SourceQuote
 from campaign.models.supporters import Signature, SignatureStatus, Supporter
 from campaign.models.users import Role, User
@@ -45,6 +46,7 @@ __all__ = [
     "AuditEvent",
     "Campaign",
     "CampaignArgument",
+    "CampaignSending",
     "CampaignStatus",
     "Channel",
     "Citation",

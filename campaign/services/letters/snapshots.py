@@ -82,6 +82,7 @@ def _write_snapshot(session: Session, letter: Letter, snapshot: dict[str, Any], 
     for name, value in snapshot.items():
         setattr(letter, name, value)
     letter.rendered_at = utcnow()
+    letter.prepared_by_id = user.id if user else None
     if letter.status is LetterStatus.APPROVED:
         transition(session, letter, LetterStatus.DRAFT, user=user, note="Text neu erzeugt")
 
