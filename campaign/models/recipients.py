@@ -105,9 +105,7 @@ class Target(TimestampMixin, db.Model):
     recipient_id: Mapped[int] = mapped_column(ForeignKey("recipients.id", ondelete="CASCADE"), index=True)
     channel: Mapped[Channel] = mapped_column(enum_type(Channel), default=Channel.POST)
     # The template chosen for this target by hand; None: the campaign's rules decide (services.campaigns.targets).
-    template_id: Mapped[int | None] = mapped_column(
-        ForeignKey("letter_templates.id", ondelete="SET NULL"), index=True
-    )
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("letter_templates.id", ondelete="SET NULL"), index=True)
 
     campaign: Mapped[Campaign] = relationship()
     recipient: Mapped[Recipient] = relationship()

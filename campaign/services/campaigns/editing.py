@@ -190,3 +190,20 @@ def duplicate_campaign(
 def suggested_copy_title(source: Campaign) -> str:
     """„Kopie von …“, cut to the title's length."""
     return f"Kopie von {source.title}"[:TITLE_MAX]
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    """What the campaign form's selects offer."""
+
+    motions: list[Motion]
+    argument_sets: list[ArgumentSet]
+    organisations: list[Organisation]
+
+
+def form_choices(session: Session) -> FormChoices:
+    return FormChoices(
+        motions=list(session.scalars(select(Motion).order_by(Motion.title))),
+        argument_sets=list(session.scalars(select(ArgumentSet).order_by(ArgumentSet.title))),
+        organisations=list(session.scalars(select(Organisation).order_by(Organisation.name))),
+    )

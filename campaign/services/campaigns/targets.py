@@ -21,7 +21,7 @@ from campaign.models import (
 from campaign.services.common.audit import record
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.pagination import DEFAULT_PAGE_SIZE, Page, paginate
-from campaign.services.recipients.search import RecipientFilter, filtered_ids
+from campaign.services.recipients.search import RecipientFilter, filtered_ids, filtered_statement
 
 MAX_TAG_LENGTH = 80
 
@@ -201,3 +201,16 @@ def target_page(
         for t in found.items
     ]
     return Page(items=rows, page=found.page, per_page=found.per_page, total=found.total)
+
+
+def candidates(session: Session, campaign: Campaign, text: str, *, limit: int = 20) -> list[Recipient]:
+    """Recipients matching `text` who are not targets yet (for adding one by hand); nothing for an empty text."""
+    if not text.strip():
+        return []
+    statement = (
+        filtered_statement(session, RecipientFilter(text=text))
+        .where(Recipient.id.not_in(select(Target.recipient_id).where(Target.campaign_id == campaign.id)))
+        .order_by(Recipient.last_name, Recipient.first_name, Recipient.id)
+        .limit(limit)
+    )
+    return list(session.scalars(statement))
