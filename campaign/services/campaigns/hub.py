@@ -98,7 +98,7 @@ def checklist(session: Session, campaign: Campaign, figures: CampaignFigures) ->
             f"{unreachable} Empfänger:innen fehlt die Adresse für ihren Versandweg."
             if unreachable
             else "Empfänger:innen aus Listen, nach Schlagwort oder einzeln hinzufügen.",
-            "organise.campaigns.targets",
+            "organise.campaign_targets.index",
             slug,
         ),
         CheckItem(
