@@ -85,7 +85,7 @@ def test_status_follows_the_transition_table_and_each_change_is_logged(db_sessio
 
 
 def test_duplicate_copies_settings_templates_and_argument_choice_but_not_targets(db_session):
-    source, version, people = make_letter_campaign(db_session, recipients=2)
+    source, version, _people = make_letter_campaign(db_session, recipients=2)
     add_version(db_session, version, body="{{ salutation }},\n\nNeuer Text.\n")
     copy = editing.duplicate_campaign(db_session, source, title="Zweite Runde")
     assert copy.status is CampaignStatus.DRAFT and copy.slug == "zweite-runde"
@@ -147,7 +147,7 @@ def test_each_target_gets_its_template_by_hand_by_tag_or_by_default(db_session):
 
 def test_a_template_of_another_campaign_cannot_be_chosen(db_session):
     campaign, _, people = make_letter_campaign(db_session, recipients=1)
-    other, foreign, _ = make_letter_campaign(db_session)
+    _other, foreign, _ = make_letter_campaign(db_session)
     with pytest.raises(ServiceError, match="gehört nicht zu dieser Kampagne"):
         targets.set_target_template(db_session, campaign, people[0].id, foreign.template_id)
 
