@@ -28,7 +28,10 @@ RECIPIENTS_CSV = (
     "Herr;Paweł;Gąsiorowski;Landtagsabgeordneter;Platz des Landtags 1;40221;Düsseldorf;;mdl\n"
     "divers;Kim;Weiß;Ratsmitglied;Dr.-Külz-Ring 19;01067;Dresden;kim.weiss@example.org;delegierte\n"
 )
-TEMPLATE_BODY = "{{ anrede }},\n\nwir schreiben Ihnen wegen des Antrags „{{ antrag.titel }}“.\n\n{% for argument in argumente %}{{ argument.absatz }}\n\n{% endfor %}"
+TEMPLATE_BODY = (
+    "{{ anrede }},\n\nwir schreiben Ihnen wegen des Antrags „{{ antrag.titel }}“.\n\n"
+    "{% for argument in argumente %}{{ argument.absatz }}\n\n{% endfor %}"
+)
 
 
 @pytest.fixture
