@@ -7,17 +7,15 @@ Each step is a small function, so later steps (approving, sending) can be added 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
 from campaign.db import db
 from campaign.models import Campaign, Letter, Recipient, Role
-from tests.browser.conftest import LiveServer
-from tests.factories import PASSWORD, make_user
+from tests.browser.conftest import LiveServer, serving
+from tests.factories import make_user
 from tests.support.axe import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -41,15 +39,8 @@ def live_server(app_factory) -> Iterator[LiveServer]:
     with app.app_context():
         email = make_user(db.session, Role.ADMIN, email="admin@example.org").email
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", email=email, password=PASSWORD, app=app)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with serving(app, email) as live:
+        yield live
 
 
 def log_in(page: Page, email: str, password: str) -> None:

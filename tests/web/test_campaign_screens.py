@@ -203,3 +203,39 @@ def test_organisers_may_not_manage_accounts_but_change_their_own_password(app, c
     )
     assert changed.status_code == 302
     assert client.get("/organise/").status_code == 200  # this browser stays logged in
+
+
+def test_preview_shows_the_template_the_recipient_gets_by_tag_and_by_hand(app, client, organiser):
+    with app.app_context():
+        campaign, _, _ = make_letter_campaign(db.session)
+        tagged = make_recipient(db.session, last_name="Mdl", tags=["mdl"], street="Weg 1", postcode="40221", city="D")
+        plain = make_recipient(db.session, last_name="Basis", street="Weg 2", postcode="50667", city="Köln")
+        db.session.commit()
+        slug, tagged_id, plain_id = campaign.slug, tagged.id, plain.id
+    for name, body in (("Für MdL", "Text für Abgeordnete."), ("Persönlich", "Ganz persönlicher Text.")):
+        client.post(
+            f"/organise/campaigns/{slug}/templates",
+            data={"name": name, "subject": "Betreff", "body": "{{ anrede }},\n\n" + body + "\n"},
+        )
+    with app.app_context():
+        ids = {t.name: t.id for t in db.session.scalar(select(Campaign).where(Campaign.slug == slug)).templates}
+    client.post(f"/organise/campaigns/{slug}/targets/add", data={"text": "Mdl"})
+    client.post(f"/organise/campaigns/{slug}/targets/add-one", data={"recipient_id": plain_id})
+    client.post(
+        f"/organise/campaigns/{slug}/targets/rules", data={"template_id": ids["Für MdL"], "recipient_tag": "mdl"}
+    )
+    assert "Text für Abgeordnete." in client.get(f"/organise/campaigns/{slug}/preview?recipient={tagged_id}").get_data(
+        as_text=True
+    )
+    assert "Text für Abgeordnete." not in client.get(
+        f"/organise/campaigns/{slug}/preview?recipient={plain_id}"
+    ).get_data(as_text=True)
+    client.post(f"/organise/campaigns/{slug}/targets/{plain_id}/template", data={"template_id": ids["Persönlich"]})
+    page = client.get(f"/organise/campaigns/{slug}/preview?recipient={plain_id}").get_data(as_text=True)
+    assert "Ganz persönlicher Text." in page
+    targets_page = client.get(f"/organise/campaigns/{slug}/targets").get_data(as_text=True)
+    assert "(nach Regel)" in targets_page
+    foreign = client.post(
+        f"/organise/campaigns/{slug}/targets/{plain_id}/template", data={"template_id": 999999}, follow_redirects=True
+    )
+    assert "gehört nicht zu dieser Kampagne" in foreign.get_data(as_text=True)

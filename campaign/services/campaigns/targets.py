@@ -214,3 +214,12 @@ def candidates(session: Session, campaign: Campaign, text: str, *, limit: int = 
         .limit(limit)
     )
     return list(session.scalars(statement))
+
+
+def template_for_recipient(session: Session, campaign: Campaign, recipient: Recipient) -> LetterTemplate | None:
+    """The template this recipient's letter is made from (by hand if chosen on their target, else by the rules)."""
+    chosen_id = session.scalar(
+        select(Target.template_id).where(Target.campaign_id == campaign.id, Target.recipient_id == recipient.id)
+    )
+    chosen = next((t for t in campaign.templates if t.id == chosen_id), None) if chosen_id else None
+    return template_for(campaign, recipient, chosen)
