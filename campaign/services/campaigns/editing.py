@@ -21,6 +21,7 @@ from campaign.models import (
     TemplateVersion,
     User,
 )
+from campaign.services.campaigns.targets import reassign_channels
 from campaign.services.common.audit import record
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.states import transition
@@ -121,6 +122,8 @@ def update_campaign(session: Session, campaign: Campaign, data: CampaignData, *,
         # Chosen arguments belong to the old set; keep nothing that the new set does not offer.
         campaign.chosen_arguments.clear()
     session.flush()
+    if "channels" in changes:
+        reassign_channels(session, campaign)
     record(session, "campaign.update", campaign, user=user, changes=changes)
 
 

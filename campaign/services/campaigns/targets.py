@@ -42,6 +42,17 @@ def default_channel(campaign: Campaign, recipient: Recipient) -> Channel:
     return Channel.EMAIL
 
 
+def reassign_channels(session: Session, campaign: Campaign) -> int:
+    """Give every target the channel the campaign's channels now call for; returns how many changed."""
+    changed = 0
+    for target in session.scalars(select(Target).where(Target.campaign_id == campaign.id)):
+        channel = default_channel(campaign, target.recipient)
+        if target.channel is not channel:
+            target.channel, changed = channel, changed + 1
+    session.flush()
+    return changed
+
+
 def target_ids(session: Session, campaign: Campaign) -> set[int]:
     """The ids of the recipients that are targets of the campaign."""
     return set(session.scalars(select(Target.recipient_id).where(Target.campaign_id == campaign.id)))

@@ -65,12 +65,9 @@ def _clean(session: Session, data: OrganisationData, exclude: Organisation | Non
         raise ServiceError("Bitte den Namen der Organisation angeben.", "name")
     if len(values["name"]) > NAME_MAX:
         raise ServiceError(f"Der Name darf höchstens {NAME_MAX} Zeichen lang sein.", "name")
-    clash = session.scalar(
-        select(Organisation.id).where(
-            func.lower(Organisation.name) == values["name"].lower(), Organisation.id != (exclude.id if exclude else -1)
-        )
-    )
-    if clash is not None:
+    # Compared in Python: SQLite's lower() folds only ASCII letters, and names like „Łódź“ must clash too.
+    others = session.scalars(select(Organisation.name).where(Organisation.id != (exclude.id if exclude else -1)))
+    if any(other.casefold() == values["name"].casefold() for other in others):
         raise ServiceError(f"Es gibt schon eine Organisation „{values['name']}“.", "name")
     for name, limit in LIMITS.items():
         if len(values[name]) > limit:

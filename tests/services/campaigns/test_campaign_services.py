@@ -163,3 +163,13 @@ def test_checklist_names_what_is_missing(db_session, service_app):
     full.organisation = make_organisation(db_session)
     missing = {item.label for item in campaign_hub(db_session, full).checklist if not item.done}
     assert "Antrag" not in missing and "Briefvorlage" not in missing and "Briefe erzeugt" in missing
+
+
+def test_changing_the_campaigns_channels_moves_its_targets_to_the_fitting_channel(db_session):
+    campaign, _, _ = make_letter_campaign(db_session, channels=CampaignChannels.POST)
+    person = make_recipient(db_session, email="zoe@example.org")
+    targets.add_targets(db_session, campaign, [person.id])
+    assert db_session.scalar(select(Target.channel)) is Channel.POST
+    data = editing.CampaignData(title=campaign.title, slug=campaign.slug, channels=CampaignChannels.EMAIL)
+    editing.update_campaign(db_session, campaign, data)
+    assert db_session.scalar(select(Target.channel)) is Channel.EMAIL
