@@ -77,10 +77,13 @@ def _navigation() -> list[NavItem]:
     if has_role(*STAFF):
         items += [
             NavItem("organise.overview.index", _("Organisieren")),
+            NavItem("organise.campaigns.index", _("Meine Kampagnen")),
             NavItem("track.overview.index", _("Verfolgen")),
         ]
     if has_role(Role.ADMIN):
-        items.append(NavItem("auth.users", _("Benutzer")))
+        items.append(NavItem("auth.accounts.index", _("Benutzer")))
+    if has_role(*STAFF):
+        items.append(NavItem("auth.accounts.own_password", _("Passwort")))
     return items
 
 

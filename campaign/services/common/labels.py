@@ -7,6 +7,7 @@ import enum
 from flask_babel import lazy_gettext as _l
 
 from campaign.models import (
+    CampaignChannels,
     CampaignStatus,
     Channel,
     DatePrecision,
@@ -70,6 +71,11 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, object]] = {
         CampaignStatus.ACTIVE: _l("läuft"),
         CampaignStatus.CLOSED: _l("beendet"),
         CampaignStatus.ARCHIVED: _l("archiviert"),
+    },
+    CampaignChannels: {
+        CampaignChannels.EMAIL: _l("E-Mail"),
+        CampaignChannels.POST: _l("Post"),
+        CampaignChannels.BOTH: _l("E-Mail und Post"),
     },
     FormOfAddress: {
         FormOfAddress.FRAU: _l("Frau"),

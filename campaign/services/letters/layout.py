@@ -49,6 +49,10 @@ class PrintableLetter:
     postcode: str = ""
     region: str = ""
     closing: str = CLOSING
+    # The organisation's logo and signature images as data: URIs ("" for none), and its footer lines.
+    logo_uri: str = ""
+    signature_images: tuple[str, ...] = ()
+    footer_lines: tuple[str, ...] = ()
 
     # The fields only the address zone, the reference code and the greeting show (see layout.html, mode "overlay").
     PERSONAL_FIELDS: ClassVar[frozenset[str]] = frozenset(

@@ -143,7 +143,7 @@ class _Run:
 
     session: Session
     campaign: Campaign
-    version: TemplateVersion
+    version: TemplateVersion | None
     on: date
     user: User | None
     output: _Output
@@ -219,7 +219,7 @@ def render_campaign_letters(
     """
     if fmt not in FORMATS:
         raise ServiceError(f"Unbekanntes Format „{fmt}“. Möglich: {', '.join(FORMATS)}.")
-    version = template_version or current_template_version(campaign)
+    current_template_version(campaign)  # a campaign without a template stops here, with a clear message
     ids = recipient_order(session, campaign, sort)
     if not ids:
         raise ServiceError(f"Die Kampagne „{campaign.title}“ hat noch keine Empfänger:innen.")
@@ -228,7 +228,7 @@ def render_campaign_letters(
     run = _Run(
         session,
         campaign,
-        version=version,
+        version=template_version,  # None: each target's own template (snapshots.prepare_letters)
         on=on,
         user=user,
         output=output,
