@@ -35,7 +35,15 @@ from campaign.models.replies import (
     TrackingNote,
 )
 from campaign.models.sources import DatePrecision, Source, SourceKind, SourceQuote
-from campaign.models.supporters import Signature, SignatureStatus, Supporter
+from campaign.models.supporters import (
+    ConsentText,
+    HandoverList,
+    Listing,
+    Signature,
+    SignatureCount,
+    SignatureStatus,
+    Supporter,
+)
 from campaign.models.users import Role, User
 
 __all__ = [
@@ -48,13 +56,16 @@ __all__ = [
     "CampaignStatus",
     "Channel",
     "Citation",
+    "ConsentText",
     "DatePrecision",
     "FormOfAddress",
+    "HandoverList",
     "Job",
     "JobStatus",
     "Letter",
     "LetterStatus",
     "LetterTemplate",
+    "Listing",
     "MailboxState",
     "Motion",
     "MotionKind",
@@ -75,6 +86,7 @@ __all__ = [
     "ReplyStance",
     "Role",
     "Signature",
+    "SignatureCount",
     "SignatureStatus",
     "Source",
     "SourceKind",
