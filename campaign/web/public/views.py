@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, current_app, render_template
 
 from campaign.db import db
-from campaign.services.campaigns.records import active_campaigns, campaign_figures, public_campaign
-from campaign.services.evidence.citations import format_citation
+from campaign.services.campaigns.records import active_campaigns, campaign_figures
 
 bp = Blueprint("public", __name__)
 
@@ -18,23 +17,6 @@ def index():
     campaigns = active_campaigns(db.session)
     figures = {campaign.id: campaign_figures(db.session, campaign) for campaign in campaigns}
     return render_template("public/index.html", campaigns=campaigns, figures=figures)
-
-
-@bp.get("/c/<slug>")
-def campaign(slug: str):
-    found = public_campaign(db.session, slug)
-    if found is None:
-        abort(404)
-    arguments = found.argument_set.arguments if found.argument_set else []
-    sources = {citation.source for argument in arguments for citation in argument.citations}
-    citations = sorted((format_citation(source) for source in sources), key=lambda item: item.text)
-    return render_template(
-        "public/campaign.html",
-        campaign=found,
-        arguments=arguments,
-        citations=citations,
-        figures=campaign_figures(db.session, found),
-    )
 
 
 @bp.get("/privacy")
