@@ -8,9 +8,11 @@ from campaign import create_app
 from campaign.cli.export import export_command
 from campaign.cli.letters import letters_group
 from campaign.cli.outbox import outbox_group
+from campaign.cli.privacy import privacy_group
 from campaign.cli.recipients import recipients_group
 from campaign.cli.replies import replies_group
 from campaign.cli.runtime import seed_demo_command, up_command, worker_command
+from campaign.cli.signatures import signatures_group
 from campaign.cli.users import users_group
 
 COMMANDS = (
@@ -23,6 +25,8 @@ COMMANDS = (
     outbox_group,
     replies_group,
     export_command,
+    signatures_group,
+    privacy_group,
 )
 
 cli = FlaskGroup(create_app=create_app, help="Kampagnen-Werkzeug: Briefkampagnen gegen Parteitagsanträge.")

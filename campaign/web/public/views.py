@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, render_template
 
 from campaign.db import db
 from campaign.services.campaigns.records import active_campaigns, campaign_figures
+from campaign.services.privacy.notice import privacy_notice
 
 bp = Blueprint("public", __name__)
 
@@ -21,7 +22,7 @@ def index():
 
 @bp.get("/privacy")
 def privacy():
-    return render_template("public/privacy.html")
+    return render_template("public/privacy.html", notice=privacy_notice())
 
 
 # Served from memory at the site's root: browsers ask for /favicon.ico on their own, and often drop the request
