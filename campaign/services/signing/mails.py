@@ -11,7 +11,6 @@ from campaign.models import Campaign, Signature
 from campaign.services.common.dates import german_date
 from campaign.services.sending.messages import OutgoingMail, parse_mailbox
 from campaign.services.sending.outbox import queue_mail
-from campaign.services.signing import tokens
 
 KIND_CONFIRMATION = "signature-confirmation"
 
@@ -24,14 +23,10 @@ class Links:
     withdraw: str
 
 
-def links_for(campaign: Campaign, subject: str, base_url: str) -> Links:
-    """The confirm and withdraw URLs of the signature identified by `subject` (campaign and canonical address)."""
-    secret = setting("SECRET_KEY")
-    base = f"{base_url.rstrip('/')}/c/{campaign.slug}"
-    return Links(
-        confirm=f"{base}/confirm/{tokens.issue(secret, tokens.CONFIRM, subject).token}",
-        withdraw=f"{base}/withdraw/{tokens.issue(secret, tokens.WITHDRAW, subject).token}",
-    )
+def links_for(slug: str, confirm_token: str, withdraw_token: str, base_url: str) -> Links:
+    """The confirm and withdraw URLs with these tokens (see services.signing.tokens)."""
+    base = f"{base_url.rstrip('/')}/c/{slug}"
+    return Links(confirm=f"{base}/confirm/{confirm_token}", withdraw=f"{base}/withdraw/{withdraw_token}")
 
 
 def confirmation_text(campaign: Campaign, first_name: str, links: Links, days: int) -> str:
@@ -71,6 +66,5 @@ def queue_confirmation(
         from_address=from_address,
         from_name=from_name,
         automated=True,
-        headers={"List-Unsubscribe": f"<{links.withdraw}>"},
     )
     queue_mail(session, mail, kind=KIND_CONFIRMATION, signature=signature)

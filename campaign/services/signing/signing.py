@@ -8,20 +8,21 @@ transaction that read first could not write after another one committed.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from campaign.config import setting
 from campaign.db import utcnow
-from campaign.models import Campaign, CampaignStatus, Listing, Signature, SignatureStatus, Supporter
+from campaign.models import Campaign, CampaignStatus, ConsentText, Listing, Signature, SignatureStatus, Supporter
 from campaign.services.common.emails import canonical_email, normalise_email
 from campaign.services.common.errors import ServiceError
 from campaign.services.signing import mails, tokens
-from campaign.services.signing.consent import consent_versions, current_consent
+from campaign.services.signing.consent import BUILT_IN_VERSION, current_consent
 
 # A pending signature gets its confirmation mail again when its person signs again, at most this often in all,
 # and not sooner than RESEND_AFTER after the last one (a flood of sign requests must not become a flood of mails).
@@ -87,13 +88,18 @@ def sign(session: Session, slug: str, request: SigningRequest, *, base_url: str)
     canonical = canonical_email(address)
     now = utcnow()
     supporter_id = _supporter_id(session, canonical, address, values, now if request.newsletter else None)
-    campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
+    campaign = session.execute(
+        select(
+            Campaign.id, Campaign.slug, Campaign.title, Campaign.deadline, Campaign.status, Campaign.open_letter
+        ).where(Campaign.slug == slug)
+    ).first()
     if campaign is None or campaign.status is not CampaignStatus.ACTIVE or not campaign.open_letter:
         return None
-    if request.consent_version not in {consent.version for consent in consent_versions(session)}:
+    if not _known_consent(session, request.consent_version):
         raise ServiceError("Der Einwilligungstext hat sich geändert. Bitte lesen Sie ihn erneut.", "consent")
     subject = f"{campaign.id}:{canonical}"
     secret = setting("SECRET_KEY")
+    confirm, withdraw = tokens.issue(secret, tokens.CONFIRM, subject), tokens.issue(secret, tokens.WITHDRAW, subject)
     row = {
         "campaign_id": campaign.id,
         "supporter_id": supporter_id,
@@ -103,18 +109,16 @@ def sign(session: Session, slug: str, request: SigningRequest, *, base_url: str)
         "listing": request.listing,
         "organisation": values["organisation"],
         "function": values["function"],
-        "confirm_token_hash": tokens.issue(secret, tokens.CONFIRM, subject).digest,
-        "withdraw_token_hash": tokens.issue(secret, tokens.WITHDRAW, subject).digest,
+        "confirm_token_hash": confirm.digest,
+        "withdraw_token_hash": withdraw.digest,
         "confirmation_sent_at": now,
         "confirmation_mails": 1,
         "created_at": now,
     }
-    signature_id = session.execute(
-        _insert(session, Signature).values(row).on_conflict_do_nothing().returning(Signature.id)
-    ).scalar()
+    signature_id = _insert_unless_present(session, Signature.__table__, row)
     new = signature_id is not None
     if new:
-        signature = session.get(Signature, signature_id)
+        signature = _known_row(session, Signature, signature_id)
     else:
         signature = session.scalar(
             select(Signature).where(Signature.campaign_id == campaign.id, Signature.supporter_id == supporter_id)
@@ -123,16 +127,38 @@ def sign(session: Session, slug: str, request: SigningRequest, *, base_url: str)
             return SigningOutcome(signature.id, new=False, mail_queued=False)
         signature.confirmation_sent_at = now
         signature.confirmation_mails += 1
-    links = mails.links_for(campaign, subject, base_url)
+    links = mails.links_for(campaign.slug, confirm.token, withdraw.token, base_url)
     mails.queue_confirmation(
         session, signature, campaign, to_address=address, first_name=values["first_name"], links=links
     )
     return SigningOutcome(signature.id, new=new, mail_queued=True)
 
 
-def _insert(session: Session, model: type):
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+def _known_row(session: Session, model: type, row_id: int):
+    """The row just inserted, as a persistent object without reading it back (its columns load when used)."""
+    item = model(id=row_id)
+    make_transient_to_detached(item)
+    session.add(item)
+    return item
+
+
+@functools.cache
+def _insert_statement(dialect: str, table: Table):
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id, built once so its compiled form is cached."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing().returning(table.c.id)
+
+
+def _insert_unless_present(session: Session, table: Table, row: dict) -> int | None:
+    """Insert the row; its id, or None when a unique constraint says it is there already (also mid-race)."""
+    statement = _insert_statement(session.get_bind().dialect.name, table)
+    return session.execute(statement, row).scalar()
+
+
+def _known_consent(session: Session, version: str) -> bool:
+    if version == BUILT_IN_VERSION:
+        return True
+    return session.scalar(select(ConsentText.id).where(ConsentText.version == version)) is not None
 
 
 def _supporter_id(session: Session, canonical: str, address: str, values: dict[str, str], newsletter_at) -> int:
@@ -147,9 +173,7 @@ def _supporter_id(session: Session, canonical: str, address: str, values: dict[s
         "newsletter_consent_at": newsletter_at,
         "created_at": utcnow(),
     }
-    inserted = session.execute(
-        _insert(session, Supporter).values(row).on_conflict_do_nothing().returning(Supporter.id)
-    ).scalar()
+    inserted = _insert_unless_present(session, Supporter.__table__, row)
     if inserted is not None:
         return inserted
     supporter_id, consent_at = session.execute(
