@@ -12,6 +12,7 @@ from campaign.db import db
 from campaign.models import OutboxMessage
 from campaign.services.signing.mails import KIND_CONFIRMATION
 from tests.factories_signing import MAIL_FROM, links_in, make_open_letter
+from tests.web.conftest import login  # noqa: F401  (the logged-in client of the team screens)
 
 
 @dataclass(frozen=True)

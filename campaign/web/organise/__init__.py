@@ -11,6 +11,7 @@ from campaign.web.organise.letters import preview, selection, templates
 from campaign.web.organise.motions import provisions
 from campaign.web.organise.motions import views as motions
 from campaign.web.organise.recipients import imports, lists, people
+from campaign.web.organise.signatures import views as signatures
 from campaign.web.organise.sources import views as sources
 from campaign.web.security import STAFF, role_required
 
@@ -31,6 +32,7 @@ FEATURES = (
     selection.bp,
     preview.bp,
     jobs.bp,
+    signatures.bp,
 )
 for feature in FEATURES:
     bp.register_blueprint(feature)
