@@ -14,19 +14,15 @@ from campaign.db import db
 from campaign.jobs.outbox import deliver_due
 from tests.browser.conftest import LiveServer
 from tests.factories_signing import MAIL_FROM, links_in, make_open_letter
+from tests.services.sending import conftest as sending
 from tests.support.axe import axe_violations
-from tests.support.mailserver import MailServer
 
 pytestmark = pytest.mark.browser
 
+# The loopback SMTP server of the sending tests.
+mail_server = sending.mail_server
+
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def mail_server() -> Iterator[MailServer]:
-    server = MailServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -96,60 +96,67 @@ def _digest(purpose: str, token: str, max_age: int | None) -> str | LinkState:
         return LinkState.EXPIRED if error.expired else LinkState.INVALID
 
 
-def _confirm_max_age() -> int:
+@dataclass(frozen=True)
+class LinkKind:
+    """One kind of link in a supporter's mail: what its token is for and what following it does."""
+
+    purpose: str
+    target: SignatureStatus
+    ready: tuple[SignatureStatus, ...]
+    note: str
+    stamp: str
+    expires: bool
+
+
+CONFIRM_LINK = LinkKind(tokens.CONFIRM, _S.CONFIRMED, (_S.PENDING,), "per Link bestätigt", "confirmed_at", True)
+# Withdrawal links do not expire: consent may be withdrawn at any time (Art. 7 (3) DSGVO).
+WITHDRAW_LINK = LinkKind(
+    tokens.WITHDRAW, _S.WITHDRAWN, (_S.PENDING, _S.CONFIRMED), "per Link widerrufen", "withdrawn_at", False
+)
+
+
+def _column(kind: LinkKind):
+    return Signature.confirm_token_hash if kind.purpose == tokens.CONFIRM else Signature.withdraw_token_hash
+
+
+def _max_age(kind: LinkKind) -> int | None:
+    if not kind.expires:
+        return None
     return int(timedelta(days=int(setting("UNCONFIRMED_SIGNATURE_DAYS"))).total_seconds())
 
 
-def check_confirm_link(session: Session, campaign: Campaign, token: str) -> LinkCheck:
-    """What the confirm link stands for; GET shows this and changes nothing."""
-    digest = _digest(tokens.CONFIRM, token, _confirm_max_age())
+def check_link(session: Session, campaign: Campaign, kind: LinkKind, token: str) -> LinkCheck:
+    """What the link stands for; a GET shows this and changes nothing (mail scanners fetch links)."""
+    digest = _digest(kind.purpose, token, _max_age(kind))
     if isinstance(digest, LinkState):
         return LinkCheck(digest)
-    signature = session.scalar(
-        select(Signature).where(Signature.confirm_token_hash == digest, Signature.campaign_id == campaign.id)
-    )
+    signature = session.scalar(select(Signature).where(_column(kind) == digest, Signature.campaign_id == campaign.id))
     if signature is None:
         return LinkCheck(LinkState.INVALID)
-    if signature.status is _S.PENDING:
+    if signature.status in kind.ready:
         return LinkCheck(LinkState.READY, signature)
-    return LinkCheck(LinkState.DONE if signature.status is _S.CONFIRMED else LinkState.USED, signature)
+    return LinkCheck(LinkState.DONE if signature.status is kind.target else LinkState.USED, signature)
+
+
+def follow_link(session: Session, campaign: Campaign, kind: LinkKind, token: str) -> LinkState:
+    """Do what the link is for (confirm, withdraw): DONE if it happened now or before, else why not."""
+    digest = _digest(kind.purpose, token, _max_age(kind))
+    if isinstance(digest, LinkState):
+        return digest
+    where = (_column(kind) == digest) & (Signature.campaign_id == campaign.id)
+    if move(session, where, kind.target, sources=list(kind.ready), note=kind.note, **{kind.stamp: utcnow()}):
+        return LinkState.DONE
+    return check_link(session, campaign, kind, token).state
 
 
 def confirm(session: Session, campaign: Campaign, token: str) -> LinkState:
-    """Confirm the pending signature of the link; DONE if it was confirmed just now or before."""
-    digest = _digest(tokens.CONFIRM, token, _confirm_max_age())
-    if isinstance(digest, LinkState):
-        return digest
-    where = (Signature.confirm_token_hash == digest) & (Signature.campaign_id == campaign.id)
-    if move(session, where, _S.CONFIRMED, sources=[_S.PENDING], note="per Link bestätigt", confirmed_at=utcnow()):
-        return LinkState.DONE
-    return check_confirm_link(session, campaign, token).state
-
-
-def check_withdraw_link(session: Session, campaign: Campaign, token: str) -> LinkCheck:
-    """What the withdraw link stands for (withdrawal links do not expire: consent may be withdrawn at any time)."""
-    digest = _digest(tokens.WITHDRAW, token, None)
-    if isinstance(digest, LinkState):
-        return LinkCheck(digest)
-    signature = session.scalar(
-        select(Signature).where(Signature.withdraw_token_hash == digest, Signature.campaign_id == campaign.id)
-    )
-    if signature is None:
-        return LinkCheck(LinkState.INVALID)
-    if signature.status in (_S.PENDING, _S.CONFIRMED):
-        return LinkCheck(LinkState.READY, signature)
-    return LinkCheck(LinkState.DONE if signature.status is _S.WITHDRAWN else LinkState.USED, signature)
+    """Confirm the pending signature of the link."""
+    return follow_link(session, campaign, CONFIRM_LINK, token)
 
 
 def withdraw(session: Session, campaign: Campaign, token: str) -> LinkState:
     """Withdraw the signature of the link: out of the count and the list in this transaction."""
-    digest = _digest(tokens.WITHDRAW, token, None)
-    if isinstance(digest, LinkState):
-        return digest
-    where = (Signature.withdraw_token_hash == digest) & (Signature.campaign_id == campaign.id)
-    if move(session, where, _S.WITHDRAWN, note="per Link widerrufen", withdrawn_at=utcnow()):
-        return LinkState.DONE
-    return check_withdraw_link(session, campaign, token).state
+    return follow_link(session, campaign, WITHDRAW_LINK, token)
 
 
 def remove_as_spam(session: Session, signature: Signature, reason: str, *, user: User) -> None:

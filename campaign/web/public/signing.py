@@ -84,29 +84,30 @@ def signed(slug: str):
     return render_template("public/signed.html", campaign=_campaign_or_404(slug))
 
 
-@bp.route("/c/<slug>/confirm/<token>", methods=["GET", "POST"])
-@no_store
-def confirm(slug: str, token: str):
-    """GET only shows the button (mail scanners fetch links); the POST confirms."""
-    campaign = _campaign_or_404(slug)
-    form = LinkForm()
-    if form.validate_on_submit():
-        state = lifecycle.confirm(db.session, campaign, token)
-    else:
-        state = lifecycle.check_confirm_link(db.session, campaign, token).state
-    return render_template("public/confirm.html", campaign=campaign, state=state, form=form, token=token)
+LINKS = {"confirm": lifecycle.CONFIRM_LINK, "withdraw": lifecycle.WITHDRAW_LINK}
 
 
-@bp.route("/c/<slug>/withdraw/<token>", methods=["GET", "POST"])
 @no_store
-def withdraw(slug: str, token: str):
+def follow_link(slug: str, action: str, token: str):
+    """GET only shows the button (mail scanners fetch links); the POST confirms or withdraws."""
     campaign = _campaign_or_404(slug)
+    kind = LINKS[action]
     form = LinkForm()
     if form.validate_on_submit():
-        state = lifecycle.withdraw(db.session, campaign, token)
+        state = lifecycle.follow_link(db.session, campaign, kind, token)
     else:
-        state = lifecycle.check_withdraw_link(db.session, campaign, token).state
-    return render_template("public/withdraw.html", campaign=campaign, state=state, form=form, token=token)
+        state = lifecycle.check_link(db.session, campaign, kind, token).state
+    return render_template(f"public/{action}.html", campaign=campaign, state=state, form=form, token=token)
+
+
+for _action in LINKS:
+    bp.add_url_rule(
+        f"/c/<slug>/{_action}/<token>",
+        endpoint=_action,
+        view_func=follow_link,
+        methods=["GET", "POST"],
+        defaults={"action": _action},
+    )
 
 
 @bp.get("/c/<slug>/letter.pdf")
