@@ -10,9 +10,11 @@ from campaign.cli.export import export_command
 from campaign.cli.letter_lifecycle import LIFECYCLE_COMMANDS
 from campaign.cli.letters import letters_group
 from campaign.cli.outbox import outbox_group
+from campaign.cli.privacy import privacy_group
 from campaign.cli.recipients import recipients_group
 from campaign.cli.replies import replies_group
 from campaign.cli.runtime import seed_demo_command, up_command, worker_command
+from campaign.cli.signatures import signatures_group
 from campaign.cli.users import users_group
 
 COMMANDS = (
@@ -27,6 +29,8 @@ COMMANDS = (
     export_command,
     backup_command,
     restore_command,
+    signatures_group,
+    privacy_group,
 )
 
 cli = FlaskGroup(create_app=create_app, help="Kampagnen-Werkzeug: Briefkampagnen gegen Parteitagsanträge.")

@@ -11,9 +11,11 @@ from typing import Any
 
 from huey import crontab
 
-# Imported for their tasks: letter jobs, the scheduled outbox delivery, the poll of the replies mailbox, queueing.
+# Imported for their tasks: letter jobs, the scheduled outbox delivery, the poll of the replies mailbox, queueing,
+# the daily privacy purge.
 import campaign.jobs.letters
 import campaign.jobs.outbox
+import campaign.jobs.privacy
 import campaign.jobs.replies
 import campaign.jobs.sending  # noqa: F401
 from campaign.db import db

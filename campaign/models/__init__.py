@@ -37,7 +37,15 @@ from campaign.models.replies import (
 )
 from campaign.models.sending import CampaignSending
 from campaign.models.sources import DatePrecision, Source, SourceKind, SourceQuote
-from campaign.models.supporters import Signature, SignatureStatus, Supporter
+from campaign.models.supporters import (
+    ConsentText,
+    HandoverList,
+    Listing,
+    Signature,
+    SignatureCount,
+    SignatureStatus,
+    Supporter,
+)
 from campaign.models.users import Role, User
 
 __all__ = [
@@ -52,13 +60,16 @@ __all__ = [
     "CampaignStatus",
     "Channel",
     "Citation",
+    "ConsentText",
     "DatePrecision",
     "FormOfAddress",
+    "HandoverList",
     "Job",
     "JobStatus",
     "Letter",
     "LetterStatus",
     "LetterTemplate",
+    "Listing",
     "MailboxState",
     "Motion",
     "MotionKind",
@@ -79,6 +90,7 @@ __all__ = [
     "ReplyStance",
     "Role",
     "Signature",
+    "SignatureCount",
     "SignatureStatus",
     "Source",
     "SourceKind",

@@ -14,6 +14,7 @@ from campaign.models import (
     FormOfAddress,
     JobStatus,
     LetterStatus,
+    Listing,
     MotionKind,
     MotionStatus,
     OutboxStatus,
@@ -108,7 +109,13 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, object]] = {
         SignatureStatus.PENDING: _l("unbestätigt"),
         SignatureStatus.CONFIRMED: _l("bestätigt"),
         SignatureStatus.WITHDRAWN: _l("widerrufen"),
+        SignatureStatus.REMOVED: _l("als Spam entfernt"),
         SignatureStatus.ERASED: _l("gelöscht"),
+    },
+    Listing: {
+        Listing.FULL_NAME: _l("voller Name"),
+        Listing.INITIAL: _l("Vorname und Initiale"),
+        Listing.HIDDEN: _l("nicht genannt"),
     },
     ReplyChannel: {
         ReplyChannel.EMAIL: _l("E-Mail"),

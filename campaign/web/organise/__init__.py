@@ -15,6 +15,7 @@ from campaign.web.organise.motions import views as motions
 from campaign.web.organise.organisations import views as organisations
 from campaign.web.organise.recipients import imports, lists, people
 from campaign.web.organise.sending import views as sending
+from campaign.web.organise.signatures import views as signatures
 from campaign.web.organise.sources import views as sources
 from campaign.web.security import STAFF, role_required
 
@@ -39,6 +40,7 @@ FEATURES = (
     preview.bp,
     jobs.bp,
     sending.bp,
+    signatures.bp,
 )
 for feature in FEATURES:
     bp.register_blueprint(feature)
