@@ -11,6 +11,7 @@ from campaign.cli.outbox import outbox_group
 from campaign.cli.recipients import recipients_group
 from campaign.cli.replies import replies_group
 from campaign.cli.runtime import seed_demo_command, up_command, worker_command
+from campaign.cli.stats import stats_command
 from campaign.cli.users import users_group
 
 COMMANDS = (
@@ -23,6 +24,7 @@ COMMANDS = (
     outbox_group,
     replies_group,
     export_command,
+    stats_command,
 )
 
 cli = FlaskGroup(create_app=create_app, help="Kampagnen-Werkzeug: Briefkampagnen gegen Parteitagsanträge.")

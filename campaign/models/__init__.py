@@ -10,6 +10,7 @@ from campaign.models.campaigns import (
     LetterTemplate,
     TemplateVersion,
 )
+from campaign.models.dashboard import SignatureDay, SignatureDayState
 from campaign.models.jobs import Job, JobStatus, WorkerHeartbeat
 from campaign.models.letters import Letter, LetterStatus, ReferenceCounter
 from campaign.models.motions import Motion, MotionKind, MotionStatus, Provision, Stance
@@ -75,6 +76,8 @@ __all__ = [
     "ReplyStance",
     "Role",
     "Signature",
+    "SignatureDay",
+    "SignatureDayState",
     "SignatureStatus",
     "Source",
     "SourceKind",
