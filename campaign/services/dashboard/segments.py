@@ -11,10 +11,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from campaign.models import Campaign, Letter, Recipient, RecipientList, recipient_list_members
+from campaign.models import Campaign, Channel, Letter, Recipient, RecipientList, recipient_list_members
+from campaign.services.common.labels import label
 from campaign.services.dashboard.definitions import answered_flag, letter_sent, rate, substantive_flag
 
 NONE_GIVEN = ""
+CHANNELS = {channel.value for channel in Channel}
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,15 @@ class SegmentRow:
     sent: int
     answered: int
     substantive: int
+
+    @property
+    def label(self) -> str:
+        """What the page shows: the key, a channel's German name, or „(ohne Angabe)“."""
+        if self.key == NONE_GIVEN:
+            return str(_l("(ohne Angabe)"))
+        if self.key in CHANNELS:
+            return label(Channel(self.key))
+        return self.key
 
     @property
     def response_rate(self) -> float:
