@@ -15,6 +15,7 @@ from campaign.cli.recipients import recipients_group
 from campaign.cli.replies import replies_group
 from campaign.cli.runtime import seed_demo_command, up_command, worker_command
 from campaign.cli.signatures import signatures_group
+from campaign.cli.stats import stats_command
 from campaign.cli.users import users_group
 
 COMMANDS = (
@@ -31,6 +32,7 @@ COMMANDS = (
     restore_command,
     signatures_group,
     privacy_group,
+    stats_command,
 )
 
 cli = FlaskGroup(create_app=create_app, help="Kampagnen-Werkzeug: Briefkampagnen gegen Parteitagsanträge.")

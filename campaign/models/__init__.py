@@ -11,6 +11,7 @@ from campaign.models.campaigns import (
     LetterTemplate,
     TemplateVersion,
 )
+from campaign.models.dashboard import SignatureDay, SignatureDayState
 from campaign.models.jobs import Job, JobStatus, WorkerHeartbeat
 from campaign.models.letters import Letter, LetterStatus, ReferenceCounter
 from campaign.models.motions import Motion, MotionKind, MotionStatus, Provision, Stance
@@ -91,6 +92,8 @@ __all__ = [
     "Role",
     "Signature",
     "SignatureCount",
+    "SignatureDay",
+    "SignatureDayState",
     "SignatureStatus",
     "Source",
     "SourceKind",

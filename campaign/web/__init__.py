@@ -12,13 +12,16 @@ from werkzeug.exceptions import HTTPException
 
 from campaign.extensions import login_manager
 from campaign.models import Role
+from campaign.services.common.dates import german_date
 from campaign.services.common.labels import label
 from campaign.web.api import bp as api_bp
 from campaign.web.auth import bp as auth_bp
 from campaign.web.boundary import register_boundary, roll_back
 from campaign.web.datetimes import local_time
+from campaign.web.numbers import german_number
 from campaign.web.organise import bp as organise_bp
 from campaign.web.public import bp as public_bp
+from campaign.web.public.responses import bp as responses_bp
 from campaign.web.security import STAFF, add_security_headers, has_role, load_user
 from campaign.web.track import bp as track_bp
 
@@ -47,12 +50,14 @@ class NavItem:
 
 def register_web(app: Flask) -> None:
     """Register blueprints, hooks and error pages."""
-    for blueprint in (public_bp, auth_bp, organise_bp, track_bp, api_bp):
+    for blueprint in (public_bp, responses_bp, auth_bp, organise_bp, track_bp, api_bp):
         app.register_blueprint(blueprint)
     register_boundary(app)
     app.after_request(add_security_headers)
     app.add_template_filter(label)
     app.add_template_filter(local_time)
+    app.add_template_filter(german_date)
+    app.add_template_filter(german_number)
     app.register_error_handler(HTTPException, _render_http_error)
     app.register_error_handler(500, _render_internal_error)
     for error in (OperationalError, InterfaceError):

@@ -63,7 +63,18 @@ def test_export_of_replies_as_json_has_the_issues_keys(runner, tmp_path):
     assert result.exit_code == 0, result.output
     rows = json.loads(out.read_text(encoding="utf-8"))
     assert [list(row) for row in rows] == [
-        ["reference", "recipient", "channel", "kind", "quality", "stance", "received_at", "text"]
+        [
+            "reference",
+            "recipient",
+            "channel",
+            "kind",
+            "quality",
+            "stance",
+            "received_at",
+            "text",
+            "counts_as_reply",
+            "substantive",
+        ]
     ] * 2
     by_kind = {row["kind"]: row for row in rows}
     assert by_kind["bounce"]["reference"] == "NRW-2026-0011" and by_kind["reply"]["recipient"] == "Erika Mustermann"

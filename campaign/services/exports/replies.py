@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from campaign.models import Campaign, Letter, Reply
 from campaign.services.common.tabular import Column
+from campaign.services.dashboard.definitions import COUNTED_REPLY, SUBSTANTIVE_REPLY
 
 # The JSON keys the issue fixes (English snake_case), with the German headings of CSV and XLSX.
 COLUMNS = (
@@ -21,17 +22,20 @@ COLUMNS = (
     Column("stance", "Haltung"),
     Column("received_at", "Eingegangen"),
     Column("text", "Text"),
+    # As counted on the dashboard (campaign.services.dashboard.definitions).
+    Column("counts_as_reply", "Zählt als Antwort"),
+    Column("substantive", "Inhaltlich"),
 )
 
 
 def rows(session: Session, campaign: Campaign) -> Iterator[dict[str, Any]]:
     statement = (
-        select(Reply, Letter)
+        select(Reply, Letter, COUNTED_REPLY, SUBSTANTIVE_REPLY)
         .outerjoin(Letter, Letter.id == Reply.letter_id)
         .where(Reply.campaign_id == campaign.id)
         .order_by(Reply.received_at, Reply.id)
     )
-    for reply, letter in session.execute(statement):
+    for reply, letter, counts, substantive in session.execute(statement):
         yield {
             "reference": letter.reference_code if letter else "",
             "recipient": letter.recipient_name if letter else (reply.recipient.full_name if reply.recipient else ""),
@@ -41,4 +45,6 @@ def rows(session: Session, campaign: Campaign) -> Iterator[dict[str, Any]]:
             "stance": reply.stance,
             "received_at": reply.received_at,
             "text": reply.body_text,
+            "counts_as_reply": bool(counts),
+            "substantive": bool(substantive),
         }

@@ -9,11 +9,11 @@ from __future__ import annotations
 from flask import Blueprint
 
 from campaign.web.security import STAFF, role_required
-from campaign.web.track import board, followups, history, inbox, overview, replies
+from campaign.web.track import board, dashboard, followups, history, inbox, overview, replies
 
 bp = Blueprint("track", __name__, url_prefix="/track")
 
-FEATURES = (overview.bp, board.bp, followups.bp, history.bp, replies.bp, inbox.bp)
+FEATURES = (overview.bp, dashboard.bp, board.bp, followups.bp, history.bp, replies.bp, inbox.bp)
 for feature in FEATURES:
     bp.register_blueprint(feature)
 

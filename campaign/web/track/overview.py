@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 
 from campaign.db import db
 from campaign.services.campaigns.records import all_campaigns, campaign_figures
+from campaign.services.dashboard.figures import headline
 from campaign.services.replies.followups import due_counts
 from campaign.services.replies.inbox import inbox_count
 
@@ -19,6 +20,7 @@ def index():
         "track/overview.html",
         campaigns=campaigns,
         figures={campaign.id: campaign_figures(db.session, campaign) for campaign in campaigns},
+        headlines={campaign.id: headline(db.session, campaign) for campaign in campaigns},
         due=due_counts(db.session, campaigns),
         inbox=inbox_count(db.session),
     )
