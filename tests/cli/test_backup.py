@@ -13,8 +13,18 @@ from campaign.models import Campaign, Recipient
 from campaign.services.backups import count_rows
 from tests.conftest import require_service
 from tests.factories import make_campaign, make_recipient
+from tests.support.databases import sqlite_copy
 
 NAMES = [("Ayşe", "Doğan"), ("Łukasz", "Wąsowski"), ("Jürgen", "Groß"), ("Élodie", "Müller-Lüdenscheidt")]
+
+
+@pytest.fixture
+def app(app_factory, migrated_database, tmp_path):
+    """On SQLite an app on a private copy of the test database: a restore rewrites the file under the connections
+    of every other app of this test process, which SQLite does not allow (hence: stop the server first)."""
+    if migrated_database.startswith("sqlite"):
+        return app_factory(DATABASE_URL=sqlite_copy(migrated_database, tmp_path / "eigene.sqlite3"))
+    return app_factory()
 
 
 @pytest.fixture
@@ -90,19 +100,21 @@ def test_a_restore_asks_first_and_stops_on_no(app, runner, filled, tmp_path):
 
 
 def test_a_backup_never_overwrites_or_writes_into_nowhere(app, runner, filled, tmp_path):
-    existing = tmp_path / "alt.backup"
+    folder = tmp_path / "sicherungen"
+    folder.mkdir()
+    existing = folder / "alt.backup"
     existing.write_bytes(b"meine alte Sicherung")
     result = runner.invoke(args=["backup", str(existing)])
     assert result.exit_code == 1 and "gibt es schon" in result.output
     assert existing.read_bytes() == b"meine alte Sicherung"
 
-    result = runner.invoke(args=["backup", str(tmp_path / "fehlt" / "x.backup")])
+    result = runner.invoke(args=["backup", str(folder / "fehlt" / "x.backup")])
     assert result.exit_code == 1 and "Den Ordner" in result.output
-    assert not (tmp_path / "fehlt").exists()
+    assert not (folder / "fehlt").exists()
 
     assert runner.invoke(args=["backup", str(existing), "--force"]).exit_code == 0
     assert existing.read_bytes() != b"meine alte Sicherung"
-    assert [path.name for path in tmp_path.iterdir()] == ["alt.backup"]  # no partial file left behind
+    assert [path.name for path in folder.iterdir()] == ["alt.backup"]  # no partial file left behind
 
 
 @pytest.mark.parametrize(

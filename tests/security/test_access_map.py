@@ -13,14 +13,15 @@ from campaign.models import Role
 from tests.conftest import make_config
 
 # Blueprints for visitors: everything in them is public by design (the campaign page, signing, the JSON counts).
-PUBLIC_BLUEPRINTS = ("public.", "api.")
+PUBLIC_BLUEPRINTS = ("public.", "api.", "responses.")
 PUBLIC_ENDPOINTS = {"static", "auth.login"}
 # Open to every logged-in account, whatever its role.
 ANY_ACCOUNT = {"auth.logout"}
 # Account management: admins only.
 ADMIN_ONLY_PREFIXES = ("/auth/users",)
-# Writes under /organise that coordinators may do as well (none so far: they work under /track).
-COORDINATOR_WRITES: set[str] = set()
+# Writes under /organise that coordinators may do as well: handling the signatures of a campaign (removing spam,
+# making the handover list) is their work too (issue 12: organiser and coordinator screens).
+COORDINATOR_WRITES = {"organise.signatures.remove", "organise.signatures.handover"}
 METHODS = ("GET", "POST")
 
 

@@ -4,7 +4,6 @@ comes back, the app works again without a restart."""
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,6 +14,7 @@ from campaign.db import db
 from campaign.models import Role
 from tests.conftest import TEST_DATABASE_URL, require_service
 from tests.factories import PASSWORD, make_user
+from tests.support.databases import sqlite_copy
 from tests.support.tcpproxy import CuttableProxy
 
 
@@ -25,10 +25,9 @@ def sqlite_outage(migrated_database: str, tmp_path) -> Iterator[tuple[str, calla
         pytest.skip("SQLite-Ausfall: nur im SQLite-Lauf")
     folder = tmp_path / "daten"
     folder.mkdir()
-    copy = folder / "campaign.sqlite3"
-    shutil.copy(sa.make_url(migrated_database).database, copy)
+    url = sqlite_copy(migrated_database, folder / "campaign.sqlite3")
     hidden = tmp_path / "weg"
-    yield f"sqlite:///{copy}", lambda: folder.rename(hidden), lambda: hidden.rename(folder)
+    yield url, lambda: folder.rename(hidden), lambda: hidden.rename(folder)
 
 
 @contextmanager
