@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from campaign.models import Campaign
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.tabular import Column, export_table
-from campaign.services.exports import letters, replies
+from campaign.services.exports import letters, replies, signatures
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Table:
 TABLES: dict[str, Table] = {
     "letters": Table("Briefe", letters.COLUMNS, letters.rows),
     "replies": Table("Antworten", replies.COLUMNS, replies.rows),
+    "signatures": Table("Mitzeichnungen", signatures.COLUMNS, signatures.rows),
 }
 
 
