@@ -1,9 +1,10 @@
 """Signing benchmark: the real signing POST (CSRF token, form, canonical e-mail, two upserts, outbox mail) served by
 gunicorn with 2 workers on PostgreSQL, against a bare Flask endpoint that only inserts one row, in the same run.
 
-Concurrent clients POST for a fixed time each. "lost" counts accepted POSTs (302 to the thank-you page) that did not
-leave exactly one pending signature and one queued confirmation mail. All load comes from one address, so the
-per-address limit (SIGN_RATE_LIMIT) is raised for the run; the output says so. The database is
+Concurrent clients POST for a fixed time, in rounds that alternate between the two servers (both are up all
+along), so a change in the machine's load falls on both alike. "lost" counts accepted POSTs (302 to the thank-you
+page) that did not leave exactly one pending signature and one queued confirmation mail. All load comes from one
+address, so the per-address limit (SIGN_RATE_LIMIT) is raised for the run; the output says so. The database is
 BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres@127.0.0.1/bench_signing (created if missing); its
 schema is emptied first. Rate-limit counters go to BENCH_REDIS_URL if set (else memory in each worker).
 """
@@ -28,7 +29,9 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
+# Each endpoint is driven in this many alternating rounds of SECONDS / ROUNDS.
+ROUNDS = 3
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 WORKERS = 2
 # Threads per worker: a request waiting for the database does not hold up the next one (the same for both apps).
@@ -167,7 +170,7 @@ def _request(port: int, method: str, path: str, body: str = "", cookie: str = ""
     return response.status, text, set_cookie.split(";", 1)[0]
 
 
-def _drive(port: int, path: str, make_body, seconds: float) -> dict:
+def _drive(port: int, path: str, make_body, seconds: float, tag: str) -> dict:
     """CLIENTS threads POSTing for `seconds`; each client first fetches its CSRF token when `make_body` needs one."""
     latencies: list[float] = []
     accepted: list[str] = []
@@ -189,7 +192,7 @@ def _drive(port: int, path: str, make_body, seconds: float) -> dict:
         sequence = 0
         while time.monotonic() < stop[0]:
             sequence += 1
-            email = f"b{number}.{sequence}+x@example.org"
+            email = f"{tag}.b{number}.{sequence}+x@example.org"
             started = time.perf_counter()
             status, _text, _ = _request(port, "POST", path, make_body(email, token), cookie)
             elapsed = time.perf_counter() - started
@@ -208,7 +211,7 @@ def _drive(port: int, path: str, make_body, seconds: float) -> dict:
     for thread in threads:
         thread.join()
     duration = time.monotonic() - started
-    return {"per_s": len(accepted) / duration, "latencies": latencies, "accepted": accepted, "failed": failed[0]}
+    return {"seconds": duration, "latencies": latencies, "accepted": accepted, "failed": failed[0]}
 
 
 def _sign_body(email: str, token: str) -> str:
@@ -241,6 +244,18 @@ def _lost(url: str, accepted: list[str]) -> int:
     return sum(1 for email in accepted if email not in found)
 
 
+def _merge(runs: list[dict]) -> dict:
+    """The rounds of one endpoint as one run: requests per second over the time driven, all latencies."""
+    seconds = sum(run["seconds"] for run in runs)
+    accepted = [email for run in runs for email in run["accepted"]]
+    return {
+        "per_s": len(accepted) / seconds,
+        "latencies": [value for run in runs for value in run["latencies"]],
+        "accepted": accepted,
+        "failed": sum(run["failed"] for run in runs),
+    }
+
+
 def main() -> None:
     url = _database_url()
     with tempfile.TemporaryDirectory() as folder:
@@ -248,17 +263,28 @@ def main() -> None:
         _prepare(url, instance)
         env = {**_settings(url, instance)}
         sign_server, sign_port = _gunicorn("campaign:create_app()", env)
-        try:
-            signing = _drive(sign_port, f"/c/{SLUG}/sign", _sign_body, SECONDS)
-        finally:
-            sign_server.send_signal(signal.SIGTERM)
-            sign_server.wait(timeout=30)
         bare_server, bare_port = _gunicorn("tests.benchmarks.bench_signing:bare_app()", env)
+        signing_runs, bare_runs = [], []
         try:
-            bare = _drive(bare_port, "/insert", lambda email, _token: urlencode({"email": email}), SECONDS)
+            # Alternating rounds, so that a change in the machine's load during the run falls on both alike.
+            for round_number in range(ROUNDS):
+                signing_runs.append(
+                    _drive(sign_port, f"/c/{SLUG}/sign", _sign_body, SECONDS / ROUNDS, f"r{round_number}")
+                )
+                bare_runs.append(
+                    _drive(
+                        bare_port,
+                        "/insert",
+                        lambda email, _token: urlencode({"email": email}),
+                        SECONDS / ROUNDS,
+                        f"r{round_number}",
+                    )
+                )
         finally:
-            bare_server.send_signal(signal.SIGTERM)
-            bare_server.wait(timeout=30)
+            for server in (sign_server, bare_server):
+                server.send_signal(signal.SIGTERM)
+                server.wait(timeout=30)
+    signing, bare = _merge(signing_runs), _merge(bare_runs)
     latencies = sorted(signing["latencies"]) or [0.0]
     result = {
         "bench": "signing",
@@ -272,6 +298,7 @@ def main() -> None:
         "lost": _lost(url, signing["accepted"]),
         "bare_accepted": len(bare["accepted"]),
         "seconds_each": SECONDS,
+        "rounds": ROUNDS,
         "clients": CLIENTS,
         "gunicorn_workers": WORKERS,
         "threads_per_worker": THREADS,

@@ -48,6 +48,23 @@ def _json_count(page, slug: str) -> int:
     return page.request.get(f"/api/v1/campaigns/{slug}").json()["confirmed_signatures"]
 
 
+def _sign_on_the_form(page) -> None:
+    """Sent without consent first: the form says why and keeps what was typed; then with consent."""
+    page.get_by_label("Vorname", exact=True).fill("Ğülşen")
+    page.get_by_label("Nachname", exact=True).fill("Ćwikłińska")
+    page.get_by_role("textbox", name="E-Mail-Adresse").fill("Guelsen.Cwiklinska@example.org")
+    page.get_by_label("Postleitzahl", exact=True).fill("50667")
+    page.get_by_label("Ort", exact=True).fill("Köln")
+    page.get_by_role("button", name="Mitzeichnen", exact=True).click()
+    expect(page.get_by_text("Ohne Ihre Einwilligung können wir nicht mitzählen.")).to_be_visible()
+    expect(page.get_by_label("Vorname", exact=True)).to_have_value("Ğülşen")
+    _no_serious_violations(page)
+    page.get_by_label("Ich unterzeichne diesen offenen Brief mit", exact=False).check()
+    page.get_by_role("button", name="Mitzeichnen", exact=True).click()
+    expect(page.get_by_role("heading", name="Fast geschafft", exact=False)).to_be_visible()
+    _no_serious_violations(page)
+
+
 def test_sign_confirm_and_withdraw_on_a_phone(browser, signing_server, mail_server, console_errors):
     app = signing_server.app
     with app.app_context():
@@ -67,21 +84,7 @@ def test_sign_confirm_and_withdraw_on_a_phone(browser, signing_server, mail_serv
         page.goto(f"/c/{slug}")
         expect(page.get_by_text("0 Mitzeichnungen")).to_be_visible()
         _no_serious_violations(page)
-        # Sent without consent first: the form says why and keeps what was typed.
-        page.get_by_label("Vorname", exact=True).fill("Ğülşen")
-        page.get_by_label("Nachname", exact=True).fill("Ćwikłińska")
-        page.get_by_role("textbox", name="E-Mail-Adresse").fill("Guelsen.Cwiklinska@example.org")
-        page.get_by_label("Postleitzahl", exact=True).fill("50667")
-        page.get_by_label("Ort", exact=True).fill("Köln")
-        page.get_by_role("button", name="Mitzeichnen", exact=True).click()
-        expect(page.get_by_text("Ohne Ihre Einwilligung können wir nicht mitzählen.")).to_be_visible()
-        expect(page.get_by_label("Vorname", exact=True)).to_have_value("Ğülşen")
-        _no_serious_violations(page)
-        page.get_by_label("Ich unterzeichne diesen offenen Brief mit", exact=False).check()
-        page.get_by_role("button", name="Mitzeichnen", exact=True).click()
-        expect(page.get_by_role("heading", name="Fast geschafft", exact=False)).to_be_visible()
-        _no_serious_violations(page)
-
+        _sign_on_the_form(page)
         with app.app_context():
             assert deliver_due().sent == 1
         [mail] = mail_server.messages_to("Guelsen.Cwiklinska@example.org")

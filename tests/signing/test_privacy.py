@@ -101,3 +101,28 @@ def test_purge_deletes_expired_unconfirmed_and_erases_old_withdrawals_and_ended_
     with letter.app.app_context():
         assert set(db.session.scalars(select(Supporter.email))) == {"neu@example.org"}
         assert confirmed_count(db.session, letter.id) == counted_by_rows(db.session, letter.id) == 1
+
+
+def test_erasure_also_removes_a_spam_reason_that_names_the_person(client, letter, runner, login):
+    from campaign.models import Signature as SignatureModel
+
+    _sign_and_confirm(client, letter, email="jörg.bot@example.org", first_name="Jörg", last_name="Botowski")
+    with letter.app.app_context():
+        signature_id = db.session.scalar(select(SignatureModel.id))
+    login()
+    client.post(
+        f"/organise/campaigns/{letter.slug}/signatures/{signature_id}/remove",
+        data={"reason": "Botowski meldet sich zehnmal an"},
+    )
+    assert "Botowski" in _every_text_in_the_database(letter.app)
+    assert runner.invoke(args=["privacy", "erase", "jörg.bot@example.org"]).exit_code == 0
+    assert "Botowski" not in _every_text_in_the_database(letter.app)
+
+
+def test_the_signatures_table_exports_through_campaign_export(client, letter, runner, tmp_path):
+    _sign_and_confirm(client, letter, email="ñandú@example.org", first_name="Iñés", last_name="Ñandú")
+    out = tmp_path / "unterschriften.csv"
+    result = runner.invoke(args=["export", letter.slug, "--what", "signatures", "--format", "csv", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_bytes().decode("utf-8-sig")
+    assert "Iñés;Ñandú" in text and "bestätigt" in text

@@ -104,3 +104,17 @@ def test_unicode_names_appear_on_the_page_once_confirmed(client, letter):
     assert "Verborgen" not in page and "Offen Noch" not in page
     assert "4 Mitzeichnungen" in page
     assert page.index("Erstunterzeichnende") < page.index("Ağça Şahin")
+
+
+def test_a_closed_campaign_and_an_outdated_consent_text_take_no_signature(client, letter):
+    from campaign.models import Campaign, CampaignStatus
+
+    stale = client.post(f"/c/{letter.slug}/sign", data=form_data(consent_version="1999-01-01"))
+    assert stale.status_code == 400 and "Einwilligungstext hat sich geändert" in stale.get_data(as_text=True)
+    with letter.app.app_context():
+        db.session.get(Campaign, letter.id).status = CampaignStatus.CLOSED
+        db.session.commit()
+    page = client.get(f"/c/{letter.slug}").get_data(as_text=True)
+    assert "Das Mitzeichnen ist beendet." in page and 'action="/c/' not in page
+    assert client.post(f"/c/{letter.slug}/sign", data=form_data()).status_code == 404
+    assert _count(letter.app, Signature) == 0 and _count(letter.app, Supporter) == 0

@@ -20,10 +20,13 @@ COLUMNS = (
     Column("city", "Ort"),
     Column("status", "Status"),
     Column("counted", "Zählt als Mitzeichnung"),
+    Column("organisation", "Organisation"),
+    Column("function", "Funktion"),
+    Column("listing", "Nennung"),
     Column("consent_version", "Version der Einwilligung"),
     Column("consented_at", "Eingewilligt"),
     Column("confirmed_at", "Bestätigt"),
-    Column("withdrawn_at", "Widerrufen"),
+    Column("withdrawn_at", "Widerrufen oder entfernt"),
 )
 
 
@@ -46,6 +49,9 @@ def rows(session: Session, campaign: Campaign) -> Iterator[dict[str, Any]]:
             "city": person.city if person else "",
             "status": signature.status,
             "counted": bool(counted),
+            "organisation": signature.organisation if person else "",
+            "function": signature.function if person else "",
+            "listing": signature.listing,
             "consent_version": signature.consent_version,
             "consented_at": signature.consented_at,
             "confirmed_at": signature.confirmed_at,

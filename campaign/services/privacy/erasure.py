@@ -9,7 +9,7 @@ from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from campaign.db import utcnow
-from campaign.models import AuditEvent, OutboxMessage, Signature, SignatureStatus, Supporter, User
+from campaign.models import AuditEvent, OutboxMessage, Signature, SignatureStatus, StateChange, Supporter, User
 from campaign.services.common.emails import canonical_email, normalise_email
 from campaign.services.signing import tokens
 from campaign.services.signing.lifecycle import move
@@ -42,6 +42,19 @@ def erase_signatures(session: Session, signature_ids: Sequence[int], *, note: st
             .execution_options(synchronize_session=False)
         )
     session.execute(delete(OutboxMessage).where(OutboxMessage.signature_id.in_(signature_ids)))
+    # The team's reason for removing a signature as spam may name the person: it goes too, the fact stays.
+    session.execute(
+        update(StateChange)
+        .where(StateChange.object_type == "Signature", StateChange.object_id.in_(signature_ids))
+        .where(StateChange.to_status == SignatureStatus.REMOVED.value)
+        .values(note="")
+    )
+    session.execute(
+        update(AuditEvent)
+        .where(AuditEvent.object_type == "Signature", AuditEvent.object_id.in_(signature_ids))
+        .values(details={})
+        .execution_options(synchronize_session=False)
+    )
     session.flush()
     return len(moved)
 

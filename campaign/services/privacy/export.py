@@ -50,24 +50,7 @@ def export_person(session: Session, email: str) -> dict[str, Any]:
             "newsletter_consent_at": _iso(supporter.newsletter_consent_at),
             "created_at": _iso(supporter.created_at),
         },
-        "signatures": [
-            {
-                "campaign": signature.campaign.slug,
-                "campaign_title": signature.campaign.title,
-                "status": signature.status.value,
-                "listing": signature.listing.value,
-                "organisation": signature.organisation,
-                "function": signature.function,
-                "consent_version": signature.consent_version,
-                "consent_text": consent_text(session, signature.consent_version),
-                "consented_at": _iso(signature.consented_at),
-                "created_at": _iso(signature.created_at),
-                "confirmed_at": _iso(signature.confirmed_at),
-                "withdrawn_at": _iso(signature.withdrawn_at),
-                "history": changes.get(signature.id, []),
-            }
-            for signature in signatures
-        ],
+        "signatures": [_signature(session, signature, changes.get(signature.id, [])) for signature in signatures],
         "mails": [
             {
                 "subject": mail.subject,
@@ -77,4 +60,22 @@ def export_person(session: Session, email: str) -> dict[str, Any]:
             }
             for mail in mails
         ],
+    }
+
+
+def _signature(session: Session, signature: Signature, history: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "campaign": signature.campaign.slug,
+        "campaign_title": signature.campaign.title,
+        "status": signature.status.value,
+        "listing": signature.listing.value,
+        "organisation": signature.organisation,
+        "function": signature.function,
+        "consent_version": signature.consent_version,
+        "consent_text": consent_text(session, signature.consent_version),
+        "consented_at": _iso(signature.consented_at),
+        "created_at": _iso(signature.created_at),
+        "confirmed_at": _iso(signature.confirmed_at),
+        "withdrawn_at": _iso(signature.withdrawn_at),
+        "history": history,
     }

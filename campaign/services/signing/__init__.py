@@ -1,1 +1,1 @@
-"""Co-signing: supporters, their signatures on a campaign's open letter, and who may be named as a co-signer."""
+"""Co-signing: signing with double opt-in, links, counts, the campaign page, named co-signers, handover lists."""

@@ -87,8 +87,7 @@ def signed(slug: str):
 LINKS = {"confirm": lifecycle.CONFIRM_LINK, "withdraw": lifecycle.WITHDRAW_LINK}
 
 
-@no_store
-def follow_link(slug: str, action: str, token: str):
+def _follow_link(slug: str, action: str, token: str):
     """GET only shows the button (mail scanners fetch links); the POST confirms or withdraws."""
     campaign = _campaign_or_404(slug)
     kind = LINKS[action]
@@ -100,14 +99,16 @@ def follow_link(slug: str, action: str, token: str):
     return render_template(f"public/{action}.html", campaign=campaign, state=state, form=form, token=token)
 
 
-for _action in LINKS:
-    bp.add_url_rule(
-        f"/c/<slug>/{_action}/<token>",
-        endpoint=_action,
-        view_func=follow_link,
-        methods=["GET", "POST"],
-        defaults={"action": _action},
-    )
+@bp.route("/c/<slug>/confirm/<token>", methods=["GET", "POST"])
+@no_store
+def confirm(slug: str, token: str):
+    return _follow_link(slug, "confirm", token)
+
+
+@bp.route("/c/<slug>/withdraw/<token>", methods=["GET", "POST"])
+@no_store
+def withdraw(slug: str, token: str):
+    return _follow_link(slug, "withdraw", token)
 
 
 @bp.get("/c/<slug>/letter.pdf")
