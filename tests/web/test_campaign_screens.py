@@ -254,3 +254,19 @@ def test_the_hub_links_the_sending_screens_only_where_they_exist(app_factory, lo
         page = browser.get(f"/organise/campaigns/{slug}").get_data(as_text=True)
         assert (f'href="/organise/campaigns/{slug}/sending"' in page) is expected
         assert ("noch nicht verfügbar" in page) is not expected
+
+
+def test_targets_are_added_by_region_and_address_filters_together(app, client, organiser):
+    with app.app_context():
+        campaign, _, _ = make_letter_campaign(db.session)
+        make_recipient(db.session, last_name="Mitmail", kreis="Köln", email="a@example.org")
+        make_recipient(db.session, last_name="Ohnemail", kreis="Köln")
+        make_recipient(db.session, last_name="Anderswo", kreis="Bonn", email="b@example.org")
+        db.session.commit()
+        slug = campaign.slug
+    page = client.get(f"/organise/campaigns/{slug}/targets").get_data(as_text=True)
+    assert '<option value="Köln">Köln</option>' in page
+    client.post(f"/organise/campaigns/{slug}/targets/add", data={"kreis": "Köln", "has_email": "yes"})
+    with app.app_context():
+        names = [t.recipient.last_name for t in db.session.scalars(select(Target))]
+    assert names == ["Mitmail"]
