@@ -82,7 +82,7 @@ def _navigation() -> list[NavItem]:
     if has_role(*STAFF):
         items += [
             NavItem("organise.overview.index", _("Organisieren")),
-            NavItem("organise.campaigns.index", _("Meine Kampagnen")),
+            NavItem("organise.campaigns.index", _("Kampagnen verwalten")),
             NavItem("track.overview.index", _("Verfolgen")),
         ]
     if has_role(Role.ADMIN):

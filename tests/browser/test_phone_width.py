@@ -23,9 +23,9 @@ from tests.web.factories import make_demo_motion, make_evidence, make_print_camp
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-# Files and data, not pages: PDF, Markdown, text, Word, CSV, JSON, e-mail HTML, downloads, icons, the API.
-NOT_PAGES = re.compile(r"\.(pdf|md|txt|docx|csv|json|html)$|/download$|^/api/")
-FILE_ENDPOINTS = frozenset({"static", "public.icon", "organise.organisations.logo"})
+# Files and data, not pages: PDF, Markdown, text, Word, CSV, JSON, e-mail HTML, downloads, logos, icons, the API.
+NOT_PAGES = re.compile(r"\.(pdf|md|txt|docx|csv|json|html)$|/download$|/logo$|^/api/")
+FILE_ENDPOINTS = frozenset({"static", "public.icon"})
 # A long word without a space where one may break: the layout must wrap it, not widen the page.
 LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen"
 
@@ -51,6 +51,9 @@ def _url_values(app: Flask) -> dict[str, object]:
             tags=["delegierte", "kommunalpolitik"],
         )
         make_list(db.session, "Delegierte zum Landesparteitag", [person])
+        campaign.organisation.name = LONG_WORD
+        campaign.organisation.footer_lines = LONG_WORD
+        campaign.organisation.signatories = [{"name": LONG_WORD, "role": LONG_WORD}]
         source = make_source(db.session, title=LONG_WORD, url=f"https://example.org/{LONG_WORD}", quotes=("Ein Satz.",))
         job = create_job(db.session, KIND, campaign=campaign, user=user)
         letter = make_sent_letter(db.session, campaign, person, "PHONE-2026-0001")
@@ -76,6 +79,7 @@ def _url_values(app: Flask) -> dict[str, object]:
             "slug": campaign.slug,
             "organisation_id": campaign.organisation_id,
             "template_id": template.id,
+            "organisation_id": campaign.organisation_id,
             "job_id": job.id,
             "reply_id": reply.id,
             "token": token,

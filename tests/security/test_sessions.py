@@ -102,7 +102,7 @@ def test_after_a_password_change_only_the_new_password_logs_in(app, client):
 
 
 def test_after_a_role_change_the_new_role_applies_at_the_next_login(app, client):
-    _account(app, Role.ADMIN)  # the last admin cannot be demoted
+    _account(app, Role.ADMIN)  # another admin: the last one could not be demoted
     email = _account(app, Role.ADMIN)
     _log_in(client, email)
     assert client.get("/auth/users").status_code == 200

@@ -33,7 +33,7 @@ def test_organiser_creates_edits_and_activates_a_campaign(app, client, organiser
         campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
         assert campaign.title == "Neuer Titel" and campaign.status is CampaignStatus.ACTIVE
     page = client.get(f"/organise/campaigns/{slug}").get_data(as_text=True)
-    assert "Status ändern: beendet" in page
+    assert "Kampagne beenden" in page and "Zurück zum Entwurf" in page and "Archivieren" not in page
     refused = client.post(f"/organise/campaigns/{slug}/status", data={"status": "archived"}, follow_redirects=True)
     assert "nicht erlaubt" in refused.get_data(as_text=True)
 
@@ -239,3 +239,34 @@ def test_preview_shows_the_template_the_recipient_gets_by_tag_and_by_hand(app, c
         f"/organise/campaigns/{slug}/targets/{plain_id}/template", data={"template_id": 999999}, follow_redirects=True
     )
     assert "gehört nicht zu dieser Kampagne" in foreign.get_data(as_text=True)
+
+
+def test_the_hub_links_the_sending_screens_only_where_they_exist(app_factory, login, client):
+    with_sending = app_factory()
+    with_sending.add_url_rule("/organise/campaigns/<slug>/sending", "sending.overview", lambda slug: slug)
+    for app, expected in ((client.application, False), (with_sending, True)):
+        with app.app_context():
+            campaign, _, _ = make_letter_campaign(db.session)
+            db.session.commit()
+            slug = campaign.slug
+        browser = app.test_client()
+        login(client=browser)
+        page = browser.get(f"/organise/campaigns/{slug}").get_data(as_text=True)
+        assert (f'href="/organise/campaigns/{slug}/sending"' in page) is expected
+        assert ("noch nicht verfügbar" in page) is not expected
+
+
+def test_targets_are_added_by_region_and_address_filters_together(app, client, organiser):
+    with app.app_context():
+        campaign, _, _ = make_letter_campaign(db.session)
+        make_recipient(db.session, last_name="Mitmail", kreis="Köln", email="a@example.org")
+        make_recipient(db.session, last_name="Ohnemail", kreis="Köln")
+        make_recipient(db.session, last_name="Anderswo", kreis="Bonn", email="b@example.org")
+        db.session.commit()
+        slug = campaign.slug
+    page = client.get(f"/organise/campaigns/{slug}/targets").get_data(as_text=True)
+    assert '<option value="Köln">Köln</option>' in page
+    client.post(f"/organise/campaigns/{slug}/targets/add", data={"kreis": "Köln", "has_email": "yes"})
+    with app.app_context():
+        names = [t.recipient.last_name for t in db.session.scalars(select(Target))]
+    assert names == ["Mitmail"]

@@ -143,3 +143,13 @@ def test_own_password_change_checks_the_old_password_and_the_repetition(db_sessi
         db_session, user, current=PASSWORD, new="ein neues ß-Passwort", repeated="ein neues ß-Passwort"
     )
     assert users.authenticate(db_session, user.email, "ein neues ß-Passwort") is user
+
+
+def test_a_sanitised_svg_logo_is_drawn_in_the_letterhead(db_session):
+    campaign, version, people = make_letter_campaign(db_session, recipients=1)
+    records.set_logo(db_session, campaign.organisation, HOSTILE_SVG, "logo.svg")
+    assert campaign.organisation.logo_type == "image/svg+xml"
+    composed = compose_letter(campaign, people[0], on=ON, reference_code="T-2", template_version=version)
+    assert composed.printable().logo_uri.startswith("data:image/svg+xml;base64,")
+    pdf = render_letters_pdf([composed])
+    assert b"evil.example" not in pdf and "Ihr Antrag" in pdf_text(pdf)

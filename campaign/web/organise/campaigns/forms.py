@@ -20,6 +20,14 @@ def _id_or_none(value: object) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() else (value if isinstance(value, int) else None)
 
 
+def _yes_no(value: object) -> bool | None:
+    """„yes“/„no“ of a presence filter as True/False; anything else means „any“."""
+    return {"yes": True, "no": False}.get(value) if isinstance(value, str) else value
+
+
+PRESENCE = [SelectChoice("", _l("egal")), SelectChoice("yes", _l("vorhanden")), SelectChoice("no", _l("fehlt"))]
+
+
 class CampaignForm(FlaskForm):
     title = StringField(_l("Titel"), validators=[DataRequired(_l("Bitte einen Titel angeben.")), Length(max=TITLE_MAX)])
     slug = StringField(
@@ -69,6 +77,11 @@ class AddTargetsForm(FlaskForm):
     list_id = SelectField(_l("Liste"), choices=[], coerce=_id_or_none, validate_choice=False)
     tag = SelectField(_l("Schlagwort"), choices=[], validate_choice=False)
     unterbezirk = SelectField(_l("Unterbezirk"), choices=[], validate_choice=False)
+    kreis = SelectField(_l("Kreis"), choices=[], validate_choice=False)
+    wahlkreis = SelectField(_l("Wahlkreis"), choices=[], validate_choice=False)
+    kommune = SelectField(_l("Kommune"), choices=[], validate_choice=False)
+    has_email = SelectField(_l("E-Mail-Adresse"), choices=PRESENCE, coerce=_yes_no)
+    has_postal_address = SelectField(_l("Postanschrift"), choices=PRESENCE, coerce=_yes_no)
     function = StringField(_l("Funktion enthält"), validators=[Length(max=200)])
     text = StringField(_l("Name, Organisation, E-Mail oder Ort enthält"), validators=[Length(max=200)])
 

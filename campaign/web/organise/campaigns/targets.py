@@ -35,7 +35,13 @@ def _add_form() -> AddTargetsForm:
     choices = filter_choices(db.session)
     form.list_id.choices = [NONE, *(SelectChoice(item.id, item.name) for item in choices.lists)]
     form.tag.choices = [NONE, *(SelectChoice(tag, tag) for tag in choices.tags)]
-    form.unterbezirk.choices = [NONE, *(SelectChoice(name, name) for name in choices.unterbezirke)]
+    for field, values in (
+        (form.unterbezirk, choices.unterbezirke),
+        (form.kreis, choices.kreise),
+        (form.wahlkreis, choices.wahlkreise),
+        (form.kommune, choices.kommunen),
+    ):
+        field.choices = [NONE, *(SelectChoice(name, name) for name in values)]
     return form
 
 
@@ -71,6 +77,11 @@ def add(slug: str):
         list_id=form.list_id.data,
         tag=form.tag.data or "",
         unterbezirk=form.unterbezirk.data or "",
+        kreis=form.kreis.data or "",
+        wahlkreis=form.wahlkreis.data or "",
+        kommune=form.kommune.data or "",
+        has_email=form.has_email.data,
+        has_postal_address=form.has_postal_address.data,
         function=form.function.data or "",
     )
     added = service.add_matching(db.session, found, filters, user=acting_user())

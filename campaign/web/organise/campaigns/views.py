@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from campaign.db import db
 from campaign.models import Campaign, CampaignChannels, CampaignStatus
@@ -17,6 +18,14 @@ from campaign.web.organise.letters.templates import campaign_or_404
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
+
+# The button that moves a campaign into each status.
+STATUS_ACTIONS = {
+    CampaignStatus.DRAFT: _l("Zurück zum Entwurf"),
+    CampaignStatus.ACTIVE: _l("Kampagne starten"),
+    CampaignStatus.CLOSED: _l("Kampagne beenden"),
+    CampaignStatus.ARCHIVED: _l("Archivieren"),
+}
 
 
 def _form(obj: Campaign | None = None) -> CampaignForm:
@@ -68,7 +77,7 @@ def new():
 def show(slug: str):
     found = campaign_or_404(slug)
     hub = campaign_hub(db.session, found, page=request.args.get("page", 1, type=int))
-    next_states = sorted(found.allowed_next(found.status), key=list(CampaignStatus).index)
+    next_states = [(status, STATUS_ACTIONS[status]) for status in CampaignStatus if found.can_become(status)]
     return render_template(
         "organise/campaigns/show.html",
         hub=hub,
