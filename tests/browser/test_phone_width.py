@@ -79,7 +79,6 @@ def _url_values(app: Flask) -> dict[str, object]:
             "slug": campaign.slug,
             "organisation_id": campaign.organisation_id,
             "template_id": template.id,
-            "organisation_id": campaign.organisation_id,
             "job_id": job.id,
             "reply_id": reply.id,
             "token": token,
