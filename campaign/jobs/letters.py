@@ -78,16 +78,16 @@ def render_letters_job(job_id: int) -> None:
         session.rollback()  # the sweep gave the job to another worker, which now produces it
         return
     except ServiceError as exc:
-        _fail(job_id, claimed_at, str(exc))
+        fail_rolled_back(job_id, claimed_at, str(exc))
         return
     except Exception:
         current_app.logger.exception("Briefe der Kampagne %s konnten nicht erzeugt werden", campaign.slug)
-        _fail(job_id, claimed_at, "Unerwarteter Fehler beim Erzeugen der Briefe; siehe Server-Log.")
+        fail_rolled_back(job_id, claimed_at, "Unerwarteter Fehler beim Erzeugen der Briefe; siehe Server-Log.")
         return
     session.commit()
 
 
-def _fail(job_id: int, claimed_at: datetime | None, message: str) -> None:
+def fail_rolled_back(job_id: int, claimed_at: datetime | None, message: str) -> None:
     """Roll back the partial work and mark the job failed, unless the sweep has given it to another worker."""
     session = db.session
     session.rollback()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import current_app
 
 from campaign.db import db
 from campaign.jobs import huey
+from campaign.jobs.letters import fail_rolled_back
 from campaign.jobs.outbox import deliver_outbox
-from campaign.models import Campaign, Job, User
+from campaign.models import Campaign, User
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.jobs import JobLost, claim_job, fail_job, finish_job, keep_alive, report_progress
 from campaign.services.sending.letter_mail import MailSettings
@@ -55,24 +54,11 @@ def queue_letters_job(job_id: int) -> None:
         session.rollback()
         return
     except ServiceError as exc:
-        _fail(job_id, claimed_at, str(exc))
+        fail_rolled_back(job_id, claimed_at, str(exc))
         return
     except Exception:
         current_app.logger.exception("Briefe der Kampagne %s konnten nicht eingereiht werden", campaign.slug)
-        _fail(job_id, claimed_at, "Unerwarteter Fehler beim Einreihen der Briefe; siehe Server-Log.")
+        fail_rolled_back(job_id, claimed_at, "Unerwarteter Fehler beim Einreihen der Briefe; siehe Server-Log.")
         return
     session.commit()
     deliver_outbox()  # what is due goes out now rather than at the next scheduled run
-
-
-def _fail(job_id: int, claimed_at: datetime | None, message: str) -> None:
-    """Keep the letters queued so far (committed per chunk) and mark the job failed with the reason."""
-    session = db.session
-    session.rollback()
-    try:
-        keep_alive(session, job_id, claimed_at)
-    except JobLost:
-        session.rollback()
-        return
-    fail_job(session, session.get(Job, job_id), message)
-    session.commit()

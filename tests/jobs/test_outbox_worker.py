@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, insert, select
 
@@ -84,6 +85,7 @@ def test_the_delivery_task_runs_on_a_worker_of_either_backend(queue_app, start_w
         server.stop()
 
 
+@pytest.mark.parametrize("jobs_url", ["sqlite"], indirect=True)  # the check is the same on either backend
 def test_a_worker_reports_an_unreachable_mail_server_at_start_and_keeps_running(queue_app, start_worker):
     worker = start_worker(MAIL_URL="smtp://127.0.0.1:9")
     wait_for(lambda: "Job-Worker läuft" in worker.output(), worker, "worker started")
@@ -91,6 +93,7 @@ def test_a_worker_reports_an_unreachable_mail_server_at_start_and_keeps_running(
     assert worker.stop() == 0
 
 
+@pytest.mark.parametrize("jobs_url", ["sqlite"], indirect=True)
 def test_a_wrong_mail_url_stops_the_worker_with_one_line(queue_app, start_worker):
     worker = start_worker(MAIL_URL="ftp://example.org")
     assert worker.process.wait(timeout=60) == 1

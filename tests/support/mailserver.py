@@ -24,6 +24,8 @@ class Received:
     envelope_from: str
     recipients: list[str]
     raw: bytes
+    # The client's (host, port): messages with the same peer came over the same connection.
+    peer: tuple = ()
 
     @property
     def message(self) -> EmailMessage:
@@ -51,7 +53,12 @@ class RecordingHandler:
             return self.refuse_data
         with self.lock:
             self.received.append(
-                Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
+                Received(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    bytes(envelope.original_content),
+                    tuple(session.peer or ()),
+                )
             )
         return "250 Message accepted for delivery"
 

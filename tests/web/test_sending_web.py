@@ -153,3 +153,9 @@ def test_the_approved_letters_wait_after_a_cancel(app, client, organiser, campai
     response = client.post(_url(campaign, "cancel"), follow_redirects=True)
     assert "2 Briefe aus der Warteschlange genommen" in response.get_data(as_text=True)
     assert _statuses(app, campaign) == [LetterStatus.APPROVED] * 3
+
+
+def test_queueing_without_approved_letters_fails_the_job_with_the_reason(app, client, organiser, campaign):
+    response = client.post(_url(campaign, "queue"), follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "fehlgeschlagen" in page and "Es gibt keine freigegebenen E-Mail-Briefe zum Versenden." in page

@@ -42,13 +42,20 @@ class StepResult:
     skipped: list[str] = field(default_factory=list)
 
 
-def sending_settings(session: Session, campaign: Campaign) -> CampaignSending:
-    """The campaign's sending settings, made with the defaults the first time they are needed."""
+def current_settings(session: Session, campaign: Campaign) -> CampaignSending:
+    """The campaign's sending settings to read: its row, or the defaults (not stored) while it has none."""
     settings = session.get(CampaignSending, campaign.id)
     if settings is None:
         settings = CampaignSending(
-            campaign_id=campaign.id, require_second_approver=False, attach_pdf=True, paused=False
+            campaign_id=campaign.id, require_second_approver=False, attach_pdf=True, paused=False, send_at=None
         )
+    return settings
+
+
+def sending_settings(session: Session, campaign: Campaign) -> CampaignSending:
+    """The campaign's sending settings to change: its row, stored with the defaults the first time."""
+    settings = current_settings(session, campaign)
+    if settings not in session:
         session.add(settings)
         session.flush()
     return settings
@@ -112,7 +119,7 @@ def approve_letters(
     session: Session, campaign: Campaign, *, user: User | None, codes: Sequence[str] | None = None
 ) -> StepResult:
     """Approve draft letters; with four-eyes on, only letters someone else generated and wrote."""
-    settings = sending_settings(session, campaign)
+    settings = current_settings(session, campaign)
     drafts = campaign_letters(session, campaign, [LetterStatus.DRAFT], codes)
     if not drafts:
         raise ServiceError("Es gibt keine Entwürfe, die freigegeben werden könnten.")
@@ -166,9 +173,9 @@ def queue_letters(
 
     Printed letters stay approved (they are posted or handed over); letters without a usable address are listed.
     """
-    settings = sending_settings(session, campaign)
     if at is not None:
         schedule(session, campaign, at, user=user)
+    settings = current_settings(session, campaign)
     approved = [
         letter
         for letter in campaign_letters(session, campaign, [LetterStatus.APPROVED], codes)
@@ -232,7 +239,7 @@ def retry_failed(session: Session, campaign: Campaign, *, user: User | None) -> 
         if message.status is OutboxStatus.FAILED:
             transition(session, message, OutboxStatus.DEAD, user=user, note="für neuen Versuch")
         retry(session, message, user=user)
-        message.held = sending_settings(session, campaign).paused
+        message.held = current_settings(session, campaign).paused
         transition(session, letter, LetterStatus.QUEUED, user=user, note="erneut versenden")
         result.done.append(letter.reference_code)
     if not result.done and not result.skipped:

@@ -17,7 +17,7 @@ from campaign.services.common.states import transition
 from campaign.services.letters.snapshots import prepare_letters
 from campaign.services.sending.bounces import clear_failure
 from campaign.services.sending.letter_mail import MailSettings
-from campaign.services.sending.lifecycle import StepResult, campaign_letters, queue_letters, sending_settings
+from campaign.services.sending.lifecycle import StepResult, campaign_letters, current_settings, queue_letters
 
 DELIVERIES = {"post": "zur Post gegeben", "in_person": "persönlich übergeben"}
 
@@ -86,7 +86,7 @@ def correct_address(
         transition(session, letter, LetterStatus.DRAFT, user=user, note=f"Adresse korrigiert: {address}")
     if bounced:
         prepare_letters(session, campaign, [recipient], on=today_in_germany(), user=user)
-        if not sending_settings(session, campaign).require_second_approver:
+        if not current_settings(session, campaign).require_second_approver:
             for letter in bounced:
                 transition(session, letter, LetterStatus.APPROVED, user=user, note="nach Adresskorrektur")
                 letter.approved_by_id = user.id if user else None

@@ -17,7 +17,7 @@ from campaign.models import (
     OutboxMessage,
     OutboxStatus,
 )
-from campaign.services.sending.lifecycle import letter_counts, sending_settings
+from campaign.services.sending.lifecycle import current_settings, letter_counts
 
 
 @dataclass
@@ -47,7 +47,7 @@ class SendingOverview:
 
 def sending_overview(session: Session, campaign: Campaign) -> SendingOverview:
     """The campaign's sending state, ready for the page (no queries in the template)."""
-    overview = SendingOverview(settings=sending_settings(session, campaign), letters=letter_counts(session, campaign))
+    overview = SendingOverview(settings=current_settings(session, campaign), letters=letter_counts(session, campaign))
     approved = session.scalars(
         select(Letter)
         .where(Letter.campaign_id == campaign.id, Letter.status == LetterStatus.APPROVED)

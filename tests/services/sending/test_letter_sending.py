@@ -232,3 +232,17 @@ def test_a_non_ascii_address_to_a_server_without_smtputf8_bounces_instead_of_cra
             assert sorted(statuses(campaign)) == sorted([LetterStatus.BOUNCED, LetterStatus.SENT])
     finally:
         server.stop()
+
+
+def test_four_eyes_refuses_the_author_of_the_template_version_too(smtp_app):
+    campaign, _people = email_campaign(1)
+    writer, second = make_user(db.session), make_user(db.session)
+    version = campaign.templates[0].versions[-1]
+    version.created_by_id = writer.id
+    sending_settings(db.session, campaign).require_second_approver = True
+    generate_letters(db.session, campaign, on=today_in_germany(), user=second)
+    with pytest.raises(ServiceError, match="zweite Person"):
+        approve_letters(db.session, campaign, user=writer)
+    with pytest.raises(ServiceError, match="zweite Person"):
+        approve_letters(db.session, campaign, user=second)
+    assert approve_letters(db.session, campaign, user=make_user(db.session)).done

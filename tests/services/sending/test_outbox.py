@@ -153,3 +153,13 @@ def test_a_permanent_refusal_marks_the_address_failing(smtp_app, mail_server):
     deliver_due()
     db.session.refresh(person)
     assert person.email_failed_at is not None and "550" in person.email_failure
+
+
+def test_one_smtp_connection_per_batch(app_factory, mail_server):
+    app = app_factory(MAIL_URL=mail_server.url, MAIL_FROM="k@example.org", OUTBOX_BATCH_SIZE=4)
+    with app.app_context():
+        _queue(10)
+        assert deliver_due().sent == 10
+    peers = [item.peer for item in mail_server.received]
+    assert len(set(peers)) == 3  # batches of 4, 4 and 2
+    assert peers[0] == peers[3] != peers[4] == peers[7] != peers[8] == peers[9]

@@ -204,7 +204,7 @@ def correct_address(slug: str, recipient_id: int):
     )
     if not result.done:
         flash(_("Adresse korrigiert."), "success")
-    elif lifecycle.sending_settings(db.session, campaign).require_second_approver:
+    elif lifecycle.current_settings(db.session, campaign).require_second_approver:
         flash(_("Adresse korrigiert; der Brief wartet auf die Freigabe durch eine zweite Person."), "success")
     else:
         after_commit(deliver_outbox)
