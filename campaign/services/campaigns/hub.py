@@ -5,16 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, has_app_context
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from campaign.models import Campaign, CampaignChannels, Channel, Letter, Recipient, Target
 from campaign.services.campaigns.records import CampaignFigures, campaign_figures
 from campaign.services.common.pagination import Page, paginate
-
-# The sending screens come with their own feature; the hub links to them only where they exist.
-SENDING_ENDPOINT = "sending.overview"
 
 
 @dataclass(frozen=True)
@@ -36,16 +32,10 @@ class Hub:
     figures: CampaignFigures
     checklist: list[CheckItem]
     letters: Page[Letter]
-    sending_endpoint: str  # "" while the sending screens do not exist
 
     @property
     def ready(self) -> bool:
         return all(item.done for item in self.checklist)
-
-
-def sending_available() -> bool:
-    """Whether the sending screens are part of this installation (checked here, not in templates)."""
-    return has_app_context() and SENDING_ENDPOINT in current_app.view_functions
 
 
 def _unreachable_targets(session: Session, campaign: Campaign) -> int:
@@ -131,5 +121,4 @@ def campaign_hub(session: Session, campaign: Campaign, *, page: int = 1) -> Hub:
         figures=figures,
         checklist=checklist(session, campaign, figures),
         letters=letters,
-        sending_endpoint=SENDING_ENDPOINT if sending_available() else "",
     )
