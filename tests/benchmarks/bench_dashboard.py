@@ -33,7 +33,7 @@ DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test_dashboard_bench
 LETTERS = 50_000
 REPLIES = 10_000
 SMALL, LARGE = 10_000, 1_000_000
-REQUESTS = 25
+REQUESTS = 20
 START = datetime(2026, 1, 5, 8, 0)
 SLUG = "bench"
 
