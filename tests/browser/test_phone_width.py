@@ -38,6 +38,7 @@ def _url_values(app: Flask) -> dict[str, object]:
         demo = make_demo_motion(db.session)
         evidence = make_evidence(db.session)
         campaign = make_print_campaign(db.session, recipients=3)
+        campaign.public_responses = True  # so the public response tracker is a page to measure too
         person = make_recipient(
             db.session,
             title="Prof. Dr.",
@@ -48,6 +49,7 @@ def _url_values(app: Flask) -> dict[str, object]:
             city="Köln",
             email=f"{LONG_WORD.lower()}@example.org",
             tags=["delegierte", "kommunalpolitik"],
+            function=f"Sprecherin für {LONG_WORD}",
         )
         make_list(db.session, "Delegierte zum Landesparteitag", [person])
         source = make_source(db.session, title=LONG_WORD, url=f"https://example.org/{LONG_WORD}", quotes=("Ein Satz.",))
