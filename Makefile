@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # Parallel test processes (pytest-xdist): one per CPU core.
 TEST_WORKERS ?= auto
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint audit clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	@for script in tests/benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+# Static security checks (bandit, exceptions documented in pyproject.toml) and known vulnerabilities of the
+# installed packages (pip-audit, which asks PyPI's vulnerability data).
+audit: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[audit]"
+	$(BIN)/bandit -c pyproject.toml -q -r campaign
+	$(BIN)/pip-audit --progress-spinner off
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

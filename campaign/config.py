@@ -10,8 +10,6 @@ from typing import Any
 from flask import current_app, has_app_context
 
 # Settings read from the environment (DESIGN §4). Names without a prefix, as documented in the README.
-# Planned with their features, and not settings before they exist: PUBLIC_URL and UNCONFIRMED_SIGNATURE_DAYS
-# (co-signing with double opt-in).
 ENV_SETTINGS = (
     "CAMPAIGN_ENV",
     "SECRET_KEY",
@@ -45,6 +43,13 @@ ENV_SETTINGS = (
     "IMAP_MOVE_TO",
     "IMAP_POLL_INTERVAL",
     "IMAP_BATCH_SIZE",
+    "PUBLIC_URL",
+    "SIGN_RATE_LIMIT",
+    "UNCONFIRMED_SIGNATURE_DAYS",
+    "WITHDRAWN_RETENTION_DAYS",
+    "SIGNATURE_RETENTION_DAYS",
+    "PRIVACY_CONTROLLER",
+    "PRIVACY_CONTACT",
 )
 
 
@@ -98,6 +103,20 @@ class Defaults:
     IMAP_POLL_INTERVAL = 300
     IMAP_BATCH_SIZE = 500
 
+    # Co-signing. PUBLIC_URL ("https://kampagne.example.org"): the address links in e-mails start with (None: the
+    # address the request came to). Signing attempts per client address. An unconfirmed signature expires after
+    # UNCONFIRMED_SIGNATURE_DAYS (its link with it) and is then deleted; a withdrawn one keeps its record for
+    # WITHDRAWN_RETENTION_DAYS, every other one its personal data until SIGNATURE_RETENTION_DAYS after the
+    # campaign's deadline: then the personal data is erased and only the count remains.
+    PUBLIC_URL: str | None = None
+    SIGN_RATE_LIMIT = "10 per minute; 100 per hour"
+    UNCONFIRMED_SIGNATURE_DAYS = 7
+    WITHDRAWN_RETENTION_DAYS = 30
+    SIGNATURE_RETENTION_DAYS = 365
+    # Who is responsible for the data (name and postal address) and how to reach them: shown on /privacy.
+    PRIVACY_CONTROLLER = ""
+    PRIVACY_CONTACT = ""
+
     RATELIMIT_STORAGE_URL = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # Login attempts per client address; failed logins per account and address; failed logins per account
@@ -125,6 +144,9 @@ class Defaults:
     LANGUAGES = ("de", "en")
 
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # A pooled connection is tested before use: after a database restart the app gets fresh connections
+    # instead of failing once per dead one.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
 
 def setting(name: str) -> Any:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
+from typing import Any, TextIO
 
 import click
 from flask.cli import with_appcontext
@@ -15,6 +17,33 @@ from campaign.models import Campaign
 from campaign.services.common.dates import today_in_germany
 from campaign.services.common.errors import ServiceError
 from campaign.services.letters.batch.run import FORMATS, SORTS, render_campaign_letters
+
+
+class RenderProgress:
+    """How far rendering has got: a progress bar on a terminal, one plain line per chunk otherwise (logs, pipes)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.bar: Any = None  # click's ProgressBar, once the total is known
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.stream.isatty():
+            click.echo(f"{done}/{total} Briefe", file=self.stream)
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=total, label="Briefe", show_pos=True, show_percent=True, show_eta=True, file=self.stream
+            )
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        """End the bar's line (nothing to do for plain lines)."""
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @click.group("letters")
@@ -61,9 +90,11 @@ def letters_render(slug: str, out_dir: str, fmt: str, sort: str, workers: int | 
         raise CommandError(f"Verzeichnis „{directory}“ ist nicht beschreibbar.")
     target = {"zip": directory / f"{slug}-briefe.zip", "merged": directory / f"{slug}-druck.pdf"}.get(fmt, directory)
 
+    shown = RenderProgress()
+
     def progress(done: int, total: int) -> None:
         db.session.commit()  # each chunk's letters are saved as soon as they are rendered
-        click.echo(f"{done}/{total} Briefe", err=True)
+        shown(done, total)
 
     try:
         result = render_campaign_letters(
@@ -80,6 +111,8 @@ def letters_render(slug: str, out_dir: str, fmt: str, sort: str, workers: int | 
     except ServiceError as exc:
         db.session.rollback()
         raise CommandError(str(exc)) from exc
+    finally:
+        shown.close()
     db.session.commit()
     for line in result.skipped:
         click.echo(f"Übersprungen: {line}", err=True)

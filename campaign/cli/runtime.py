@@ -17,7 +17,9 @@ from campaign.cli.errors import CommandError
 from campaign.db import db
 from campaign.jobs import huey
 from campaign.jobs.worker import run_worker
+from campaign.services.common.errors import ServiceError
 from campaign.services.demo import ensure_demo_organiser, is_database_empty, seed_demo
+from campaign.services.sending.transport import ConnectionFailed, redacted, transport_for
 
 
 @click.command("seed-demo")
@@ -42,8 +44,28 @@ def worker_command(workers: int | None) -> None:
     if huey.immediate:
         raise CommandError("JOBS_URL=immediate führt Jobs sofort aus; ein Worker ist dann nicht nötig.")
     storage = current_app.config["JOBS_URL"].split("://")[0]
+    _check_mail_connection()
     # Said once the worker has signed on and swept: from then on it only takes jobs from the queue.
     run_worker(count, ready=lambda: click.echo(f"Job-Worker läuft mit {count} Threads ({storage})."))
+
+
+def _check_mail_connection() -> None:
+    """Say at start whether mail can go out: a wrong MAIL_URL stops the worker, an unreachable server is a warning.
+
+    The worker runs other jobs too, and mail waits safely in the outbox until the server is back.
+    """
+    mail_url = current_app.config["MAIL_URL"]
+    try:
+        transport = transport_for(mail_url)
+    except ServiceError as exc:
+        raise CommandError(str(exc)) from exc
+    try:
+        with transport:
+            pass
+    except ConnectionFailed as exc:
+        click.echo(f"Warnung: {exc} E-Mails bleiben im Postausgang, bis der Mailserver erreichbar ist.", err=True)
+        return
+    click.echo(f"Mailversand über {redacted(mail_url)} geprüft.")
 
 
 @click.command("up")

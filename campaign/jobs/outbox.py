@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -45,6 +44,9 @@ def delivery_policy(config: Any) -> DeliveryPolicy:
 def deliver_due(*, max_batches: int | None = None) -> DeliveryReport:
     """Send everything that is due now, batch by batch, within the rate limit; return what happened.
 
+    The rate limit (MAIL_RATE_PER_MINUTE) is a budget: no claim takes more than what is left of it over the
+    last 60 seconds, counted across all workers; the rest waits for the next run (every minute).
+
     Every claim and every result is committed on its own, so a worker killed at any point loses nothing:
     a message the server accepted but that was not yet marked sent is sent once more after the lease.
     """
@@ -67,12 +69,10 @@ def deliver_due(*, max_batches: int | None = None) -> DeliveryReport:
 def _send_batch(batch: list, mail_url: str, envelope_from: str, policy: DeliveryPolicy, report: DeliveryReport) -> None:
     """One connection for the batch; messages left unsent when the connection fails are retried later."""
     pending = list(batch)
-    interval = 60.0 / policy.per_minute if policy.per_minute else 0.0
     try:
         with transport_for(mail_url) as transport:
             while pending:
                 message = pending[0]
-                started = time.monotonic()
                 try:
                     transport.send(envelope_from, message.to_address, message.raw)
                 except DeliveryError as exc:
@@ -80,10 +80,9 @@ def _send_batch(batch: list, mail_url: str, envelope_from: str, policy: Delivery
                 else:
                     record_sent(db.session, message)
                     report.sent += 1
+                # One commit per message: a worker killed now repeats at most the message in flight.
                 db.session.commit()
                 pending.pop(0)
-                if interval:
-                    time.sleep(max(0.0, interval - (time.monotonic() - started)))
     except ConnectionFailed as exc:
         for message in pending:
             error = DeliveryError(str(exc), permanent=False)

@@ -6,6 +6,7 @@ from campaign.models.campaigns import (
     ArgumentRule,
     Campaign,
     CampaignArgument,
+    CampaignChannels,
     CampaignStatus,
     LetterTemplate,
     TemplateVersion,
@@ -35,8 +36,17 @@ from campaign.models.replies import (
     ReplyStance,
     TrackingNote,
 )
+from campaign.models.sending import CampaignSending
 from campaign.models.sources import DatePrecision, Source, SourceKind, SourceQuote
-from campaign.models.supporters import Signature, SignatureStatus, Supporter
+from campaign.models.supporters import (
+    ConsentText,
+    HandoverList,
+    Listing,
+    Signature,
+    SignatureCount,
+    SignatureStatus,
+    Supporter,
+)
 from campaign.models.users import Role, User
 
 __all__ = [
@@ -46,16 +56,21 @@ __all__ = [
     "AuditEvent",
     "Campaign",
     "CampaignArgument",
+    "CampaignChannels",
+    "CampaignSending",
     "CampaignStatus",
     "Channel",
     "Citation",
+    "ConsentText",
     "DatePrecision",
     "FormOfAddress",
+    "HandoverList",
     "Job",
     "JobStatus",
     "Letter",
     "LetterStatus",
     "LetterTemplate",
+    "Listing",
     "MailboxState",
     "Motion",
     "MotionKind",
@@ -76,6 +91,7 @@ __all__ = [
     "ReplyStance",
     "Role",
     "Signature",
+    "SignatureCount",
     "SignatureDay",
     "SignatureDayState",
     "SignatureStatus",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.db import db, enum_type, utcnow
-from campaign.models.common import TimestampMixin
+from campaign.models.common import StatefulMixin, TimestampMixin
 
 if TYPE_CHECKING:
     from campaign.models.arguments import Argument, ArgumentSet
@@ -25,8 +25,27 @@ class CampaignStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
-class Campaign(TimestampMixin, db.Model):
+class CampaignChannels(enum.StrEnum):
+    """How a campaign's letters may go out."""
+
+    EMAIL = "email"
+    POST = "post"
+    BOTH = "both"
+
+
+_C = CampaignStatus
+
+
+class Campaign(StatefulMixin, TimestampMixin, db.Model):
     __tablename__ = "campaigns"
+
+    TRANSITIONS: ClassVar = {
+        _C.DRAFT: frozenset({_C.ACTIVE}),
+        # An active campaign may go back to draft while it is being prepared, and a closed one may reopen.
+        _C.ACTIVE: frozenset({_C.DRAFT, _C.CLOSED}),
+        _C.CLOSED: frozenset({_C.ACTIVE, _C.ARCHIVED}),
+        _C.ARCHIVED: frozenset({_C.CLOSED}),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
@@ -44,6 +63,7 @@ class Campaign(TimestampMixin, db.Model):
     public_responses: Mapped[bool] = mapped_column(default=False)
     # A sent letter without a reply after this many days is due for a follow-up.
     follow_up_days: Mapped[int] = mapped_column(default=21)
+    channels: Mapped[CampaignChannels] = mapped_column(enum_type(CampaignChannels), default=CampaignChannels.POST)
 
     motion: Mapped[Motion | None] = relationship()
     argument_set: Mapped[ArgumentSet | None] = relationship()
@@ -67,6 +87,8 @@ class LetterTemplate(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Rule: targets whose recipient carries this tag get this template (unless one was chosen by hand).
+    recipient_tag: Mapped[str] = mapped_column(String(80), default="")
 
     campaign: Mapped[Campaign] = relationship(back_populates="templates")
     versions: Mapped[list[TemplateVersion]] = relationship(

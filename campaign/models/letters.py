@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import ForeignKey, String, Text
@@ -37,10 +37,12 @@ class Letter(StatefulMixin, TimestampMixin, db.Model):
 
     TRANSITIONS: ClassVar = {
         _L.DRAFT: frozenset({_L.APPROVED}),
-        _L.APPROVED: frozenset({_L.DRAFT, _L.QUEUED}),
+        # APPROVED → SENT: a printed letter was posted or handed over in person (`delivery` says which).
+        _L.APPROVED: frozenset({_L.DRAFT, _L.QUEUED, _L.SENT}),
         # QUEUED → BOUNCED: the server refused the address for good (5xx at RCPT) before accepting the mail.
-        _L.QUEUED: frozenset({_L.SENT, _L.FAILED, _L.BOUNCED}),
-        _L.FAILED: frozenset({_L.QUEUED}),
+        # QUEUED → APPROVED: taken out of the queue before it was sent (cancelled).
+        _L.QUEUED: frozenset({_L.SENT, _L.FAILED, _L.BOUNCED, _L.APPROVED}),
+        _L.FAILED: frozenset({_L.QUEUED, _L.APPROVED}),
         _L.SENT: frozenset({_L.BOUNCED, _L.REPLIED}),
         # BOUNCED → DRAFT: the address was corrected; the letter is made again for the new address.
         _L.BOUNCED: frozenset({_L.DRAFT}),
@@ -67,6 +69,12 @@ class Letter(StatefulMixin, TimestampMixin, db.Model):
     pdf_sha256: Mapped[str] = mapped_column(String(64), default="")
     rendered_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+    # Who generated the current text and who approved it (four-eyes: never the same person when required).
+    prepared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # How a sent letter left: "email" by the outbox, "post" (posted on), "in_person" (handed over on).
+    delivery: Mapped[str] = mapped_column(String(20), default="")
+    delivered_on: Mapped[date | None]
 
     campaign: Mapped[Campaign] = relationship()
     recipient: Mapped[Recipient | None] = relationship()

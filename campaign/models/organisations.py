@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from campaign.db import db
@@ -24,8 +24,13 @@ class Organisation(TimestampMixin, db.Model):
     phone: Mapped[str] = mapped_column(String(50), default="")
     website: Mapped[str] = mapped_column(String(200), default="")
     letterhead_note: Mapped[str] = mapped_column(Text, default="")
-    # [{"name": …, "role": …}, …] in the order they sign.
+    # Bank account, register entry and the like: printed in small type at the foot of the letter's first page.
+    footer_lines: Mapped[str] = mapped_column(Text, default="")
+    # [{"name": …, "role": …, "signature": "data:image/png;base64,…" (optional)}, …] in the order they sign.
     signatories: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # The letterhead's logo: a checked PNG or a sanitised SVG (services.organisations.images).
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_type: Mapped[str] = mapped_column(String(40), default="")
 
     @property
     def return_line(self) -> str:

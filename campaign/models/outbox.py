@@ -56,6 +56,8 @@ class OutboxMessage(StatefulMixin, db.Model):
     # When a PENDING or FAILED message is due; for a SENDING message, when its worker's claim (lease) runs out.
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # Held back while its campaign's sending is paused: not claimed, whatever next_attempt_at says.
+    held: Mapped[bool] = mapped_column(default=False, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
 

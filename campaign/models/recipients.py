@@ -13,7 +13,7 @@ from campaign.db import db, enum_type
 from campaign.models.common import TimestampMixin
 
 if TYPE_CHECKING:
-    from campaign.models.campaigns import Campaign
+    from campaign.models.campaigns import Campaign, LetterTemplate
 
 
 class FormOfAddress(enum.StrEnum):
@@ -104,8 +104,11 @@ class Target(TimestampMixin, db.Model):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("recipients.id", ondelete="CASCADE"), index=True)
     channel: Mapped[Channel] = mapped_column(enum_type(Channel), default=Channel.POST)
+    # The template chosen for this target by hand; None: the campaign's rules decide (services.campaigns.targets).
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("letter_templates.id", ondelete="SET NULL"), index=True)
 
     campaign: Mapped[Campaign] = relationship()
     recipient: Mapped[Recipient] = relationship()
+    template: Mapped[LetterTemplate | None] = relationship()
 
     __table_args__ = (UniqueConstraint("campaign_id", "recipient_id"),)

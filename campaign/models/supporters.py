@@ -1,4 +1,4 @@
-"""Supporters and their co-signatures of open letters (double opt-in, Art. 9 DSGVO)."""
+"""Supporters, their co-signatures of open letters (double opt-in, Art. 9 DSGVO), counts, consent texts, handovers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.db import db, enum_type, utcnow
@@ -36,7 +36,17 @@ class SignatureStatus(enum.StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
     WITHDRAWN = "withdrawn"
+    # Taken out by the campaign team as spam or abuse (the reason is in the audit log).
+    REMOVED = "removed"
     ERASED = "erased"
+
+
+class Listing(enum.StrEnum):
+    """How a co-signer is named in public: full name, first name and initial, or not at all."""
+
+    FULL_NAME = "full_name"
+    INITIAL = "initial"
+    HIDDEN = "hidden"
 
 
 _S = SignatureStatus
@@ -46,9 +56,10 @@ class Signature(StatefulMixin, db.Model):
     __tablename__ = "signatures"
 
     TRANSITIONS: ClassVar = {
-        _S.PENDING: frozenset({_S.CONFIRMED, _S.ERASED}),
-        _S.CONFIRMED: frozenset({_S.WITHDRAWN, _S.ERASED}),
+        _S.PENDING: frozenset({_S.CONFIRMED, _S.WITHDRAWN, _S.REMOVED, _S.ERASED}),
+        _S.CONFIRMED: frozenset({_S.WITHDRAWN, _S.REMOVED, _S.ERASED}),
         _S.WITHDRAWN: frozenset({_S.ERASED}),
+        _S.REMOVED: frozenset({_S.ERASED}),
         _S.ERASED: frozenset(),
     }
 
@@ -59,11 +70,17 @@ class Signature(StatefulMixin, db.Model):
     # Version of the consent text the supporter agreed to (Art. 7 (1) DSGVO: proof of consent).
     consent_version: Mapped[str] = mapped_column(String(40))
     consented_at: Mapped[datetime] = mapped_column(default=utcnow)
-    show_name_publicly: Mapped[bool] = mapped_column(default=False)
+    listing: Mapped[Listing] = mapped_column(enum_type(Listing), default=Listing.HIDDEN)
+    # Signing for an organisation: it is listed among the first signatories (Erstunterzeichnende).
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    function: Mapped[str] = mapped_column(String(200), default="")
     # Only hashes of the confirm and withdraw tokens are stored.
     confirm_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     withdraw_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the last confirmation mail was queued and how many were: resending is limited.
+    confirmation_sent_at: Mapped[datetime | None]
+    confirmation_mails: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     confirmed_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
 
@@ -71,3 +88,43 @@ class Signature(StatefulMixin, db.Model):
     supporter: Mapped[Supporter | None] = relationship()
 
     __table_args__ = (UniqueConstraint("campaign_id", "supporter_id"),)
+
+
+class SignatureCount(db.Model):
+    """Confirmed signatures of a campaign, spread over a few rows so that concurrent confirmations rarely meet.
+
+    The count is the sum over the campaign's shards; each confirmation or withdrawal adds ±1 to one random shard.
+    """
+
+    __tablename__ = "signature_counts"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
+    shard: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    confirmed: Mapped[int] = mapped_column(default=0)
+
+
+class ConsentText(db.Model):
+    """A version of the consent text supporters agree to when co-signing; versions are never edited."""
+
+    __tablename__ = "consent_texts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(40), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class HandoverList(db.Model):
+    """A handover list of confirmed signatures as made for download, with the SHA-256 fingerprint of its rows."""
+
+    __tablename__ = "handover_lists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    signatures: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    campaign: Mapped[Campaign] = relationship()

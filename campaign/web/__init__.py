@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, has_request_context, render_template, request
+from flask import Flask, current_app, g, has_request_context, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from campaign.extensions import login_manager
@@ -32,7 +33,11 @@ ERROR_MESSAGES = {
     413: "Die Datei ist zu groß.",
     429: "Zu viele Versuche in kurzer Zeit. Bitte warten Sie einen Moment und versuchen Sie es dann erneut.",
     500: "Ein interner Fehler ist aufgetreten. Ihre Daten sind nicht verloren; bitte versuchen Sie es später erneut.",
+    503: "Die Datenbank ist gerade nicht erreichbar. Bitte versuchen Sie es in einigen Minuten erneut; "
+    "gespeicherte Daten sind nicht verloren.",
 }
+# Seconds after which a client may try again when the database is unreachable.
+RETRY_AFTER_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,8 @@ def register_web(app: Flask) -> None:
     app.add_template_filter(german_number)
     app.register_error_handler(HTTPException, _render_http_error)
     app.register_error_handler(500, _render_internal_error)
+    for error in (OperationalError, InterfaceError):
+        app.register_error_handler(error, _render_database_unavailable)
     app.context_processor(lambda: {"nav_items": _navigation(), "current_locale": str(get_locale())})
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
@@ -75,10 +82,13 @@ def _navigation() -> list[NavItem]:
     if has_role(*STAFF):
         items += [
             NavItem("organise.overview.index", _("Organisieren")),
+            NavItem("organise.campaigns.index", _("Meine Kampagnen")),
             NavItem("track.overview.index", _("Verfolgen")),
         ]
     if has_role(Role.ADMIN):
-        items.append(NavItem("auth.users", _("Benutzer")))
+        items.append(NavItem("auth.accounts.index", _("Benutzer")))
+    if has_role(*STAFF):
+        items.append(NavItem("auth.accounts.own_password", _("Passwort")))
     return items
 
 
@@ -88,6 +98,18 @@ def _render_http_error(error: HTTPException):
         return {"error": ERROR_MESSAGES.get(code, error.description)}, code
     message = ERROR_MESSAGES.get(code, error.description)
     return render_template("errors/error.html", code=code, message=_(message)), code
+
+
+def _render_database_unavailable(error: Exception):
+    """The database is down or refuses connections: a German 503 page, the error in the log, nothing half-done."""
+    current_app.logger.error("Datenbank nicht erreichbar (%s %s): %s", request.method, request.path, error)
+    roll_back()
+    # Render as a visitor: the page must not need the database to find out who is logged in.
+    g._login_user = login_manager.anonymous_user()
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    if request.path.startswith("/api/"):
+        return {"error": ERROR_MESSAGES[503]}, 503, headers
+    return render_template("errors/error.html", code=503, message=_(ERROR_MESSAGES[503])), 503, headers
 
 
 def _render_internal_error(_error: Exception):

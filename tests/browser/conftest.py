@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,13 +37,9 @@ class LiveServer:
     app: Any
 
 
-@pytest.fixture
-def live_server(app_factory) -> Iterator[LiveServer]:
-    """The app with CSRF on, served by werkzeug on a free loopback port; shut down after the test."""
-    app = app_factory(WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        email = make_user(db.session, Role.ORGANISER).email
-        db.session.commit()
+@contextmanager
+def serving(app: Any, email: str) -> Iterator[LiveServer]:
+    """Serve `app` with werkzeug on a free loopback port while the block runs; `email` is the account to log in."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -52,6 +49,17 @@ def live_server(app_factory) -> Iterator[LiveServer]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+@pytest.fixture
+def live_server(app_factory) -> Iterator[LiveServer]:
+    """The app with CSRF on, served by werkzeug on a free loopback port; shut down after the test."""
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        email = make_user(db.session, Role.ORGANISER).email
+        db.session.commit()
+    with serving(app, email) as live:
+        yield live
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 # Files and data, not pages: PDF, Markdown, text, Word, CSV, JSON, e-mail HTML, downloads, icons, the API.
 NOT_PAGES = re.compile(r"\.(pdf|md|txt|docx|csv|json|html)$|/download$|^/api/")
-FILE_ENDPOINTS = frozenset({"static", "public.icon"})
+FILE_ENDPOINTS = frozenset({"static", "public.icon", "organise.organisations.logo"})
 # A long word without a space where one may break: the layout must wrap it, not widen the page.
 LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen"
 
@@ -38,7 +38,7 @@ def _url_values(app: Flask) -> dict[str, object]:
         demo = make_demo_motion(db.session)
         evidence = make_evidence(db.session)
         campaign = make_print_campaign(db.session, recipients=3)
-        campaign.public_responses = True  # so the public response tracker is a page to measure too
+        campaign.public_responses = True  # the public response tracker is off by default
         person = make_recipient(
             db.session,
             title="Prof. Dr.",
@@ -75,6 +75,7 @@ def _url_values(app: Flask) -> dict[str, object]:
             "recipient_id": person.id,
             "list_id": person.lists[0].id,
             "slug": campaign.slug,
+            "organisation_id": campaign.organisation_id,
             "template_id": template.id,
             "job_id": job.id,
             "reply_id": reply.id,
@@ -91,9 +92,10 @@ def _pages(app: Flask, values: dict[str, object]) -> list[str]:
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods or NOT_PAGES.search(rule.rule) or rule.endpoint in FILE_ENDPOINTS:
                 continue
-            missing = rule.arguments - values.keys()
+            fixed = dict(rule.defaults or {})  # e.g. the confirm and withdraw pages share a view
+            missing = rule.arguments - values.keys() - fixed.keys()
             assert not missing, f"{rule.rule}: kein Objekt für {sorted(missing)} – bitte in _url_values ergänzen"
-            urls.append(rule.build({name: values[name] for name in rule.arguments})[1])
+            urls.append(rule.build({name: fixed.get(name, values.get(name)) for name in rule.arguments})[1])
     return [*sorted(set(urls)), str(values["coverage"])]
 
 

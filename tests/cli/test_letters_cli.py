@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from campaign.cli.letters import RenderProgress
 from campaign.db import db
 from campaign.models import Letter, Recipient, Target
 from campaign.services.letters.compose import address_lines
@@ -38,6 +39,10 @@ def test_render_writes_one_correct_pdf_per_recipient(app, runner, demo, tmp_path
     result = runner.invoke(args=["letters", "render", SLUG, "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert f"{demo} Briefe" in result.output
+    # Not a terminal: plain lines per chunk, from nothing to every letter.
+    progress = re.findall(r"^(\d+)/33 Briefe$", result.output, flags=re.MULTILINE)
+    assert progress[0] == "0" and progress[-1] == "33" and len(progress) > 2
+    assert [int(done) for done in progress] == sorted(int(done) for done in progress)
     files = sorted(out.glob("*.pdf"))
     assert len(files) == demo == 33
     with app.app_context():
@@ -118,3 +123,22 @@ def test_bad_input_gives_one_line_and_a_non_zero_exit(app, runner, demo, tmp_pat
         slug = bare.slug
     _one_line_error(runner.invoke(args=["letters", "render", slug, "--out", str(tmp_path)]), "keine Briefvorlage")
     assert not list(tmp_path.glob("*.pdf"))
+
+
+class _Terminal(io.StringIO):
+    """Output that says it is a terminal, as a user's shell is."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_is_one_bar_that_reaches_every_letter():
+    terminal = _Terminal()
+    progress = RenderProgress(terminal)
+    for done in (0, 8, 16, 20):
+        progress(done, 20)
+    progress.close()
+    shown = terminal.getvalue()
+    assert "Briefe" in shown and "20/20" in shown and "100%" in shown
+    assert "8/20 Briefe\n" not in shown  # a bar redrawn in place, not a line per chunk
+    assert shown.endswith("\n")

@@ -156,7 +156,10 @@ def test_shared_layout_letters_carry_only_their_own_personal_parts(db_session, t
         compose_letter(campaign, person, on=ON, reference_code=f"T-{i}").printable() for i, person in enumerate(people)
     )
     names = tuple(letter_filename(letter) for letter in letters)
-    results = LetterRenderer().render(ChunkTask(index=0, letters=letters, out_dir=str(tmp_path), filenames=names))
+    shapes = tuple(letter.shape_key() for letter in letters)
+    assert len(set(shapes)) == 1  # one text: printed over one master
+    task = ChunkTask(index=0, letters=letters, out_dir=str(tmp_path), filenames=names, shapes=shapes)
+    results = LetterRenderer().render(task)
     for person, letter, result in zip(people, letters, results, strict=True):
         pdf = (tmp_path / result.filename).read_bytes()
         assert result.sha256 == sha256(pdf) and result.pages == 2
@@ -175,7 +178,9 @@ def test_shared_and_single_letters_render_the_same_text(db_session, tmp_path):
     people = [_person(db_session, last_name=f"Person{i}") for i in range(3)]
     letters = [compose_letter(campaign, p, on=ON, reference_code=f"T-{i}") for i, p in enumerate(people)]
     naive = pdf_text(render_letters_pdf([letters[1]]))
-    task = ChunkTask(index=0, letters=tuple(letter.printable() for letter in letters), out_dir=str(tmp_path))
+    printables = tuple(letter.printable() for letter in letters)
+    shapes = tuple(letter.shape_key() for letter in printables)
+    task = ChunkTask(index=0, letters=printables, out_dir=str(tmp_path), shapes=shapes)
     shared = LetterRenderer().render(task)
     assert [r.pages for r in shared] == [2, 2, 2]
     task = ChunkTask(

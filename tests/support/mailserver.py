@@ -59,8 +59,9 @@ class RecordingHandler:
 class MailServer:
     """Start with `start()`, point MAIL_URL at `url`, read `received`; `stop()` makes it unreachable."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, smtputf8: bool = True) -> None:
         self.handler = RecordingHandler()
+        self.smtputf8 = smtputf8
         self.port = free_port()
         self.controller: Controller | None = None
 
@@ -73,7 +74,7 @@ class MailServer:
         return self.handler.received
 
     def start(self) -> MailServer:
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=self.smtputf8)
         self.controller.start()
         return self
 

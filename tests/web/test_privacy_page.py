@@ -1,11 +1,19 @@
-"""The privacy page promises only what the tool does today and calls co-signing what it is: planned."""
+"""The privacy page is generated from the instance settings and names the legal basis, periods and rights."""
 
 from __future__ import annotations
 
 
-def test_the_privacy_page_says_co_signing_is_planned_not_running(client):
-    page = client.get("/privacy").get_data(as_text=True)
-    assert "Das Mitzeichnen eines offenen Briefs ist geplant, aber noch nicht möglich." in page
-    assert "keine Schriften, Skripte oder Zähler Dritter" in page
-    # No present-tense promise of an opt-in mail or an automatic deletion that no code carries out yet.
-    assert "löschen wir automatisch" not in page and "Ihre Mitzeichnung zählt erst" not in page
+def test_the_privacy_page_shows_the_controller_contact_and_periods_from_the_settings(app_factory):
+    app = app_factory(
+        PRIVACY_CONTROLLER="Flüchtlingsrat Köln e.V.\nPostfach 1\n50667 Köln",
+        PRIVACY_CONTACT="datenschutz@example.org",
+        UNCONFIRMED_SIGNATURE_DAYS=5,
+        SIGNATURE_RETENTION_DAYS=90,
+    )
+    page = app.test_client().get("/privacy").get_data(as_text=True)
+    assert "Flüchtlingsrat Köln e.V." in page and "datenschutz@example.org" in page
+    assert "Art. 9 Abs. 2 lit. a" in page
+    assert "nach 5 Tagen" in page and "90 Tage nach der Frist" in page
+    assert "keine Schriften, Skripte, Zähler oder Knöpfe Dritter" in page
+    for right in ("Auskunft", "Löschung", "Widerruf", "Art. 77"):
+        assert right in page

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaign.config import setting
@@ -67,21 +67,35 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
+def generate_password() -> str:
+    """A random password of 20 URL-safe characters (shown once, never stored in clear)."""
+    return secrets.token_urlsafe(15)
+
+
 def create_user(
-    session: Session, email: str, role: Role | str, *, password: str | None = None, name: str = ""
+    session: Session,
+    email: str,
+    role: Role | str,
+    *,
+    password: str | None = None,
+    name: str = "",
+    by: User | None = None,
 ) -> NewUser:
     """Create an account; without a password one is generated and returned once."""
     address = normalise_email(email).lower()
     role = parse_role(role) if isinstance(role, str) else role
+    name = " ".join((name or "").split())
+    if len(name) > 200:
+        raise ServiceError("Der Name darf höchstens 200 Zeichen lang sein.", "name")
     if find_user(session, address) is not None:
-        raise ServiceError(f"Es gibt bereits ein Konto für {address}.")
+        raise ServiceError(f"Es gibt bereits ein Konto für {address}.", "email")
     generated = None
     if password is None:
-        password = generated = secrets.token_urlsafe(15)
+        password = generated = generate_password()
     check_password_strength(password)
     user = User(email=address, name=name, role=role, password_hash=hash_password(password))
     session.add(user)
-    record(session, "user.create", user, role=role.value)
+    record(session, "user.create", user, user=by, role=role.value)
     return NewUser(user, generated)
 
 
@@ -133,9 +147,27 @@ def set_password(session: Session, user: User, password: str, *, by: User | None
     record(session, "user.password", user, user=by)
 
 
+def _other_active_admins(session: Session, user: User) -> int:
+    return (
+        session.scalar(
+            select(func.count(User.id)).where(User.role == Role.ADMIN, User.active.is_(True), User.id != user.id)
+        )
+        or 0
+    )
+
+
+def _keep_an_admin(session: Session, user: User, action: str) -> None:
+    """Refuse to take away the last active admin: nobody could manage accounts any more."""
+    if user.role is Role.ADMIN and user.active and not _other_active_admins(session, user):
+        raise ServiceError(f"{user.email} ist das letzte aktive Admin-Konto und kann nicht {action} werden.")
+
+
 def set_role(session: Session, user: User, role: Role | str, *, by: User | None = None) -> None:
     """Give the account another role; its sessions end, so the new role applies from the next login."""
     role = parse_role(role) if isinstance(role, str) else role
+    if role is user.role:
+        return
+    _keep_an_admin(session, user, "herabgestuft")
     previous = user.role
     user.role = role
     end_sessions(session, user)
@@ -144,6 +176,42 @@ def set_role(session: Session, user: User, role: Role | str, *, by: User | None 
 
 def deactivate(session: Session, user: User, *, by: User | None = None) -> None:
     """Close the account: it can no longer log in, and its open sessions end."""
+    if not user.active:
+        return
+    _keep_an_admin(session, user, "deaktiviert")
     user.active = False
     end_sessions(session, user)
     record(session, "user.deactivate", user, user=by)
+
+
+def reactivate(session: Session, user: User, *, by: User | None = None) -> None:
+    """Open a closed account again (with its old password)."""
+    if user.active:
+        return
+    user.active = True
+    session.flush()
+    record(session, "user.reactivate", user, user=by)
+
+
+def reset_password(session: Session, user: User, *, by: User | None = None) -> str:
+    """Give the account a generated password, returned once for the admin to pass on; its sessions end."""
+    password = generate_password()
+    user.password_hash = hash_password(password)
+    end_sessions(session, user)
+    record(session, "user.password.reset", user, user=by)
+    return password
+
+
+def change_own_password(session: Session, user: User, *, current: str, new: str, repeated: str) -> None:
+    """A user's own new password: the current one must be right and the new one typed twice alike."""
+    try:
+        _hasher().verify(user.password_hash, current or "")
+    except (VerificationError, InvalidHashError) as exc:
+        raise ServiceError("Das bisherige Passwort ist falsch.", "current") from exc
+    if new != repeated:
+        raise ServiceError("Die beiden neuen Passwörter stimmen nicht überein.", "repeated")
+    try:
+        check_password_strength(new)
+    except ServiceError as exc:
+        raise ServiceError(str(exc), "new") from exc
+    set_password(session, user, new, by=user)

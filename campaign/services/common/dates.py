@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 GERMAN_TIMEZONE = ZoneInfo("Europe/Berlin")
@@ -26,3 +26,18 @@ def german_month(value: date) -> str:
 def today_in_germany() -> date:
     """Today in Germany: the date letters made now carry, whatever the server's time zone."""
     return datetime.now(GERMAN_TIMEZONE).date()
+
+
+def german_time_to_utc(value: datetime) -> datetime:
+    """A wall-clock time in Germany (naive) as the naive UTC the database keeps."""
+    return value.replace(tzinfo=GERMAN_TIMEZONE).astimezone(UTC).replace(tzinfo=None)
+
+
+def utc_to_german_time(value: datetime) -> datetime:
+    """Naive UTC from the database as naive wall-clock time in Germany (for forms)."""
+    return value.replace(tzinfo=UTC).astimezone(GERMAN_TIMEZONE).replace(tzinfo=None)
+
+
+def parse_german_datetime(text: str) -> datetime:
+    """'YYYY-MM-DD HH:MM' (German time, also with a T between) as naive UTC; ValueError if it is not one."""
+    return german_time_to_utc(datetime.strptime(text.strip().replace("T", " "), "%Y-%m-%d %H:%M"))

@@ -7,12 +7,14 @@ import enum
 from flask_babel import lazy_gettext as _l
 
 from campaign.models import (
+    CampaignChannels,
     CampaignStatus,
     Channel,
     DatePrecision,
     FormOfAddress,
     JobStatus,
     LetterStatus,
+    Listing,
     MotionKind,
     MotionStatus,
     OutboxStatus,
@@ -71,6 +73,11 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, object]] = {
         CampaignStatus.CLOSED: _l("beendet"),
         CampaignStatus.ARCHIVED: _l("archiviert"),
     },
+    CampaignChannels: {
+        CampaignChannels.EMAIL: _l("E-Mail"),
+        CampaignChannels.POST: _l("Post"),
+        CampaignChannels.BOTH: _l("E-Mail und Post"),
+    },
     FormOfAddress: {
         FormOfAddress.FRAU: _l("Frau"),
         FormOfAddress.HERR: _l("Herr"),
@@ -102,7 +109,13 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, object]] = {
         SignatureStatus.PENDING: _l("unbestätigt"),
         SignatureStatus.CONFIRMED: _l("bestätigt"),
         SignatureStatus.WITHDRAWN: _l("widerrufen"),
+        SignatureStatus.REMOVED: _l("als Spam entfernt"),
         SignatureStatus.ERASED: _l("gelöscht"),
+    },
+    Listing: {
+        Listing.FULL_NAME: _l("voller Name"),
+        Listing.INITIAL: _l("Vorname und Initiale"),
+        Listing.HIDDEN: _l("nicht genannt"),
     },
     ReplyChannel: {
         ReplyChannel.EMAIL: _l("E-Mail"),

@@ -18,6 +18,7 @@ from campaign.services.letters.layout import CLOSING, PrintableLetter
 from campaign.services.letters.sandbox import empty_fields, fields_used, render_markup
 from campaign.services.letters.selection import select_arguments
 from campaign.services.letters.templates import current_template_version
+from campaign.services.organisations.records import logo_uri
 
 # The address zone is 80 mm wide: at 10 pt about 45 characters fit on a line.
 MAX_FUNCTION_CHARS = 45
@@ -141,6 +142,11 @@ class ComposedLetter:
             postcode=self.postcode,
             region=self.region,
             closing=self.closing,
+            logo_uri=logo_uri(sender),
+            signature_images=tuple(
+                str(p.get("signature", "")) for p in ((sender.signatories or []) if sender else []) if p.get("name")
+            ),
+            footer_lines=tuple(line for line in ((sender.footer_lines or "") if sender else "").splitlines() if line),
         )
 
 

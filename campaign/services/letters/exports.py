@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaign.models import Campaign, FormOfAddress, Letter, Recipient, Target, TemplateVersion
+from campaign.services.campaigns.targets import target_versions
 from campaign.services.common.labels import label
 from campaign.services.common.tabular import spreadsheet_safe
 from campaign.services.letters.compose import ComposedLetter, address_lines, compose_letter
@@ -121,7 +122,7 @@ def compose_campaign_letters(
     """Every target's letter, composed as it is or would be generated, in postal order.
 
     A recipient who already has a letter gets its reference code and the template version it was made from;
-    the others get `placeholder_code` and `template_version` (default: the campaign's current one).
+    the others get `placeholder_code` and `template_version` (default: the template chosen for each target).
     TemplateProblem if the template cannot be filled in.
     """
     existing = {
@@ -133,7 +134,9 @@ def compose_campaign_letters(
         )
     }
     composed = []
-    for target in campaign_targets(session, campaign):
+    targets = campaign_targets(session, campaign)
+    own = {} if template_version else target_versions(session, campaign, [target.recipient for target in targets])
+    for target in targets:
         letter = existing.get(target.recipient_id)
         composed.append(
             compose_letter(
@@ -141,7 +144,9 @@ def compose_campaign_letters(
                 target.recipient,
                 on=on,
                 reference_code=letter.reference_code if letter else placeholder_code,
-                template_version=(letter.template_version if letter else None) or template_version,
+                template_version=(letter.template_version if letter else None)
+                or template_version
+                or own.get(target.recipient_id),
             )
         )
     return composed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol
@@ -11,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from campaign.services.common.errors import ServiceError
 from campaign.services.letters.assets import LAYOUT_TEMPLATE, LETTER_STYLESHEET, LETTERS_DIR
-from campaign.services.letters.pdf import render_pdf
+from campaign.services.letters.pdf import Typesetter, render_pdf
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -49,6 +50,10 @@ class PrintableLetter:
     postcode: str = ""
     region: str = ""
     closing: str = CLOSING
+    # The organisation's logo and signature images as data: URIs ("" for none), and its footer lines.
+    logo_uri: str = ""
+    signature_images: tuple[str, ...] = ()
+    footer_lines: tuple[str, ...] = ()
 
     # The fields only the address zone, the reference code and the greeting show (see layout.html, mode "overlay").
     PERSONAL_FIELDS: ClassVar[frozenset[str]] = frozenset(
@@ -132,11 +137,30 @@ def render_letters_pdf(
     co_signers: Sequence[str] | None = None,
     fetcher: LetterAssetFetcher | None = None,
 ) -> bytes:
-    """The letters as one PDF (pdf_variant "pdf/a-3b" for archiving); fonts embedded, metadata from the layout."""
+    """The letters as one PDF (pdf_variant "pdf/a-3b" for archiving); fonts embedded, metadata from the layout.
+
+    Without a font configuration or fetcher of the caller's, the process's warm typesetter sets it: a preview,
+    a mail attachment or an open letter then costs the layout only, not loading fonts and parsing the CSS again.
+    """
     html = letters_html(letters, co_signers=co_signers)
+    if font_config is None and fetcher is None:
+        with _SHARED_LOCK:
+            return _shared_typesetter().render(html, pdf_variant=pdf_variant)[0]
     return render_pdf(
         html, stylesheets=(LETTER_STYLESHEET,), pdf_variant=pdf_variant, font_config=font_config, fetcher=fetcher
     )
+
+
+# One typesetter per process for single documents; WeasyPrint objects are not made for use by several threads at
+# once (the web server has several), so documents are set one after the other.
+_SHARED_LOCK = threading.Lock()
+_SHARED: list[Typesetter] = []
+
+
+def _shared_typesetter() -> Typesetter:
+    if not _SHARED:
+        _SHARED.append(Typesetter((LETTER_STYLESHEET,)))
+    return _SHARED[0]
 
 
 def letter_page_ranges(pdf: PdfReader, count: int) -> list[range]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from campaign.db import utcnow
 from campaign.models import Campaign, Channel, Letter, LetterStatus, Recipient, Target, TemplateVersion, User
+from campaign.services.campaigns.targets import target_versions
 from campaign.services.common.audit import record
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.states import transition
@@ -82,6 +83,7 @@ def _write_snapshot(session: Session, letter: Letter, snapshot: dict[str, Any], 
     for name, value in snapshot.items():
         setattr(letter, name, value)
     letter.rendered_at = utcnow()
+    letter.prepared_by_id = user.id if user else None
     if letter.status is LetterStatus.APPROVED:
         transition(session, letter, LetterStatus.DRAFT, user=user, note="Text neu erzeugt")
 
@@ -101,7 +103,8 @@ def prepare_letters(
     reference codes; a letter keeps its code when it is refreshed. The PDF hash is set by `store_pdf`,
     once the PDF exists.
     """
-    version = template_version or current_template_version(campaign)
+    # Without a version given, each target gets the template chosen for it (by hand or by its tags).
+    fallback = template_version or current_template_version(campaign)
     existing = _existing_letters(session, campaign, recipients)
     frozen = {r.id for r in recipients if r.id in existing and existing[r.id].is_frozen}
     skipped = [_frozen_notice(existing[r.id]) for r in recipients if r.id in frozen]
@@ -109,8 +112,10 @@ def prepare_letters(
     new_count = sum(1 for r in open_recipients if r.id not in existing)
     codes = iter(allocate_reference_codes(session, reference_prefix(campaign, on), new_count))
     channels = _channels(session, campaign, open_recipients)
+    versions = {} if template_version else target_versions(session, campaign, open_recipients)
     prepared: list[PreparedLetter] = []
     for recipient in open_recipients:
+        version = versions.get(recipient.id, fallback)
         letter = existing.get(recipient.id)
         new = letter is None
         if letter is None:
@@ -124,10 +129,11 @@ def prepare_letters(
         if changed:
             _write_snapshot(session, letter, snapshot, user=user)
         prepared.append(PreparedLetter(letter=letter, composed=composed, changed=changed, new=new))
-    if prepared and version.used_at is None:
-        version.used_at = utcnow()  # from now on the version is immutable
+    for used in {item.composed.template_version for item in prepared}:
+        if used.used_at is None:
+            used.used_at = utcnow()  # from now on the version is immutable
     session.flush()
-    _record_generation(session, campaign, version, prepared, skipped=len(skipped), user=user)
+    _record_generation(session, campaign, fallback, prepared, skipped=len(skipped), user=user)
     return prepared, skipped
 
 
@@ -150,6 +156,7 @@ def _record_generation(
             campaign,
             user=user,
             template_version=version.id,
+            template_versions=sorted({item.composed.template_version.id for item in prepared if item.changed}),
             created=created,
             refreshed=refreshed,
             skipped=skipped,

@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from campaign.db import utcnow
-from campaign.models import Letter, OutboxMessage, OutboxStatus, Signature, StateChange, User
+from campaign.models import Letter, LetterStatus, OutboxMessage, OutboxStatus, Signature, StateChange, User
 from campaign.services.common.states import transition
 from campaign.services.sending.bounces import record_bounce
 from campaign.services.sending.messages import OutgoingMail, build_message, message_domain, new_message_id
@@ -46,6 +46,7 @@ def queue_mail(
     letter: Letter | None = None,
     signature: Signature | None = None,
     send_after: datetime | None = None,
+    held: bool = False,
 ) -> OutboxMessage:
     """Add the mail to the outbox in the caller's transaction; its MIME bytes and Message-ID are fixed now."""
     message_id = new_message_id(message_domain(mail.from_address))
@@ -58,6 +59,7 @@ def queue_mail(
         subject=mail.subject[:300],
         raw=build_message(mail, message_id),
         next_attempt_at=send_after or utcnow(),
+        held=held,
     )
     session.add(message)
     session.flush()
@@ -77,7 +79,11 @@ def claim_due(session: Session, policy: DeliveryPolicy, now: datetime | None = N
     candidates = dict(
         session.execute(
             select(OutboxMessage.id, OutboxMessage.status)
-            .where(OutboxMessage.status.in_(CLAIMABLE), OutboxMessage.next_attempt_at <= now)
+            .where(
+                OutboxMessage.status.in_(CLAIMABLE),
+                OutboxMessage.next_attempt_at <= now,
+                OutboxMessage.held.is_(False),
+            )
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(limit)
         ).all()
@@ -86,7 +92,11 @@ def claim_due(session: Session, policy: DeliveryPolicy, now: datetime | None = N
         return []
     claimed = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(candidates), OutboxMessage.status.in_(CLAIMABLE))
+        .where(
+            OutboxMessage.id.in_(candidates),
+            OutboxMessage.status.in_(CLAIMABLE),
+            OutboxMessage.held.is_(False),
+        )
         .values(
             status=OutboxStatus.SENDING,
             attempts=OutboxMessage.attempts + 1,
@@ -108,6 +118,10 @@ def record_sent(session: Session, message: OutboxMessage, now: datetime | None =
     transition(session, message, OutboxStatus.SENT)
     message.sent_at = now or utcnow()
     message.last_error = ""
+    letter = message.letter
+    if letter is not None and letter.status is LetterStatus.QUEUED:
+        transition(session, letter, LetterStatus.SENT, note="vom Mailserver angenommen")
+        letter.sent_at, letter.delivery = message.sent_at, "email"
     session.flush()
 
 
@@ -122,7 +136,10 @@ def record_failure(
         # The server refused the address itself: the letter bounced and the address needs correcting.
         record_bounce(session, address=message.to_address, reason=str(error), letter=message.letter, source="smtp")
     elif message.attempts >= policy.max_attempts:
-        transition(session, message, OutboxStatus.DEAD, note=f"nach {message.attempts} Versuchen aufgegeben")
+        note = f"nach {message.attempts} Versuchen aufgegeben"
+        transition(session, message, OutboxStatus.DEAD, note=note)
+        if message.letter is not None and message.letter.status is LetterStatus.QUEUED:
+            transition(session, message.letter, LetterStatus.FAILED, note=f"{note}: {error}"[:500])
     else:
         transition(session, message, OutboxStatus.FAILED, note=f"Versuch {message.attempts}")
         message.next_attempt_at = now + BACKOFF[min(message.attempts, len(BACKOFF)) - 1]

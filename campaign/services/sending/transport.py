@@ -6,6 +6,7 @@ import os
 import smtplib
 import ssl
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -70,7 +71,7 @@ class FileTransport:
         try:
             with os.fdopen(handle, "wb") as file:
                 file.write(raw)
-            final = tempfile.mktemp(dir=self.directory, prefix="mail-", suffix=".eml")
+            final = os.path.join(self.directory, f"mail-{uuid.uuid4().hex}.eml")
             os.replace(temporary, final)
         except OSError as exc:
             Path(temporary).unlink(missing_ok=True)
@@ -123,7 +124,9 @@ class SmtpTransport:
         if self.connection is None:
             raise ConnectionFailed("Keine Verbindung zum Mailserver.")
         try:
-            self.connection.sendmail(envelope_from, [to_address], raw)
+            self.connection.sendmail(
+                envelope_from, [to_address], raw, mail_options=self._options(envelope_from, to_address)
+            )
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = exc.recipients.get(to_address, (None, b""))
             raise _refused(code, reply, "Empfängeradresse abgelehnt") from exc
@@ -134,6 +137,18 @@ class SmtpTransport:
             raise ConnectionFailed(f"Verbindung zum Mailserver abgebrochen: {exc}") from exc
         except smtplib.SMTPException as exc:
             raise DeliveryError(f"SMTP-Fehler: {exc}", permanent=False) from exc
+
+    def _options(self, envelope_from: str, to_address: str) -> list[str]:
+        """SMTPUTF8 for an address with non-ASCII characters, if the server offers it; refused for good otherwise."""
+        if (envelope_from + to_address).isascii():
+            return []
+        self.connection.ehlo_or_helo_if_needed()
+        if not self.connection.has_extn("smtputf8"):
+            raise DeliveryError(
+                f"Der Mailserver nimmt keine Adressen mit Nicht-ASCII-Zeichen an (SMTPUTF8 fehlt): {to_address}",
+                permanent=True,
+            )
+        return ["SMTPUTF8"]
 
 
 def _refused(code: int | None, reply: bytes | str, what: str) -> DeliveryError:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, jsonify, request
 
 from campaign.db import db
 from campaign.services.campaigns.records import campaign_figures, public_campaign
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Seconds a browser or proxy may reuse the figures: an embedding site's visitors need not each ask us.
+CACHE_SECONDS = 30
 
 
 @bp.get("/campaigns/<slug>")
@@ -16,13 +18,21 @@ def campaign(slug: str):
     if found is None:
         abort(404)
     figures = campaign_figures(db.session, found)
-    return {
-        "slug": found.slug,
-        "title": found.title,
-        "status": found.status.value,
-        "deadline": found.deadline.isoformat() if found.deadline else None,
-        "signatures": figures.signatures,
-        "goal_signatures": found.goal_signatures,
-        "letters_sent": figures.letters_sent,
-        "replies": figures.replies,
-    }
+    response = jsonify(
+        {
+            "slug": found.slug,
+            "title": found.title,
+            "status": found.status.value,
+            "deadline": found.deadline.isoformat() if found.deadline else None,
+            "confirmed_signatures": figures.signatures,
+            "goal_signatures": found.goal_signatures,
+            "letters_sent": figures.letters_sent,
+            "replies": figures.replies,
+        }
+    )
+    response.cache_control.public = True
+    response.cache_control.max_age = CACHE_SECONDS
+    # Embedding on the organisation's own website (fetch from their pages) is what this endpoint is for.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.add_etag()
+    return response.make_conditional(request)

@@ -1,4 +1,4 @@
-"""Views of the auth blueprint."""
+"""Views of the auth blueprint: login and logout (accounts live in the nested `accounts` blueprint)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from campaign.db import db
-from campaign.models import Role
-from campaign.services.accounts.users import authenticate, end_sessions, list_users
+from campaign.services.accounts.users import authenticate, end_sessions
+from campaign.web.auth import accounts
 from campaign.web.auth.forms import LoginForm, LogoutForm
 from campaign.web.auth.throttle import remember_browser, throttled
-from campaign.web.security import acting_user, end_session, role_required, start_session
+from campaign.web.security import acting_user, end_session, start_session
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+bp.register_blueprint(accounts.bp)
 
 
 def _safe_next(target: str | None) -> str:
@@ -51,9 +52,3 @@ def logout():
         end_session()
         flash(_("Sie sind abgemeldet."), "info")
     return redirect(url_for("public.index"))
-
-
-@bp.get("/users")
-@role_required(Role.ADMIN)
-def users():
-    return render_template("auth/users.html", users=list_users(db.session))

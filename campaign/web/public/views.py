@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, current_app, render_template
 
 from campaign.db import db
-from campaign.services.campaigns.records import active_campaigns, campaign_figures, public_campaign
-from campaign.services.evidence.citations import format_citation
+from campaign.services.campaigns.records import active_campaigns, campaign_figures
+from campaign.services.privacy.notice import privacy_notice
 
 bp = Blueprint("public", __name__)
 
@@ -20,26 +20,9 @@ def index():
     return render_template("public/index.html", campaigns=campaigns, figures=figures)
 
 
-@bp.get("/c/<slug>")
-def campaign(slug: str):
-    found = public_campaign(db.session, slug)
-    if found is None:
-        abort(404)
-    arguments = found.argument_set.arguments if found.argument_set else []
-    sources = {citation.source for argument in arguments for citation in argument.citations}
-    citations = sorted((format_citation(source) for source in sources), key=lambda item: item.text)
-    return render_template(
-        "public/campaign.html",
-        campaign=found,
-        arguments=arguments,
-        citations=citations,
-        figures=campaign_figures(db.session, found),
-    )
-
-
 @bp.get("/privacy")
 def privacy():
-    return render_template("public/privacy.html")
+    return render_template("public/privacy.html", notice=privacy_notice())
 
 
 # Served from memory at the site's root: browsers ask for /favicon.ico on their own, and often drop the request

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import count
 
 from campaign.db import utcnow
-from campaign.models import Signature, SignatureStatus, Supporter
+from campaign.models import Listing, Signature, SignatureStatus, Supporter
 from campaign.services.signing.signatories import co_signer_names
 from tests.factories import make_campaign
 
@@ -28,7 +28,7 @@ def _sign(session, campaign, first, last, city="", *, status=SignatureStatus.CON
             campaign=campaign,
             supporter=supporter,
             status=status,
-            show_name_publicly=public,
+            listing=Listing.FULL_NAME if public else Listing.HIDDEN,
             consent_version="v1",
             confirm_token_hash=f"c{number}",
             withdraw_token_hash=f"w{number}",

@@ -1,21 +1,26 @@
-"""The render processes: a pool per process and size, kept between runs, fed chunks with a bounded number in flight."""
+"""The render processes: a pool per process and size, kept between runs, fed chunks with a bounded number in flight.
+
+Each worker keeps one typesetter (font configuration and parsed stylesheets) for its whole life, sets a small
+letter before its first chunk and then freezes what it has loaded out of the garbage collector's way. Results
+come back in the order they finish, so a slow chunk never holds up the next ones and no core waits for another.
+"""
 
 from __future__ import annotations
 
 import atexit
+import gc
 import multiprocessing
 import os
 import threading
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from campaign.services.letters.batch.renderer import ChunkTask, LetterRenderer, RenderedLetter
 
-# A worker is replaced (forked afresh, in milliseconds) after this many chunks, so whatever WeasyPrint and pypdf
-# keep around between documents cannot add up over a campaign of many thousand letters.
-MAX_CHUNKS_PER_WORKER = 40
+# Chunks queued per worker beyond the one it renders: a worker finds its next chunk ready when it finishes one,
+# while the parent composes the chunks after that.
+QUEUED_PER_WORKER = 2
 
 _worker: LetterRenderer | None = None
 
@@ -25,6 +30,9 @@ def _init_worker() -> None:
     global _worker
     _worker = LetterRenderer()
     _worker.warm_up()
+    # Fonts, stylesheets and modules stay for the process's life: keep them out of every later collection.
+    gc.collect()
+    gc.freeze()
 
 
 def _render_in_worker(task: ChunkTask) -> list[RenderedLetter]:
@@ -42,18 +50,18 @@ class RenderPool:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
         self._local: LetterRenderer | None = None
+        self._ready: list[Future[int]] = []
         self._executor: ProcessPoolExecutor | None = None
         if self.workers > 1:
             # forkserver: workers start from a clean process, never from a copy of one holding DB connections.
-            # The server imports this module and WeasyPrint (which the letters package loads only on first render)
-            # once, so each worker forks ready to render instead of paying more than a second for the imports.
+            # The server imports this module, WeasyPrint and the hyphenation patterns (see batch.preload) once,
+            # so each worker forks ready to render instead of paying more than two seconds for them.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload([__name__, "weasyprint"])
+            context.set_forkserver_preload([__name__, "campaign.services.letters.batch.preload"])
             self._executor = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=context,
                 initializer=_init_worker,
-                max_tasks_per_child=MAX_CHUNKS_PER_WORKER,
             )
         else:
             self._local = LetterRenderer()
@@ -69,12 +77,18 @@ class RenderPool:
             future.set_exception(exc)
         return future
 
-    def start(self) -> None:
-        """Start every worker now and wait until each is ready (instead of on the first chunks)."""
+    def start(self, *, wait_ready: bool = True) -> None:
+        """Start every worker now (instead of on the first chunks), and by default wait until each is ready.
+
+        Without waiting, the workers warm up while the caller goes on (e.g. composing the first chunks).
+        """
         if self._executor is not None:
-            # Submitted together, so the executor starts one process per task.
-            for future in [self._executor.submit(_worker_ready) for _ in range(self.workers)]:
-                future.result()
+            if not self._ready:
+                # Submitted together, so the executor starts one process per task.
+                self._ready = [self._executor.submit(_worker_ready) for _ in range(self.workers)]
+            if wait_ready:
+                for future in self._ready:
+                    future.result()
 
     def close(self) -> None:
         if self._executor is not None:
@@ -122,22 +136,33 @@ def _discard_pool(pool: RenderPool) -> None:
 def render_chunks(
     tasks: Iterable[ChunkTask], *, workers: int | None = None, in_flight: int | None = None
 ) -> Iterator[tuple[ChunkTask, list[RenderedLetter]]]:
-    """Render tasks on the shared pool, yielding results in task order with at most `in_flight` chunks pending."""
+    """Render tasks on the shared pool, yielding each as it finishes, with at most `in_flight` chunks pending.
+
+    The next task is taken from `tasks` (composed by the caller) as soon as one finishes, so the workers always
+    have a queued chunk to go on with and only the last chunks can leave a core without work.
+    """
     pool = shared_pool(workers)
-    limit = in_flight or pool.workers + 1
-    pending: deque[tuple[ChunkTask, Future[list[RenderedLetter]]]] = deque()
+    pool.start(wait_ready=False)
+    limit = in_flight or pool.workers * (1 + QUEUED_PER_WORKER)
+    pending: dict[Future[list[RenderedLetter]], ChunkTask] = {}
+    source = iter(tasks)
     try:
-        for task in tasks:
-            pending.append((task, pool.submit(task)))
-            while len(pending) > limit:
-                done_task, future = pending.popleft()
-                yield done_task, future.result()
-        while pending:
-            done_task, future = pending.popleft()
-            yield done_task, future.result()
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < limit:
+                task = next(source, None)
+                if task is None:
+                    exhausted = True
+                else:
+                    pending[pool.submit(task)] = task
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield pending.pop(future), future.result()
     except BrokenProcessPool:
         _discard_pool(pool)  # a worker died (e.g. killed for memory); the next run starts a fresh pool
         raise
     finally:
-        for _, future in pending:
+        for future in pending:
             future.cancel()

@@ -1,10 +1,11 @@
-"""Rendering one chunk of letters in whichever process runs it: shared masters, personal overlays, stamped together."""
+"""Rendering one chunk of letters in whichever process runs it: each letter its own document, shared masters stamped."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,17 +23,37 @@ from pypdf.generic import (
 )
 
 from campaign.services.letters.assets import LETTER_STYLESHEET
-from campaign.services.letters.layout import PrintableLetter, layout_html, letter_page_ranges, render_letters_pdf
-from campaign.services.letters.pdf import new_font_config, render_pdf
-from campaign.services.letters.snapshots import sha256
+from campaign.services.letters.layout import PrintableLetter, layout_html
+from campaign.services.letters.pdf import Typesetter
 
 # Masters kept per worker; a campaign has a handful of shapes (argument selections), rarely more.
 MAX_CACHED_MASTERS = 8
 
+# What a render process sets once to load fonts, stylesheets and the layout before its first real letter.
+SAMPLE_LETTER = PrintableLetter(
+    reference_code="PROBE-0001",
+    subject="Probe",
+    greeting_html="Guten Tag ğ ł ß é,",
+    body_html="<p>Şükrü Wołoszyńska-Çelik, Ñúñez, Ćosić: Unterbringungseinrichtungen, Integrationsbeauftragte.</p>",
+    address_lines=("Frau Probe", "Probeweg 1", "50823 Köln"),
+    date_text="1. Januar 2026",
+    return_line="Probe e. V., Probeweg 1, 50823 Köln",
+    sender_name="Probe e. V.",
+    sender_contact=(("E-Mail", "probe@example.org"),),
+    letterhead_note="",
+    signatories=(("Probe", "Vorsitz"),),
+    endnotes=(),
+    recipient_name="Frau Probe",
+)
+
 
 @dataclass(frozen=True)
 class ChunkTask:
-    """A chunk of letters to render, as plain data for a worker process."""
+    """A chunk of letters to render, as plain data for a worker process.
+
+    `shapes` holds, per letter, the shape key under which it is printed over a shared master, or "" for a letter
+    set in full; the parent decides, so a letter is set the same way whichever chunk and process it lands in.
+    """
 
     index: int
     letters: tuple[PrintableLetter, ...]
@@ -41,6 +62,7 @@ class ChunkTask:
     chunk_file: str = ""  # all letters of the chunk in one PDF (for the merged print file), if given
     co_signers: tuple[str, ...] = ()
     pdf_variant: str | None = None
+    shapes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,85 +85,62 @@ class _Pages:
 
 
 class LetterRenderer:
-    """Renders chunks in one process, keeping the font configuration and recent masters between chunks."""
+    """Renders chunks in one process, keeping its typesetter (fonts, parsed CSS) and recent masters between chunks."""
 
     def __init__(self) -> None:
-        self.font_config = new_font_config()
+        self.typesetter = Typesetter((LETTER_STYLESHEET,))
         self.masters: OrderedDict[str, PdfReader] = OrderedDict()
 
     def warm_up(self) -> None:
-        """One small rendering, so that WeasyPrint, Pango and the fonts are loaded before the first chunk."""
-        render_pdf("<p>Guten Tag ğ ł ß é</p>", stylesheets=(LETTER_STYLESHEET,), font_config=self.font_config)
+        """Set one small letter, so that WeasyPrint, Pango, the fonts and the layout are loaded before real work."""
+        import campaign.services.letters.batch.preload  # noqa: F401  (hyphenation patterns, if not forked with them)
 
-    def _pdf(self, letters: Sequence[PrintableLetter], mode: str, task: ChunkTask) -> PdfReader:
-        html = layout_html(letters, mode=mode, co_signers=task.co_signers)
-        pdf = render_pdf(html, stylesheets=(LETTER_STYLESHEET,), font_config=self.font_config)
-        return PdfReader(io.BytesIO(pdf))
+        self.typesetter.render(layout_html([SAMPLE_LETTER]))
 
     def _master(self, key: str, letter: PrintableLetter, task: ChunkTask) -> PdfReader:
         if key in self.masters:
             self.masters.move_to_end(key)
         else:
-            self.masters[key] = self._pdf([letter], "master", task)
+            pdf, _ = self.typesetter.render(layout_html([letter], mode="master", co_signers=task.co_signers))
+            self.masters[key] = PdfReader(io.BytesIO(pdf))
             while len(self.masters) > MAX_CACHED_MASTERS:
                 self.masters.popitem(last=False)
         return self.masters[key]
 
-    def _sources(self, task: ChunkTask) -> list[_Pages]:
-        letters = task.letters
-        if task.pdf_variant:
-            # Archival PDFs stay exactly as WeasyPrint made them: one complete document per letter.
-            readers = [
-                PdfReader(
-                    io.BytesIO(
-                        render_letters_pdf(
-                            [letter],
-                            pdf_variant=task.pdf_variant,
-                            font_config=self.font_config,
-                            co_signers=task.co_signers,
-                        )
-                    )
-                )
-                for letter in letters
-            ]
-            return [_Pages(reader, range(len(reader.pages))) for reader in readers]
-        keys = [letter.shape_key(task.co_signers) if letter.greeting_html else "" for letter in letters]
-        counts = Counter(keys)
-        shared = [i for i, key in enumerate(keys) if key and (counts[key] > 1 or key in self.masters)]
-        sources: list[_Pages | None] = [None] * len(letters)
-        if shared:
-            overlays = self._pdf([letters[i] for i in shared], "overlay", task)
-            ranges = letter_page_ranges(overlays, len(shared))
-            for position, i in enumerate(shared):
-                if len(ranges[position]) != 1:
-                    continue  # cannot happen with the layout's fixed first page; set it in full to be safe
-                master = self._master(keys[i], letters[i], task)
-                sources[i] = _Pages(master, range(len(master.pages)), (overlays, ranges[position][0]))
-        single = [i for i, source in enumerate(sources) if source is None]
-        if single:
-            document = self._pdf([letters[i] for i in single], "full", task)
-            for i, pages in zip(single, letter_page_ranges(document, len(single)), strict=True):
-                sources[i] = _Pages(document, pages)
-        return [source for source in sources if source is not None]
+    def _letter(self, letter: PrintableLetter, shape: str, task: ChunkTask) -> tuple[bytes, int, _Pages | None]:
+        """One letter's PDF and page count (and, if the chunk file needs them, where its pages are)."""
+        if not shape or task.pdf_variant:
+            # Archival PDFs stay exactly as WeasyPrint made them, and a letter of its own shape needs no master.
+            html = layout_html([letter], co_signers=task.co_signers)
+            pdf, pages = self.typesetter.render(html, pdf_variant=task.pdf_variant)
+            source = _Pages(PdfReader(io.BytesIO(pdf)), range(pages)) if task.chunk_file else None
+            return pdf, pages, source
+        master = self._master(shape, letter, task)
+        overlay, _ = self.typesetter.render(layout_html([letter], mode="overlay", co_signers=task.co_signers))
+        source = _Pages(master, range(len(master.pages)), (PdfReader(io.BytesIO(overlay)), 0))
+        writer = PdfWriter()
+        _add_letter(writer, source, "/Brief")
+        writer.add_metadata({"/Title": letter.title, "/Author": letter.sender_name})
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        return buffer.getvalue(), len(source.numbers), source
 
     def render(self, task: ChunkTask) -> list[RenderedLetter]:
-        """Render the chunk, write the requested files, and report each letter's hash and pages."""
+        """Render the chunk letter by letter, write the requested files, and report each letter's hash and pages."""
         out_dir = Path(task.out_dir)
         chunk_writer = PdfWriter() if task.chunk_file else None
+        shapes = task.shapes or ("",) * len(task.letters)
         results = []
-        for index, (letter, source) in enumerate(zip(task.letters, self._sources(task), strict=True)):
-            writer = PdfWriter()
-            _add_letter(writer, source, f"/Brief{index}")
-            writer.add_metadata({"/Title": letter.title, "/Author": letter.sender_name})
-            buffer = io.BytesIO()
-            writer.write(buffer)
-            pdf = buffer.getvalue()
+        for index, (letter, shape) in enumerate(zip(task.letters, shapes, strict=True)):
+            pdf, pages, source = self._letter(letter, shape, task)
             filename = task.filenames[index] if task.filenames else ""
             if filename:
                 _write_atomically(out_dir / filename, pdf)
-            if chunk_writer is not None:
+            if chunk_writer is not None and source is not None:
                 _add_letter(chunk_writer, source, f"/Brief{index}")
-            results.append(RenderedLetter(letter.reference_code, filename, sha256(pdf), len(source.numbers)))
+            # The same hex SHA-256 as snapshots.sha256; not imported from there, since that module loads the models
+            # (the render processes need neither them nor the database).
+            results.append(RenderedLetter(letter.reference_code, filename, hashlib.sha256(pdf).hexdigest(), pages))
         if chunk_writer is not None:
             with open(task.chunk_file, "wb") as handle:
                 chunk_writer.write(handle)

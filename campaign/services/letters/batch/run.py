@@ -30,8 +30,10 @@ from campaign.services.signing.signatories import co_signer_names
 
 FORMATS = ("pdf", "zip", "merged")
 SORTS = ("postcode", "region")
-# Letters per WeasyPrint document: large enough to share fonts and masters, small enough to keep memory flat.
-CHUNK_SIZE = 25
+# Letters per task for a render process. Every letter is its own document, so this only sets how often progress is
+# reported and how long the last chunks can keep one core busy while the others have nothing left (at most one
+# chunk each): about two seconds for letters set in full, less for letters on a shared master.
+CHUNK_SIZE = 8
 BROKEN_POOL_MESSAGE = (
     "Ein Prozess zum Setzen der Briefe ist abgebrochen (zu wenig Arbeitsspeicher?). Bitte erneut versuchen; "
     "bereits erzeugte Briefe behalten ihr Zeichen."
@@ -87,8 +89,8 @@ class _Output:
     fmt: str
     target: Path
     work: Path
-    files: list[str] = field(default_factory=list)
-    chunks: list[tuple[str, list[tuple[str, str, int]]]] = field(default_factory=list)
+    files: dict[int, list[str]] = field(default_factory=dict)
+    chunks: dict[int, tuple[str, list[tuple[str, str, int]]]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, fmt: str, target: Path) -> _Output:
@@ -115,20 +117,21 @@ class _Output:
 
     def add(self, task: ChunkTask, rendered: Sequence[RenderedLetter], *, by_region: bool) -> None:
         """Note the files a rendered chunk wrote, with the print file's outline entries (grouped by region)."""
-        self.files.extend(letter.filename for letter in rendered if letter.filename)
+        self.files[task.index] = [letter.filename for letter in rendered if letter.filename]
         if task.chunk_file and rendered:
             outline = [
                 (letter.region if by_region else "", letter.title, result.pages)
                 for letter, result in zip(task.letters, rendered, strict=True)
             ]
-            self.chunks.append((task.chunk_file, outline))
+            self.chunks[task.index] = (task.chunk_file, outline)  # chunks finish in any order
 
     def finish(self, *, title: str, author: str) -> None:
         """Write the ZIP or the print file from the work folder (the folder of PDFs is complete already)."""
         if self.fmt == "zip":
-            _write_zip(self.target, self.work, self.files)
+            _write_zip(self.target, self.work, [name for index in sorted(self.files) for name in self.files[index]])
         elif self.fmt == "merged":
-            _write_merged(self.target, self.chunks, title=title, author=author)
+            chunks = [self.chunks[index] for index in sorted(self.chunks)]
+            _write_merged(self.target, chunks, title=title, author=author)
 
     def clean_up(self) -> None:
         shutil.rmtree(self.work, ignore_errors=True)
@@ -140,7 +143,7 @@ class _Run:
 
     session: Session
     campaign: Campaign
-    version: TemplateVersion
+    version: TemplateVersion | None
     on: date
     user: User | None
     output: _Output
@@ -148,6 +151,7 @@ class _Run:
     by_region: bool = False
     options: dict[str, Any] = field(default_factory=dict)  # co_signers and pdf_variant, passed on to each task
     prepared: dict[int, list[PreparedLetter]] = field(default_factory=dict)
+    shapes_seen: set[str] = field(default_factory=set)
 
     def tasks(self, ids: Sequence[int], chunk_size: int) -> Iterator[ChunkTask]:
         """One task per chunk, prepared (composed and snapshotted) only when the pool has room for it."""
@@ -162,7 +166,24 @@ class _Run:
         )
         self.result.skipped.extend(skipped)
         self.prepared[index] = prepared
-        return self.output.task(index, tuple(item.composed.printable() for item in prepared), **self.options)
+        letters = tuple(item.composed.printable() for item in prepared)
+        return self.output.task(index, letters, shapes=self._shapes(letters), **self.options)
+
+    def _shapes(self, letters: Sequence[PrintableLetter]) -> tuple[str, ...]:
+        """Each letter's shape key if an earlier letter of the run had the same text, else "".
+
+        Letters whose text recurs are printed over a master laid out once per shape and process; the first letter
+        of a text is set in full, like a letter whose text is its own (a master and an overlay would cost more).
+        The rule depends only on the letters' order, so a letter comes out byte for byte the same whichever chunk
+        and process it lands in.
+        """
+        co_signers = self.options.get("co_signers", ())
+        shapes = []
+        for letter in letters:
+            key = letter.shape_key(co_signers) if letter.greeting_html else ""
+            shapes.append(key if key and key in self.shapes_seen else "")
+            self.shapes_seen.add(key)
+        return tuple(shapes)
 
     def record(self, task: ChunkTask, rendered: Sequence[RenderedLetter]) -> None:
         """Store each letter's PDF hash and count its pages."""
@@ -198,7 +219,7 @@ def render_campaign_letters(
     """
     if fmt not in FORMATS:
         raise ServiceError(f"Unbekanntes Format „{fmt}“. Möglich: {', '.join(FORMATS)}.")
-    version = template_version or current_template_version(campaign)
+    current_template_version(campaign)  # a campaign without a template stops here, with a clear message
     ids = recipient_order(session, campaign, sort)
     if not ids:
         raise ServiceError(f"Die Kampagne „{campaign.title}“ hat noch keine Empfänger:innen.")
@@ -207,7 +228,7 @@ def render_campaign_letters(
     run = _Run(
         session,
         campaign,
-        version=version,
+        version=template_version,  # None: each target's own template (snapshots.prepare_letters)
         on=on,
         user=user,
         output=output,
@@ -221,7 +242,8 @@ def render_campaign_letters(
         for task, rendered in render_chunks(run.tasks(ids, chunk_size), workers=workers):
             run.record(task, rendered)
             if progress:
-                progress(min(len(ids), (task.index + 1) * chunk_size), len(ids))
+                # Sent letters, left alone, count as done: the bar reaches its end with the last chunk.
+                progress(min(len(ids), run.result.letters + len(run.result.skipped)), len(ids))
         if not run.result.letters:
             raise ServiceError("Alle Briefe dieser Kampagne sind bereits versandt; es gibt nichts neu zu erzeugen.")
         output.finish(title=f"{campaign.title} – Druckdatei", author=_author(campaign))

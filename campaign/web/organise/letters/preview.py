@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 
 from campaign.db import db
 from campaign.models import Campaign, LetterTemplate, Recipient, TemplateVersion
+from campaign.services.campaigns.targets import template_for_recipient
 from campaign.services.common.dates import today_in_germany
 from campaign.services.common.errors import ServiceError
 from campaign.services.letters import exports
@@ -61,7 +62,8 @@ class PreviewChoice:
 
 
 def _preview_choice(campaign: Campaign, *, default_recipient: bool = True) -> PreviewChoice:
-    """Parse ?recipient=&template=&version=; an unknown id is a 404, a missing recipient the first target."""
+    """Parse ?recipient=&template=&version=; an unknown id is a 404, a missing recipient the first target, a missing
+    template the one the recipient gets."""
     recipient_id = request.args.get("recipient", type=int)
     recipient = None
     if recipient_id is not None:
@@ -70,7 +72,10 @@ def _preview_choice(campaign: Campaign, *, default_recipient: bool = True) -> Pr
         targets = exports.campaign_targets(db.session, campaign)
         recipient = targets[0].recipient if targets else None
     template_id = request.args.get("template", type=int)
-    found = campaign_template(db.session, campaign, template_id)
+    if template_id is None and recipient is not None:
+        found = template_for_recipient(db.session, campaign, recipient)  # the template this recipient gets
+    else:
+        found = campaign_template(db.session, campaign, template_id)
     if template_id is not None and found is None:
         abort(404)
     version = None

@@ -1,0 +1,135 @@
+"""The campaign page as the organiser's hub: every step with its state, and the checklist of what is missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app, has_app_context
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from campaign.models import Campaign, CampaignChannels, Channel, Letter, Recipient, Target
+from campaign.services.campaigns.records import CampaignFigures, campaign_figures
+from campaign.services.common.pagination import Page, paginate
+
+# The sending screens come with their own feature; the hub links to them only where they exist.
+SENDING_ENDPOINT = "sending.overview"
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    """One step before the campaign can go out: done or not, what is missing, and where to do it."""
+
+    label: str
+    done: bool
+    hint: str
+    endpoint: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Hub:
+    """Everything the campaign page shows."""
+
+    campaign: Campaign
+    figures: CampaignFigures
+    checklist: list[CheckItem]
+    letters: Page[Letter]
+    sending_endpoint: str  # "" while the sending screens do not exist
+
+    @property
+    def ready(self) -> bool:
+        return all(item.done for item in self.checklist)
+
+
+def sending_available() -> bool:
+    """Whether the sending screens are part of this installation (checked here, not in templates)."""
+    return has_app_context() and SENDING_ENDPOINT in current_app.view_functions
+
+
+def _unreachable_targets(session: Session, campaign: Campaign) -> int:
+    """Targets whose channel lacks what it needs: an e-mail address, or a complete postal address."""
+    no_postal = or_(Recipient.street == "", Recipient.postcode == "", Recipient.city == "")
+    statement = (
+        select(func.count(Target.id))
+        .join(Recipient, Recipient.id == Target.recipient_id)
+        .where(
+            Target.campaign_id == campaign.id,
+            or_(
+                and_(Target.channel == Channel.EMAIL, Recipient.email == ""),
+                and_(Target.channel == Channel.POST, no_postal),
+            ),
+        )
+    )
+    return session.scalar(statement) or 0
+
+
+def checklist(session: Session, campaign: Campaign, figures: CampaignFigures) -> list[CheckItem]:
+    """The steps in the order an organiser takes them, each with the page where it is done."""
+    slug = {"slug": campaign.slug}
+    organisation = campaign.organisation
+    chosen = len(campaign.chosen_arguments)
+    unreachable = _unreachable_targets(session, campaign) if figures.targets else 0
+    usable_templates = [t for t in campaign.templates if t.current_version is not None]
+    settings = "organise.campaigns.edit"
+    items = [
+        CheckItem("Antrag", campaign.motion is not None, "Antrag in den Einstellungen wählen.", settings, slug),
+        CheckItem(
+            "Argumente",
+            campaign.argument_set is not None and chosen > 0,
+            "Argumentationsset wählen und Argumente für die Briefe auswählen.",
+            "organise.letter_arguments.index",
+            slug,
+        ),
+        CheckItem(
+            "Absender",
+            organisation is not None and bool(organisation.signatories),
+            "Absender-Organisation mit mindestens einer unterzeichnenden Person wählen.",
+            settings,
+            slug,
+        ),
+        CheckItem(
+            "Briefvorlage", bool(usable_templates), "Eine Briefvorlage anlegen.", "organise.letters.campaign", slug
+        ),
+        CheckItem(
+            "Empfänger:innen",
+            figures.targets > 0 and unreachable == 0,
+            f"{unreachable} Empfänger:innen fehlt die Adresse für ihren Versandweg."
+            if unreachable
+            else "Empfänger:innen aus Listen, nach Schlagwort oder einzeln hinzufügen.",
+            "organise.campaign_targets.index",
+            slug,
+        ),
+        CheckItem(
+            "Briefe erzeugt",
+            figures.targets > 0 and figures.letters >= figures.targets,
+            "Briefe für alle Empfänger:innen erzeugen.",
+            "organise.letters.campaign",
+            slug,
+        ),
+    ]
+    if campaign.channels is not CampaignChannels.POST and not (campaign.organisation and campaign.organisation.email):
+        items.append(
+            CheckItem(
+                "E-Mail-Absender", False, "Die Absender-Organisation braucht eine E-Mail-Adresse.", settings, slug
+            )
+        )
+    return items
+
+
+def campaign_hub(session: Session, campaign: Campaign, *, page: int = 1) -> Hub:
+    """The hub of one campaign: figures, checklist and one page of its letters (newest reference code last)."""
+    figures = campaign_figures(session, campaign)
+    letters = paginate(
+        session,
+        select(Letter).where(Letter.campaign_id == campaign.id).order_by(Letter.reference_code),
+        page=page,
+    )
+    return Hub(
+        campaign=campaign,
+        figures=figures,
+        checklist=checklist(session, campaign, figures),
+        letters=letters,
+        sending_endpoint=SENDING_ENDPOINT if sending_available() else "",
+    )

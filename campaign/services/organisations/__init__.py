@@ -1,0 +1,1 @@
+"""Sending organisations (letterhead, signatories) and their uploaded images."""

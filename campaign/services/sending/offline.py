@@ -1,0 +1,96 @@
+"""Letters that leave on paper (posted on, handed over on), and failing addresses corrected and sent again."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from campaign.models import Campaign, Channel, Letter, LetterStatus, Recipient, User
+from campaign.services.common.audit import record
+from campaign.services.common.dates import today_in_germany
+from campaign.services.common.emails import canonical_email, normalise_email
+from campaign.services.common.errors import ServiceError
+from campaign.services.common.states import transition
+from campaign.services.letters.snapshots import prepare_letters
+from campaign.services.sending.bounces import clear_failure
+from campaign.services.sending.letter_mail import MailSettings
+from campaign.services.sending.lifecycle import StepResult, campaign_letters, queue_letters, sending_settings
+
+DELIVERIES = {"post": "zur Post gegeben", "in_person": "persönlich übergeben"}
+
+
+def mark_delivered(
+    session: Session,
+    campaign: Campaign,
+    *,
+    how: str,
+    on: date,
+    codes: Sequence[str] | None = None,
+    user: User | None = None,
+) -> StepResult:
+    """Approved letters posted (all printed ones, or those named) or handed over in person (those named) on `on`."""
+    if how not in DELIVERIES:
+        raise ServiceError(f"Unbekannter Versandweg „{how}“.")
+    if on > today_in_germany():
+        raise ServiceError("Das Datum liegt in der Zukunft.", field="on")
+    if how == "in_person" and not codes:
+        raise ServiceError("Bitte die Briefe wählen, die persönlich übergeben wurden.", field="letters")
+    letters = campaign_letters(session, campaign, [LetterStatus.APPROVED], codes)
+    if codes is None:
+        letters = [letter for letter in letters if letter.channel is Channel.POST]
+    if not letters:
+        raise ServiceError("Es gibt keine freigegebenen Briefe, die so markiert werden könnten.")
+    result = StepResult()
+    for letter in letters:
+        transition(session, letter, LetterStatus.SENT, user=user, note=f"{DELIVERIES[how]} am {on.isoformat()}")
+        letter.delivery, letter.delivered_on = how, on
+        result.done.append(letter.reference_code)
+    record(session, f"letters.{how}", campaign, user=user, on=on.isoformat(), letters=result.done)
+    return result
+
+
+def correct_address(
+    session: Session,
+    campaign: Campaign,
+    recipient: Recipient,
+    email: str,
+    *,
+    user: User | None = None,
+    resend: MailSettings | None = None,
+) -> StepResult:
+    """Store the corrected address and make the campaign's bounced letter to it a draft again, with the new address.
+
+    Without four-eyes approval the letter is approved again at once and, with `resend`, queued; otherwise it
+    waits for a second person like any draft.
+    """
+    try:
+        address = normalise_email(email)
+    except ServiceError as exc:
+        raise ServiceError(str(exc), field="email") from exc
+    old = recipient.email
+    recipient.email, recipient.email_canonical = address, canonical_email(address)
+    clear_failure(session, recipient, user=user)
+    record(session, "recipient.email_corrected", recipient, user=user, old=old, new=address)
+    bounced = session.scalars(
+        select(Letter).where(
+            Letter.campaign_id == campaign.id,
+            Letter.recipient_id == recipient.id,
+            Letter.status == LetterStatus.BOUNCED,
+        )
+    ).all()
+    result = StepResult()
+    for letter in bounced:
+        transition(session, letter, LetterStatus.DRAFT, user=user, note=f"Adresse korrigiert: {address}")
+    if bounced:
+        prepare_letters(session, campaign, [recipient], on=today_in_germany(), user=user)
+        if not sending_settings(session, campaign).require_second_approver:
+            for letter in bounced:
+                transition(session, letter, LetterStatus.APPROVED, user=user, note="nach Adresskorrektur")
+                letter.approved_by_id = user.id if user else None
+            if resend is not None:
+                queue_letters(session, campaign, resend, user=user, codes=[letter.reference_code for letter in bounced])
+        result.done = [letter.reference_code for letter in bounced]
+    return result

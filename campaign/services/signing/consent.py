@@ -1,0 +1,68 @@
+"""The consent text supporters agree to when co-signing: versioned, never edited, the newest one in force."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from campaign.models import ConsentText, User
+from campaign.services.common.audit import record
+from campaign.services.common.errors import ServiceError
+
+# In force until the campaign team saves a version of its own.
+BUILT_IN_VERSION = "2026-12-01"
+BUILT_IN_TEXT = (
+    "Ich unterzeichne diesen offenen Brief mit. Ich willige ausdrücklich ein, dass die Kampagne meinen Namen, meine "
+    "E-Mail-Adresse, Postleitzahl und meinen Ort sowie meine Unterstützung des Briefs – und damit meine politische "
+    "Meinung – für diese Mitzeichnung speichert und verarbeitet (Art. 9 Abs. 2 lit. a DSGVO), und dass mein Name "
+    "so, wie ich es unten wähle, unter dem Brief veröffentlicht und mit ihm übergeben wird. Ich kann die "
+    "Einwilligung jederzeit über den Link in jeder E-Mail widerrufen."
+)
+MAX_VERSION = 40
+MAX_TEXT = 5000
+
+
+@dataclass(frozen=True)
+class Consent:
+    version: str
+    text: str
+
+
+def current_consent(session: Session) -> Consent:
+    """The consent text in force: the newest saved version, else the built-in one."""
+    newest = session.scalar(select(ConsentText).order_by(ConsentText.id.desc()).limit(1))
+    return Consent(newest.version, newest.text) if newest else Consent(BUILT_IN_VERSION, BUILT_IN_TEXT)
+
+
+def consent_versions(session: Session) -> list[Consent]:
+    """Every version, newest first, the built-in one last."""
+    saved = session.scalars(select(ConsentText).order_by(ConsentText.id.desc()))
+    return [*(Consent(item.version, item.text) for item in saved), Consent(BUILT_IN_VERSION, BUILT_IN_TEXT)]
+
+
+def consent_text(session: Session, version: str) -> str:
+    """The wording of `version` (what a supporter agreed to); empty if unknown."""
+    return next((item.text for item in consent_versions(session) if item.version == version), "")
+
+
+def add_consent_version(session: Session, version: str, text: str, *, user: User | None = None) -> ConsentText:
+    """Save a new version of the consent text; from now on new signatures record it."""
+    version, text = version.strip(), text.strip()
+    if not version:
+        raise ServiceError("Bitte eine Versionsbezeichnung angeben, etwa das Datum.", "version")
+    if len(version) > MAX_VERSION:
+        raise ServiceError(f"Die Version darf höchstens {MAX_VERSION} Zeichen lang sein.", "version")
+    if not text:
+        raise ServiceError("Bitte den Text der Einwilligung angeben.", "text")
+    if len(text) > MAX_TEXT:
+        raise ServiceError(f"Der Text darf höchstens {MAX_TEXT} Zeichen lang sein.", "text")
+    known = {item.version for item in consent_versions(session)}
+    if version in known:
+        raise ServiceError(f"Die Version „{version}“ gibt es schon; Versionen werden nie geändert.", "version")
+    item = ConsentText(version=version, text=text, created_by_id=user.id if user else None)
+    session.add(item)
+    session.flush()
+    record(session, "consent.add", item, user=user, version=version)
+    return item

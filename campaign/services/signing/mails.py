@@ -1,0 +1,70 @@
+"""The mails a supporter gets: the confirmation request, with the withdrawal link as in every mail to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from campaign.config import setting
+from campaign.models import Campaign, Signature
+from campaign.services.common.dates import german_date
+from campaign.services.sending.messages import OutgoingMail, parse_mailbox
+from campaign.services.sending.outbox import queue_mail
+
+KIND_CONFIRMATION = "signature-confirmation"
+
+
+@dataclass(frozen=True)
+class Links:
+    """The supporter's two links: confirm (expires) and withdraw."""
+
+    confirm: str
+    withdraw: str
+
+
+def links_for(slug: str, confirm_token: str, withdraw_token: str, base_url: str) -> Links:
+    """The confirm and withdraw URLs with these tokens (see services.signing.tokens)."""
+    base = f"{base_url.rstrip('/')}/c/{slug}"
+    return Links(confirm=f"{base}/confirm/{confirm_token}", withdraw=f"{base}/withdraw/{withdraw_token}")
+
+
+def confirmation_text(campaign: Campaign, first_name: str, links: Links, days: int) -> str:
+    greeting = f"Hallo {first_name}," if first_name else "Guten Tag,"
+    deadline = f" bis zum {german_date(campaign.deadline)}" if campaign.deadline else ""
+    return "\n".join(
+        [
+            greeting,
+            "",
+            f"Sie möchten den offenen Brief „{campaign.title}“ mitzeichnen. Bitte bestätigen Sie das über diesen "
+            f"Link (er gilt {days} Tage); erst dann zählt Ihre Stimme{deadline}:",
+            "",
+            links.confirm,
+            "",
+            "Auf der Seite klicken Sie auf „Mitzeichnung bestätigen“. Wenn Sie nicht mitzeichnen wollten, tun Sie "
+            "nichts: Ihre Angaben werden dann nach Ablauf der Frist gelöscht.",
+            "",
+            "Widerrufen können Sie Ihre Mitzeichnung jederzeit hier:",
+            links.withdraw,
+            "",
+            "Diese E-Mail wurde automatisch verschickt.",
+        ]
+    )
+
+
+def queue_confirmation(
+    session: Session, signature: Signature, campaign: Campaign, *, to_address: str, first_name: str, links: Links
+) -> None:
+    """Put the confirmation request into the outbox, in the caller's transaction."""
+    days = int(setting("UNCONFIRMED_SIGNATURE_DAYS"))
+    from_name, from_address = parse_mailbox(setting("MAIL_FROM"))
+    mail = OutgoingMail(
+        to_address=to_address,
+        to_name=first_name,
+        subject=f"Bitte bestätigen: Ihre Mitzeichnung „{campaign.title}“",
+        text=confirmation_text(campaign, first_name, links, days),
+        from_address=from_address,
+        from_name=from_name,
+        automated=True,
+    )
+    queue_mail(session, mail, kind=KIND_CONFIRMATION, signature=signature)

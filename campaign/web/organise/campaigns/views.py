@@ -1,0 +1,121 @@
+"""Campaigns under /organise/campaigns: the list, create, the hub page, edit, status changes and duplicates."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from campaign.db import db
+from campaign.models import Campaign, CampaignChannels, CampaignStatus
+from campaign.services.campaigns import editing as service
+from campaign.services.campaigns.hub import campaign_hub
+from campaign.services.campaigns.records import all_campaigns
+from campaign.services.common.labels import label
+from campaign.web.boundary import errors_shown_on, on_error_back_to
+from campaign.web.organise.campaigns.forms import CampaignForm, DuplicateForm, StatusForm
+from campaign.web.organise.letters.templates import campaign_or_404
+from campaign.web.security import WRITERS, acting_user, has_role, role_required
+
+bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
+
+
+def _form(obj: Campaign | None = None) -> CampaignForm:
+    """The settings form with its selects filled; prefilled from `obj` on GET."""
+    form = CampaignForm(obj=obj) if obj is not None and request.method == "GET" else CampaignForm()
+    if obj is not None and request.method == "GET":
+        form.channels.data = obj.channels.value
+    choices = service.form_choices(db.session)
+    form.fill_choices(choices.motions, choices.argument_sets, choices.organisations)
+    return form
+
+
+def _data(form: CampaignForm) -> service.CampaignData:
+    return service.CampaignData(
+        title=form.title.data or "",
+        slug=form.slug.data or "",
+        summary=form.summary.data or "",
+        motion_id=form.motion_id.data,
+        argument_set_id=form.argument_set_id.data,
+        organisation_id=form.organisation_id.data,
+        deadline=form.deadline.data,
+        goal_signatures=form.goal_signatures.data or 0,
+        open_letter=bool(form.open_letter.data),
+        public_responses=bool(form.public_responses.data),
+        channels=CampaignChannels(form.channels.data),
+    )
+
+
+@bp.get("")
+def index():
+    return render_template(
+        "organise/campaigns/list.html", campaigns=all_campaigns(db.session), can_write=has_role(*WRITERS)
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*WRITERS)
+def new():
+    form = _form()
+    if form.validate_on_submit():
+        with errors_shown_on(form):
+            created = service.create_campaign(db.session, _data(form), user=acting_user())
+            flash(_("Kampagne „%(title)s“ angelegt (Entwurf).", title=created.title), "success")
+            return redirect(url_for(".show", slug=created.slug))
+    return render_template("organise/campaigns/form.html", form=form, campaign=None), 400 if form.errors else 200
+
+
+@bp.get("/<slug>")
+def show(slug: str):
+    found = campaign_or_404(slug)
+    hub = campaign_hub(db.session, found, page=request.args.get("page", 1, type=int))
+    next_states = sorted(found.allowed_next(found.status), key=list(CampaignStatus).index)
+    return render_template(
+        "organise/campaigns/show.html",
+        hub=hub,
+        campaign=found,
+        next_states=next_states,
+        duplicate_form=DuplicateForm(formdata=None, data={"title": service.suggested_copy_title(found)}),
+        can_write=has_role(*WRITERS),
+    )
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@role_required(*WRITERS)
+def edit(slug: str):
+    found = campaign_or_404(slug)
+    form = _form(found)
+    if form.validate_on_submit():
+        with errors_shown_on(form):
+            service.update_campaign(db.session, found, _data(form), user=acting_user())
+            flash(_("Einstellungen gespeichert."), "success")
+            return redirect(url_for(".show", slug=found.slug))
+    return render_template("organise/campaigns/form.html", form=form, campaign=found), 400 if form.errors else 200
+
+
+@bp.post("/<slug>/status")
+@role_required(*WRITERS)
+@on_error_back_to(".show")
+def status(slug: str):
+    found = campaign_or_404(slug)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    service.change_status(db.session, found, form.status.data, user=acting_user())
+    flash(_("Die Kampagne ist jetzt: %(status)s.", status=label(found.status)), "success")
+    return redirect(url_for(".show", slug=found.slug))
+
+
+@bp.post("/<slug>/duplicate")
+@role_required(*WRITERS)
+@on_error_back_to(".show")
+def duplicate(slug: str):
+    found = campaign_or_404(slug)
+    form = DuplicateForm()
+    if not form.validate_on_submit():
+        flash(" ".join(message for errors in form.errors.values() for message in errors), "error")
+        return redirect(url_for(".show", slug=found.slug))
+    copy = service.duplicate_campaign(
+        db.session, found, title=form.title.data, slug=form.slug.data or "", user=acting_user()
+    )
+    flash(_("Kopie „%(title)s“ angelegt (Entwurf, noch ohne Empfänger:innen).", title=copy.title), "success")
+    return redirect(url_for(".show", slug=copy.slug))

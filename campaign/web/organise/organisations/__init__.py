@@ -1,0 +1,1 @@
+"""Sending organisations: letterhead, logo, signatories and footer."""

@@ -1,0 +1,106 @@
+"""Signing on the campaign page: the form, the friendly answer, duplicates and canonical addresses, honeypot, limits."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from campaign.db import db
+from campaign.models import Signature, SignatureStatus, Supporter
+from tests.factories_signing import MAIL_FROM, form_data
+
+
+def _count(app, model, *where) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_signing_stores_a_pending_signature_and_queues_the_confirmation_mail(client, letter):
+    page = client.get(f"/c/{letter.slug}")
+    assert page.status_code == 200
+    assert "Mitzeichnen" in page.get_data(as_text=True)
+    response = client.post(f"/c/{letter.slug}/sign", data=form_data(email="Ayse.Dogan@Example.org"))
+    assert response.status_code == 302 and response.location.endswith(f"/c/{letter.slug}/signed")
+    assert "Fast geschafft" in client.get(response.location).get_data(as_text=True)
+    with letter.app.app_context():
+        signature = db.session.scalar(select(Signature))
+        assert signature.status is SignatureStatus.PENDING
+        assert signature.consent_version and signature.supporter.first_name == "Ayşe"
+    mails = letter.mails()
+    assert len(mails) == 1 and mails[0].to_address == "Ayse.Dogan@example.org"
+    links = letter.links()
+    assert set(links) == {"confirm", "withdraw"}
+
+
+def test_signing_again_with_a_variant_of_the_address_gives_the_same_answer_and_no_new_row(client, letter):
+    first = client.post(f"/c/{letter.slug}/sign", data=form_data(email="jana.glowacka+brief@gmail.com"))
+    for variant in ("JanaGlowacka@gmail.com", "j.a.n.a.glowacka@googlemail.com", "jana.glowacka+x@GMAIL.com"):
+        again = client.post(f"/c/{letter.slug}/sign", data=form_data(email=variant))
+        assert again.status_code == first.status_code == 302
+        assert again.location == first.location
+    assert _count(letter.app, Signature) == 1
+    assert _count(letter.app, Supporter) == 1
+    # The confirmation mail is not sent again within the resend interval.
+    assert len(letter.mails()) == 1
+
+
+def test_missing_consent_and_bad_input_keep_the_typed_values_and_say_what_is_wrong(client, letter):
+    response = client.post(
+        f"/c/{letter.slug}/sign", data=form_data(consent=None, email="keine-adresse", first_name="Łukasz")
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Ohne Ihre Einwilligung" in page
+    assert 'value="Łukasz"' in page
+    response = client.post(f"/c/{letter.slug}/sign", data=form_data(email="keine-adresse"))
+    assert response.status_code == 400
+    assert "Ungültige E-Mail-Adresse" in response.get_data(as_text=True)
+    response = client.post(f"/c/{letter.slug}/sign", data=form_data(city="x" * 121))
+    assert response.status_code == 400 and "Höchstens 120 Zeichen" in response.get_data(as_text=True)
+    assert _count(letter.app, Signature) == 0
+
+
+def test_the_honeypot_gets_the_friendly_answer_and_stores_nothing(client, letter):
+    response = client.post(f"/c/{letter.slug}/sign", data=form_data(website="http://spam.example"))
+    assert response.status_code == 302 and response.location.endswith("/signed")
+    assert _count(letter.app, Signature) == 0 and letter.mails() == []
+
+
+def test_signing_is_limited_per_address(app_factory):
+    app = app_factory(JOBS_URL="memory://", MAIL_FROM=MAIL_FROM, SIGN_RATE_LIMIT="3 per minute")
+    with app.app_context():
+        from tests.factories_signing import make_open_letter
+
+        slug = make_open_letter(db.session).slug
+        db.session.commit()
+    client = app.test_client()
+    statuses = [client.post(f"/c/{slug}/sign", data=form_data()).status_code for _ in range(4)]
+    assert statuses == [302, 302, 302, 429]
+    assert "Zu viele Versuche" in client.post(f"/c/{slug}/sign", data=form_data()).get_data(as_text=True)
+    assert _count(app, Signature) == 3
+
+
+def test_unicode_names_appear_on_the_page_once_confirmed(client, letter):
+    from campaign.models import Campaign, Listing
+    from tests.factories_signing import make_signature
+
+    with letter.app.app_context():
+        campaign = db.session.get(Campaign, letter.id)
+        make_signature(db.session, campaign, first_name="Ağça", last_name="Şahin", city="Łódź")
+        make_signature(db.session, campaign, first_name="Ćmiel", last_name="Núñez", listing=Listing.INITIAL)
+        make_signature(db.session, campaign, first_name="Verborgen", last_name="Ganz", listing=Listing.HIDDEN)
+        make_signature(
+            db.session,
+            campaign,
+            first_name="Grete",
+            last_name="Groß",
+            organisation="Flüchtlingsrat NRW e.V.",
+            function="Vorstand",
+        )
+        make_signature(db.session, campaign, first_name="Offen", last_name="Noch", status=SignatureStatus.PENDING)
+        db.session.commit()
+    page = client.get(f"/c/{letter.slug}").get_data(as_text=True)
+    assert "Ağça Şahin, Łódź" in page and "Ćmiel N., Essen" in page
+    assert "Flüchtlingsrat NRW e.V. (Grete Groß, Vorstand)" in page
+    assert "Verborgen" not in page and "Offen Noch" not in page
+    assert "4 Mitzeichnungen" in page
+    assert page.index("Erstunterzeichnende") < page.index("Ağça Şahin")

@@ -1,0 +1,241 @@
+"""Campaign, target, organisation and account screens: forms, uploads, bad input, roles and CSRF."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from sqlalchemy import select
+
+from campaign.db import db
+from campaign.models import AuditEvent, Campaign, CampaignStatus, Organisation, Role, Target, User
+from tests.factories import PASSWORD, make_recipient
+from tests.factories_letters import make_letter_campaign
+from tests.services.campaigns.test_organisations_and_accounts import HOSTILE_SVG, png_bytes
+
+GOOD_CAMPAIGN = {"title": "Gerechtigkeit für Ğazi & Łódź", "slug": "", "channels": "both", "goal_signatures": "500"}
+
+
+def test_organiser_creates_edits_and_activates_a_campaign(app, client, organiser):
+    response = client.post("/organise/campaigns/new", data=GOOD_CAMPAIGN)
+    assert response.status_code == 302
+    hub = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Checkliste" in hub and "Briefvorlage" in hub and "fehlt" in hub
+    slug = response.headers["Location"].rsplit("/", 1)[1]
+    assert slug == "gerechtigkeit-fuer-gazi-lodz"
+    edited = client.post(
+        f"/organise/campaigns/{slug}/edit", data={**GOOD_CAMPAIGN, "title": "Neuer Titel", "slug": slug}
+    )
+    assert edited.status_code == 302
+    client.post(f"/organise/campaigns/{slug}/status", data={"status": "active"})
+    with app.app_context():
+        campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+        assert campaign.title == "Neuer Titel" and campaign.status is CampaignStatus.ACTIVE
+    page = client.get(f"/organise/campaigns/{slug}").get_data(as_text=True)
+    assert "Status ändern: beendet" in page
+    refused = client.post(f"/organise/campaigns/{slug}/status", data={"status": "archived"}, follow_redirects=True)
+    assert "nicht erlaubt" in refused.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "message"),
+    [
+        ({"slug": "Mit Leerzeichen"}, "slug", "Kleinbuchstaben"),
+        ({"title": ""}, "title", "Bitte einen Titel"),
+        ({"goal_signatures": "-5"}, "goal_signatures", "Zahl ab 0"),
+        ({"deadline": "2026-02-31"}, "deadline", "Datum"),
+    ],
+)
+def test_bad_campaign_input_is_shown_beside_the_field_and_nothing_is_saved(
+    app, client, organiser, values, field, message
+):
+    response = client.post("/organise/campaigns/new", data={**GOOD_CAMPAIGN, **values})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and f'id="{field}-error"' in page and message in page
+    with app.app_context():
+        assert db.session.scalar(select(Campaign.id)) is None
+
+
+def test_a_duplicate_slug_is_refused_with_a_message(app, client, organiser):
+    client.post("/organise/campaigns/new", data={**GOOD_CAMPAIGN, "slug": "gerecht"})
+    response = client.post("/organise/campaigns/new", data={**GOOD_CAMPAIGN, "slug": "gerecht"})
+    assert response.status_code == 400 and "„gerecht“ hat schon eine andere Kampagne" in response.get_data(as_text=True)
+
+
+def test_duplicate_makes_a_draft_copy_with_the_templates(app, client, organiser):
+    with app.app_context():
+        campaign, _, _ = make_letter_campaign(db.session, recipients=1)
+        db.session.commit()
+        slug = campaign.slug
+    response = client.post(f"/organise/campaigns/{slug}/duplicate", data={"title": "Runde zwei", "slug": ""})
+    assert response.headers["Location"].endswith("/organise/campaigns/runde-zwei")
+    with app.app_context():
+        copy = db.session.scalar(select(Campaign).where(Campaign.slug == "runde-zwei"))
+        assert copy.status is CampaignStatus.DRAFT and len(copy.templates) == 1
+
+
+def test_targets_are_added_by_tag_and_one_by_one_and_removed(app, client, organiser):
+    with app.app_context():
+        campaign, _, _ = make_letter_campaign(db.session)
+        tagged = make_recipient(db.session, last_name="Şahin", tags=["mdl"])
+        single = make_recipient(db.session, last_name="Grüßner")
+        db.session.commit()
+        slug, tagged_id, single_id = campaign.slug, tagged.id, single.id
+    client.post(f"/organise/campaigns/{slug}/targets/add", data={"tag": "mdl"})
+    found = client.get(f"/organise/campaigns/{slug}/targets?q=Grüß").get_data(as_text=True)
+    assert "Erika Grüßner hinzufügen" in found
+    client.post(f"/organise/campaigns/{slug}/targets/add-one", data={"recipient_id": single_id})
+    page = client.get(f"/organise/campaigns/{slug}/targets").get_data(as_text=True)
+    assert "2 Empfänger:innen gewählt" in page
+    client.post(f"/organise/campaigns/{slug}/targets/{tagged_id}/remove")
+    with app.app_context():
+        assert list(db.session.scalars(select(Target.recipient_id))) == [single_id]
+    empty = client.post(f"/organise/campaigns/{slug}/targets/add", data={}, follow_redirects=True)
+    assert "Bitte eine Liste, ein Schlagwort" in empty.get_data(as_text=True)
+
+
+def test_a_coordinator_may_look_but_not_change(app, client, login):
+    with app.app_context():
+        campaign, _, _ = make_letter_campaign(db.session)
+        db.session.commit()
+        slug = campaign.slug
+    login(Role.COORDINATOR)
+    assert client.get(f"/organise/campaigns/{slug}").status_code == 200
+    assert client.post("/organise/campaigns/new", data=GOOD_CAMPAIGN).status_code == 403
+    assert client.post(f"/organise/campaigns/{slug}/targets/add", data={"tag": "x"}).status_code == 403
+    assert client.post("/organise/organisations/new", data={"name": "X"}).status_code == 403
+
+
+def test_forms_without_csrf_token_are_refused(protected):
+    assert protected.client.post("/organise/campaigns/new", data=GOOD_CAMPAIGN).status_code == 400
+    page = protected.client.get("/organise/campaigns/new").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    response = protected.client.post("/organise/campaigns/new", data={**GOOD_CAMPAIGN, "csrf_token": token})
+    assert response.status_code == 302
+
+
+def _organisation(app, client) -> int:
+    response = client.post("/organise/organisations/new", data={"name": "Initiative ß é ł", "city": "Köln"})
+    assert response.status_code == 302
+    with app.app_context():
+        return db.session.scalar(select(Organisation.id))
+
+
+def test_logo_upload_accepts_png_and_cleans_a_hostile_svg(app, client, organiser):
+    organisation_id = _organisation(app, client)
+    url = f"/organise/organisations/{organisation_id}/logo"
+    response = client.post(url, data={"logo": (io.BytesIO(HOSTILE_SVG), "logo.svg")})
+    assert response.status_code == 302
+    served = client.get(url)
+    assert served.mimetype == "image/svg+xml" and b"script" not in served.data and b"evil" not in served.data
+    assert "sandbox" in served.headers["Content-Security-Policy"]
+    assert client.post(url, data={"logo": (io.BytesIO(png_bytes()), "logo.png")}).status_code == 302
+    assert client.get(url).data.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"%PDF-1.7 fake", "logo.png", "PNG- oder SVG-Datei"),
+        (b"\x89PNG\r\n\x1a\n" + b"x" * 300 * 1024, "gross.png", "zu groß"),
+        (b"\x89PNG\r\n\x1a\nnotreally", "kaputt.png", "beschädigt"),
+    ],
+)
+def test_fake_or_oversized_logos_are_refused_and_the_old_logo_stays(app, client, organiser, data, name, message):
+    organisation_id = _organisation(app, client)
+    url = f"/organise/organisations/{organisation_id}/logo"
+    client.post(url, data={"logo": (io.BytesIO(png_bytes()), "logo.png")})
+    response = client.post(url, data={"logo": (io.BytesIO(data), name)})
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert client.get(url).data.startswith(b"\x89PNG")
+
+
+def test_signatories_are_added_with_signature_and_removed(app, client, organiser):
+    organisation_id = _organisation(app, client)
+    base = f"/organise/organisations/{organisation_id}"
+    client.post(
+        f"{base}/signatories",
+        data={"name": "Zeynep Ğüneş", "role": "Vorstand", "signature": (io.BytesIO(png_bytes()), "u.png")},
+    )
+    bad = client.post(f"{base}/signatories", data={"name": "Ohne", "signature": (io.BytesIO(b"MZ\x90"), "virus.png")})
+    assert bad.status_code == 400 and "Unterschrift" in bad.get_data(as_text=True)
+    page = client.get(base).get_data(as_text=True)
+    assert "Zeynep Ğüneş" in page and 'src="data:image/png;base64,' in page and "Ohne" not in page
+    client.post(f"{base}/signatories/0/delete")
+    with app.app_context():
+        assert db.session.get(Organisation, organisation_id).signatories == []
+
+
+def test_admin_manages_accounts_and_a_disabled_user_is_logged_out(app, client, login):
+    admin = login(Role.ADMIN)
+    response = client.post(
+        "/auth/users", data={"email": "Neu.Person@Example.org", "name": "Łucja Wróbel", "role": "organiser"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "wird nur jetzt angezeigt" in page
+    password = page.split('<code id="neues-passwort">')[1].split("</code>")[0]
+    other = app.test_client()
+    assert other.post("/auth/login", data={"email": "neu.person@example.org", "password": password}).status_code == 302
+    assert other.get("/organise/").status_code == 200
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.email == "neu.person@example.org"))
+    client.post(f"/auth/users/{user_id}/role", data={"role": "coordinator"})
+    client.post(f"/auth/users/{user_id}/deactivate")
+    assert other.get("/organise/").status_code == 302  # its session ended
+    refused = client.post(f"/auth/users/{admin.id}/deactivate", follow_redirects=True)
+    assert "letzte aktive Admin-Konto" in refused.get_data(as_text=True)
+    duplicate = client.post("/auth/users", data={"email": "neu.person@example.org", "role": "organiser"})
+    assert duplicate.status_code == 400 and "bereits ein Konto" in duplicate.get_data(as_text=True)
+    invalid = client.post("/auth/users", data={"email": "kein-at-zeichen", "role": "organiser"})
+    assert invalid.status_code == 400 and "Ungültige E-Mail-Adresse" in invalid.get_data(as_text=True)
+    with app.app_context():
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"user.create", "user.role", "user.deactivate"} <= actions
+
+
+def test_organisers_may_not_manage_accounts_but_change_their_own_password(app, client, organiser):
+    assert client.post("/auth/users", data={"email": "x@example.org", "role": "admin"}).status_code == 403
+    wrong = client.post("/auth/password", data={"current": "falsch", "new": "n" * 12, "repeated": "n" * 12})
+    assert wrong.status_code == 400 and "bisherige Passwort ist falsch" in wrong.get_data(as_text=True)
+    changed = client.post(
+        "/auth/password", data={"current": PASSWORD, "new": "neues-passwort-ß", "repeated": "neues-passwort-ß"}
+    )
+    assert changed.status_code == 302
+    assert client.get("/organise/").status_code == 200  # this browser stays logged in
+
+
+def test_preview_shows_the_template_the_recipient_gets_by_tag_and_by_hand(app, client, organiser):
+    with app.app_context():
+        campaign, _, _ = make_letter_campaign(db.session)
+        tagged = make_recipient(db.session, last_name="Mdl", tags=["mdl"], street="Weg 1", postcode="40221", city="D")
+        plain = make_recipient(db.session, last_name="Basis", street="Weg 2", postcode="50667", city="Köln")
+        db.session.commit()
+        slug, tagged_id, plain_id = campaign.slug, tagged.id, plain.id
+    for name, body in (("Für MdL", "Text für Abgeordnete."), ("Persönlich", "Ganz persönlicher Text.")):
+        client.post(
+            f"/organise/campaigns/{slug}/templates",
+            data={"name": name, "subject": "Betreff", "body": "{{ anrede }},\n\n" + body + "\n"},
+        )
+    with app.app_context():
+        ids = {t.name: t.id for t in db.session.scalar(select(Campaign).where(Campaign.slug == slug)).templates}
+    client.post(f"/organise/campaigns/{slug}/targets/add", data={"text": "Mdl"})
+    client.post(f"/organise/campaigns/{slug}/targets/add-one", data={"recipient_id": plain_id})
+    client.post(
+        f"/organise/campaigns/{slug}/targets/rules", data={"template_id": ids["Für MdL"], "recipient_tag": "mdl"}
+    )
+    assert "Text für Abgeordnete." in client.get(f"/organise/campaigns/{slug}/preview?recipient={tagged_id}").get_data(
+        as_text=True
+    )
+    assert "Text für Abgeordnete." not in client.get(
+        f"/organise/campaigns/{slug}/preview?recipient={plain_id}"
+    ).get_data(as_text=True)
+    client.post(f"/organise/campaigns/{slug}/targets/{plain_id}/template", data={"template_id": ids["Persönlich"]})
+    page = client.get(f"/organise/campaigns/{slug}/preview?recipient={plain_id}").get_data(as_text=True)
+    assert "Ganz persönlicher Text." in page
+    targets_page = client.get(f"/organise/campaigns/{slug}/targets").get_data(as_text=True)
+    assert "(nach Regel)" in targets_page
+    foreign = client.post(
+        f"/organise/campaigns/{slug}/targets/{plain_id}/template", data={"template_id": 999999}, follow_redirects=True
+    )
+    assert "gehört nicht zu dieser Kampagne" in foreign.get_data(as_text=True)
