@@ -12,6 +12,7 @@ from dataclasses import dataclass
 WIDTH, HEIGHT = 640, 220
 # Room for the axis labels: left for the values, below for the first and last category.
 LEFT, BOTTOM, TOP, RIGHT = 44, 24, 12, 8
+MAX_BAR = 48
 
 
 @dataclass(frozen=True)
@@ -78,12 +79,13 @@ def bar_chart(points: Sequence[tuple[str, int]], *, width: int = WIDTH, height: 
     """Bars for (label, value) pairs, left to right, on a value axis starting at zero."""
     top, plot, ticks = _scale(max((value for _, value in points), default=0), height)
     slot = (width - LEFT - RIGHT) / max(len(points), 1)
-    gap = min(slot * 0.2, 6)
+    # A few bars stay slim (a single day is not a wall); many bars get thin gaps.
+    bar = max(min(slot - min(slot * 0.2, 6), MAX_BAR), 1)
     bars = [
         Bar(
-            x=round(LEFT + index * slot + gap / 2, 2),
+            x=round(LEFT + index * slot + (slot - bar) / 2, 2),
             y=round(height - BOTTOM - plot * value / top, 2),
-            width=round(max(slot - gap, 1), 2),
+            width=round(bar, 2),
             height=round(plot * value / top, 2),
             label=label,
             value=value,

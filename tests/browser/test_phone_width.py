@@ -49,6 +49,7 @@ def _url_values(app: Flask) -> dict[str, object]:
             city="Köln",
             email=f"{LONG_WORD.lower()}@example.org",
             tags=["delegierte", "kommunalpolitik"],
+            function=f"Sprecherin für {LONG_WORD}",
         )
         make_list(db.session, "Delegierte zum Landesparteitag", [person])
         campaign.organisation.name = LONG_WORD

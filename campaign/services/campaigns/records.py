@@ -7,15 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from campaign.models import (
-    Campaign,
-    CampaignStatus,
-    Letter,
-    LetterStatus,
-    Reply,
-    ReplyKind,
-    Target,
-)
+from campaign.models import Campaign, CampaignStatus, Letter, Target
+from campaign.services.dashboard.figures import letter_counts
 from campaign.services.signing.counts import confirmed_count
 
 
@@ -56,19 +49,14 @@ def campaign_figures(session: Session, campaign: Campaign) -> CampaignFigures:
     def count(statement) -> int:
         return session.scalar(statement) or 0
 
-    sent_states = [LetterStatus.SENT, LetterStatus.REPLIED, LetterStatus.BOUNCED]
+    # Sent and answered as the dashboard counts them (services.dashboard.definitions), so the campaign page,
+    # the JSON API and the dashboard never disagree.
+    sent, answered, _substantive = letter_counts(session, campaign)
     return CampaignFigures(
         targets=count(select(func.count(Target.id)).where(Target.campaign_id == campaign.id)),
         letters=count(select(func.count(Letter.id)).where(Letter.campaign_id == campaign.id)),
-        letters_sent=count(
-            select(func.count(Letter.id)).where(Letter.campaign_id == campaign.id, Letter.status.in_(sent_states))
-        ),
-        # Letters a person answered: auto-replies and bounces are kept but never count as an answer.
-        replies=count(
-            select(func.count(func.distinct(Reply.letter_id))).where(
-                Reply.campaign_id == campaign.id, Reply.kind == ReplyKind.REPLY
-            )
-        ),
+        letters_sent=sent,
+        replies=answered,
         # From the counter shards, not by counting rows (see services.signing.counts).
         signatures=confirmed_count(session, campaign.id),
     )

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaign.models import Campaign, Letter, Reply, ReplyStance
 from campaign.services.dashboard.definitions import COUNTED_REPLY, letter_sent
-from campaign.services.dashboard.signatures import DayCount, german_day
+from campaign.services.dashboard.signatures import DayCount, per_german_day
 
 # Upper bounds (in whole days) of the reply-time buckets; the last bucket is open.
 REPLY_TIME_BUCKETS = (3, 7, 14, 28)
@@ -79,14 +79,11 @@ def commitments(session: Session, campaign: Campaign, *, limit: int = COMMITMENT
 
 def letters_sent_per_day(session: Session, campaign: Campaign) -> list[DayCount]:
     """Sent letters per German day of sending (letters without a sending date are left out)."""
-    counter: Counter[date] = Counter()
-    stamps = session.scalars(
-        select(Letter.sent_at).where(Letter.campaign_id == campaign.id, letter_sent(), Letter.sent_at.is_not(None))
+    counts = per_german_day(
+        session, Letter.sent_at, Letter.campaign_id == campaign.id, letter_sent(), Letter.sent_at.is_not(None)
     )
-    for stamp in stamps:
-        counter[german_day(stamp)] += 1
     days, total = [], 0
-    for day, count in sorted(counter.items()):
+    for day, count in sorted(counts.items()):
         total += count
         days.append(DayCount(day, count, total))
     return days

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, exists, select
+from sqlalchemy import and_, case, func, select
 
 from campaign.models import Letter, LetterStatus, Reply, ReplyKind, ReplyQuality, Signature, SignatureStatus
 
@@ -78,22 +78,22 @@ def letter_sent() -> Any:
     return and_(Letter.status.in_(SENT_STATES), CAMPAIGN_LETTER)
 
 
-def letter_answered() -> Any:
-    """The letter has at least one reply that counts (correlated with Letter)."""
-    return exists(select(Reply.id).where(Reply.letter_id == Letter.id, COUNTED_REPLY))
+def letter_flags(campaign_id: int) -> Any:
+    """Per letter of the campaign with replies: answered (0/1) and substantive (0/1), one pass over its replies.
 
-
-def letter_substantive() -> Any:
-    return exists(select(Reply.id).where(Reply.letter_id == Letter.id, SUBSTANTIVE_REPLY))
-
-
-def answered_flag() -> Any:
-    """1 for an answered letter, 0 otherwise: summed in a GROUP BY."""
-    return case((letter_answered(), 1), else_=0)
-
-
-def substantive_flag() -> Any:
-    return case((letter_substantive(), 1), else_=0)
+    Joined to the letters (outer join, so letters without replies get NULL), this is much cheaper than asking
+    two EXISTS questions of every letter.
+    """
+    return (
+        select(
+            Reply.letter_id.label("letter_id"),
+            func.max(case((COUNTED_REPLY, 1), else_=0)).label("answered"),
+            func.max(case((SUBSTANTIVE_REPLY, 1), else_=0)).label("substantive"),
+        )
+        .where(Reply.campaign_id == campaign_id, Reply.letter_id.is_not(None))
+        .group_by(Reply.letter_id)
+        .subquery("letter_flags")
+    )
 
 
 def rate(part: int, whole: int) -> float:

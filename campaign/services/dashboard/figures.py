@@ -13,10 +13,9 @@ from campaign.services.dashboard.definitions import (
     AUTOMATIC_REPLY,
     CAMPAIGN_LETTER,
     COUNTED_REPLY,
-    answered_flag,
+    letter_flags,
     letter_sent,
     rate,
-    substantive_flag,
 )
 from campaign.services.dashboard.signatures import confirmed_total
 
@@ -42,10 +41,11 @@ class Headline:
 
 def letter_counts(session: Session, campaign: Campaign) -> tuple[int, int, int]:
     """Sent letters, those answered, those answered substantively: one pass over the campaign's sent letters."""
+    flags = letter_flags(campaign.id)
     sent, answered, substantive = session.execute(
-        select(func.count(Letter.id), func.sum(answered_flag()), func.sum(substantive_flag())).where(
-            Letter.campaign_id == campaign.id, letter_sent()
-        )
+        select(func.count(Letter.id), func.sum(flags.c.answered), func.sum(flags.c.substantive))
+        .outerjoin(flags, flags.c.letter_id == Letter.id)
+        .where(Letter.campaign_id == campaign.id, letter_sent())
     ).one()
     return sent or 0, int(answered or 0), int(substantive or 0)
 

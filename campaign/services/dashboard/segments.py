@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from campaign.models import Campaign, Channel, Letter, Recipient, RecipientList, recipient_list_members
 from campaign.services.common.labels import label
-from campaign.services.dashboard.definitions import answered_flag, letter_sent, rate, substantive_flag
+from campaign.services.dashboard.definitions import letter_flags, letter_sent, rate
 
 NONE_GIVEN = ""
 CHANNELS = {channel.value for channel in Channel}
@@ -51,77 +51,87 @@ class Segment:
     rows: list[SegmentRow]
 
 
-# Segment name → (title, the column grouped by); tags and lists are handled apart (many per recipient).
-COLUMNS = {
-    "function": (_l("Funktion"), Recipient.function),
-    "unterbezirk": (_l("Unterbezirk"), Recipient.unterbezirk),
-    "kreis": (_l("Kreis"), Recipient.kreis),
-    "wahlkreis": (_l("Wahlkreis"), Recipient.wahlkreis),
-    "channel": (_l("Versandweg"), Letter.channel),
+TITLES = {
+    "function": _l("Funktion"),
+    "unterbezirk": _l("Unterbezirk"),
+    "kreis": _l("Kreis"),
+    "wahlkreis": _l("Wahlkreis"),
+    "list": _l("Liste"),
+    "tag": _l("Schlagwort"),
+    "channel": _l("Versandweg"),
 }
-SEGMENT_NAMES = (*COLUMNS, "list", "tag")
+SEGMENT_NAMES = tuple(TITLES)
 
 
-def _sorted(rows: Iterable[SegmentRow]) -> list[SegmentRow]:
+def _sorted(sums: dict[str, list[int]]) -> list[SegmentRow]:
     """Largest segment first; "not given" last."""
+    rows = [SegmentRow(key, *values) for key, values in sums.items()]
     return sorted(rows, key=lambda row: (row.key == NONE_GIVEN, -row.sent, row.key))
 
 
-def _totals(session: Session, campaign: Campaign, key: Any, *joins: Any) -> list[SegmentRow]:
-    statement = select(key, func.count(Letter.id), func.sum(answered_flag()), func.sum(substantive_flag()))
-    statement = statement.select_from(Letter).outerjoin(Recipient, Recipient.id == Letter.recipient_id)
-    for target, on in joins:
-        statement = statement.outerjoin(target, on)
-    statement = statement.where(Letter.campaign_id == campaign.id, letter_sent()).group_by(key)
-    return [
-        SegmentRow(str(getattr(value, "value", value) or NONE_GIVEN), sent, int(answered or 0), int(subst or 0))
-        for value, sent, answered, subst in session.execute(statement)
-    ]
+# Segment → the column of the letter facts it groups by ("list" joins the memberships, "tag" splits JSON lists).
+GROUPED = ("function", "unterbezirk", "kreis", "wahlkreis", "channel", "tags")
 
 
-def _merge(rows: list[SegmentRow]) -> list[SegmentRow]:
-    """Rows of the same key (NULL and "" both mean "not given") added up."""
-    merged: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for row in rows:
-        sums = merged[row.key]
-        sums[0] += row.sent
-        sums[1] += row.answered
-        sums[2] += row.substantive
-    return [SegmentRow(key, *sums) for key, sums in merged.items()]
-
-
-def _by_tag(session: Session, campaign: Campaign) -> list[SegmentRow]:
-    """Tags live in a JSON list per recipient: a letter counts once in each of its recipient's tags."""
-    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    rows = session.execute(
-        select(Recipient.tags, answered_flag(), substantive_flag())
+def _facts(campaign: Campaign) -> Any:
+    """One row per sent letter: its recipient's attributes and whether it was answered (and substantively)."""
+    flags = letter_flags(campaign.id)
+    return (
+        select(
+            Letter.recipient_id,
+            Recipient.function,
+            Recipient.unterbezirk,
+            Recipient.kreis,
+            Recipient.wahlkreis,
+            # Grouped as text: the few distinct tag combinations are split in Python, not every row's list.
+            cast(Recipient.tags, String).label("tags"),
+            Letter.channel,
+            func.coalesce(flags.c.answered, 0).label("answered"),
+            func.coalesce(flags.c.substantive, 0).label("substantive"),
+        )
         .select_from(Letter)
+        .outerjoin(flags, flags.c.letter_id == Letter.id)
         .outerjoin(Recipient, Recipient.id == Letter.recipient_id)
         .where(Letter.campaign_id == campaign.id, letter_sent())
+        .cte("letter_facts")
     )
-    for tags, answered, substantive in rows:
-        for tag in dict.fromkeys(tags or [NONE_GIVEN]):
-            entry = sums[tag]
-            entry[0] += 1
-            entry[1] += answered
-            entry[2] += substantive
-    return [SegmentRow(key, *values) for key, values in sums.items()]
 
 
-def segment(session: Session, campaign: Campaign, name: str) -> Segment:
-    """One segment table; a letter to a recipient on two lists (or with two tags) counts in both rows."""
-    if name == "tag":
-        return Segment(name, _l("Schlagwort"), _sorted(_by_tag(session, campaign)))
-    if name == "list":
-        joins = (
-            (recipient_list_members, recipient_list_members.c.recipient_id == Recipient.id),
-            (RecipientList, RecipientList.id == recipient_list_members.c.list_id),
-        )
-        rows = _totals(session, campaign, RecipientList.name, *joins)
-        return Segment(name, _l("Liste"), _sorted(_merge(rows)))
-    title, column = COLUMNS[name]
-    return Segment(name, title, _sorted(_merge(_totals(session, campaign, column))))
+def _grouped(facts: Any) -> Any:
+    """Every segment's sums in one statement: the database joins the letters once and groups them seven ways."""
+    sums = (func.count(), func.sum(facts.c.answered), func.sum(facts.c.substantive))
+    parts = [select(literal(name), cast(facts.c[name], String), *sums).group_by(facts.c[name]) for name in GROUPED]
+    by_list = (
+        select(literal("list"), RecipientList.name, *sums)
+        .select_from(facts)
+        .outerjoin(recipient_list_members, recipient_list_members.c.recipient_id == facts.c.recipient_id)
+        .outerjoin(RecipientList, RecipientList.id == recipient_list_members.c.list_id)
+        .group_by(RecipientList.name)
+    )
+    return union_all(*parts, by_list)
+
+
+def _tags(text: str | None) -> list[str]:
+    try:
+        tags = json.loads(text) if text else []
+    except ValueError:
+        tags = []
+    return list(dict.fromkeys(str(tag) for tag in tags)) or [NONE_GIVEN]
 
 
 def all_segments(session: Session, campaign: Campaign) -> list[Segment]:
-    return [segment(session, campaign, name) for name in SEGMENT_NAMES]
+    """Every segment table. A letter to a recipient on two lists (or with two tags) counts in both rows."""
+    sums: dict[str, dict[str, list[int]]] = {name: defaultdict(lambda: [0, 0, 0]) for name in SEGMENT_NAMES}
+    for name, key, sent, answered, substantive in session.execute(_grouped(_facts(campaign))):
+        segment_name = "tag" if name == "tags" else name
+        for value in _tags(key) if name == "tags" else [key or NONE_GIVEN]:
+            entry = sums[segment_name][value]
+            entry[0] += sent
+            entry[1] += int(answered or 0)
+            entry[2] += int(substantive or 0)
+    return [Segment(name, TITLES[name], _sorted(sums[name])) for name in SEGMENT_NAMES]
+
+
+def segment(session: Session, campaign: Campaign, name: str) -> Segment:
+    """One segment table (computed with all the others: they come from the same statement)."""
+    return next(item for item in all_segments(session, campaign) if item.name == name)
