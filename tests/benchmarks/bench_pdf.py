@@ -332,6 +332,8 @@ def _measure_shape(work: Path, shape: str) -> dict[str, dict[str, float]]:
         }
         shutil.rmtree(naive_out)
         shutil.rmtree(bulk_out)
+        # Each figure as soon as it is measured (stderr; the JSON on stdout comes at the end).
+        print(json.dumps({"shape": shape, "letters": size, **figures[str(size)]}), file=sys.stderr, flush=True)
     return figures
 
 
