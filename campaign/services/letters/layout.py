@@ -15,7 +15,6 @@ from campaign.services.letters.assets import LAYOUT_TEMPLATE, LETTER_STYLESHEET,
 from campaign.services.letters.pdf import Typesetter, render_pdf
 
 if TYPE_CHECKING:
-    from pypdf import PdfReader
     from weasyprint.text.fonts import FontConfiguration
 
     from campaign.services.letters.fetcher import LetterAssetFetcher
@@ -161,16 +160,3 @@ def _shared_typesetter() -> Typesetter:
     if not _SHARED:
         _SHARED.append(Typesetter((LETTER_STYLESHEET,)))
     return _SHARED[0]
-
-
-def letter_page_ranges(pdf: PdfReader, count: int) -> list[range]:
-    """The pages of each of the `count` letters in a rendered document, from their named destinations."""
-    starts = []
-    destinations = pdf.named_destinations
-    for index in range(count):
-        destination = destinations.get(letter_anchor(index))
-        if destination is None:
-            raise ServiceError(f"Brief {index + 1} fehlt im gesetzten Dokument.")
-        starts.append(pdf.get_destination_page_number(destination))
-    ends = [*starts[1:], len(pdf.pages)]
-    return [range(start, end) for start, end in zip(starts, ends, strict=True)]

@@ -34,6 +34,9 @@ SORTS = ("postcode", "region")
 # reported and how long the last chunks can keep one core busy while the others have nothing left (at most one
 # chunk each): about two seconds for letters set in full, less for letters on a shared master.
 CHUNK_SIZE = 8
+# Chunks composed together (one prepare_letters call); the pool holds three chunks per worker, so on two cores the
+# parent composes while the workers still have a batch to render.
+COMPOSE_CHUNKS = 4
 BROKEN_POOL_MESSAGE = (
     "Ein Prozess zum Setzen der Briefe ist abgebrochen (zu wenig Arbeitsspeicher?). Bitte erneut versuchen; "
     "bereits erzeugte Briefe behalten ihr Zeichen."
@@ -154,17 +157,29 @@ class _Run:
     shapes_seen: set[str] = field(default_factory=set)
 
     def tasks(self, ids: Sequence[int], chunk_size: int) -> Iterator[ChunkTask]:
-        """One task per chunk, prepared (composed and snapshotted) only when the pool has room for it."""
-        for index, start in enumerate(range(0, len(ids), chunk_size)):
-            yield self._task(index, ids[start : start + chunk_size])
+        """One task per chunk, composed and snapshotted a few chunks at a time, as the pool has room for them.
 
-    def _task(self, index: int, chunk_ids: Sequence[int]) -> ChunkTask:
-        by_id = {r.id: r for r in self.session.scalars(select(Recipient).where(Recipient.id.in_(chunk_ids)))}
-        recipients = [by_id[i] for i in chunk_ids if i in by_id]
+        One prepare_letters call per batch of chunks: its queries, and reloading the campaign after each progress
+        commit, are paid per batch rather than per chunk (they were a fifth of the parent's time per letter).
+        """
+        index = 0
+        batch = chunk_size * COMPOSE_CHUNKS
+        for start in range(0, len(ids), batch):
+            prepared = self._prepare(ids[start : start + batch])
+            for offset in range(0, len(prepared), chunk_size):
+                yield self._task(index, prepared[offset : offset + chunk_size])
+                index += 1
+
+    def _prepare(self, batch_ids: Sequence[int]) -> list[PreparedLetter]:
+        by_id = {r.id: r for r in self.session.scalars(select(Recipient).where(Recipient.id.in_(batch_ids)))}
+        recipients = [by_id[i] for i in batch_ids if i in by_id]
         prepared, skipped = prepare_letters(
             self.session, self.campaign, recipients, on=self.on, user=self.user, template_version=self.version
         )
         self.result.skipped.extend(skipped)
+        return prepared
+
+    def _task(self, index: int, prepared: list[PreparedLetter]) -> ChunkTask:
         self.prepared[index] = prepared
         letters = tuple(item.composed.printable() for item in prepared)
         return self.output.task(index, letters, shapes=self._shapes(letters), **self.options)
