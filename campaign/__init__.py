@@ -12,14 +12,17 @@ from flask import Flask
 from campaign import config as settings
 from campaign.db import db
 from campaign.extensions import babel, csrf, limiter, login_manager, migrate
-from campaign.jobs import init_jobs
-from campaign.web import register_web, select_locale
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults → instance/config.py → environment → `config`, then extensions and blueprints."""
+    # Imported here, not with the package: processes that only use models and services (the PDF render
+    # processes, whose fork server imports `campaign`) do not load the web layer and the job queue.
+    from campaign.jobs import init_jobs
+    from campaign.web import register_web, select_locale
+
     overrides = dict(config or {})
     instance_path = overrides.get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH") or PROJECT_ROOT / "instance"
     app = Flask(
