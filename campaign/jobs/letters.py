@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,18 +9,9 @@ from flask import current_app
 
 from campaign.db import db
 from campaign.jobs import huey
-from campaign.models import Campaign, Job, User
+from campaign.jobs.frame import run_to_end, start_campaign_job
 from campaign.services.common.dates import today_in_germany
-from campaign.services.common.errors import ServiceError
-from campaign.services.common.jobs import (
-    JobLost,
-    claim_job,
-    fail_job,
-    finish_job,
-    job_params,
-    keep_alive,
-    report_progress,
-)
+from campaign.services.common.jobs import finish_job, job_params
 from campaign.services.letters.batch.run import BatchResult, output_file, render_campaign_letters
 
 KIND = "letters.render"
@@ -35,69 +25,29 @@ def letters_root() -> Path:
 @huey.job_task(KIND)
 def render_letters_job(job_id: int) -> None:
     """Generate the letters of the job's campaign and write the ZIP or print PDF; progress is committed per chunk."""
-    session = db.session
-    job = claim_job(session, job_id, message="Briefe werden erzeugt …")
-    if job is None:
-        return  # done, or another worker has it: running the task twice changes nothing
-    claimed_at = job.started_at
-    session.commit()
-    # Each transaction of the job starts by touching its heartbeat: the job's row stays locked for it, and on
-    # SQLite the writes that follow cannot collide with what other processes committed meanwhile.
-    keep_alive(session, job_id, claimed_at)
-    params = job_params(job)
-    campaign = session.get(Campaign, job.campaign_id) if job.campaign_id else None
-    user = session.get(User, job.created_by_id) if job.created_by_id else None
-    if campaign is None:
-        fail_job(session, job, "Die Kampagne gibt es nicht mehr.")
-        session.commit()
+    claimed = start_campaign_job(job_id, "Briefe werden erzeugt …")
+    if claimed is None:
         return
+    params = job_params(claimed.job)
     fmt, sort = params.get("format", "zip"), params.get("sort", "postcode")
-
-    def progress(done: int, total: int) -> None:
-        # One commit per chunk: the letters of the chunk and the progress become visible together.
-        report_progress(session, job, done, total=total, message=f"{done} von {total} Briefen erzeugt")
-        session.commit()
-        keep_alive(session, job_id, claimed_at)
-
     root = letters_root()
-    target = output_file(root, campaign, fmt, job.id)
-    try:
+
+    def work() -> None:
         result = render_campaign_letters(
-            session,
-            campaign,
-            target=target,
+            db.session,
+            claimed.campaign,
+            target=output_file(root, claimed.campaign, fmt, job_id),
             fmt=fmt,
             sort=sort,
             on=today_in_germany(),
-            user=user,
+            user=claimed.user,
             workers=current_app.config["LETTER_RENDER_WORKERS"] or None,  # 0: one per core
-            progress=progress,
+            # One commit per chunk: the letters of the chunk and the progress become visible together.
+            progress=lambda done, total: claimed.report(done, total, f"{done} von {total} Briefen erzeugt"),
         )
-        finish_job(session, job, result=_summary(result, root), message=_message(result))
-    except JobLost:
-        session.rollback()  # the sweep gave the job to another worker, which now produces it
-        return
-    except ServiceError as exc:
-        fail_rolled_back(job_id, claimed_at, str(exc))
-        return
-    except Exception:
-        current_app.logger.exception("Briefe der Kampagne %s konnten nicht erzeugt werden", campaign.slug)
-        fail_rolled_back(job_id, claimed_at, "Unerwarteter Fehler beim Erzeugen der Briefe; siehe Server-Log.")
-        return
-    session.commit()
+        finish_job(db.session, claimed.job, result=_summary(result, root), message=_message(result))
 
-
-def fail_rolled_back(job_id: int, claimed_at: datetime | None, message: str) -> None:
-    """Roll back the partial work and mark the job failed, unless the sweep has given it to another worker."""
-    session = db.session
-    session.rollback()
-    try:
-        keep_alive(session, job_id, claimed_at)
-    except JobLost:
-        session.rollback()
-        return
-    fail_job(session, session.get(Job, job_id), message)
-    session.commit()
+    run_to_end(claimed, work, unexpected="Unerwarteter Fehler beim Erzeugen der Briefe.")
 
 
 def _summary(result: BatchResult, root: Path) -> dict[str, Any]:

@@ -6,11 +6,9 @@ from flask import current_app
 
 from campaign.db import db
 from campaign.jobs import huey
-from campaign.jobs.letters import fail_rolled_back
+from campaign.jobs.frame import run_to_end, start_campaign_job
 from campaign.jobs.outbox import deliver_outbox
-from campaign.models import Campaign, User
-from campaign.services.common.errors import ServiceError
-from campaign.services.common.jobs import JobLost, claim_job, fail_job, finish_job, keep_alive, report_progress
+from campaign.services.common.jobs import finish_job
 from campaign.services.sending.letter_mail import MailSettings
 from campaign.services.sending.lifecycle import queue_letters
 
@@ -22,43 +20,21 @@ CHUNK = 25
 @huey.job_task(KIND)
 def queue_letters_job(job_id: int) -> None:
     """Queue the campaign's approved e-mail letters; progress (and the letters so far) committed per chunk."""
-    session = db.session
-    job = claim_job(session, job_id, message="Briefe werden in den Postausgang gelegt …")
-    if job is None:
-        return
-    claimed_at = job.started_at
-    session.commit()
-    keep_alive(session, job_id, claimed_at)
-    campaign = session.get(Campaign, job.campaign_id) if job.campaign_id else None
-    user = session.get(User, job.created_by_id) if job.created_by_id else None
-    if campaign is None:
-        fail_job(session, job, "Die Kampagne gibt es nicht mehr.")
-        session.commit()
+    claimed = start_campaign_job(job_id, "Briefe werden in den Postausgang gelegt …")
+    if claimed is None:
         return
 
     def progress(done: int, total: int) -> None:
         if done % CHUNK == 0 or done == total:
-            report_progress(session, job, done, total=total, message=f"{done} von {total} Briefen im Postausgang")
-            session.commit()
-            keep_alive(session, job_id, claimed_at)
+            claimed.report(done, total, f"{done} von {total} Briefen im Postausgang")
 
-    try:
-        result = queue_letters(
-            session, campaign, MailSettings.from_config(current_app.config), user=user, progress=progress
-        )
+    def work() -> None:
+        settings = MailSettings.from_config(current_app.config)
+        result = queue_letters(db.session, claimed.campaign, settings, user=claimed.user, progress=progress)
         message = f"{len(result.done)} Briefe im Postausgang."
         if result.skipped:
             message += f" {len(result.skipped)} übersprungen."
-        finish_job(session, job, result={"skipped": result.skipped[:50]}, message=message)
-    except JobLost:
-        session.rollback()
-        return
-    except ServiceError as exc:
-        fail_rolled_back(job_id, claimed_at, str(exc))
-        return
-    except Exception:
-        current_app.logger.exception("Briefe der Kampagne %s konnten nicht eingereiht werden", campaign.slug)
-        fail_rolled_back(job_id, claimed_at, "Unerwarteter Fehler beim Einreihen der Briefe; siehe Server-Log.")
-        return
-    session.commit()
-    deliver_outbox()  # what is due goes out now rather than at the next scheduled run
+        finish_job(db.session, claimed.job, result={"skipped": result.skipped[:50]}, message=message)
+
+    if run_to_end(claimed, work, unexpected="Unerwarteter Fehler beim Einreihen der Briefe."):
+        deliver_outbox()  # what is due goes out now rather than at the next scheduled run
