@@ -59,7 +59,8 @@ def queue_mail(
 
 def insert_mail(session: Session, mail: OutgoingMail, *, kind: str, signature_id: int) -> None:
     """queue_mail for a signature's mail by its id, as one INSERT without an ORM object (the signing hot path)."""
-    session.execute(insert(OutboxMessage.__table__), {"signature_id": signature_id, **_outbox_row(mail, kind=kind)})
+    row = {"signature_id": signature_id, **_outbox_row(mail, kind=kind)}
+    session.connection().execute(insert(OutboxMessage.__table__), row)
 
 
 def _outbox_row(mail: OutgoingMail, *, kind: str, send_after: datetime | None = None, held: bool = False) -> dict:

@@ -94,7 +94,7 @@ def sign(session: Session, slug: str, request: SigningRequest, *, base_url: str)
     canonical = canonical_email(address)
     now = utcnow()
     supporter_id = _supporter_id(session, canonical, address, values, now if request.newsletter else None)
-    campaign = session.execute(_CAMPAIGN, {"slug": slug}).first()
+    campaign = session.connection().execute(_CAMPAIGN, {"slug": slug}).first()
     if campaign is None or campaign.status is not CampaignStatus.ACTIVE or not campaign.open_letter:
         return None
     if not _known_consent(session, request.consent_version):
@@ -143,9 +143,13 @@ def _insert_statement(dialect: str, table: Table):
 
 
 def _insert_unless_present(session: Session, table: Table, row: dict) -> int | None:
-    """Insert the row; its id, or None when a unique constraint says it is there already (also mid-race)."""
-    statement = _insert_statement(session.get_bind().dialect.name, table)
-    return session.execute(statement, row).scalar()
+    """Insert the row; its id, or None when a unique constraint says it is there already (also mid-race).
+
+    Core statements on the session's connection: the ORM's execution layer has nothing to add to them, and it
+    cost as much as the statement itself (the same for the campaign query and the outbox row).
+    """
+    connection = session.connection()
+    return connection.execute(_insert_statement(connection.dialect.name, table), row).scalar()
 
 
 def _known_consent(session: Session, version: str) -> bool:
