@@ -136,6 +136,8 @@ def _gunicorn(target: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
             "gunicorn",
             "--workers",
             str(WORKERS),
+            "--threads",
+            str(THREADS),
             "--bind",
             f"127.0.0.1:{port}",
             "--chdir",

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from campaign.config import setting
-from campaign.models import Campaign, Signature
+from campaign.models import Campaign
 from campaign.services.common.dates import german_date
 from campaign.services.sending.messages import OutgoingMail, parse_mailbox
-from campaign.services.sending.outbox import queue_mail
+from campaign.services.sending.outbox import insert_mail
 
 KIND_CONFIRMATION = "signature-confirmation"
 
@@ -53,7 +53,7 @@ def confirmation_text(campaign: Campaign, first_name: str, links: Links, days: i
 
 
 def queue_confirmation(
-    session: Session, signature: Signature, campaign: Campaign, *, to_address: str, first_name: str, links: Links
+    session: Session, signature_id: int, campaign: Campaign, *, to_address: str, first_name: str, links: Links
 ) -> None:
     """Put the confirmation request into the outbox, in the caller's transaction."""
     days = int(setting("UNCONFIRMED_SIGNATURE_DAYS"))
@@ -67,4 +67,4 @@ def queue_confirmation(
         from_name=from_name,
         automated=True,
     )
-    queue_mail(session, mail, kind=KIND_CONFIRMATION, signature=signature)
+    insert_mail(session, mail, kind=KIND_CONFIRMATION, signature_id=signature_id)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+
+from babel.support import Translations
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, Optional
 
 from campaign.models import Listing
@@ -18,12 +24,25 @@ LISTING_CHOICES = [
 ]
 
 
+@functools.cache
+def _wtforms_translations(locale: str) -> Translations:
+    """WTForms' built-in messages in this locale, loaded once per process."""
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 def _length(name: str) -> Length:
     return Length(max=LIMITS[name], message=_l("Höchstens %(max)d Zeichen, bitte."))
 
 
 class SigningForm(FlaskForm):
     """Name, address, place, optional organisation, how to be listed, consent (required) and newsletter (not)."""
+
+    class Meta:
+        def get_translations(self, form):
+            # Flask-WTF reads WTForms' own catalogue from disk in every request; this form is on the hot path.
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return None
+            return _wtforms_translations(str(get_locale()))
 
     first_name = StringField(
         _l("Vorname"), validators=[DataRequired(_l("Bitte Ihren Vornamen angeben.")), _length("first_name")]
