@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from email import quoprimime
-from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from email.utils import formatdate, make_msgid, parseaddr
 
 from campaign.services.common.emails import normalise_email
 from campaign.services.common.errors import ServiceError
@@ -83,8 +80,6 @@ def new_message_id(domain: str) -> str:
 
 def build_message(mail: OutgoingMail, message_id: str) -> bytes:
     """The complete MIME message as bytes (CRLF line ends, encoded headers), built once and stored."""
-    if _plain(mail):
-        return _plain_message(mail, message_id)
     message = EmailMessage(policy=SMTP)
     message["From"] = mailbox(mail.from_address, mail.from_name)
     message["To"] = mailbox(mail.to_address, mail.to_name)
@@ -108,73 +103,3 @@ def build_message(mail: OutgoingMail, message_id: str) -> bytes:
             filename=clean_header_text(attachment.filename, 200),
         )
     return message.as_bytes()
-
-
-# RFC 5322 recommends at most 78 characters a line; quoted-printable lines stay within 76.
-_LINE = 78
-_CRLF = "\r\n"
-
-
-def _plain(mail: OutgoingMail) -> bool:
-    """A text-only mail to and from plain ASCII addresses (the confirmation mails of every signature)."""
-    return not (mail.html or mail.attachments or mail.headers or mail.reply_to) and (
-        mail.to_address.isascii() and mail.from_address.isascii()
-    )
-
-
-def _plain_message(mail: OutgoingMail, message_id: str) -> bytes:
-    """The same message as the email package builds, written directly: it is built once for every signature,
-    and the package's header objects made up a third of a signing request's time.
-
-    Headers are RFC 2047-encoded and folded by email.header; the body is 7bit when it is ASCII with short
-    lines, else quoted-printable (both as the package chooses them). Addresses are validated as in mailbox().
-    """
-    headers = [
-        ("From", _address_header(mail.from_address, mail.from_name, "From")),
-        ("To", _address_header(mail.to_address, mail.to_name, "To")),
-        ("Subject", _text_header(clean_header_text(mail.subject, 300).rstrip(), "Subject")),
-        ("Date", formatdate(localtime=False, usegmt=True)),
-        ("Message-ID", clean_header_text(message_id, 900)),
-    ]
-    if mail.automated:
-        headers.append(("Auto-Submitted", "auto-generated"))
-    lines = mail.text.encode("utf-8").splitlines()
-    body = b"\n".join(lines) + b"\n"
-    if body.isascii() and max((len(line) for line in lines), default=0) <= _LINE:
-        encoding, payload = "7bit", body.decode("ascii").replace("\n", _CRLF)
-    else:
-        encoding, payload = "quoted-printable", quoprimime.body_encode(body.decode("latin-1"), _LINE, eol=_CRLF)
-    headers += [
-        ("Content-Type", 'text/plain; charset="utf-8"'),
-        ("Content-Transfer-Encoding", encoding),
-        ("MIME-Version", "1.0"),
-    ]
-    head = "".join(f"{name}: {value}{_CRLF}" for name, value in headers)
-    return (head + _CRLF + payload).encode("ascii")
-
-
-@functools.lru_cache(maxsize=64)
-def _valid_ascii_address(address: str) -> str:
-    """The normalised address (the sender's is the same in every mail, so it is checked once)."""
-    return str(mailbox(address).addr_spec)
-
-
-def _address_header(address: str, name: str, header_name: str) -> str:
-    sender = header_name == "From"
-    checked = _valid_ascii_address(address) if sender else str(mailbox(address).addr_spec)
-    display = clean_header_text(name, MAX_DISPLAY_NAME)
-    if not display:
-        return checked
-    if display.isascii():
-        return _encoded(formataddr((display, checked)), header_name)
-    # Only the sender's name is kept in the cache: a supporter's name stays in no process longer than its request.
-    return f"{(_text_header if sender else _encoded)(display, header_name)} <{checked}>"
-
-
-def _encoded(text: str, header_name: str) -> str:
-    """The header's value, RFC 2047-encoded where it is not ASCII, folded to lines of at most 78 characters."""
-    return Header(text, None if text.isascii() else "utf-8", header_name=header_name).encode(linesep=_CRLF)
-
-
-# A campaign's mails share their subject and sender, and encoding them is slow: once per process and text.
-_text_header = functools.lru_cache(maxsize=256)(_encoded)
