@@ -7,7 +7,7 @@ SHARDS small rows, however many signatures there are.
 
 from __future__ import annotations
 
-import random
+import secrets
 from collections.abc import Iterable
 
 from sqlalchemy import case, func, select
@@ -23,7 +23,7 @@ def add(session: Session, campaign_id: int, delta: int) -> None:
     """Add `delta` to one random shard of the campaign (created on first use), in the caller's transaction."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(SignatureCount).values(campaign_id=campaign_id, shard=random.randrange(SHARDS), confirmed=delta)
+    statement = insert(SignatureCount).values(campaign_id=campaign_id, shard=secrets.randbelow(SHARDS), confirmed=delta)
     statement = statement.on_conflict_do_update(
         index_elements=["campaign_id", "shard"],
         set_={"confirmed": SignatureCount.confirmed + statement.excluded.confirmed},
