@@ -15,6 +15,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy.orm import Session
+from werkzeug.routing import Rule
 
 from campaign import create_app
 from campaign.cli import cli as campaign_cli
@@ -155,6 +156,28 @@ class SharedBytecodeCache(BytecodeCache):
 
 
 TEMPLATE_CACHE = SharedBytecodeCache()
+
+
+def _share_url_builders() -> None:
+    """Compile each URL rule's builder once per test process instead of once per app.
+
+    Werkzeug generates and compiles Python code for every rule of every new app: with about 150 rules that was
+    0.16 s of each test's set-up. The code depends only on the rule's text, defaults and flags (converters are
+    looked up on the rule when it runs), and the apps of the suite share their rules, so one copy serves all.
+    """
+    compile_builder = Rule._compile_builder
+    compiled: dict[tuple[Any, ...], Any] = {}
+
+    def shared(self: Rule, append_unknown: bool = True) -> Any:
+        key = (self.rule, self.subdomain, self.host, repr(sorted((self.defaults or {}).items())), append_unknown)
+        if key not in compiled:
+            compiled[key] = compile_builder(self, append_unknown)
+        return compiled[key]
+
+    Rule._compile_builder = shared  # type: ignore[method-assign]
+
+
+_share_url_builders()
 
 
 def build_app(database_url: str, instance: Path, **overrides: Any) -> Flask:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import threading
 from collections.abc import Sequence
@@ -154,6 +155,9 @@ def render_letters_pdf(
 # once (the web server has several), so documents are set one after the other.
 _SHARED_LOCK = threading.Lock()
 _SHARED: list[Typesetter] = []
+# Dropped while the interpreter is still whole: WeasyPrint's font configuration cleans up in __del__, which fails
+# when it runs during the final module teardown.
+atexit.register(_SHARED.clear)
 
 
 def _shared_typesetter() -> Typesetter:

@@ -23,6 +23,7 @@ from campaign.services.common.audit import record
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.tabular import spreadsheet_safe
 from campaign.services.letters.pdf import render_pdf
+from campaign.services.recipients.importing.xlsx import check_workbook
 
 HEADERS = ("Nr.", "Vorname", "Nachname", "PLZ", "Ort", "Organisation", "Funktion", "Bestätigt am")
 FINGERPRINT_LABEL = "SHA-256-Fingerabdruck"
@@ -151,11 +152,17 @@ def _read_rows(path: Path) -> list[list[str]]:
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
 
+        data = path.read_bytes()
+        check_workbook(data, path.name)  # the import's guard: nothing that unpacks or parses to too much
         try:
-            sheet = load_workbook(path, read_only=True).worksheets[0]
+            workbook = load_workbook(io.BytesIO(data), read_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
             raise ServiceError(f"{path.name} ist keine lesbare Excel-Datei.") from exc
-        return [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+        try:
+            rows = workbook.worksheets[0].iter_rows(values_only=True)
+            return [["" if cell is None else str(cell) for cell in row] for row in rows]
+        finally:
+            workbook.close()  # read-only workbooks keep their file open until closed
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
