@@ -16,7 +16,7 @@ from campaign.services.common.dates import german_date
 from campaign.services.common.labels import label
 from campaign.web.api import bp as api_bp
 from campaign.web.auth import bp as auth_bp
-from campaign.web.boundary import register_boundary, roll_back
+from campaign.web.boundary import register_boundary
 from campaign.web.datetimes import local_time
 from campaign.web.numbers import german_number
 from campaign.web.organise import bp as organise_bp
@@ -103,8 +103,8 @@ def _render_http_error(error: HTTPException):
 def _render_database_unavailable(error: Exception):
     """The database is down or refuses connections: a German 503 page, the error in the log, nothing half-done."""
     current_app.logger.error("Datenbank nicht erreichbar (%s %s): %s", request.method, request.path, error)
-    roll_back()
-    # Render as a visitor: the page must not need the database to find out who is logged in.
+    # Render as a visitor: the page must not need the database to find out who is logged in. (The boundary rolls
+    # back after the response, as for every status from 400 on.)
     g._login_user = login_manager.anonymous_user()
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
     if request.path.startswith("/api/"):
@@ -113,6 +113,5 @@ def _render_database_unavailable(error: Exception):
 
 
 def _render_internal_error(_error: Exception):
-    # The session may be unusable after the failure (e.g. a failed flush); the page still needs the current user.
-    roll_back()
+    # The boundary has rolled back already (on got_request_exception), so the page can ask who is logged in.
     return render_template("errors/error.html", code=500, message=_(ERROR_MESSAGES[500])), 500

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, flash, g, redirect, request, url_for
+from flask import Flask, Response, current_app, flash, g, got_request_exception, redirect, request, url_for
 from flask_wtf import FlaskForm
 
 from campaign.db import db
@@ -16,9 +16,18 @@ from campaign.services.common.errors import ServiceError
 
 
 def register_boundary(app: Flask) -> None:
-    """Commit or roll back at the end of every request; turn an uncaught ServiceError into a message."""
+    """Commit or roll back at the end of every request; turn an uncaught ServiceError into a message.
+
+    An unexpected error rolls back as soon as Flask reports it, before the error page is rendered: that page
+    still asks the database who is logged in, which a session broken by a failed flush could not answer.
+    """
     app.after_request(commit_or_roll_back)
     app.register_error_handler(ServiceError, _service_error_message)
+    got_request_exception.connect(_roll_back_on_error, app)
+
+
+def _roll_back_on_error(_sender: Flask, **_extra: Any) -> None:
+    roll_back()
 
 
 def commit_or_roll_back(response: Response) -> Response:
