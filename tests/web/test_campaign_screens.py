@@ -219,7 +219,7 @@ def test_preview_shows_the_template_the_recipient_gets_by_tag_and_by_hand(app, c
         )
     with app.app_context():
         ids = {t.name: t.id for t in db.session.scalar(select(Campaign).where(Campaign.slug == slug)).templates}
-    client.post(f"/organise/campaigns/{slug}/targets/add", data={"text": "Mdl"})
+    client.post(f"/organise/campaigns/{slug}/targets/add", data={"q": "Mdl"})
     client.post(f"/organise/campaigns/{slug}/targets/add-one", data={"recipient_id": plain_id})
     client.post(
         f"/organise/campaigns/{slug}/targets/rules", data={"template_id": ids["Für MdL"], "recipient_tag": "mdl"}
@@ -262,7 +262,7 @@ def test_targets_are_added_by_region_and_address_filters_together(app, client, o
         slug = campaign.slug
     page = client.get(f"/organise/campaigns/{slug}/targets").get_data(as_text=True)
     assert '<option value="Köln">Köln</option>' in page
-    client.post(f"/organise/campaigns/{slug}/targets/add", data={"kreis": "Köln", "has_email": "yes"})
+    client.post(f"/organise/campaigns/{slug}/targets/add", data={"kreis": "Köln", "email": "ja"})
     with app.app_context():
         names = [t.recipient.last_name for t in db.session.scalars(select(Target))]
     assert names == ["Mitmail"]

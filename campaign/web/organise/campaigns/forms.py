@@ -11,6 +11,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optiona
 from campaign.models import CampaignChannels, CampaignStatus
 from campaign.services.campaigns.editing import GOAL_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
 from campaign.web.choices import enum_choices
+from campaign.web.organise.recipients.forms import RecipientFilterForm
 
 NONE = SelectChoice("", _l("– keine Angabe –"))
 
@@ -18,14 +19,6 @@ NONE = SelectChoice("", _l("– keine Angabe –"))
 def _id_or_none(value: object) -> int | None:
     """A select's value as an id ("" and junk mean none; the service checks that the id exists)."""
     return int(value) if isinstance(value, str) and value.isdigit() else (value if isinstance(value, int) else None)
-
-
-def _yes_no(value: object) -> bool | None:
-    """„yes“/„no“ of a presence filter as True/False; anything else means „any“."""
-    return {"yes": True, "no": False}.get(value) if isinstance(value, str) else value
-
-
-PRESENCE = [SelectChoice("", _l("egal")), SelectChoice("yes", _l("vorhanden")), SelectChoice("no", _l("fehlt"))]
 
 
 class CampaignForm(FlaskForm):
@@ -71,19 +64,12 @@ class DuplicateForm(FlaskForm):
     slug = StringField(_l("Kurzadresse der Kopie"), validators=[Length(max=SLUG_MAX)])
 
 
-class AddTargetsForm(FlaskForm):
-    """Add every recipient of a list, with a tag, or matching the other filters."""
+class AddTargetsForm(RecipientFilterForm):
+    """Add every recipient the recipients page's filters match (a list, a tag, regions, addresses, text): the same
+    form, sent as a POST with its CSRF token."""
 
-    list_id = SelectField(_l("Liste"), choices=[], coerce=_id_or_none, validate_choice=False)
-    tag = SelectField(_l("Schlagwort"), choices=[], validate_choice=False)
-    unterbezirk = SelectField(_l("Unterbezirk"), choices=[], validate_choice=False)
-    kreis = SelectField(_l("Kreis"), choices=[], validate_choice=False)
-    wahlkreis = SelectField(_l("Wahlkreis"), choices=[], validate_choice=False)
-    kommune = SelectField(_l("Kommune"), choices=[], validate_choice=False)
-    has_email = SelectField(_l("E-Mail-Adresse"), choices=PRESENCE, coerce=_yes_no)
-    has_postal_address = SelectField(_l("Postanschrift"), choices=PRESENCE, coerce=_yes_no)
-    function = StringField(_l("Funktion enthält"), validators=[Length(max=200)])
-    text = StringField(_l("Name, Organisation, E-Mail oder Ort enthält"), validators=[Length(max=200)])
+    class Meta:
+        csrf = FlaskForm.Meta.csrf  # Flask-WTF's default again (WTF_CSRF_ENABLED), which the GET form turns off
 
 
 class AddOneForm(FlaskForm):

@@ -10,11 +10,10 @@ from wtforms.fields.choices import SelectChoice
 from campaign.db import db
 from campaign.models import Campaign, LetterTemplate
 from campaign.services.campaigns import targets as service
-from campaign.services.recipients.search import RecipientFilter, filter_choices
+from campaign.services.recipients.search import filter_choices
 from campaign.web.boundary import on_error_back_to
 from campaign.web.forms import ConfirmForm
 from campaign.web.organise.campaigns.forms import (
-    NONE,
     AddOneForm,
     AddTargetsForm,
     TargetTemplateForm,
@@ -32,16 +31,7 @@ def _back(found: Campaign):
 
 def _add_form() -> AddTargetsForm:
     form = AddTargetsForm()
-    choices = filter_choices(db.session)
-    form.list_id.choices = [NONE, *(SelectChoice(item.id, item.name) for item in choices.lists)]
-    form.tag.choices = [NONE, *(SelectChoice(tag, tag) for tag in choices.tags)]
-    for field, values in (
-        (form.unterbezirk, choices.unterbezirke),
-        (form.kreis, choices.kreise),
-        (form.wahlkreis, choices.wahlkreise),
-        (form.kommune, choices.kommunen),
-    ):
-        field.choices = [NONE, *(SelectChoice(name, name) for name in values)]
+    form.set_choices(filter_choices(db.session))
     return form
 
 
@@ -72,19 +62,7 @@ def add(slug: str):
     form = _add_form()
     if not form.validate_on_submit():
         abort(400)
-    filters = RecipientFilter(
-        text=form.text.data or "",
-        list_id=form.list_id.data,
-        tag=form.tag.data or "",
-        unterbezirk=form.unterbezirk.data or "",
-        kreis=form.kreis.data or "",
-        wahlkreis=form.wahlkreis.data or "",
-        kommune=form.kommune.data or "",
-        has_email=form.has_email.data,
-        has_postal_address=form.has_postal_address.data,
-        function=form.function.data or "",
-    )
-    added = service.add_matching(db.session, found, filters, user=acting_user())
+    added = service.add_matching(db.session, found, form.to_filter(), user=acting_user())
     flash(ngettext("%(num)s Empfänger:in hinzugefügt.", "%(num)s Empfänger:innen hinzugefügt.", added), "success")
     return _back(found)
 

@@ -42,15 +42,16 @@ class RecipientFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Suche"), description=_l("Name, Organisation, E-Mail oder Ort"))
-    list_id = SelectField(_l("Liste"))
-    tag = SelectField(_l("Schlagwort"))
+    # Every select defaults to "" (any), so a form that sends only some filters is still valid.
+    list_id = SelectField(_l("Liste"), default="")
+    tag = SelectField(_l("Schlagwort"), default="")
     function = StringField(_l("Funktion enthält"))
-    unterbezirk = SelectField(_l("Unterbezirk"))
-    kreis = SelectField(_l("Kreis"))
-    wahlkreis = SelectField(_l("Wahlkreis"))
-    kommune = SelectField(_l("Kommune"))
-    email = SelectField(_l("E-Mail-Adresse"), choices=YES_NO_ANY)
-    post = SelectField(_l("Postanschrift"), choices=YES_NO_ANY)
+    unterbezirk = SelectField(_l("Unterbezirk"), default="")
+    kreis = SelectField(_l("Kreis"), default="")
+    wahlkreis = SelectField(_l("Wahlkreis"), default="")
+    kommune = SelectField(_l("Kommune"), default="")
+    email = SelectField(_l("E-Mail-Adresse"), choices=YES_NO_ANY, default="")
+    post = SelectField(_l("Postanschrift"), choices=YES_NO_ANY, default="")
 
     def set_choices(self, choices: FilterChoices) -> None:
         anything = SelectChoice("", _l("alle"))
