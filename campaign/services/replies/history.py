@@ -57,6 +57,16 @@ class RecipientHistory:
     entries: list[HistoryEntry] = field(default_factory=list)
 
 
+def newest_letter(session: Session, campaign: Campaign, recipient: Recipient) -> Letter | None:
+    """The recipient's newest letter in this campaign (a recipient without one has no history here)."""
+    return session.scalar(
+        select(Letter)
+        .where(Letter.campaign_id == campaign.id, Letter.recipient_id == recipient.id)
+        .order_by(Letter.id.desc())
+        .limit(1)
+    )
+
+
 def recipient_history(session: Session, campaign: Campaign, recipient: Recipient) -> RecipientHistory:
     """Everything the campaign did with this person and heard from them, newest first."""
     history = RecipientHistory(campaign, recipient)
