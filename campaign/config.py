@@ -79,7 +79,7 @@ class Defaults:
     LETTER_RENDER_WORKERS = 0
     # None: every message written as an .eml file to instance/outbox/.
     MAIL_URL: str | None = None
-    MAIL_FROM = "Kampagnen-Werkzeug <kampagne@localhost>"
+    MAIL_FROM = "Kampagnen-Werkzeug <kampagne@example.org>"
     # Outbox delivery: messages per minute over all workers (0: no limit; providers often cap at 100–500),
     # messages per SMTP connection, attempts before a message is given up, and how long a worker's claim on
     # a batch lasts before another worker takes the messages over (set it above the time a batch takes).

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from campaign.db import db
-from campaign.models import Signature, SignatureStatus, Supporter
-from tests.factories_signing import MAIL_FROM, form_data
+from campaign.models import OutboxMessage, Signature, SignatureStatus, Supporter
+from tests.factories_signing import MAIL_FROM, form_data, make_open_letter
 
 
 def _count(app, model, *where) -> int:
@@ -118,3 +118,17 @@ def test_a_closed_campaign_and_an_outdated_consent_text_take_no_signature(client
     assert "Das Mitzeichnen ist beendet." in page and 'action="/c/' not in page
     assert client.post(f"/c/{letter.slug}/sign", data=form_data()).status_code == 404
     assert _count(letter.app, Signature) == 0 and _count(letter.app, Supporter) == 0
+
+
+def test_signing_works_with_the_default_sender_of_a_fresh_installation(app_factory):
+    # `make run` leaves MAIL_FROM at its default: the confirmation mail must still be queued.
+    app = app_factory(JOBS_URL="memory://")
+    with app.app_context():
+        campaign = make_open_letter(db.session)
+        db.session.commit()
+        slug = campaign.slug
+    response = app.test_client().post(f"/c/{slug}/sign", data=form_data(email="guel.lukasz@example.org"))
+    assert response.status_code == 302 and response.location.endswith(f"/c/{slug}/signed")
+    with app.app_context():
+        (mail,) = db.session.scalars(select(OutboxMessage)).all()
+        assert mail.to_address == "guel.lukasz@example.org"
