@@ -32,7 +32,7 @@ $(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/message
 translations: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --no-wrap --sort-output \
 		--project campaign --msgid-bugs-address "" -o $(TRANSLATIONS)/messages.pot .
-	$(BIN)/pybabel -q update --no-location --no-wrap --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+	$(BIN)/pybabel -q update --no-wrap --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 
 # campaign/checks.py: stop with the install command if WeasyPrint's system libraries are missing; `make run`
 # only warns about HarfBuzz-Subset (PDFs work without it), `make test` stops (warnings are errors there).
