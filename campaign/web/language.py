@@ -56,17 +56,24 @@ def vary_by_language(response: Response) -> Response:
 
 
 def missing_catalogues(app: Flask) -> list[str]:
-    """The non-German locales whose compiled catalogue (.mo) is missing or older than its .po."""
-    folder = Path(app.root_path) / "translations"
+    """The non-German locales without a compiled catalogue (.mo) in Flask-Babel's translation folders, or with one
+    older than its .po."""
+    folders = [Path(folder) for folder in app.extensions["babel"].translation_directories]
     missing = []
     for locale in SUPPORTED_LOCALES:
         if locale == DEFAULT_LOCALE:
             continue
-        source = folder / locale / "LC_MESSAGES" / "messages.po"
-        compiled = source.with_suffix(".mo")
-        if not compiled.exists() or (source.exists() and compiled.stat().st_mtime < source.stat().st_mtime):
+        sources = [folder / locale / "LC_MESSAGES" / "messages.po" for folder in folders]
+        if not any(_compiled(source) for source in sources):
             missing.append(locale)
     return missing
+
+
+def _compiled(source: Path) -> bool:
+    compiled = source.with_suffix(".mo")
+    if not compiled.exists():
+        return False
+    return not source.exists() or compiled.stat().st_mtime >= source.stat().st_mtime
 
 
 def warn_about_missing_catalogues(app: Flask) -> None:

@@ -4,6 +4,8 @@ cookie, safe redirect back); dates, numbers and labels follow it; letters and su
 from __future__ import annotations
 
 import email
+import logging
+import os
 import re
 from datetime import date, datetime
 from email.policy import default
@@ -182,3 +184,24 @@ def test_the_open_letter_pdf_and_the_confirmation_mail_stay_german_on_english_pa
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert message["Subject"].startswith("Bitte bestätigen") and body.startswith("Hallo Łucja,")
     assert "Mitzeichnung bestätigen" in body
+
+
+def test_a_missing_or_stale_catalogue_is_a_warning_at_start_with_the_fix(app_factory, tmp_path, caplog):
+    folder = tmp_path / "translations" / "en" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    source = folder / "messages.po"
+    source.write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="campaign.web.language"):
+        app_factory(BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "translations"))
+    assert any("nicht kompiliert (en)" in r.getMessage() and "make run" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    compiled = folder / "messages.mo"
+    compiled.write_bytes(b"")
+    os.utime(compiled, (source.stat().st_mtime - 60,) * 2)  # compiled before the last edit of the .po
+    with caplog.at_level(logging.WARNING, logger="campaign.web.language"):
+        app_factory(BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "translations"))
+    assert any("nicht kompiliert (en)" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="campaign.web.language"):
+        app_factory()  # the project's own catalogue, compiled by make
+    assert not any("nicht kompiliert" in r.getMessage() for r in caplog.records)
