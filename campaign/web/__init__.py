@@ -18,7 +18,6 @@ from campaign.web.api import bp as api_bp
 from campaign.web.auth import bp as auth_bp
 from campaign.web.boundary import register_boundary
 from campaign.web.datetimes import local_time, long_date, short_date
-from campaign.web.language import bp as language_bp
 from campaign.web.language import vary_by_language, warn_about_missing_catalogues
 from campaign.web.numbers import number
 from campaign.web.organise import bp as organise_bp
@@ -69,7 +68,7 @@ class NavItem:
 
 def register_web(app: Flask) -> None:
     """Register blueprints, hooks and error pages."""
-    for blueprint in (public_bp, responses_bp, auth_bp, organise_bp, track_bp, api_bp, language_bp):
+    for blueprint in (public_bp, responses_bp, auth_bp, organise_bp, track_bp, api_bp):
         app.register_blueprint(blueprint)
     register_boundary(app)
     app.after_request(add_security_headers)

@@ -1,23 +1,17 @@
-"""The UI language: German unless chosen otherwise with the switch in the page header (kept in a cookie) or, until
-then, preferred by the browser; the switch itself, and a start-up warning when a catalogue was never compiled."""
+"""The UI language (the switch's cookie, else the browser's preference, else German) and compiled catalogues."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, has_request_context, redirect, request, url_for
-
-from campaign.web.security import safe_next
+from flask import Flask, Response, has_request_context, request
 
 # German first: the msgids are German, so German needs no catalogue; every other locale needs a compiled one.
 DEFAULT_LOCALE = "de"
 SUPPORTED_LOCALES = ("de", "en")
 COOKIE = "locale"
 COOKIE_DAYS = 365
-
-bp = Blueprint("language", __name__)
-log = logging.getLogger(__name__)
 
 
 def select_locale() -> str:
@@ -31,27 +25,10 @@ def select_locale() -> str:
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or DEFAULT_LOCALE
 
 
-@bp.post("/language")
-def switch() -> Response:
-    """Remember the language from the header's form and go back to the page it was sent from (on this site only)."""
-    # CSRFProtect has checked the token already (every POST); an unknown value keeps the current choice.
-    chosen = request.form.get("locale", "")
-    response = redirect(safe_next(request.form.get("next"), url_for("public.index")), code=303)
-    if chosen in SUPPORTED_LOCALES:
-        response.set_cookie(
-            COOKIE,
-            chosen,
-            max_age=COOKIE_DAYS * 86400,
-            httponly=True,
-            samesite="Lax",
-            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
-        )
-    return response
-
-
 def vary_by_language(response: Response) -> Response:
-    """Pages differ by the cookie and the browser's languages, so caches must keep them apart."""
-    response.vary.update(("Accept-Language", "Cookie"))
+    """Pages differ by the cookie and the browser's languages, so caches must keep them apart (files do not)."""
+    if response.mimetype == "text/html":
+        response.vary.update(("Accept-Language", "Cookie"))
     return response
 
 
@@ -80,7 +57,8 @@ def warn_about_missing_catalogues(app: Flask) -> None:
     """Pages in a locale without its compiled catalogue fall back to German: say so once, with the fix."""
     missing = missing_catalogues(app)
     if missing:
-        log.warning(
+        # Looked up now, not at import: Alembic's logging set-up must not have disabled it in between.
+        logging.getLogger(__name__).warning(
             "Übersetzungen nicht kompiliert (%s): diese Sprachen zeigen Deutsch. Abhilfe: `make run` oder "
             "`pybabel compile -d campaign/translations`.",
             ", ".join(missing),

@@ -60,6 +60,10 @@ def test_a_browser_that_prefers_english_gets_english_pages(client, open_letter):
     assert 'lang="en"' in page and "Current campaigns" in page and "Deadline: 26 Jan 2026" in page
     assert "Aktuelle Kampagnen" not in page
     assert re.search(r'<button[^>]*value="de" lang="de"[^>]*>Deutsch</button>', page)
+    # Caches keep the languages apart; the same files serve both.
+    assert {"Accept-Language", "Cookie"} <= set(client.get("/", headers=ENGLISH).vary)
+    with client.get("/static/css/app.css") as stylesheet:
+        assert "Accept-Language" not in stylesheet.vary
     campaign = _page(client, f"/c/{open_letter}", headers=ENGLISH)
     assert "Co-sign by 26 January 2026." in campaign and "First name" in campaign
     assert "Privacy" in _page(client, "/privacy", headers=ENGLISH)
