@@ -75,11 +75,25 @@ class Letter(StatefulMixin, TimestampMixin, db.Model):
     # How a sent letter left: "email" by the outbox, "post" (posted on), "in_person" (handed over on).
     delivery: Mapped[str] = mapped_column(String(20), default="")
     delivered_on: Mapped[date | None]
+    # A follow-up („Nachfrage“) to an unanswered letter: the letter it follows up. Unique, so a recipient never
+    # gets a second follow-up to the same letter by accident; replies to it count for that first letter.
+    follow_up_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("letters.id", ondelete="CASCADE"), unique=True, default=None
+    )
 
     campaign: Mapped[Campaign] = relationship()
     recipient: Mapped[Recipient | None] = relationship()
     supporter: Mapped[Supporter | None] = relationship()
     template_version: Mapped[TemplateVersion | None] = relationship()
+    follow_up_of: Mapped[Letter | None] = relationship(remote_side=[id], back_populates="follow_up")
+    follow_up: Mapped[Letter | None] = relationship(back_populates="follow_up_of", uselist=False)
+
+    @property
+    def kind(self) -> str:
+        """„letter“, „follow_up“ (a Nachfrage) or „supporter_copy“: the export's and the history's word for it."""
+        if self.follow_up_of_id is not None:
+            return "follow_up"
+        return "supporter_copy" if self.supporter_id is not None else "letter"
 
     @property
     def is_frozen(self) -> bool:
