@@ -29,6 +29,14 @@ class LetterStatus(enum.StrEnum):
     REPLIED = "replied"
 
 
+class LetterKind(enum.StrEnum):
+    """A campaign's letter, a follow-up („Nachfrage“) to one of them, or a copy a supporter sent."""
+
+    LETTER = "letter"
+    FOLLOW_UP = "follow_up"
+    SUPPORTER_COPY = "supporter_copy"
+
+
 _L = LetterStatus
 
 
@@ -89,11 +97,10 @@ class Letter(StatefulMixin, TimestampMixin, db.Model):
     follow_up: Mapped[Letter | None] = relationship(back_populates="follow_up_of", uselist=False)
 
     @property
-    def kind(self) -> str:
-        """„letter“, „follow_up“ (a Nachfrage) or „supporter_copy“: the export's and the history's word for it."""
+    def kind(self) -> LetterKind:
         if self.follow_up_of_id is not None:
-            return "follow_up"
-        return "supporter_copy" if self.supporter_id is not None else "letter"
+            return LetterKind.FOLLOW_UP
+        return LetterKind.SUPPORTER_COPY if self.supporter_id is not None else LetterKind.LETTER
 
     @property
     def is_frozen(self) -> bool:

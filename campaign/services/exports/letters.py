@@ -15,6 +15,9 @@ from campaign.services.dashboard.definitions import COUNTED_REPLY, SUBSTANTIVE_R
 # "sent", "answered" and "substantive" follow the dashboard's definitions: their sums are its figures.
 COLUMNS = (
     Column("reference", "Unser Zeichen"),
+    # A follow-up („Nachfrage“) never counts as sent; an answer to it counts in the row of its first letter.
+    Column("kind", "Art"),
+    Column("follow_up_of", "Nachfrage zu"),
     Column("recipient", "Empfänger:in"),
     Column("email", "E-Mail"),
     Column("channel", "Kanal"),
@@ -49,6 +52,8 @@ def rows(session: Session, campaign: Campaign) -> Iterator[dict[str, Any]]:
         counted = letter.id in sent
         yield {
             "reference": letter.reference_code,
+            "kind": letter.kind,
+            "follow_up_of": letter.follow_up_of.reference_code if letter.follow_up_of else "",
             "recipient": letter.recipient_name,
             "email": letter.recipient_email,
             "channel": letter.channel,

@@ -179,13 +179,15 @@ def _make_follow_up(
         original=original_fields(original),
     )
     columns = snapshot_columns(composed, version, original.channel)
-    letter = Letter(campaign=campaign, recipient=original.recipient, reference_code=code, follow_up_of=original)
+    letter = Letter(campaign_id=campaign.id, recipient_id=original.recipient_id, reference_code=code)
     try:
         with session.begin_nested():
             session.add(letter)
+            letter.follow_up_of = original
             write_snapshot(session, letter, columns, user=user)
             session.flush()
     except IntegrityError:
+        session.expire(original, ["follow_up"])
         return None
     return letter
 
