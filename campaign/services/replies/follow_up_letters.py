@@ -188,6 +188,8 @@ def _make_follow_up(
             session.flush()
     except IntegrityError:
         session.expire(original, ["follow_up"])
+        if session.scalar(select(Letter.id).where(Letter.follow_up_of_id == original.id)) is None:
+            raise  # not the one-follow-up rule: a real fault, not to be reported as a skipped letter
         return None
     return letter
 
