@@ -126,7 +126,7 @@ def test_the_exports_name_follow_ups_and_the_follow_up_a_reply_came_to(db_sessio
     assert letters[first]["kind"] == "letter" and letters[first]["sent"] is True
     assert sum(row["sent"] for row in letters.values()) == 10
     csv = export_campaign_table(db_session, campaign, "letters", "csv").decode("utf-8-sig")
-    assert "Art;Nachfrage zu" in csv.splitlines()[0] and f";Nachfrage;{first};" in csv
+    assert csv.splitlines()[0].endswith(";Art;Nachfrage zu") and f";Nachfrage;{first}\r\n" in csv
     [auto] = [
         row
         for row in json.loads(export_campaign_table(db_session, campaign, "replies", "json"))

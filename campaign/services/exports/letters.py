@@ -15,9 +15,6 @@ from campaign.services.dashboard.definitions import COUNTED_REPLY, SUBSTANTIVE_R
 # "sent", "answered" and "substantive" follow the dashboard's definitions: their sums are its figures.
 COLUMNS = (
     Column("reference", "Unser Zeichen"),
-    # A follow-up („Nachfrage“) never counts as sent; an answer to it counts in the row of its first letter.
-    Column("kind", "Art"),
-    Column("follow_up_of", "Nachfrage zu"),
     Column("recipient", "Empfänger:in"),
     Column("email", "E-Mail"),
     Column("channel", "Kanal"),
@@ -30,6 +27,9 @@ COLUMNS = (
     Column("quality", "Qualität der Antwort"),
     Column("stance", "Haltung"),
     Column("commitments", "Zusagen"),
+    # A follow-up („Nachfrage“) never counts as sent; an answer to it counts in the row of its first letter.
+    Column("kind", "Art"),
+    Column("follow_up_of", "Nachfrage zu"),
 )
 
 

@@ -18,8 +18,6 @@ COLUMNS = (
     Column("recipient", "Empfänger:in"),
     Column("channel", "Kanal"),
     Column("kind", "Art"),
-    # The follow-up („Nachfrage“) the reply came to; it counts for the letter under `reference`.
-    Column("follow_up", "Antwort auf Nachfrage"),
     Column("quality", "Qualität"),
     Column("stance", "Haltung"),
     Column("received_at", "Eingegangen"),
@@ -27,6 +25,8 @@ COLUMNS = (
     # As counted on the dashboard (campaign.services.dashboard.definitions).
     Column("counts_as_reply", "Zählt als Antwort"),
     Column("substantive", "Inhaltlich"),
+    # The follow-up („Nachfrage“) the reply came to; it counts for the letter under `reference`.
+    Column("follow_up", "Antwort auf Nachfrage"),
 )
 
 
