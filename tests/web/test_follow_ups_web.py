@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from campaign.db import db
 from campaign.models import Letter, LetterStatus, OutboxMessage, ReferenceCounter, Role
+from campaign.services.campaigns.editing import duplicate_campaign
 from campaign.services.common.dates import today_in_germany
 from campaign.services.letters.references import reference_prefix
 from campaign.services.replies.follow_up_letters import follow_up_template
@@ -153,6 +154,8 @@ def test_a_coordinator_makes_approves_and_sends_follow_ups_to_chosen_due_letters
         assert "(NRW-2026-0001)." in message.get_body(("plain",)).get_content()
     page = client.get(URL).get_data(as_text=True)
     assert page.count("Nachfrage gesendet am") == 2
+    board = client.get("/track/campaigns/nrw-gerecht/letters").get_data(as_text=True)
+    assert "17 Briefe, angezeigt 1–17." in board and board.count("Nachfrage gesendet am") == 2
     history = client.get(f"/track/campaigns/nrw-gerecht/recipients/{_recipient(app, 1)}").get_data(as_text=True)
     assert "Nachfrage NRW-2026-0101" in history and "zum Brief NRW-2026-0001" in history
 
@@ -170,3 +173,20 @@ def test_all_due_letters_at_once_and_nothing_left_to_send_is_said(app, client, c
     assert "Es gibt keine freigegebenen Nachfragen per E-Mail." in page
     page = client.post(f"{URL}/posted", follow_redirects=True).get_data(as_text=True)
     assert "Es gibt keine freigegebenen Nachfragen, die per Post gehen." in page
+
+
+def test_the_follow_up_template_is_no_letter_template_and_goes_with_a_copy_of_the_campaign(app, client, coordinator):
+    _save_template(client)
+    with app.app_context():
+        campaign = db.session.scalar(select(Letter)).campaign
+        template = follow_up_template(db.session, campaign)
+        copy = duplicate_campaign(db.session, campaign, title="Kopie mit Nachfrage")
+        db.session.commit()
+        copied = follow_up_template(db.session, copy)
+        assert (copied.current_version.subject, copied.current_version.body) == (SUBJECT, BODY)
+        assert copy.templates == []
+        template_id = template.id
+    assert client.get(f"/organise/templates/{template_id}").status_code == 404
+    assert client.post(
+        f"/organise/templates/{template_id}", data={"name": "x", "subject": "x", "body": "x"}
+    ).status_code in (403, 404)

@@ -44,6 +44,8 @@ class BoardRow:
     replies: list[Reply] = field(default_factory=list)
     automatic: list[Reply] = field(default_factory=list)
     due: bool = False
+    # The follow-up („Nachfrage“) to this letter, if one was made; answers to it are among `replies`.
+    follow_up: Letter | None = None
 
     @property
     def latest(self) -> Reply | None:
@@ -121,6 +123,8 @@ def board_page(
         due_ids = set(session.scalars(select(Letter.id).where(Letter.id.in_(rows), due_condition(campaign))))
         for letter_id in due_ids:
             rows[letter_id].due = True
+        for follow_up in session.scalars(select(Letter).where(Letter.follow_up_of_id.in_(rows))):
+            rows[follow_up.follow_up_of_id].follow_up = follow_up
     return Page(list(rows.values()), letters.total, letters.page, letters.per_page)
 
 
