@@ -187,6 +187,3 @@ def test_the_follow_up_template_is_no_letter_template_and_goes_with_a_copy_of_th
         assert copy.templates == []
         template_id = template.id
     assert client.get(f"/organise/templates/{template_id}").status_code == 404
-    assert client.post(
-        f"/organise/templates/{template_id}", data={"name": "x", "subject": "x", "body": "x"}
-    ).status_code in (403, 404)
