@@ -18,7 +18,10 @@ from campaign.services.letters.sandbox import TemplateProblem
 from campaign.services.letters.templates import save_template_version
 from campaign.services.replies import follow_up_letters as follow_ups
 from campaign.services.replies.ingest import import_message
+from campaign.services.replies.records import assign_reply
+from campaign.services.sending.bounces import record_bounce
 from campaign.services.sending.lifecycle import approve_letters, generate_letters, queue_letters
+from campaign.services.sending.offline import correct_address
 from tests.services.sending.helpers import MAIL, email_campaign
 
 SUBJECT = "Nachfrage: {{ erster_brief.betreff }}"
@@ -217,3 +220,45 @@ def test_a_recipient_deleted_meanwhile_is_named_and_skipped(smtp_app, mail_serve
     result = follow_ups.generate_follow_ups(db.session, campaign, on=today_in_germany())
     assert len(result.done) == 1 and result.skipped == [f"{gone.reference_code}: die Empfänger:in gibt es nicht mehr"]
     assert db.session.scalar(select(Letter.follow_up_of_id).where(Letter.follow_up_of_id.is_not(None))) == kept.id
+
+
+def _sent_follow_up(campaign) -> Letter:
+    follow_ups.generate_follow_ups(db.session, campaign, on=today_in_germany())
+    follow_ups.approve_follow_ups(db.session, campaign, user=None)
+    queue_letters(db.session, campaign, MAIL, user=None, codes=follow_ups.sendable_follow_ups(db.session, campaign))
+    db.session.commit()
+    assert deliver_due().sent == 1
+    return db.session.scalar(select(Letter).where(Letter.follow_up_of_id.is_not(None)))
+
+
+def test_mail_assigned_by_hand_to_a_follow_up_counts_for_the_first_letter(smtp_app, mail_server):
+    campaign, [first] = sent_campaign(1)
+    with_template(campaign)
+    follow_up = _sent_follow_up(campaign)
+    mail = (
+        "From: Büro Muster <buero@fraktion.example.org>\r\nTo: kampagne@example.org\r\nSubject: Ihre Nachfrage\r\n"
+        f"Message-ID: <buero.1@fraktion.example.org>\r\nDate: {email.utils.formatdate()}\r\n\r\n"
+        "Die Abgeordnete wird Ihnen antworten.\r\n"
+    ).encode()
+    reply = import_message(db.session, mail)
+    assert reply.letter is None  # an office address nobody knows: the inbox
+    assign_reply(db.session, reply, follow_up, learn_address=True)
+    assert (reply.letter, reply.follow_up, reply.match_method) == (first, follow_up, "manual")
+    assert (first.status, follow_up.status) == (LetterStatus.REPLIED, LetterStatus.REPLIED)
+
+
+def test_a_corrected_address_sends_a_bounced_follow_up_again_in_the_thread(smtp_app, mail_server):
+    campaign, [first] = sent_campaign(1)
+    with_template(campaign)
+    follow_up = _sent_follow_up(campaign)
+    record_bounce(db.session, address=first.recipient_email, reason="550 User unknown", letter=follow_up, source="test")
+    assert follow_up.status is LetterStatus.BOUNCED and first.status is LetterStatus.SENT
+    result = correct_address(db.session, campaign, first.recipient, "neu.ğ@example.org", resend=MAIL)
+    db.session.commit()
+    assert result.done == [follow_up.reference_code] and follow_up.recipient_email == "neu.ğ@example.org"
+    assert "Nachfrage" in follow_up.subject and first.recipient_email != "neu.ğ@example.org"
+    assert deliver_due().sent == 1
+    [again] = mail_server.received[2:]
+    assert again.recipients == ["neu.ğ@example.org"]
+    first_id = db.session.scalar(select(OutboxMessage.message_id).where(OutboxMessage.letter_id == first.id))
+    assert again.message["In-Reply-To"] == first_id
