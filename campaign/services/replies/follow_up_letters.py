@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -142,7 +143,10 @@ def generate_follow_ups(
     result = StepResult(skipped=skipped)
     for letter in [letter for letter in chosen if letter.recipient is None]:
         result.skipped.append(f"{letter.reference_code}: die Empfänger:in gibt es nicht mehr")
-    chosen = [letter for letter in chosen if letter.recipient is not None][:MAX_PER_RUN]
+    chosen = [letter for letter in chosen if letter.recipient is not None]
+    if len(chosen) > MAX_PER_RUN:
+        result.skipped.append(f"{len(chosen) - MAX_PER_RUN} weitere: bitte noch einmal erzeugen")
+        chosen = chosen[:MAX_PER_RUN]
     if not chosen:
         reasons = f" ({'; '.join(result.skipped[:5])})" if result.skipped else ""
         raise ServiceError(f"Keine Nachfrage erzeugt: Es ist keine fällig{reasons}.", "letters")
@@ -159,6 +163,19 @@ def generate_follow_ups(
     return result
 
 
+def _columns(original: Letter, code: str, *, version: TemplateVersion, on: date) -> dict[str, Any]:
+    """The snapshot of the follow-up to `original`: the follow-up template filled in for its recipient."""
+    composed = compose_letter(
+        original.campaign,
+        original.recipient,
+        on=on,
+        reference_code=code,
+        template_version=version,
+        original=original_fields(original),
+    )
+    return snapshot_columns(composed, version, original.channel)
+
+
 def _make_follow_up(
     session: Session,
     campaign: Campaign,
@@ -170,15 +187,7 @@ def _make_follow_up(
     user: User | None,
 ) -> Letter | None:
     """One follow-up draft; None when another run made one for this letter meanwhile (the unique column says so)."""
-    composed = compose_letter(
-        campaign,
-        original.recipient,
-        on=on,
-        reference_code=code,
-        template_version=version,
-        original=original_fields(original),
-    )
-    columns = snapshot_columns(composed, version, original.channel)
+    columns = _columns(original, code, version=version, on=on)
     letter = Letter(campaign_id=campaign.id, recipient_id=original.recipient_id, reference_code=code)
     try:
         with session.begin_nested():
@@ -206,15 +215,7 @@ def refresh_follow_ups(session: Session, campaign: Campaign, *, on: date, user: 
         letter = row.letter
         if letter.is_frozen or letter.recipient is None:
             continue
-        composed = compose_letter(
-            campaign,
-            letter.recipient,
-            on=on,
-            reference_code=letter.reference_code,
-            template_version=version,
-            original=original_fields(row.original),
-        )
-        columns = snapshot_columns(composed, version, letter.channel)
+        columns = _columns(row.original, letter.reference_code, version=version, on=on)
         if any(getattr(letter, name) != value for name, value in columns.items()):
             write_snapshot(session, letter, columns, user=user)
             result.done.append(letter.reference_code)
