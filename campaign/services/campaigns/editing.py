@@ -185,6 +185,7 @@ def duplicate_campaign(
             )
         )
         copy.templates.append(duplicate)
+    _copy_follow_up_template(session, source, copy, user)
     copy.chosen_arguments.extend(
         CampaignArgument(argument_id=choice.argument_id, position=choice.position) for choice in source.chosen_arguments
     )
@@ -217,3 +218,18 @@ def form_choices(session: Session) -> FormChoices:
         argument_sets=list(session.scalars(select(ArgumentSet).order_by(ArgumentSet.title))),
         organisations=list(session.scalars(select(Organisation).order_by(Organisation.name))),
     )
+
+
+def _copy_follow_up_template(session: Session, source: Campaign, copy: Campaign, user: User | None) -> None:
+    """The source's follow-up template („Nachfrage“), its current text as the copy's first version."""
+    template = session.scalar(
+        select(LetterTemplate).where(LetterTemplate.campaign_id == source.id, LetterTemplate.is_follow_up.is_(True))
+    )
+    current = template.current_version if template is not None else None
+    if current is None:
+        return
+    duplicate = LetterTemplate(campaign_id=copy.id, name=template.name, is_follow_up=True)
+    duplicate.versions.append(
+        TemplateVersion(number=1, subject=current.subject, body=current.body, created_by_id=user.id if user else None)
+    )
+    session.add(duplicate)

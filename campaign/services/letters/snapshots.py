@@ -42,7 +42,12 @@ def _existing_letters(session: Session, campaign: Campaign, recipients: Sequence
     ids = [recipient.id for recipient in recipients]
     rows = session.scalars(
         select(Letter)
-        .where(Letter.campaign_id == campaign.id, Letter.recipient_id.in_(ids), Letter.supporter_id.is_(None))
+        .where(
+            Letter.campaign_id == campaign.id,
+            Letter.recipient_id.in_(ids),
+            Letter.supporter_id.is_(None),
+            Letter.follow_up_of_id.is_(None),  # a follow-up is made from its own template, never refreshed here
+        )
         .order_by(Letter.id)
     )
     return {letter.recipient_id: letter for letter in rows}  # the newest letter per recipient wins
@@ -65,7 +70,7 @@ def _frozen_notice(letter: Letter) -> str:
     )
 
 
-def _snapshot(composed: ComposedLetter, version: TemplateVersion, channel: Channel) -> dict[str, Any]:
+def snapshot_columns(composed: ComposedLetter, version: TemplateVersion, channel: Channel) -> dict[str, Any]:
     """The letter's columns that record what was addressed and written (cut to their column sizes)."""
     return {
         "template_version": version,
@@ -79,7 +84,7 @@ def _snapshot(composed: ComposedLetter, version: TemplateVersion, channel: Chann
     }
 
 
-def _write_snapshot(session: Session, letter: Letter, snapshot: dict[str, Any], *, user: User | None) -> None:
+def write_snapshot(session: Session, letter: Letter, snapshot: dict[str, Any], *, user: User | None) -> None:
     """Write the snapshot into the letter; an approved letter whose text changed needs approval again."""
     for name, value in snapshot.items():
         setattr(letter, name, value)
@@ -125,10 +130,10 @@ def prepare_letters(
         composed = compose_letter(
             campaign, recipient, on=on, reference_code=letter.reference_code, template_version=version
         )
-        snapshot = _snapshot(composed, version, channels.get(recipient.id, Channel.POST))
+        snapshot = snapshot_columns(composed, version, channels.get(recipient.id, Channel.POST))
         changed = new or any(getattr(letter, name) != value for name, value in snapshot.items())
         if changed:
-            _write_snapshot(session, letter, snapshot, user=user)
+            write_snapshot(session, letter, snapshot, user=user)
         prepared.append(PreparedLetter(letter=letter, composed=composed, changed=changed, new=new))
     for used in {item.composed.template_version for item in prepared}:
         if used.used_at is None:

@@ -1,7 +1,7 @@
 """Follow-ups: sent letters without an answer after the campaign's period, and answers with a follow-up date.
 
-The follow-up letter itself (a template per campaign, sent through the letter pipeline) comes with the sending
-lifecycle; this module says whom to follow up and when.
+This module says whom to follow up and when; the follow-up letter itself (a template per campaign, sent through
+the letter pipeline) is made by campaign.services.replies.follow_up_letters.
 """
 
 from __future__ import annotations
@@ -36,6 +36,13 @@ class DueFollowUp:
         return f"seit {self.days_waiting} Tagen keine Antwort"
 
 
+def _days_since(letter: Letter, now: datetime) -> int:
+    """Days since the letter left: by mail at its sending time, on paper on the day it was posted or handed over."""
+    if letter.sent_at is not None:
+        return (now - letter.sent_at).days
+    return (now.date() - letter.delivered_on).days if letter.delivered_on else 0
+
+
 def due_follow_ups(session: Session, campaign: Campaign, *, now: datetime | None = None) -> list[DueFollowUp]:
     """Unanswered letters past the period (longest waiting first), then answers whose follow-up date has come."""
     now = now or utcnow()
@@ -44,7 +51,7 @@ def due_follow_ups(session: Session, campaign: Campaign, *, now: datetime | None
         .where(Letter.campaign_id == campaign.id, due_condition(campaign, now))
         .order_by(Letter.sent_at, Letter.id)
     )
-    due = [DueFollowUp(letter, (now - letter.sent_at).days) for letter in letters if letter.sent_at]
+    due = [DueFollowUp(letter, _days_since(letter, now)) for letter in letters]
     replies = session.scalars(
         select(Reply)
         .where(

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from campaign.config import setting
 from campaign.db import utcnow
-from campaign.models import LetterStatus, Reply, ReplyChannel, ReplyKind, ReplyQuality, User
+from campaign.models import Reply, ReplyChannel, ReplyKind, ReplyQuality, User
 from campaign.services.common.audit import record
 from campaign.services.common.errors import ServiceError
-from campaign.services.common.states import transition
 from campaign.services.replies.attachments import add_attachment
+from campaign.services.replies.filing import file_under, mark_answered
 from campaign.services.replies.kinds import bounce_report, mail_kind
 from campaign.services.replies.mail import ParsedMail, parse_mail
 from campaign.services.replies.matching import Clues, Match, match_mail
@@ -150,8 +150,8 @@ def _store(session: Session, mail: ParsedMail, *, source: str, user: User | None
     )
     bounce = kind is ReplyKind.BOUNCE
     match = _read_bounce(session, reply, mail, user) if bounce else _read_reply(session, reply, mail)
-    reply.letter, reply.recipient, reply.match_method = match.letter, match.recipient, match.method
-    reply.campaign_id = match.letter.campaign_id if match.letter else None
+    reply.recipient, reply.match_method, reply.campaign_id = match.recipient, match.method, None
+    file_under(reply, match.letter)
     reply.sender_domain = reply.from_address.rpartition("@")[2][:254]
     session.add(reply)
     session.flush()
@@ -159,8 +159,7 @@ def _store(session: Session, mail: ParsedMail, *, source: str, user: User | None
         reply.suggested_quality = suggest_quality(session, reply)
     if reply.kind is ReplyKind.AUTO_REPLY:
         reply.quality = ReplyQuality.AUTO_REPLY  # never counted as an answer, so nothing to confirm
-    if reply.kind is ReplyKind.REPLY and reply.letter is not None and reply.letter.status is LetterStatus.SENT:
-        transition(session, reply.letter, LetterStatus.REPLIED, user=user, note=f"Antwort eingegangen ({source})")
+    mark_answered(session, reply, user=user, note=f"Antwort eingegangen ({source})")
     for attachment in mail.attachments:
         add_attachment(session, reply, attachment.filename, attachment.data, strict=False)
     record(session, "reply.imported", reply, user=user, kind=reply.kind.value, match=reply.match_method, source=source)

@@ -13,7 +13,6 @@ from campaign.db import utcnow
 from campaign.models import (
     Campaign,
     Letter,
-    LetterStatus,
     Recipient,
     RecipientAddress,
     Reply,
@@ -28,9 +27,9 @@ from campaign.services.common.audit import record
 from campaign.services.common.dates import today_in_germany
 from campaign.services.common.emails import canonical_email
 from campaign.services.common.errors import ServiceError
-from campaign.services.common.states import transition
 from campaign.services.common.text import collapse_spaces
 from campaign.services.replies.attachments import add_attachment
+from campaign.services.replies.filing import file_under, mark_answered
 from campaign.services.replies.matching import BY_HAND, SENT_STATES, match_sender
 from campaign.services.sending.bounces import record_bounce
 
@@ -85,14 +84,12 @@ def log_reply(session: Session, letter: Letter, data: LoggedReply, *, user: User
         channel=data.channel,
         source="manual",
         match_method=BY_HAND,
-        letter=letter,
-        recipient=letter.recipient,
-        campaign_id=letter.campaign_id,
         received_at=datetime.combine(data.received_on, time(12, 0)),
         from_name=collapse_spaces(data.from_name)[:200],
         body_text=text,
         original_text=text,
     )
+    file_under(reply, letter)
     session.add(reply)
     session.flush()
     for filename, content in data.files:
@@ -226,13 +223,11 @@ def _apply(reply: Reply, data: Classification, user: User | None) -> None:
 
 
 def _mark_answered(session: Session, reply: Reply, user: User | None) -> None:
-    letter = reply.letter
-    if reply.kind is ReplyKind.REPLY and letter is not None and letter.status is LetterStatus.SENT:
-        transition(session, letter, LetterStatus.REPLIED, user=user, note="Antwort erfasst")
+    mark_answered(session, reply, user=user, note="Antwort erfasst")
 
 
 def _attach(session: Session, reply: Reply, letter: Letter, user: User | None) -> None:
-    reply.letter, reply.recipient, reply.campaign_id = letter, letter.recipient, letter.campaign_id
+    file_under(reply, letter)
     reply.match_method = BY_HAND
     session.flush()
     _mark_answered(session, reply, user)

@@ -27,7 +27,7 @@ from campaign.services.common.errors import ServiceError
 from campaign.services.common.states import transition
 from campaign.services.letters.batch.run import recipient_order
 from campaign.services.letters.snapshots import prepare_letters
-from campaign.services.sending.letter_mail import MailSettings, letter_mail, letter_pdf
+from campaign.services.sending.letter_mail import MailSettings, letter_mail, letter_pdf, original_message_id
 from campaign.services.sending.outbox import cancel, queue_mail, retry
 
 Progress = Callable[[int, int], None]
@@ -199,7 +199,7 @@ def queue_letters(
         pdf = letter_pdf(letter) if settings.attach_pdf else None
         queue_mail(
             session,
-            letter_mail(letter, mail, pdf=pdf),
+            letter_mail(letter, mail, pdf=pdf, in_reply_to=original_message_id(session, letter)),
             kind="letter",
             letter=letter,
             send_after=settings.send_at,

@@ -85,8 +85,12 @@ def correct_address(
     result = StepResult()
     for letter in bounced:
         transition(session, letter, LetterStatus.DRAFT, user=user, note=f"Adresse korrigiert: {address}")
+        if letter.follow_up_of_id is not None:
+            # A follow-up keeps its text (made from the follow-up template); only its address is the new one.
+            letter.recipient_email = address
     if bounced:
-        prepare_letters(session, campaign, [recipient], on=today_in_germany(), user=user)
+        if any(letter.follow_up_of_id is None for letter in bounced):
+            prepare_letters(session, campaign, [recipient], on=today_in_germany(), user=user)
         if not current_settings(session, campaign).require_second_approver:
             for letter in bounced:
                 transition(session, letter, LetterStatus.APPROVED, user=user, note="nach Adresskorrektur")
