@@ -12,7 +12,6 @@ from campaign.config import setting
 from campaign.db import utcnow
 from campaign.models import (
     Campaign,
-    ConsentText,
     Recipient,
     Supporter,
     SupporterLetter,
@@ -22,7 +21,6 @@ from campaign.services.common.emails import canonical_email, normalise_email
 from campaign.services.common.errors import ServiceError
 from campaign.services.letters.references import allocate_reference_codes, reference_prefix
 from campaign.services.signing import tokens
-from campaign.services.signing.consent import BUILT_IN_VERSION
 from campaign.services.writing import mails
 from campaign.services.writing.compose import Writer, WrittenLetter, compose
 from campaign.services.writing.postcodes import writable_recipient
@@ -113,10 +111,26 @@ def _clean_writer(writer: Writer) -> Writer:
     return Writer(email=email, **values)
 
 
-def _known_consent(session: Session, version: str) -> bool:
-    if version == BUILT_IN_VERSION:
-        return True
-    return session.scalar(select(ConsentText.id).where(ConsentText.version == version)) is not None
+@dataclass(frozen=True)
+class LetterConsent:
+    version: str
+    text: str
+
+
+# The consent a writer gives; its version is stored with each letter. A new wording gets a new version here
+# (and the old one stays in CONSENT_VERSIONS, so exports can show what each writer agreed to).
+LETTER_CONSENT = LetterConsent(
+    "brief-2026-12-01",
+    "Ich möchte diesen Brief in meinem Namen an die gewählte Person schicken. Ich willige ein, dass die Kampagne "
+    "meinen Namen, meine E-Mail- und Postanschrift, den Brief und meine Antworten auf die spätere Nachfrage – und "
+    "damit meine politische Meinung – dafür speichert und verarbeitet (Art. 9 Abs. 2 lit. a DSGVO), und dass der "
+    "Brief mit meinem Namen und meiner Anschrift an die Person geht. Ich kann die Einwilligung jederzeit widerrufen.",
+)
+CONSENT_VERSIONS = {LETTER_CONSENT.version: LETTER_CONSENT.text}
+
+
+def _known_consent(version: str) -> bool:
+    return version in CONSENT_VERSIONS
 
 
 def _supporter(session: Session, writer: Writer) -> Supporter:
@@ -160,7 +174,7 @@ def submit(session: Session, campaign: Campaign, submission: Submission, *, site
         raise ServiceError("Bitte wählen Sie, wie der Brief verschickt wird.", "delivery")
     if submission.delivery == "email" and not found.may_email:
         raise ServiceError("Für diese Person haben wir keine E-Mail-Adresse: Bitte per Post schicken.", "delivery")
-    if not _known_consent(session, submission.consent_version):
+    if not _known_consent(submission.consent_version):
         raise ServiceError("Der Einwilligungstext hat sich geändert. Bitte lesen Sie ihn erneut.", "consent")
     seed = secrets.token_hex(16)
     confirm, access = _tokens(seed)
