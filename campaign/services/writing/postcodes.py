@@ -106,7 +106,9 @@ def import_postcodes(
         return report
     if replace:
         report.removed = session.execute(delete(PostcodeArea)).rowcount or 0
-    existing = set(session.execute(select(PostcodeArea.postcode, PostcodeArea.kind, PostcodeArea.area)).tuples())
+    existing = {
+        tuple(row) for row in session.execute(select(PostcodeArea.postcode, PostcodeArea.kind, PostcodeArea.area))
+    }
     new = [key for key in rows if key not in existing]
     session.add_all(PostcodeArea(postcode=code, kind=kind, area=area) for code, kind, area in new)
     report.added, report.stored = len(new), True

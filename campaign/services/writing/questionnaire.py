@@ -65,7 +65,7 @@ def _due(session: Session, now: datetime, *, reminder: bool) -> list[SupporterLe
     else:
         query = query.where(SupporterLetter.questionnaire_sent_at.is_(None), SupporterLetter.sent_at.is_not(None))
     due = []
-    for letter, wait in session.execute(query.order_by(SupporterLetter.id)).tuples():
+    for letter, wait in session.execute(query.order_by(SupporterLetter.id)):
         since = letter.questionnaire_sent_at if reminder else letter.sent_at
         if since is not None and since + timedelta(days=wait) <= now:
             due.append(letter)
