@@ -1,26 +1,23 @@
 """What organisers and the dashboard see of supporters' letters: the list, the variation, the questionnaire figures.
 
-Definitions (shown on the dashboard): a supporter's letter counts as sent once it went to the outbox or its writer
-said they posted it; it never counts among the campaign's own letters ("Versandt"). Questionnaire figures count the
-writers' answers, one per letter; "reported reply" means any of the three answers that say a reply came.
+The dashboard's figures on these letters are counted in campaign.services.dashboard.supporter_letters, with the
+dashboard's definitions.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from campaign.models import Campaign, QuestionnaireAnswer, Recipient, SupporterLetter, SupporterLetterStatus
+from campaign.models import Campaign, Recipient, SupporterLetter, SupporterLetterStatus
 from campaign.services.writing.variation import Cluster, clusters
 
 _W = SupporterLetterStatus
 # Own-words share buckets for the organisers' overview: below 10 %, 10–30 %, 30–60 %, 60 % and more.
 BUCKETS = ((0.0, 0.1), (0.1, 0.3), (0.3, 0.6), (0.6, 1.01))
-REPORTED_REPLY = (QuestionnaireAnswer.ANSWERED, QuestionnaireAnswer.NOT_ANSWERED, QuestionnaireAnswer.ACKNOWLEDGED)
 PER_PAGE = 100
 
 
@@ -95,44 +92,3 @@ def variation(session: Session, campaign: Campaign) -> VariationSummary:
         summary.clusters.extend(RecipientCluster(recipient, cluster) for cluster in clusters(letters))
     summary.clusters.sort(key=lambda item: -len(item.cluster.ids))
     return summary
-
-
-@dataclass(frozen=True)
-class WritingFigures:
-    """The dashboard's figures on supporters' letters and the questionnaire."""
-
-    sent: int
-    by_email: int
-    by_post: int
-    waiting: int
-    questionnaires: int
-    answered: int
-    answers: tuple[tuple[QuestionnaireAnswer, int], ...]
-    reported_replies: int
-
-    @property
-    def reported_rate(self) -> float:
-        return round(100 * self.reported_replies / self.answered, 1) if self.answered else 0.0
-
-
-def writing_figures(session: Session, campaign: Campaign) -> WritingFigures:
-    rows = session.execute(
-        select(
-            SupporterLetter.status,
-            SupporterLetter.delivery,
-            SupporterLetter.questionnaire_sent_at,
-            SupporterLetter.answer,
-        ).where(SupporterLetter.campaign_id == campaign.id)
-    ).all()
-    sent = [row for row in rows if row.status is _W.SENT]
-    answers = Counter(row.answer for row in sent if row.answer is not None)
-    return WritingFigures(
-        sent=len(sent),
-        by_email=sum(1 for row in sent if row.delivery == "email"),
-        by_post=sum(1 for row in sent if row.delivery == "post"),
-        waiting=sum(1 for row in rows if row.status in (_W.PENDING, _W.HELD, _W.TO_POST)),
-        questionnaires=sum(1 for row in sent if row.questionnaire_sent_at is not None),
-        answered=sum(answers.values()),
-        answers=tuple((answer, answers.get(answer, 0)) for answer in QuestionnaireAnswer),
-        reported_replies=sum(answers.get(answer, 0) for answer in REPORTED_REPLY),
-    )
