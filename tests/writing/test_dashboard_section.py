@@ -31,9 +31,14 @@ def _letter(session, written, *, status=SupporterLetterStatus.SENT, channel=Chan
     record = None
     if status is SupporterLetterStatus.SENT:
         record = Letter(
-            campaign_id=written.campaign_id, recipient_id=written.local_id, supporter_id=supporter.id,
-            reference_code=f"U-{number}", channel=channel, status=LetterStatus.SENT, sent_at=utcnow(),
-        )  # fmt: skip
+            campaign_id=written.campaign_id,
+            recipient_id=written.local_id,
+            supporter_id=supporter.id,
+            reference_code=f"U-{number}",
+            channel=channel,
+            status=LetterStatus.SENT,
+            sent_at=utcnow(),
+        )
         session.add(record)
         session.flush()
     session.add(
@@ -48,7 +53,7 @@ def _letter(session, written, *, status=SupporterLetterStatus.SENT, channel=Chan
             access_token_hash=f"a{number}",
             answer=answer,
             questionnaire_sent_at=utcnow() if asked and record else None,
-        )  # fmt: skip
+        )
     )
     if answer in (_A.ANSWERED, _A.ACKNOWLEDGED) and record is not None:
         session.add(
@@ -57,7 +62,7 @@ def _letter(session, written, *, status=SupporterLetterStatus.SENT, channel=Chan
                 letter_id=record.id,
                 channel=ReplyChannel.SUPPORTER_REPORT,
                 received_at=utcnow(),
-            )  # fmt: skip
+            )
         )
     session.flush()
 
