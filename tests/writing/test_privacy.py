@@ -80,3 +80,32 @@ def test_the_purge_drops_unconfirmed_letters_and_old_writers_details(client, app
         assert written_row.email == "" and written_row.letter_text
         assert db.session.query(Supporter).filter(Supporter.email != "").count() == 0
         assert db.session.scalar(select(Letter)).body_text
+
+
+def test_withdrawing_consent_on_the_letters_page(client, app, written):
+    _send(client, app, written)
+    [mail] = outbox(app, KIND_CONFIRMATION)
+    page = link_in(mail.raw, "letter")
+    shown = client.get(page)
+    assert "Einwilligung widerrufen" in shown.text
+    assert "Angaben zu diesem Brief sind gelöscht" in client.post(page + "/withdraw").text
+    with app.app_context():
+        written_row = db.session.scalar(select(SupporterLetter))
+        assert written_row.email == "" and written_row.supporter_id is None
+        assert db.session.scalar(select(Letter)).body_text  # the office keeps what it received
+    assert client.get(page).status_code == 404
+    assert client.post(page + "/withdraw").status_code == 404
+
+
+def test_withdrawing_an_unconfirmed_letter_deletes_it(client, app, written):
+    client.post(f"/c/{written.slug}/write", data=write_form(written, own_text=OWN))
+    page = link_in(outbox(app, KIND_CONFIRMATION)[-1].raw, "letter")
+    client.post(page + "/withdraw")
+    with app.app_context():
+        assert db.session.query(SupporterLetter).count() == 0
+
+
+def test_the_privacy_notice_describes_own_letters(client):
+    text = client.get("/privacy").text
+    assert "Wenn Sie einen eigenen Brief schreiben" in text
+    assert "Eigene Briefe, die Sie nicht bestätigen, löschen wir nach 7 Tagen." in text

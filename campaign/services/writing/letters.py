@@ -198,7 +198,7 @@ def submit(session: Session, campaign: Campaign, submission: Submission, *, site
     )
     session.add(letter)
     session.flush()
-    mails.queue_confirmation(session, letter, confirm.token)
+    mails.queue_confirmation(session, letter, confirm.token, access.token)
     return letter
 
 

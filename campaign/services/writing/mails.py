@@ -40,7 +40,15 @@ def _to_supporter(letter: SupporterLetter, subject: str, text: str) -> OutgoingM
     )
 
 
-def queue_confirmation(session: Session, letter: SupporterLetter, confirm_token: str) -> None:
+def _withdraw_lines(letter: SupporterLetter, access_token: str) -> list[str]:
+    return [
+        "",
+        "Ihr Brief, sein Stand und der Widerruf Ihrer Einwilligung (dann löschen wir Ihre Angaben):",
+        letter_link(letter, f"letter/{access_token}"),
+    ]
+
+
+def queue_confirmation(session: Session, letter: SupporterLetter, confirm_token: str, access_token: str) -> None:
     """Ask the writer to confirm (double opt-in); nothing goes to the office before they do."""
     days = int(setting("UNCONFIRMED_SIGNATURE_DAYS"))
     recipient = letter.recipient.full_name if letter.recipient else ""
@@ -55,6 +63,7 @@ def queue_confirmation(session: Session, letter: SupporterLetter, confirm_token:
             "",
             "Auf der Seite klicken Sie auf „Brief bestätigen“. Wenn Sie den Brief nicht geschrieben haben, tun Sie "
             "nichts: Ihre Angaben werden dann nach Ablauf der Frist gelöscht.",
+            *_withdraw_lines(letter, access_token),
             "",
             "Diese E-Mail wurde automatisch verschickt.",
         ]
@@ -109,6 +118,7 @@ def queue_questionnaire(session: Session, letter: SupporterLetter, access_token:
             letter_link(letter, f"answer/{access_token}"),
             "",
             "Mit Ihrer Auskunft sehen wir, wer antwortet und wer nicht. Danke!",
+            *_withdraw_lines(letter, access_token),
             "",
             "Diese E-Mail wurde automatisch verschickt.",
         ]

@@ -84,6 +84,15 @@ def _anonymise_letters(session: Session, letters: list[SupporterLetter]) -> None
     session.flush()
 
 
+def withdraw_letter(session: Session, letter: SupporterLetter) -> None:
+    """The writer withdraws their consent for this letter: an unsent one is deleted, a sent one loses their details
+    (the office keeps what it received) and gets no more mail."""
+    supporter = letter.supporter
+    _anonymise_letters(session, [letter])
+    if supporter is not None:
+        _anonymise_if_done(session, supporter.id)
+
+
 def anonymise_supporter(session: Session, supporter: Supporter) -> None:
     """Keep the row (a sent letter points to it), with nothing left that names the person."""
     supporter.email, supporter.email_canonical = "", f"geloescht-{supporter.id}"

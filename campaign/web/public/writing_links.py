@@ -11,6 +11,7 @@ from campaign.services.replies.matching import reply_address_for
 from campaign.services.signing.lifecycle import LinkState
 from campaign.services.writing import lifecycle
 from campaign.services.writing.letters import access_token
+from campaign.services.writing.privacy import withdraw_letter
 from campaign.services.writing.questionnaire import record_answer
 from campaign.web.boundary import after_commit, errors_shown_on
 from campaign.web.public.views import bp
@@ -56,6 +57,21 @@ def write_letter(slug: str, token: str):
     return render_template(
         "public/write/letter.html", campaign=campaign, letter=letter, state=state, form=form, token=token
     ), status
+
+
+@bp.post("/c/<slug>/write/letter/<token>/withdraw")
+@no_store
+def write_withdraw(slug: str, token: str):
+    """Withdraw consent: the writer's details go (an unsent letter entirely); the office keeps what it received."""
+    campaign = writing_campaign_or_404(slug)
+    letter, state = _letter_or_state(campaign, token)
+    form = ConfirmLetterForm()
+    if letter is None or not form.validate_on_submit():
+        return render_template(
+            "public/write/letter.html", campaign=campaign, letter=None, state=state, form=form, token=token
+        ), 404 if letter is None else 400
+    withdraw_letter(db.session, letter)
+    return render_template("public/write/withdrawn.html", campaign=campaign)
 
 
 @bp.get("/c/<slug>/write/letter/<token>.pdf")
