@@ -97,3 +97,16 @@ def test_hand_counted_supporter_figures(app, login, client):
     assert "6 Briefe von Unterstützer:innen verschickt (4 per E-Mail, 2 per Post)" in text
     assert "Sie zählen nie zu den versandten Briefen der Kampagne" in text
     assert 'id="supporter-answers"' in text
+
+
+def test_supporter_letters_are_never_follow_ups_of_the_campaign(app):
+    from datetime import timedelta
+
+    from campaign.services.replies.followups import due_follow_ups
+
+    with app.app_context():
+        written = make_writing_campaign(db.session)
+        _letter(db.session, written)
+        db.session.commit()
+        campaign = db.session.get(SupporterLetter, 1).campaign
+        assert due_follow_ups(db.session, campaign, now=utcnow() + timedelta(days=100)) == []

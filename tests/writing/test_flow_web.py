@@ -98,3 +98,61 @@ def test_submit_confirm_and_send(client, app, written):
     # Confirming again changes nothing and sends nothing more.
     client.post(path)
     assert len(outbox(app, KIND_LETTER)) == 1
+
+
+def _count(app) -> int:
+    with app.app_context():
+        return db.session.query(SupporterLetter).count()
+
+
+def test_bad_details_get_a_message_and_keep_what_was_typed(client, app, written):
+    url = f"/c/{written.slug}/write"
+    invalid = client.post(url, data=write_form(written, email="kein-at-zeichen", own_text="Mein Absatz"))
+    assert invalid.status_code == 400 and "Mein Absatz" in invalid.text and "Ğülşen" in invalid.text
+    no_street = client.post(url, data=write_form(written, street=""))
+    assert no_street.status_code == 400 and "Bitte Straße und Hausnummer angeben." in no_street.text
+    long_name = client.post(url, data=write_form(written, first_name="ß" * 121))
+    assert long_name.status_code == 400 and "Höchstens 120 Zeichen" in long_name.text
+    no_consent = client.post(url, data=write_form(written, consent=None))
+    assert no_consent.status_code == 400 and "Ohne Ihre Einwilligung" in no_consent.text
+    old_consent = client.post(url, data=write_form(written, consent_version="1999-01-01"))
+    assert old_consent.status_code == 400 and "Einwilligungstext hat sich geändert" in old_consent.text
+    wrong_delivery = client.post(url, data=write_form(written, delivery="brieftaube"))
+    assert wrong_delivery.status_code == 400
+    too_long = client.post(url, data=write_form(written, own_text="ł" * 4001))
+    assert too_long.status_code == 400 and "4000 Zeichen" in too_long.text
+    assert client.post(url, data={"step": "unbekannt"}).status_code == 400
+    assert _count(app) == 0
+
+
+def test_hostile_text_stays_text_in_the_preview_and_the_letter(client, app, written):
+    hostile = '<script>alert(1)</script> {{ config.SECRET_KEY }} <img src=x onerror="alert(2)">'
+    data = write_form(written, own_text=hostile)
+    data["step"] = "preview"
+    shown = client.post(f"/c/{written.slug}/write", data=data)
+    assert "<script>alert(1)" not in shown.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in shown.text
+    assert "test-secret-key" not in shown.text
+    data["step"] = "submit"
+    client.post(f"/c/{written.slug}/write", data=data)
+    client.post(link_in(outbox(app, KIND_CONFIRMATION)[-1].raw, "confirm"))
+    [mail] = outbox(app, KIND_LETTER)
+    html = email.message_from_bytes(mail.raw, policy=default).get_body(preferencelist=("html",)).get_content()
+    assert "<script>" not in html and "&lt;script&gt;" in html and "{{ config.SECRET_KEY }}" in html
+
+
+def test_the_honeypot_gets_the_same_answer_and_stores_nothing(client, app, written):
+    response = client.post(f"/c/{written.slug}/write", data=write_form(written, website="http://spam.example"))
+    assert response.status_code == 302 and response.location.endswith("/write/sent")
+    assert _count(app) == 0 and outbox(app, KIND_CONFIRMATION) == []
+
+
+def test_the_pdf_preview(client, written):
+    data = write_form(written, own_text="Ein Satz von mir, Łódź und Göttingen.")
+    pdf = client.post(f"/c/{written.slug}/write/preview.pdf", data=data)
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    from tests.factories_letters import pdf_text
+
+    text = pdf_text(pdf.data)
+    assert "Łódź und Göttingen" in text and "Fliederweg 3" in text and "Schäfer-Öztürk" in text
+    refused = client.post(f"/c/{written.slug}/write/preview.pdf", data={**data, "recipient": str(written.postal_id)})
+    assert refused.status_code == 400

@@ -56,9 +56,14 @@ def _answered(*conditions: Any) -> Any:
 
 
 def due_condition(campaign: Campaign, now: datetime | None = None) -> Any:
-    """Sent, unanswered and older than the campaign's follow-up period."""
+    """Sent by the campaign, unanswered and older than the campaign's follow-up period.
+
+    Letters supporters wrote themselves are followed up by their questionnaire (services.writing), not here.
+    """
     cutoff = (now or utcnow()) - timedelta(days=campaign.follow_up_days)
-    return and_(Letter.status == LetterStatus.SENT, Letter.sent_at <= cutoff, ~_answered())
+    return and_(
+        Letter.status == LetterStatus.SENT, Letter.supporter_id.is_(None), Letter.sent_at <= cutoff, ~_answered()
+    )
 
 
 def board_statement(session: Session, campaign: Campaign, filters: BoardFilter) -> Select[tuple[Letter]]:

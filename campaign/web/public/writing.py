@@ -28,7 +28,7 @@ from campaign.web.security import no_store
 
 PAGES = ("postcode", "recipients", "arguments", "paragraph", "preview")
 # Which form fields a step's page shows; errors of other fields are not this step's business.
-STEP_FIELDS = {"postcode": {"postcode"}, "paragraph": {"own_text"}, "preview": set(WriteForm.DETAILS) | {"own_text"}}
+STEP_FIELDS = {"postcode": {"postcode"}, "paragraph": {"own_text"}, "preview": set(WriteForm.DETAILS)}
 # A service's field name → the form field that shows its message (the writer's postcode has its own field).
 SUBMIT_FIELDS = {"postcode": "writer_postcode", "recipient": "", "arguments": ""}
 
@@ -87,7 +87,11 @@ def _page(step: str, campaign, form: WriteForm, status: int = 200, **extra):
     if step == "preview":
         values["writer"] = _writer(form)
         if "found" not in extra:
-            values["found"] = preview(db.session, campaign, draft)
+            try:
+                values["found"] = preview(db.session, campaign, draft)
+            except ServiceError as error:
+                # What was carried along no longer makes a letter (too long, an argument gone): back to writing it.
+                return _fail("paragraph", campaign, form, error)
     return render_template(f"public/write/{step}.html", **values), status
 
 
