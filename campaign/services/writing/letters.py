@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from campaign.config import setting
@@ -70,7 +71,6 @@ class Submission:
     writer: Writer
     delivery: str
     consent_version: str
-    extra: dict = field(default_factory=dict)
 
 
 def preview(session: Session, campaign: Campaign, draft: Draft) -> Preview:
@@ -136,17 +136,22 @@ def _known_consent(version: str) -> bool:
 def _supporter(session: Session, writer: Writer) -> Supporter:
     canonical = canonical_email(writer.email)
     supporter = session.scalar(select(Supporter).where(Supporter.email_canonical == canonical))
-    if supporter is None:
-        supporter = Supporter(
-            email=writer.email,
-            email_canonical=canonical,
-            first_name=writer.first_name,
-            last_name=writer.last_name,
-            postcode=writer.postcode,
-            city=writer.city,
-        )
-        session.add(supporter)
-        session.flush()
+    if supporter is not None:
+        return supporter
+    supporter = Supporter(
+        email=writer.email,
+        email_canonical=canonical,
+        first_name=writer.first_name,
+        last_name=writer.last_name,
+        postcode=writer.postcode,
+        city=writer.city,
+    )
+    try:
+        # A savepoint: the same person writing twice at the same moment finds the row the other request made.
+        with session.begin_nested():
+            session.add(supporter)
+    except IntegrityError:
+        return session.scalars(select(Supporter).where(Supporter.email_canonical == canonical)).one()
     return supporter
 
 
