@@ -110,3 +110,16 @@ def test_supporter_letters_are_never_follow_ups_of_the_campaign(app):
         db.session.commit()
         campaign = db.session.get(SupporterLetter, 1).campaign
         assert due_follow_ups(db.session, campaign, now=utcnow() + timedelta(days=100)) == []
+
+
+def test_the_campaigns_own_counts_and_sending_leave_supporter_letters_out(app):
+    from campaign.services.campaigns.records import campaign_figures
+    from campaign.services.sending.lifecycle import campaign_letters
+
+    with app.app_context():
+        written = make_writing_campaign(db.session)
+        _letter(db.session, written)
+        db.session.commit()
+        campaign = db.session.get(SupporterLetter, 1).campaign
+        assert campaign_figures(db.session, campaign).letters == 0
+        assert campaign_letters(db.session, campaign, list(LetterStatus)) == []
