@@ -158,3 +158,17 @@ def test_questionnaire_after_the_set_days_and_the_answer_becomes_a_reply(client,
     with app.app_context():
         assert db.session.query(Reply).count() == 1
         assert db.session.scalar(select(Reply)).suggested_quality is ReplyQuality.ACKNOWLEDGEMENT
+
+
+def test_the_questionnaire_runs_every_hour_on_the_workers():
+    from datetime import datetime
+
+    from campaign.jobs import huey
+    from campaign.jobs.queue import enqueue_job  # noqa: F401  (registers every periodic task)
+    from campaign.jobs.writing import questionnaires_hourly
+
+    def due(minute: datetime) -> bool:
+        return any(isinstance(task, questionnaires_hourly.task_class) for task in huey.read_periodic(minute))
+
+    assert due(datetime(2026, 3, 2, 9, 23)) and due(datetime(2026, 3, 2, 0, 23))
+    assert not due(datetime(2026, 3, 2, 9, 24))
