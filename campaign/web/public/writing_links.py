@@ -53,10 +53,10 @@ def write_letter(slug: str, token: str):
     if letter is not None and form.validate_on_submit():
         with errors_shown_on(form):
             lifecycle.mark_posted(db.session, letter)
-    status = 404 if letter is None else 200
+    # A link that opens nothing gets its page with the reason (as the confirm page does), not an error page.
     return render_template(
         "public/write/letter.html", campaign=campaign, letter=letter, state=state, form=form, token=token
-    ), status
+    )
 
 
 @bp.post("/c/<slug>/write/letter/<token>/withdraw")
@@ -100,7 +100,7 @@ def write_answer(slug: str, token: str):
             saved = True
     elif letter is not None and letter.answer is not None and not form.is_submitted():
         form.answer.data = letter.answer.value
-    status = 404 if letter is None else (400 if form.errors else 200)
+    status = 400 if form.errors else 200
     reply_address = _reply_address(letter)
     return render_template(
         "public/write/answer.html", campaign=campaign, letter=letter, state=state, form=form, saved=saved,
