@@ -38,6 +38,15 @@ from campaign.models.replies import (
 )
 from campaign.models.sending import CampaignSending
 from campaign.models.sources import DatePrecision, Source, SourceKind, SourceQuote
+from campaign.models.supporter_letters import (
+    AreaKind,
+    OpenRecipient,
+    PostcodeArea,
+    QuestionnaireAnswer,
+    SupporterLetter,
+    SupporterLetterStatus,
+    WritingSettings,
+)
 from campaign.models.supporters import (
     ConsentText,
     HandoverList,
@@ -50,6 +59,7 @@ from campaign.models.supporters import (
 from campaign.models.users import Role, User
 
 __all__ = [
+    "AreaKind",
     "Argument",
     "ArgumentRule",
     "ArgumentSet",
@@ -76,10 +86,13 @@ __all__ = [
     "Motion",
     "MotionKind",
     "MotionStatus",
+    "OpenRecipient",
     "Organisation",
     "OutboxMessage",
     "OutboxStatus",
+    "PostcodeArea",
     "Provision",
+    "QuestionnaireAnswer",
     "Recipient",
     "RecipientAddress",
     "RecipientList",
@@ -102,11 +115,14 @@ __all__ = [
     "Stance",
     "StateChange",
     "Supporter",
+    "SupporterLetter",
+    "SupporterLetterStatus",
     "Target",
     "TemplateVersion",
     "TrackingNote",
     "User",
     "WorkerHeartbeat",
+    "WritingSettings",
     "argument_provisions",
     "recipient_list_members",
 ]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from campaign.models import Campaign, CampaignChannels, Channel, Letter, Recipient, Target
 from campaign.services.campaigns.records import CampaignFigures, campaign_figures
 from campaign.services.common.pagination import Page, paginate
+from campaign.services.dashboard.definitions import CAMPAIGN_LETTER
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def campaign_hub(session: Session, campaign: Campaign, *, page: int = 1) -> Hub:
     figures = campaign_figures(session, campaign)
     letters = paginate(
         session,
-        select(Letter).where(Letter.campaign_id == campaign.id).order_by(Letter.reference_code),
+        select(Letter).where(Letter.campaign_id == campaign.id, CAMPAIGN_LETTER).order_by(Letter.reference_code),
         page=page,
     )
     return Hub(

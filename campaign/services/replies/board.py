@@ -61,9 +61,10 @@ FOLLOW_UP = aliased(Letter, name="follow_up")
 
 
 def due_condition(campaign: Campaign, now: datetime | None = None) -> Any:
-    """A first letter, sent, unanswered, older than the campaign's follow-up period, and not yet followed up.
+    """A first letter of the campaign, sent, unanswered, older than the follow-up period, and not yet followed up.
 
-    A follow-up is never due itself: a recipient gets at most one follow-up per letter.
+    A follow-up is never due itself: a recipient gets at most one follow-up per letter. Letters supporters wrote
+    themselves are followed up by their questionnaire (services.writing), not here.
     """
     cutoff = (now or utcnow()) - timedelta(days=campaign.follow_up_days)
     followed_up = exists(select(FOLLOW_UP.id).where(FOLLOW_UP.follow_up_of_id == Letter.id))
@@ -73,6 +74,7 @@ def due_condition(campaign: Campaign, now: datetime | None = None) -> Any:
         Letter.status == LetterStatus.SENT,
         left_in_time,
         Letter.follow_up_of_id.is_(None),
+        Letter.supporter_id.is_(None),
         ~_answered(),
         ~followed_up,
     )

@@ -76,8 +76,13 @@ def update_settings(
 def campaign_letters(
     session: Session, campaign: Campaign, statuses: Sequence[LetterStatus], codes: Sequence[str] | None = None
 ) -> list[Letter]:
-    """The campaign's letters in these states (only those with these reference codes, if given), by code."""
-    statement = select(Letter).where(Letter.campaign_id == campaign.id, Letter.status.in_(statuses))
+    """The campaign's letters in these states (only those with these reference codes, if given), by code.
+
+    Letters supporters wrote themselves are never among them: they go out in their writer's name (services.writing).
+    """
+    statement = select(Letter).where(
+        Letter.campaign_id == campaign.id, Letter.status.in_(statuses), Letter.supporter_id.is_(None)
+    )
     if codes is not None:
         unknown = set(codes) - set(
             session.scalars(

@@ -7,7 +7,7 @@ from flask import Blueprint, render_template
 from campaign.db import db
 from campaign.services.common.tabular import FORMATS
 from campaign.services.dashboard import campaign_dashboard
-from campaign.services.dashboard.definitions import DEFINITIONS
+from campaign.services.dashboard.definitions import DEFINITIONS, SUPPORTER_DEFINITIONS
 from campaign.services.exports import TABLES
 from campaign.web.charts import bar_chart, line_chart
 from campaign.web.datetimes import long_date
@@ -32,7 +32,7 @@ def show(slug: str):
         campaign=campaign,
         board=board,
         charts=charts,
-        definitions=DEFINITIONS,
+        definitions=DEFINITIONS + SUPPORTER_DEFINITIONS,
         goal_share=round(100 * board.headline.signatures_confirmed / campaign.goal_signatures)
         if campaign.goal_signatures
         else None,
