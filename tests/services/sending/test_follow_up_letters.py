@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from campaign.db import db, utcnow
 from campaign.jobs.outbox import deliver_due
 from campaign.models import Letter, LetterKind, LetterStatus, OutboxMessage, Reply, ReplyKind
-from campaign.services.common.dates import today_in_germany
+from campaign.services.common.dates import today_in_germany, utc_to_german_time
 from campaign.services.common.errors import ServiceError
 from campaign.services.letters.sandbox import TemplateProblem
 from campaign.services.letters.templates import save_template_version
@@ -99,7 +99,7 @@ def test_follow_ups_are_made_for_due_letters_only_once_each(smtp_app, mail_serve
     assert letter.status is LetterStatus.DRAFT and letter.kind is LetterKind.FOLLOW_UP
     assert letter.channel == due.channel and letter.recipient_email == due.recipient_email
     assert letter.subject == f"Nachfrage: {due.subject}"
-    sent_on = due.sent_at.date()
+    sent_on = utc_to_german_time(due.sent_at).date()  # the letter's date is German time (after 23:00 UTC: tomorrow)
     assert f"unser Brief {due.reference_code} vom {sent_on.day}." in letter.body_text
 
     # Again: nothing new, for all or for the one already followed up; the due list no longer has it.
