@@ -193,10 +193,13 @@ def apply_environment(config: MutableMapping[str, Any], environ: Mapping[str, st
     """Override settings with the variables of ENV_SETTINGS that are set in the environment, or their files."""
     environ = os.environ if environ is None else environ
     for name in ENV_SETTINGS:
+        secret_file = environ.get(f"{name}_FILE", "") if name in SECRET_FILE_SETTINGS else ""
         if environ.get(name, "") != "":
+            if secret_file:
+                raise ConfigurationError(f"{name} und {name}_FILE sind beide gesetzt; bitte nur eines von beiden.")
             config[name] = _coerce(environ[name], config.get(name))
-        elif name in SECRET_FILE_SETTINGS and environ.get(f"{name}_FILE", "") != "":
-            config[name] = _read_secret_file(name, environ[f"{name}_FILE"])
+        elif secret_file:
+            config[name] = _read_secret_file(name, secret_file)
 
 
 def _read_secret_file(name: str, path: str) -> str:

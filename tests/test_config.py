@@ -87,9 +87,10 @@ def test_secrets_can_come_from_files_named_by_the_environment(instance, tmp_path
     app = create_app({"INSTANCE_PATH": str(instance)})
     assert app.config["SECRET_KEY"] == "s" * 48
     assert app.config["MAIL_URL"] == "smtp://kampagne:Pässwort@mail.example.org:587?starttls=1"
-    # The variable itself wins over its file.
+    # Both the variable and its file: which one was meant is unclear, so the start stops and says so.
     monkeypatch.setenv("SECRET_KEY", "k" * 40)
-    assert create_app({"INSTANCE_PATH": str(instance)}).config["SECRET_KEY"] == "k" * 40
+    with pytest.raises(ConfigurationError, match="SECRET_KEY und SECRET_KEY_FILE sind beide gesetzt"):
+        create_app({"INSTANCE_PATH": str(instance)})
 
 
 def test_a_missing_or_empty_secret_file_stops_the_start_with_its_name(instance, tmp_path, monkeypatch):
