@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import ssl
 import time
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -31,13 +32,17 @@ def run_flow(stack: Stack) -> None:
     stack.campaign("db", "upgrade")
     stack.campaign("seed-demo")
     stack.campaign("users", "create", ORGANISER, "--role", "organiser", stdin=PASSWORD + "\n")
-    step("gunicorn (2 Prozesse) und zwei Job-Worker starten")
+    step("gunicorn (2 Prozesse), nginx davor und zwei Job-Worker starten")
     stack.start_web()
+    stack.start_proxy()
     stack.start_workers(2)
-    sign_and_confirm(stack)
+    check_https_redirect(stack)
+    confirm_path = sign_and_confirm(stack)
     check_rate_limits(stack)
     sent = send_letters(stack)
     import_reply(stack, sent[0], len(sent))
+    check_backup(stack)
+    check_access_log(stack, confirm_path)
 
 
 STARTED = time.monotonic()
@@ -60,19 +65,18 @@ class Response:
 
 @dataclass
 class Browser:
-    """A browser behind the reverse proxy: requests carry what nginx adds (client address, https, public host)."""
+    """A browser on its own loopback address, talking HTTPS to nginx (which adds X-Forwarded-For and -Proto)."""
 
-    port: int
-    client_address: str
+    stack: Stack
+    address: str
+    # A client that sends its own X-Forwarded-For: nginx must replace it, the app must not believe it.
+    forged_forwarded_for: str = ""
     cookies: dict[str, str] = field(default_factory=dict)
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None, referer: str = "") -> Response:
-        headers = {
-            "Host": PUBLIC_HOST,
-            "X-Forwarded-For": self.client_address,
-            "X-Forwarded-Proto": "https",
-            "Accept-Language": "de",
-        }
+        headers = {"Host": PUBLIC_HOST, "Accept-Language": "de"}
+        if self.forged_forwarded_for:
+            headers["X-Forwarded-For"] = self.forged_forwarded_for
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         body = None
@@ -81,7 +85,10 @@ class Browser:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             # Over https, Flask-WTF checks that a form comes from a page of the same site.
             headers["Referer"] = f"https://{PUBLIC_HOST}{referer or path}"
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        context = ssl.create_default_context(cafile=str(self.stack.certificate))
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1", self.stack.https_port, timeout=60, context=context, source_address=(self.address, 0)
+        )
         try:
             connection.request(method, path, body=body, headers=headers)
             raw = connection.getresponse()
@@ -138,10 +145,22 @@ def find_form(page: str, action: str, page_path: str = "") -> dict[str, str]:
     raise SmokeFailure(f"Kein Formular mit dem Ziel …{action} auf der Seite.")
 
 
-def sign_and_confirm(stack: Stack) -> None:
+def check_https_redirect(stack: Stack) -> None:
+    """Plain HTTP gets a permanent redirect to the same path over HTTPS."""
+    connection = http.client.HTTPConnection("127.0.0.1", stack.http_port, timeout=10)
+    try:
+        connection.request("GET", f"/c/{SLUG}", headers={"Host": PUBLIC_HOST})
+        response = connection.getresponse()
+    finally:
+        connection.close()
+    if response.status != 301 or response.headers["Location"] != f"https://{PUBLIC_HOST}/c/{SLUG}":
+        raise SmokeFailure(f"HTTP leitet nicht auf HTTPS um: {response.status} {response.headers['Location']}")
+
+
+def sign_and_confirm(stack: Stack) -> str:
     """A supporter signs on /c/<slug>, confirms with the link from the mail (GET shows, POST confirms), is counted."""
     step("Mitzeichnen, Bestätigungsmail empfangen, per POST bestätigen, Zähler der API prüfen")
-    browser = Browser(stack.port, "198.51.100.23")
+    browser = Browser(stack, "127.0.0.23")
     signed = browser.submit(
         f"/c/{SLUG}",
         f"/c/{SLUG}/sign",
@@ -161,20 +180,25 @@ def sign_and_confirm(stack: Stack) -> None:
     figures = json.loads(browser.get(f"/api/v1/campaigns/{SLUG}").body)
     if figures.get("confirmed_signatures") != 1:
         raise SmokeFailure(f"Die API zählt {figures.get('confirmed_signatures')} statt 1 Mitzeichnung: {figures}")
+    return link.group(1)
 
 
 def check_rate_limits(stack: Stack) -> None:
     """The limit per client address is shared by both gunicorn processes (Redis) and uses the forwarded address."""
     step("Ratenbegrenzung je Client-Adresse über Redis")
-    noisy = Browser(stack.port, "203.0.113.66")
+    noisy = Browser(stack, "127.0.0.66")
     page = noisy.get(f"/c/{SLUG}")
     form = find_form(page.body, f"/c/{SLUG}/sign")
     form.pop("__action__")
-    # Without consent: refused with 400, stores nothing, but every attempt counts against the address.
-    statuses = [noisy.request("POST", f"/c/{SLUG}/sign", form=form, referer=f"/c/{SLUG}").status for _ in range(6)]
+    # Without consent: refused with 400, stores nothing, but every attempt counts against the address, also when
+    # the client makes up a new X-Forwarded-For each time.
+    statuses = []
+    for number in range(6):
+        noisy.forged_forwarded_for = f"203.0.113.{number}"
+        statuses.append(noisy.request("POST", f"/c/{SLUG}/sign", form=form, referer=f"/c/{SLUG}").status)
     if statuses != [400] * 5 + [429]:
         raise SmokeFailure(f"SIGN_RATE_LIMIT=5/min griff nicht wie erwartet: {statuses}")
-    other = Browser(stack.port, "203.0.113.67")
+    other = Browser(stack, "127.0.0.67")
     other.cookies = dict(noisy.cookies)  # same session, other address: the limit is per address
     status = other.request("POST", f"/c/{SLUG}/sign", form=form, referer=f"/c/{SLUG}").status
     if status != 400:
@@ -187,7 +211,7 @@ def send_letters(stack: Stack) -> list[EmailMessage]:
     """Letters generated on the CLI, approved and queued on the sending screen, sent by the workers over SMTP."""
     step("Briefe erzeugen (CLI), freigeben und einreihen (Versandbildschirm), Zustellung durch die Worker")
     stack.campaign("letters", "generate", SLUG, "--as", ORGANISER)
-    browser = Browser(stack.port, "192.0.2.10")
+    browser = Browser(stack, "127.0.0.10")
     browser.submit("/auth/login", "/auth/login", {"email": ORGANISER, "password": PASSWORD})
     sending = f"/organise/campaigns/{SLUG}/sending"
     browser.submit(sending, f"{sending}/approve", {})
@@ -196,12 +220,15 @@ def send_letters(stack: Stack) -> list[EmailMessage]:
         raise SmokeFailure(f"Nach „Einreihen“ ging es nach {queued.location!r} statt zur Auftragsseite.")
     job_url = urlsplit(queued.location).path + ".json"
 
+    last: dict = {}
+
     def finished() -> dict:
         stack.check_running()
-        job = json.loads(browser.get(job_url).body)
-        return job if job["finished"] else {}
+        last.update(json.loads(browser.get(job_url).body))
+        return last if last["finished"] else {}
 
-    job = wait_for("ein Worker legt die Briefe in den Postausgang", finished, 60, every=0.5)
+    # Generous limits: they find a stack that hangs, they do not measure it (each letter's PDF is made here).
+    job = wait_for(lambda: f"ein Worker legt die Briefe in den Postausgang (zuletzt: {last})", finished, 180, every=1)
     if job["status"] != "done" or not job["done"]:
         raise SmokeFailure(f"Der Auftrag zum Einreihen endete nicht wie erwartet: {job}")
     expected = job["done"]
@@ -212,7 +239,7 @@ def send_letters(stack: Stack) -> list[EmailMessage]:
         letters = [message for message in letters if REFERENCE.search(message["Subject"] or "")]
         return letters if len(letters) >= expected else []
 
-    sent = wait_for(f"{expected} Briefe beim SMTP-Server", arrived, 60, every=0.5)
+    sent = wait_for(f"{expected} Briefe beim SMTP-Server", arrived, 120, every=0.5)
     if len(sent) != expected or len({message["Message-ID"] for message in sent}) != expected:
         raise SmokeFailure(f"{len(sent)} Briefe beim SMTP-Server, erwartet {expected} verschiedene.")
     if not all(message["Reply-To"] and "antworten+" in message["Reply-To"] for message in sent):
@@ -246,3 +273,22 @@ def import_reply(stack: Stack, letter: EmailMessage, sent_count: int) -> None:
     if stats.get("letters_replied") != 1 or stats.get("letters_sent") != sent_count:
         raise SmokeFailure(f"Die Antwort wurde nicht ihrem Brief zugeordnet: {stats}")
     print(f"   Statistik: {stats}", flush=True)
+
+
+def check_backup(stack: Stack) -> None:
+    """`campaign backup` with the production settings: pg_dump of the whole database into one file."""
+    step("Datensicherung (campaign backup)")
+    target = stack.folder / "campaign.backup"
+    stack.campaign("backup", str(target))
+    if not target.exists() or target.stat().st_size < 10_000:
+        raise SmokeFailure(f"Die Sicherung {target} fehlt oder ist fast leer.")
+
+
+def check_access_log(stack: Stack, confirm_path: str) -> None:
+    """nginx logged the requests, the confirm link without its token."""
+    log = stack.access_log()
+    token = confirm_path.rsplit("/", 1)[1]
+    if token in log:
+        raise SmokeFailure("Das Zugriffsprotokoll von nginx enthält den Token eines Bestätigungslinks.")
+    if f"/c/{SLUG}/confirm/[token]" not in log or "127.0.0.23" not in log:
+        raise SmokeFailure("Das Zugriffsprotokoll von nginx fehlt oder hat nicht die erwartete Form.")

@@ -18,12 +18,17 @@ from pathlib import Path
 
 import psycopg
 import redis
+from smoke_proxy import nginx_binary, write_configuration
 
+from campaign.config import ENV_SETTINGS
 from tests.support.mailserver import MailServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.prefix) / "bin"
-PUBLIC_HOST = "kampagne.example.test"
+ENV_SCRIPT = ROOT / "deploy" / "campaign-env"
+SETTINGS_EXAMPLE = ROOT / "deploy" / "campaign.env.example"
+# Variables of the example that are not the app's settings: gunicorn's (deploy/gunicorn.conf.py) and fontconfig's.
+OTHER_SETTINGS = {"INSTANCE_PATH", "GUNICORN_BIND", "GUNICORN_WORKERS", "GUNICORN_THREADS", "XDG_CACHE_HOME"}
+PUBLIC_HOST = "kampagne.example.org"
 # The whole run must stay well under two minutes; each wait has its own, shorter limit.
 STARTUP_SECONDS = 60
 
@@ -32,16 +37,33 @@ class SmokeFailure(AssertionError):
     """A step of the smoke test went wrong; the message says which."""
 
 
-def wait_for(what: str, check: Callable[[], object], seconds: float = 30.0, every: float = 0.2) -> object:
-    """Call `check` until it returns something true; fail with `what` after `seconds`."""
+def wait_for(
+    what: str | Callable[[], str], check: Callable[[], object], seconds: float = 30.0, every: float = 0.2
+) -> object:
+    """Call `check` until it returns something true; fail with `what` (or what it returns) after `seconds`."""
     deadline = time.monotonic() + seconds
     while True:
         result = check()
         if result:
             return result
         if time.monotonic() > deadline:
-            raise SmokeFailure(f"Zeitüberschreitung nach {seconds:.0f} s: {what}")
+            raise SmokeFailure(f"Zeitüberschreitung nach {seconds:.0f} s: {what() if callable(what) else what}")
         time.sleep(every)
+
+
+def production_settings(**overrides: str) -> list[str]:
+    """The lines of deploy/campaign.env.example with `overrides` put in; every name in it must be a known setting."""
+    lines, seen = [], set()
+    for line in SETTINGS_EXAMPLE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, _, value = line.partition("=")
+        if name not in ENV_SETTINGS and name not in OTHER_SETTINGS:
+            raise SmokeFailure(f"{SETTINGS_EXAMPLE.name} setzt {name}, eine Einstellung, die es nicht gibt.")
+        seen.add(name)
+        lines.append(f"{name}={overrides.get(name, value)}")
+    lines += [f"{name}={value}" for name, value in overrides.items() if name not in seen]
+    return lines
 
 
 class Stack:
@@ -55,7 +77,9 @@ class Stack:
         self.limits_redis = os.environ.get("SMOKE_LIMITS_REDIS", "redis://127.0.0.1:6379/7")
         self.folder = Path(tempfile.mkdtemp(prefix="campaign-smoke-"))
         self.mail = MailServer()
-        self.port = free_port()
+        self.port = free_port()  # gunicorn
+        self.http_port, self.https_port = free_port(), free_port()  # nginx
+        self.proxy_folder = self.folder / "nginx"
         self.processes: dict[str, subprocess.Popen] = {}
         self.cleanup = ExitStack()
 
@@ -88,30 +112,33 @@ class Stack:
             redis.Redis.from_url(url).flushdb()
 
     def _environment(self) -> dict[str, str]:
-        """The settings of the production guide; the secret key comes from a file, as with systemd credentials."""
-        secret_file = self.folder / "secret_key"
-        secret_file.write_text(secrets.token_hex(32) + "\n")
-        secret_file.chmod(0o600)
-        env = {key: value for key, value in os.environ.items() if not key.startswith(("SMOKE_", "TEST_"))}
-        env.update(
+        """Settings as in production: deploy/campaign.env.example with this machine's addresses, a secret key file.
+
+        Every process is started through deploy/campaign-env, which reads them as the administrator's commands do.
+        """
+        config = self.folder / "etc"
+        config.mkdir()
+        (config / "secret_key").write_text(secrets.token_hex(32) + "\n")
+        (config / "secret_key").chmod(0o600)
+        lines = production_settings(
             CAMPAIGN_ENV="production",
-            SECRET_KEY_FILE=str(secret_file),
             INSTANCE_PATH=str(self.folder / "instance"),
             DATABASE_URL=f"{self.server}/{self.database}",
             JOBS_URL=self.jobs_redis,
             RATELIMIT_STORAGE_URL=self.limits_redis,
             MAIL_URL=self.mail.url,
-            MAIL_FROM="Kampagnen-Werkzeug <kampagne@example.org>",
-            REPLY_ADDRESS="antworten+{code}@example.org",
             PUBLIC_URL=f"https://{PUBLIC_HOST}",
-            PROXY_FIX_X_FOR="1",
-            PROXY_FIX_X_PROTO="1",
             SIGN_RATE_LIMIT="5 per minute",
-            JOBS_WORKERS="2",
             LETTER_RENDER_WORKERS="1",
+            GUNICORN_BIND=f"127.0.0.1:{self.port}",
+            GUNICORN_WORKERS="2",
+            XDG_CACHE_HOME=str(self.folder / "cache"),
             PYTHONUNBUFFERED="1",
         )
-        env.pop("SECRET_KEY", None)
+        (config / "campaign.env").write_text("".join(f"{line}\n" for line in lines))
+        # Nothing of the caller's own settings leaks in: only campaign.env and the secret file count.
+        env = {key: value for key, value in os.environ.items() if key not in ENV_SETTINGS and not key.endswith("_FILE")}
+        env.update(CAMPAIGN_CONFIG_DIR=str(config), CAMPAIGN_HOME=str(ROOT))
         return env
 
     # -- commands and processes --------------------------------------------------------------------------------
@@ -120,7 +147,7 @@ class Stack:
         """Run a `campaign` command like an administrator would; fail with its output if it fails."""
         began = time.monotonic()
         result = subprocess.run(
-            [str(BIN / "campaign"), *args],
+            [str(ENV_SCRIPT), "campaign", *args],
             input=stdin,
             capture_output=True,
             text=True,
@@ -151,24 +178,44 @@ class Stack:
 
     def start_web(self) -> None:
         """gunicorn with the example configuration, two processes, on a loopback port."""
-        config = ROOT / "deploy" / "gunicorn.conf.py"
-        self.start(
-            "gunicorn",
-            [str(BIN / "gunicorn"), "-c", str(config), "--bind", f"127.0.0.1:{self.port}", "--workers", "2"],
-        )
-        wait_for("gunicorn nimmt Verbindungen an", self._port_open, STARTUP_SECONDS)
+        self.start("gunicorn", [str(ENV_SCRIPT), "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")])
+        wait_for("gunicorn nimmt Verbindungen an", lambda: self._port_open(self.port), STARTUP_SECONDS)
 
-    def _port_open(self) -> bool:
+    def start_proxy(self) -> None:
+        """nginx with deploy/nginx/campaign.conf in front of gunicorn, checked with `nginx -t` first."""
+        nginx = nginx_binary()
+        main = write_configuration(
+            self.proxy_folder,
+            PUBLIC_HOST,
+            http_port=self.http_port,
+            https_port=self.https_port,
+            upstream_port=self.port,
+        )
+        command = [nginx, "-p", str(self.proxy_folder), "-c", str(main)]
+        checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
+        if checked.returncode != 0:
+            raise SmokeFailure(f"nginx -t lehnt die Beispielkonfiguration ab:\n{checked.stderr}")
+        self.start("nginx", [*command, "-g", "daemon off;"])
+        wait_for("nginx nimmt Verbindungen an", lambda: self._port_open(self.https_port), STARTUP_SECONDS)
+
+    @property
+    def certificate(self) -> Path:
+        return self.proxy_folder / "cert.pem"
+
+    def access_log(self) -> str:
+        return (self.proxy_folder / "campaign.access.log").read_text(errors="replace")
+
+    def _port_open(self, port: int) -> bool:
         self.check_running()
         try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
         except OSError:
             return False
         return True
 
     def start_workers(self, count: int = 2) -> None:
         for number in range(1, count + 1):
-            self.start(f"worker{number}", [str(BIN / "campaign"), "worker"])
+            self.start(f"worker{number}", [str(ENV_SCRIPT), "campaign", "worker"])
         for number in range(1, count + 1):
             name = f"worker{number}"
             wait_for(f"{name} meldet sich bereit", lambda name=name: self._ready(name), STARTUP_SECONDS)
