@@ -17,7 +17,8 @@ class ProxyError(AssertionError):
 
 def nginx_binary() -> str:
     """nginx from PATH or /usr/sbin (Debian's package, installed by .ci/run); SMOKE_NGINX names another one."""
-    found = os.environ.get("SMOKE_NGINX") or shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    named = os.environ.get("SMOKE_NGINX")
+    found = shutil.which(named) if named else shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
     if not found:
         raise ProxyError("nginx fehlt (Debian: apt-get install nginx; .ci/run installiert es).")
     return found

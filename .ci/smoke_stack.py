@@ -70,6 +70,7 @@ class Stack:
     """Starts the parts in order and stops what it started (in reverse order) when the `with` block ends."""
 
     def __init__(self) -> None:
+        self.nginx = nginx_binary()  # missing programs first, before anything is set up
         self.pid = os.getpid()
         self.server = os.environ.get("SMOKE_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
         self.database = f"smoke_{self.pid}"
@@ -87,12 +88,16 @@ class Stack:
 
     def __enter__(self) -> Stack:
         self.cleanup.callback(self._remove_folder)
-        self._create_database()
-        self._empty_redis()
-        self.cleanup.callback(self._empty_redis)
-        self.mail.start()
-        self.cleanup.callback(self.mail.stop)
-        self.env = self._environment()
+        try:
+            self._create_database()
+            self._empty_redis()
+            self.cleanup.callback(self._empty_redis)
+            self.mail.start()
+            self.cleanup.callback(self.mail.stop)
+            self.env = self._environment()
+        except BaseException:
+            self.cleanup.close()  # what was set up before the failure
+            raise
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -183,7 +188,6 @@ class Stack:
 
     def start_proxy(self) -> None:
         """nginx with deploy/nginx/campaign.conf in front of gunicorn, checked with `nginx -t` first."""
-        nginx = nginx_binary()
         main = write_configuration(
             self.proxy_folder,
             PUBLIC_HOST,
@@ -191,7 +195,7 @@ class Stack:
             https_port=self.https_port,
             upstream_port=self.port,
         )
-        command = [nginx, "-p", str(self.proxy_folder), "-c", str(main)]
+        command = [self.nginx, "-p", str(self.proxy_folder), "-c", str(main)]
         checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
         if checked.returncode != 0:
             raise SmokeFailure(f"nginx -t lehnt die Beispielkonfiguration ab:\n{checked.stderr}")
@@ -260,17 +264,24 @@ def main(run_flow: Callable[[Stack], None]) -> int:
     """Start the stack, run the flow against it; 0 when every step passed, 1 with the reason and the logs else."""
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     started = time.monotonic()
-    with Stack() as stack:
-        try:
-            run_flow(stack)
-            stack.check_running()
-            for name in stack.processes:
-                if "Traceback" in stack.log(name):
-                    raise SmokeFailure(f"Im Log von {name} steht ein Traceback.")
-        except Exception:
-            traceback.print_exc()
-            stack.print_logs()
-            print(f"SMOKE FEHLGESCHLAGEN nach {time.monotonic() - started:.0f} s", file=sys.stderr)
-            return 1
+    try:
+        stack = Stack()
+        stack.__enter__()
+    except Exception as exc:  # nothing is left behind: __enter__ cleans up what it had set up
+        print(f"SMOKE FEHLGESCHLAGEN beim Aufbau: {exc}", file=sys.stderr)
+        return 1
+    try:
+        run_flow(stack)
+        stack.check_running()
+        for name in stack.processes:
+            if "Traceback" in stack.log(name):
+                raise SmokeFailure(f"Im Log von {name} steht ein Traceback.")
+    except Exception:
+        traceback.print_exc()
+        stack.print_logs()
+        print(f"SMOKE FEHLGESCHLAGEN nach {time.monotonic() - started:.0f} s", file=sys.stderr)
+        return 1
+    finally:
+        stack.__exit__(None, None, None)
     print(f"Smoke-Test bestanden in {time.monotonic() - started:.0f} s.")
     return 0
