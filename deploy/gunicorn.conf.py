@@ -1,7 +1,7 @@
 """gunicorn settings for the Kampagnen-Werkzeug behind a reverse proxy (`gunicorn -c deploy/gunicorn.conf.py`).
 
 Every value can be changed on the command line (`--workers 8`) or in GUNICORN_CMD_ARGS; the app's own settings
-come from the environment (see the README, „Betrieb in Produktion“).
+come from the environment (README, „Running in production“).
 """
 
 import multiprocessing
@@ -30,11 +30,11 @@ max_requests_jitter = 200
 # decide the rest (client address for the rate limits).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
-# gunicorn ≥ 24 opens a control socket in ~/.gunicorn/; the service user has no home, and systemd stops and reloads.
+# Recent gunicorn opens a control socket in ~/.gunicorn/: the service user has no home, and systemd stops and reloads.
 control_socket_disable = True
 
 # Errors to stderr (systemd's journal, `docker compose logs`). No access log here: the proxy keeps one, with the
-# tokens of confirm and withdraw links cut out (deploy/nginx.conf); paths with tokens are personal data.
+# tokens of confirm and withdraw links cut out (deploy/nginx/campaign.conf); paths with tokens are personal data.
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
