@@ -114,6 +114,9 @@ def test_proxy_settings_are_off_by_default_and_read_as_numbers(instance, monkeyp
     monkeypatch.setenv("PROXY_FIX_X_PROTO", "eins")
     with pytest.raises(ValueError, match="ganze Zahl"):
         create_app({"INSTANCE_PATH": str(instance)})
+    monkeypatch.setenv("PROXY_FIX_X_PROTO", "-1")
+    with pytest.raises(ConfigurationError, match="PROXY_FIX_X_PROTO ist die Zahl der Proxys"):
+        create_app({"INSTANCE_PATH": str(instance)})
     monkeypatch.setenv("PROXY_FIX_X_PROTO", "1")
     app = create_app({"INSTANCE_PATH": str(instance)})
     assert app.config["PROXY_FIX_X_FOR"] == 1 and app.config["PROXY_FIX_X_PROTO"] == 1
