@@ -1,4 +1,4 @@
-"""The smoke test's stack: a fresh PostgreSQL database, Redis, an SMTP server, gunicorn and two job workers."""
+"""The smoke test's stack: a fresh PostgreSQL database, Redis, an SMTP server, gunicorn, nginx and two job workers."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ SETTINGS_EXAMPLE = ROOT / "deploy" / "campaign.env.example"
 # Variables of the example that are not the app's settings: gunicorn's (deploy/gunicorn.conf.py) and fontconfig's.
 OTHER_SETTINGS = {"INSTANCE_PATH", "GUNICORN_BIND", "GUNICORN_WORKERS", "GUNICORN_THREADS", "XDG_CACHE_HOME"}
 PUBLIC_HOST = "kampagne.example.org"
-# The whole run must stay well under two minutes; each wait has its own, shorter limit.
+# Seconds a process may take to start. Waits find a stack that hangs; they do not measure it.
 STARTUP_SECONDS = 60
 
 
