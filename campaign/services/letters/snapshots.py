@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -166,6 +167,11 @@ def _record_generation(
 def store_pdf(letter: Letter, digest: str) -> None:
     """Record the SHA-256 of the PDF made from a letter's snapshot (never for a frozen letter)."""
     if letter.is_frozen:
-        raise ServiceError(f"Brief {letter.reference_code} ist bereits versandt und wird nicht mehr verändert.")
+        raise ServiceError(
+            _(
+                "Brief %(reference_code)s ist bereits versandt und wird nicht mehr verändert.",
+                reference_code=letter.reference_code,
+            )
+        )
     if letter.pdf_sha256 != digest:
         letter.pdf_sha256 = digest

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -83,7 +84,10 @@ def due_counts(session: Session, campaigns: list[Campaign], *, now: datetime | N
 def set_follow_up_days(session: Session, campaign: Campaign, days: int, *, user: User | None = None) -> None:
     """After how many days without an answer a letter is due for a follow-up."""
     if not MIN_DAYS <= days <= MAX_DAYS:
-        raise ServiceError(f"Bitte eine Zahl von {MIN_DAYS} bis {MAX_DAYS} Tagen angeben.", "days")
+        raise ServiceError(
+            _("Bitte eine Zahl von %(MIN_DAYS)s bis %(MAX_DAYS)s Tagen angeben.", MIN_DAYS=MIN_DAYS, MAX_DAYS=MAX_DAYS),
+            "days",
+        )
     before = campaign.follow_up_days
     campaign.follow_up_days = days
     session.flush()

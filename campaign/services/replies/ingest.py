@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -69,9 +70,13 @@ def import_message(session: Session, raw: bytes, *, source: str = "file", user: 
     try:
         mail = parse_mail(raw)
     except UNREADABLE as exc:
-        raise ServiceError(f"Die Nachricht ist keine lesbare E-Mail ({exc.__class__.__name__}).") from exc
+        raise ServiceError(
+            _("Die Nachricht ist keine lesbare E-Mail (%(kind)s).", kind=exc.__class__.__name__)
+        ) from exc
     if not mail.from_address and mail.sent_at is None:
-        raise ServiceError("Die Nachricht hat weder Absender noch Datum; sie ist keine E-Mail und wurde übersprungen.")
+        raise ServiceError(
+            _("Die Nachricht hat weder Absender noch Datum; sie ist keine E-Mail und wurde übersprungen.")
+        )
     if session.scalar(select(Reply.id).where(Reply.message_id == mail.message_id)) is not None:
         return None
     try:
@@ -103,12 +108,12 @@ def import_messages(
 def split_mail_file(data: bytes) -> list[bytes]:
     """The messages of an uploaded file: an mbox (starting with a „From “ line) or a single .eml message."""
     if not data.strip():
-        raise ServiceError("Die Datei ist leer.")
+        raise ServiceError(_("Die Datei ist leer."))
     if data.startswith(b"From "):
         return list(iter_mbox(data.splitlines(keepends=True)))
     head = data[:4096].lower()
     if not any(name in head for name in (b"from:", b"subject:", b"message-id:", b"received:", b"date:")):
-        raise ServiceError("Die Datei ist weder eine E-Mail (.eml) noch ein Postfach im mbox-Format.")
+        raise ServiceError(_("Die Datei ist weder eine E-Mail (.eml) noch ein Postfach im mbox-Format."))
     return [data]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from campaign.models import Letter
@@ -44,7 +45,9 @@ def letter_subject(letter: Letter) -> str:
 def letter_pdf(letter: Letter) -> Attachment:
     """The letter as a PDF, composed from the version and recipient it was generated from, dated as generated."""
     if letter.recipient is None:
-        raise ServiceError(f"Brief {letter.reference_code}: die Empfänger:in gibt es nicht mehr.")
+        raise ServiceError(
+            _("Brief %(reference_code)s: die Empfänger:in gibt es nicht mehr.", reference_code=letter.reference_code)
+        )
     on = (letter.rendered_at or letter.created_at).date()
     composed = compose_letter(
         letter.campaign,
@@ -59,7 +62,13 @@ def letter_pdf(letter: Letter) -> Attachment:
 def letter_mail(letter: Letter, settings: MailSettings, *, pdf: Attachment | None = None) -> OutgoingMail:
     """The e-mail of a generated letter (its stored text and HTML), addressed to the snapshot's address."""
     if not letter.recipient_email:
-        raise ServiceError(f"Brief {letter.reference_code} an {letter.recipient_name} hat keine E-Mail-Adresse.")
+        raise ServiceError(
+            _(
+                "Brief %(reference_code)s an %(recipient_name)s hat keine E-Mail-Adresse.",
+                reference_code=letter.reference_code,
+                recipient_name=letter.recipient_name,
+            )
+        )
     organisation = letter.campaign.organisation
     default_name, default_address = parse_mailbox(settings.mail_from)
     from_name = organisation.name if organisation else default_name
