@@ -50,7 +50,15 @@ ENV_SETTINGS = (
     "SIGNATURE_RETENTION_DAYS",
     "PRIVACY_CONTROLLER",
     "PRIVACY_CONTACT",
+    "PROXY_FIX_X_FOR",
+    "PROXY_FIX_X_PROTO",
+    "PROXY_FIX_X_HOST",
+    "PROXY_FIX_X_PORT",
+    "PROXY_FIX_X_PREFIX",
 )
+# Settings that hold secrets may instead name a file to read them from (NAME_FILE=/run/secrets/…): for systemd
+# credentials and Docker/Podman secrets, so the secret is in no unit file, compose file or process environment.
+SECRET_FILE_SETTINGS = ("SECRET_KEY", "DATABASE_URL", "JOBS_URL", "RATELIMIT_STORAGE_URL", "MAIL_URL", "IMAP_URL")
 
 
 class Defaults:
@@ -117,6 +125,15 @@ class Defaults:
     PRIVACY_CONTROLLER = ""
     PRIVACY_CONTACT = ""
 
+    # Behind a reverse proxy: how many proxies in front of the app set X-Forwarded-For, -Proto, -Host, -Port and
+    # -Prefix (werkzeug's ProxyFix). 0 (the default) ignores the header, so nobody can forge a client address
+    # to get round the rate limits per address; set to 1 when exactly one proxy (nginx) sets the header.
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
+    PROXY_FIX_X_PORT = 0
+    PROXY_FIX_X_PREFIX = 0
+
     RATELIMIT_STORAGE_URL = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # Login attempts per client address; failed logins per account and address; failed logins per account
@@ -149,6 +166,10 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
 
+class ConfigurationError(RuntimeError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
 def setting(name: str) -> Any:
     """The current app's value of a setting, or its default outside an app (for services' tuning values)."""
     if has_app_context():
@@ -169,11 +190,28 @@ def _coerce(raw: str, default: Any) -> Any:
 
 
 def apply_environment(config: MutableMapping[str, Any], environ: Mapping[str, str] | None = None) -> None:
-    """Override settings with the variables of ENV_SETTINGS that are set in the environment."""
+    """Override settings with the variables of ENV_SETTINGS that are set in the environment, or their files."""
     environ = os.environ if environ is None else environ
     for name in ENV_SETTINGS:
-        if name in environ and environ[name] != "":
+        secret_file = environ.get(f"{name}_FILE", "") if name in SECRET_FILE_SETTINGS else ""
+        if environ.get(name, "") != "":
+            if secret_file:
+                raise ConfigurationError(f"{name} und {name}_FILE sind beide gesetzt; bitte nur eines von beiden.")
             config[name] = _coerce(environ[name], config.get(name))
+        elif secret_file:
+            config[name] = _read_secret_file(name, secret_file)
+
+
+def _read_secret_file(name: str, path: str) -> str:
+    """The secret in the file NAME_FILE names, without the line break editors add; a clear error if unreadable."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            value = handle.read().strip()
+    except OSError as exc:
+        raise ConfigurationError(f"{name}_FILE: Die Datei {path} ist nicht lesbar ({exc.strerror}).") from exc
+    if not value:
+        raise ConfigurationError(f"{name}_FILE: Die Datei {path} ist leer.")
+    return value
 
 
 def normalise_database_url(url: str) -> str:
@@ -182,10 +220,6 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
-
-
-class ConfigurationError(RuntimeError):
-    """A setting is missing or wrong; the message says which and how to fix it."""
 
 
 def finalise(config: MutableMapping[str, Any], instance_path: str) -> None:

@@ -71,3 +71,52 @@ def test_production_sets_secure_cookies(instance, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     app = create_app({"INSTANCE_PATH": str(instance)})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
+
+
+def test_secrets_can_come_from_files_named_by_the_environment(instance, tmp_path, monkeypatch):
+    """systemd credentials and compose secrets: SECRET_KEY_FILE and the *_URL_FILE of services with passwords."""
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("s" * 48 + "\n")
+    mail_file = tmp_path / "mail_url"
+    mail_file.write_text("smtp://kampagne:Pässwort@mail.example.org:587?starttls=1\n", encoding="utf-8")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("MAIL_URL", raising=False)
+    monkeypatch.setenv("CAMPAIGN_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY_FILE", str(key_file))
+    monkeypatch.setenv("MAIL_URL_FILE", str(mail_file))
+    app = create_app({"INSTANCE_PATH": str(instance)})
+    assert app.config["SECRET_KEY"] == "s" * 48
+    assert app.config["MAIL_URL"] == "smtp://kampagne:Pässwort@mail.example.org:587?starttls=1"
+    # Both the variable and its file: which one was meant is unclear, so the start stops and says so.
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY und SECRET_KEY_FILE sind beide gesetzt"):
+        create_app({"INSTANCE_PATH": str(instance)})
+
+
+def test_a_missing_or_empty_secret_file_stops_the_start_with_its_name(instance, tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("SECRET_KEY_FILE", str(tmp_path / "fehlt"))
+    with pytest.raises(ConfigurationError, match=r"SECRET_KEY_FILE: Die Datei .*fehlt ist nicht lesbar"):
+        create_app({"INSTANCE_PATH": str(instance)})
+    empty = tmp_path / "leer"
+    empty.write_text("\n")
+    monkeypatch.setenv("SECRET_KEY_FILE", str(empty))
+    with pytest.raises(ConfigurationError, match="ist leer"):
+        create_app({"INSTANCE_PATH": str(instance)})
+
+
+def test_proxy_settings_are_off_by_default_and_read_as_numbers(instance, monkeypatch):
+    for name in ("PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO"):
+        monkeypatch.delenv(name, raising=False)
+    app = create_app({"INSTANCE_PATH": str(instance)})
+    assert app.config["PROXY_FIX_X_FOR"] == 0 and app.config["PROXY_FIX_X_PROTO"] == 0
+    monkeypatch.setenv("PROXY_FIX_X_FOR", "1")
+    monkeypatch.setenv("PROXY_FIX_X_PROTO", "eins")
+    with pytest.raises(ValueError, match="ganze Zahl"):
+        create_app({"INSTANCE_PATH": str(instance)})
+    monkeypatch.setenv("PROXY_FIX_X_PROTO", "-1")
+    with pytest.raises(ConfigurationError, match="PROXY_FIX_X_PROTO ist die Zahl der Proxys"):
+        create_app({"INSTANCE_PATH": str(instance)})
+    monkeypatch.setenv("PROXY_FIX_X_PROTO", "1")
+    app = create_app({"INSTANCE_PATH": str(instance)})
+    assert app.config["PROXY_FIX_X_FOR"] == 1 and app.config["PROXY_FIX_X_PROTO"] == 1

@@ -21,6 +21,7 @@ from campaign.web.datetimes import local_time, long_date, short_date
 from campaign.web.language import vary_by_language, warn_about_missing_catalogues
 from campaign.web.numbers import number
 from campaign.web.organise import bp as organise_bp
+from campaign.web.proxy import trust_proxy_headers
 from campaign.web.public import bp as public_bp
 from campaign.web.public.responses import bp as responses_bp
 from campaign.web.security import STAFF, add_security_headers, has_role, load_user
@@ -67,7 +68,8 @@ class NavItem:
 
 
 def register_web(app: Flask) -> None:
-    """Register blueprints, hooks and error pages."""
+    """Register blueprints, hooks and error pages; trust a reverse proxy's headers as configured."""
+    trust_proxy_headers(app)
     for blueprint in (public_bp, responses_bp, auth_bp, organise_bp, track_bp, api_bp):
         app.register_blueprint(blueprint)
     register_boundary(app)
