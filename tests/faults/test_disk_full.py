@@ -204,3 +204,44 @@ def test_a_full_disk_fails_the_job_clearly_leaves_no_half_file_and_the_retry_wor
     assert len(codes) == LETTERS
     assert all(text.count(code) >= 1 for code in codes)
     assert len(PdfReader(io.BytesIO(pdf)).outline) == LETTERS  # every letter once in the print file
+
+
+WRITE_UNDER_LIMIT = """
+import resource, sys
+from pathlib import Path
+from campaign.services.common.files import write_atomically, write_error_message
+resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))  # no file of this process may grow past 20 KB
+target = Path(sys.argv[1])
+for size in (50_000, 10_000):
+    try:
+        write_atomically(target, b"%" * size)
+        print(size, "geschrieben")
+    except OSError as exc:
+        print(size, write_error_message(exc, target.parent))
+"""
+
+
+def test_a_file_over_the_size_limit_leaves_the_old_file_and_no_part_of_the_new_one(tmp_path):
+    """The kernel's file-size limit (RLIMIT_FSIZE, no privileges needed) stops the write half-way, for real."""
+    target = tmp_path / "briefe.pdf"
+    target.write_bytes(b"alt")
+    done = subprocess.run(
+        [sys.executable, "-c", WRITE_UNDER_LIMIT, str(target)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    too_big, fits = done.stdout.splitlines()
+    assert too_big.startswith("50000 Die Datei wird größer, als der Datenträger oder der Server-Prozess erlaubt")
+    assert "keine unvollständige Datei" in too_big
+    assert fits == "10000 geschrieben"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["briefe.pdf"]  # no temporary file left
+    assert target.read_bytes() == b"%" * 10_000  # the second, complete write replaced the old file whole
+
+
+def test_export_to_a_full_device_is_one_german_line(app, runner):
+    """/dev/full answers every write with ENOSPC, as a full disk does."""
+    with app.app_context():
+        slug = make_letter_campaign(db.session, recipients=2)[0].slug
+        db.session.commit()
+    result = runner.invoke(args=["export", slug, "--what", "recipients", "--format", "csv", "--out", "/dev/full"])
+    assert result.exit_code == 1
+    assert "Auf dem Datenträger ist kein Platz mehr frei" in result.output and "Traceback" not in result.output

@@ -20,7 +20,7 @@ from typing import BinaryIO
 
 # A killed process leaves its temporary file behind; the prefix lets the next run (and an admin) find it.
 PARTIAL_PREFIX = ".unfertig-"
-_NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
 
 
 @contextlib.contextmanager
@@ -58,15 +58,15 @@ def remove_partial_files(folder: Path, name: str = "") -> None:
                 leftover.unlink()
 
 
-def is_disk_full(exc: BaseException) -> bool:
-    """Whether an error means that no more could be written: disk or quota full, or the file-size limit reached."""
-    return isinstance(exc, OSError) and exc.errno in _NO_SPACE
-
-
 def write_error_message(exc: OSError, where: Path | str) -> str:
     """A German sentence for a failed write that says what to do, with the system's own words in brackets."""
     reason = exc.strerror or str(exc)
-    if is_disk_full(exc):
+    if exc.errno == errno.EFBIG:
+        return (
+            f"Die Datei wird größer, als der Datenträger oder der Server-Prozess erlaubt ({where}: {reason}). Es "
+            "wurde keine unvollständige Datei gespeichert. Bitte die Grenze erhöhen oder weniger auf einmal erzeugen."
+        )
+    if exc.errno in _NO_SPACE:
         return (
             f"Auf dem Datenträger ist kein Platz mehr frei ({where}: {reason}). Es wurde keine unvollständige "
             "Datei gespeichert. Bitte Speicherplatz freigeben und den Vorgang erneut starten."
