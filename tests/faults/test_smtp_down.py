@@ -82,7 +82,7 @@ def _status_block(page: str) -> str:
 
 
 def test_unreachable_mail_server_keeps_mail_queued_shows_status_and_delivers_once_it_is_back(
-    app, client, organiser, slug, proxy, mail_server, caplog
+    app, client, runner, organiser, slug, proxy, mail_server, caplog
 ):
     sending_page = f"/organise/campaigns/{slug}/sending"
     proxy.cut()
@@ -104,6 +104,8 @@ def test_unreachable_mail_server_keeps_mail_queued_shows_status_and_delivers_onc
     assert "Nächster Versuch" in block and "3 E-Mails warten im Postausgang" in block
     assert f"127.0.0.1:{proxy.port}" in block  # the error names the server
     assert "Mailserver nicht erreichbar seit" in client.get("/organise/").get_data(as_text=True)
+    status = runner.invoke(args=["outbox", "status"]).output
+    assert "Mailserver nicht erreichbar seit" in status and "Nächster Versuch" in status
 
     with app.app_context():
         assert deliver_due().sent == 0  # not due yet: no attempt before the wait is over
@@ -134,6 +136,7 @@ def test_unreachable_mail_server_keeps_mail_queued_shows_status_and_delivers_onc
     assert "Mailserver nicht erreichbar" not in page
     assert 'data-failing="false"' in _status_block(page) and "Mailserver erreichbar" in page
     assert "Mailserver nicht erreichbar" not in client.get("/organise/").get_data(as_text=True)
+    assert "Mailserver erreichbar (zuletzt" in runner.invoke(args=["outbox", "status"]).output
 
 
 @pytest.fixture
