@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
 from pypdf import PdfReader
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
@@ -57,7 +58,9 @@ def output_file(root: Path, campaign: Campaign, fmt: str, job_id: int) -> Path:
 def recipient_order(session: Session, campaign: Campaign, sort: str = "postcode") -> list[int]:
     """The ids of the campaign's recipients in print order: by postcode, or grouped by region (Unterbezirk)."""
     if sort not in SORTS:
-        raise ServiceError(f"Unbekannte Sortierung „{sort}“. Möglich: {', '.join(SORTS)}.")
+        raise ServiceError(
+            _("Unbekannte Sortierung „%(sort)s“. Möglich: %(value)s.", sort=sort, value=", ".join(SORTS))
+        )
     by_postcode = (Recipient.postcode, Recipient.last_name, Recipient.first_name, Recipient.group_name, Recipient.id)
     order = by_postcode
     if sort == "region":
@@ -109,7 +112,9 @@ class _Output:
             remove_partial_files(folder, "" if fmt == "pdf" else target.name)
             work.mkdir()
         except OSError as exc:
-            raise ServiceError(f"Das Verzeichnis „{folder}“ ist nicht beschreibbar: {exc}") from exc
+            raise ServiceError(
+                _("Das Verzeichnis „%(folder)s“ ist nicht beschreibbar: %(exc)s", folder=folder, exc=exc)
+            ) from exc
         return cls(fmt=fmt, target=target, work=work)
 
     def task(self, index: int, letters: tuple[PrintableLetter, ...], **options: Any) -> ChunkTask:
@@ -239,11 +244,11 @@ def render_campaign_letters(
     already sent are not changed and are listed in the result's `skipped`.
     """
     if fmt not in FORMATS:
-        raise ServiceError(f"Unbekanntes Format „{fmt}“. Möglich: {', '.join(FORMATS)}.")
+        raise ServiceError(_("Unbekanntes Format „%(fmt)s“. Möglich: %(value)s.", fmt=fmt, value=", ".join(FORMATS)))
     current_template_version(campaign)  # a campaign without a template stops here, with a clear message
     ids = recipient_order(session, campaign, sort)
     if not ids:
-        raise ServiceError(f"Die Kampagne „{campaign.title}“ hat noch keine Empfänger:innen.")
+        raise ServiceError(_("Die Kampagne „%(title)s“ hat noch keine Empfänger:innen.", title=campaign.title))
     co_signers = tuple(co_signer_names(session, campaign)) if campaign.open_letter else ()
     output = _Output.open(fmt, target)
     run = _Run(
@@ -266,7 +271,7 @@ def render_campaign_letters(
                 # Sent letters, left alone, count as done: the bar reaches its end with the last chunk.
                 progress(min(len(ids), run.result.letters + len(run.result.skipped)), len(ids))
         if not run.result.letters:
-            raise ServiceError("Alle Briefe dieser Kampagne sind bereits versandt; es gibt nichts neu zu erzeugen.")
+            raise ServiceError(_("Alle Briefe dieser Kampagne sind bereits versandt; es gibt nichts neu zu erzeugen."))
         output.finish(title=f"{campaign.title} – Druckdatei", author=_author(campaign))
     except OSError as exc:
         raise ServiceError(write_error_message(exc, target.parent if fmt != "pdf" else target)) from exc
