@@ -12,6 +12,7 @@ from campaign.cli.errors import CommandError
 from campaign.db import db
 from campaign.models import Campaign
 from campaign.services.common.errors import ServiceError
+from campaign.services.common.files import write_atomically, write_error_message
 from campaign.services.common.tabular import FORMATS
 from campaign.services.exports import TABLES, export_campaign_table
 
@@ -38,7 +39,10 @@ def export_command(slug: str, what: str, fmt: str, out: Path) -> None:
     except ServiceError as exc:
         raise CommandError(str(exc)) from exc
     try:
-        out.write_bytes(data)
+        if out.exists() and not out.is_file():  # /dev/stdout, a pipe: written as they are
+            out.write_bytes(data)
+        else:  # a full disk leaves the old file or none, never half a table
+            write_atomically(out, data)
     except OSError as exc:
-        raise CommandError(f"{out} lässt sich nicht schreiben: {exc.strerror}") from exc
+        raise CommandError(write_error_message(exc, out)) from exc
     click.echo(f"{what} von „{campaign.title}“ als {fmt.upper()} nach {out} geschrieben.")

@@ -12,7 +12,7 @@ from flask import current_app
 from campaign.db import db
 from campaign.models import Campaign, Job, User
 from campaign.services.common.errors import ServiceError
-from campaign.services.common.jobs import JobLost, claim_job, fail_job, keep_alive, report_progress
+from campaign.services.common.jobs import JobLost, claim_job, fail_job, keep_alive, lost_workers, report_progress
 
 
 @dataclass
@@ -23,6 +23,8 @@ class CampaignJob:
     claimed_at: datetime | None
     campaign: Campaign
     user: User | None
+    # The job's previous worker died mid-way: what it committed stands, and the job goes on from there.
+    resumed: bool = False
 
     def report(self, done: int, total: int, message: str) -> None:
         """Commit the work so far with the progress, so both become visible together; keep the job claimed."""
@@ -48,7 +50,7 @@ def start_campaign_job(job_id: int, message: str) -> CampaignJob | None:
         session.commit()
         return None
     user = session.get(User, job.created_by_id) if job.created_by_id else None
-    return CampaignJob(job, claimed_at, campaign, user)
+    return CampaignJob(job, claimed_at, campaign, user, resumed=lost_workers(session, job) > 0)
 
 
 def run_to_end(claimed: CampaignJob, work: Callable[[], None], *, unexpected: str) -> bool:

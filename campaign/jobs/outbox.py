@@ -12,6 +12,7 @@ from huey import crontab
 from campaign.db import db
 from campaign.jobs import huey
 from campaign.models import OutboxStatus
+from campaign.services.common.servers import SMTP, record_reached, record_unreachable
 from campaign.services.sending.messages import parse_mailbox
 from campaign.services.sending.outbox import (
     DeliveryPolicy,
@@ -20,7 +21,7 @@ from campaign.services.sending.outbox import (
     record_sent,
     release_expired_claims,
 )
-from campaign.services.sending.transport import ConnectionFailed, DeliveryError, transport_for
+from campaign.services.sending.transport import ConnectionFailed, DeliveryError, server_address, transport_for
 
 
 @dataclass
@@ -82,8 +83,11 @@ def _send_batch(batch: list, mail_url: str, envelope_from: str, policy: Delivery
 def _send_each(
     pending: list, mail_url: str, envelope_from: str, policy: DeliveryPolicy, report: DeliveryReport
 ) -> None:
+    address = server_address(mail_url)
     try:
         with transport_for(mail_url) as transport:
+            # Written with the first result, in its transaction: the status pages say the server answers again.
+            record_reached(db.session, SMTP, address)
             while pending:
                 message = pending[0]
                 try:
@@ -97,6 +101,10 @@ def _send_each(
                 db.session.commit()
                 pending.pop(0)
     except ConnectionFailed as exc:
+        # Nothing is lost: each message waits for its next attempt (record_failure's backoff), and the pages say
+        # since when the server has been unreachable.
+        current_app.logger.warning("Mailserver nicht erreichbar, %s E-Mails warten: %s", len(pending), exc)
+        record_unreachable(db.session, SMTP, address, str(exc))
         for message in pending:
             error = DeliveryError(str(exc), permanent=False)
             _count(report, record_failure(db.session, message, error, policy), str(exc))

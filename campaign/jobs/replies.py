@@ -16,6 +16,7 @@ from huey import crontab
 from campaign.db import db, utcnow
 from campaign.jobs import huey
 from campaign.services.common.errors import ServiceError
+from campaign.services.common.servers import IMAP, record_reached, record_unreachable
 from campaign.services.replies.imap import (
     AFTER_IMPORT,
     ImapError,
@@ -70,6 +71,11 @@ def fetch_replies(*, force: bool = True) -> FetchReport:
         db.session.rollback()
         error = str(exc)
         report.errors.append(error)
+    # The pages show the last successful fetch, or since when the mailbox fails; the next poll tries again.
+    if error:
+        record_unreachable(db.session, IMAP, settings.mailbox, error)
+    else:
+        record_reached(db.session, IMAP, settings.mailbox)
     release_mailbox(db.session, state, error=error)
     db.session.commit()
     return report

@@ -33,12 +33,21 @@ def queue_letters_job(job_id: int) -> None:
 
     def work() -> None:
         settings = MailSettings.from_config(current_app.config)
+        # Letters a killed worker already queued are queued, not approved: they are not queued twice.
         result = queue_letters(
-            db.session, claimed.campaign, settings, user=claimed.user, codes=codes, progress=progress
+            db.session,
+            claimed.campaign,
+            settings,
+            user=claimed.user,
+            codes=codes,
+            progress=progress,
+            required=not claimed.resumed,
         )
         message = f"{len(result.done)} Briefe im Postausgang."
         if result.skipped:
             message += f" {len(result.skipped)} übersprungen."
+        if claimed.resumed:
+            message += " Nach dem Ausfall eines Job-Workers fortgesetzt; zuvor eingereihte Briefe blieben unverändert."
         finish_job(db.session, claimed.job, result={"skipped": result.skipped[:50]}, message=message)
 
     if run_to_end(claimed, work, unexpected="Unerwarteter Fehler beim Einreihen der Briefe."):

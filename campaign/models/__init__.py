@@ -37,6 +37,7 @@ from campaign.models.replies import (
     TrackingNote,
 )
 from campaign.models.sending import CampaignSending
+from campaign.models.servers import ServerState
 from campaign.models.sources import DatePrecision, Source, SourceKind, SourceQuote
 from campaign.models.supporter_letters import (
     AreaKind,
@@ -104,6 +105,7 @@ __all__ = [
     "ReplyQuality",
     "ReplyStance",
     "Role",
+    "ServerState",
     "Signature",
     "SignatureCount",
     "SignatureDay",

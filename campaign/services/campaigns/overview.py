@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from campaign.models import ArgumentSet, Campaign, LetterTemplate, Motion, Recipient, RecipientList
 from campaign.services.campaigns.records import all_campaigns
+from campaign.services.sending.status import MailServerStatus, mail_server_status
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class OrganiserOverview:
     templates: list[LetterTemplate]
     recipient_count: int
     lists: list[RecipientList]
+    mail_server: MailServerStatus | None = None  # shown when the outbox's mail server cannot be reached
 
 
 def organiser_overview(session: Session) -> OrganiserOverview:
@@ -32,4 +34,5 @@ def organiser_overview(session: Session) -> OrganiserOverview:
         templates=list(session.scalars(select(LetterTemplate).order_by(LetterTemplate.name))),
         recipient_count=session.scalar(select(func.count(Recipient.id))) or 0,
         lists=list(session.scalars(select(RecipientList).order_by(RecipientList.name))),
+        mail_server=mail_server_status(session),
     )

@@ -180,10 +180,13 @@ def queue_letters(
     at: datetime | None = None,
     codes: Sequence[str] | None = None,
     progress: Progress | None = None,
+    required: bool = True,
 ) -> StepResult:
     """Turn approved e-mail letters into outbox mail, each in the same transaction as its move to QUEUED.
 
     Printed letters stay approved (they are posted or handed over); letters without a usable address are listed.
+    Without approved e-mail letters it is refused, unless `required` is False (a job resumed after its worker died
+    may find that the dead worker had queued them all).
     """
     if at is not None:
         schedule(session, campaign, at, user=user)
@@ -193,6 +196,8 @@ def queue_letters(
         for letter in campaign_letters(session, campaign, [LetterStatus.APPROVED], codes)
         if letter.channel is Channel.EMAIL
     ]
+    if not approved and not required:
+        return StepResult()
     if not approved:
         raise ServiceError(_("Es gibt keine freigegebenen E-Mail-Briefe zum Versenden."))
     result = StepResult()

@@ -18,6 +18,7 @@ from campaign.models import (
     OutboxStatus,
 )
 from campaign.services.sending.lifecycle import current_settings, letter_counts
+from campaign.services.sending.status import MailServerStatus, mail_server_status
 
 
 @dataclass
@@ -39,6 +40,7 @@ class SendingOverview:
     bounced: list[BouncedLetter] = field(default_factory=list)
     next_due: datetime | None = None
     last_error: str = ""
+    mail_server: MailServerStatus | None = None  # unreachable since when, and what waits for it
 
     @property
     def total(self) -> int:
@@ -47,7 +49,11 @@ class SendingOverview:
 
 def sending_overview(session: Session, campaign: Campaign) -> SendingOverview:
     """The campaign's sending state, ready for the page (no queries in the template)."""
-    overview = SendingOverview(settings=current_settings(session, campaign), letters=letter_counts(session, campaign))
+    overview = SendingOverview(
+        settings=current_settings(session, campaign),
+        letters=letter_counts(session, campaign),
+        mail_server=mail_server_status(session),
+    )
     approved = session.scalars(
         select(Letter)
         .where(Letter.campaign_id == campaign.id, Letter.status == LetterStatus.APPROVED)

@@ -197,6 +197,17 @@ def redacted(mail_url: str) -> str:
     return mail_url
 
 
+def server_address(mail_url: str) -> str:
+    """Where MAIL_URL delivers, for the status pages: host:port, or the folder of .eml files (never a password)."""
+    parts = urlsplit(mail_url or "")
+    if parts.scheme == "file":
+        return unquote(parts.path)
+    try:
+        return f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname or "")
+    except ValueError:
+        return str(parts.hostname or "")
+
+
 def check_connection(mail_url: str) -> str:
     """Open and close a connection (or the folder) once; a clear German message when that fails."""
     transport = transport_for(mail_url)

@@ -11,6 +11,7 @@ from campaign.models import Letter, Reply
 from campaign.services.common.errors import ServiceError
 from campaign.services.replies.inbox import inbox_page, sender_hint
 from campaign.services.replies.ingest import ImportReport, import_messages, split_mail_file
+from campaign.services.replies.mailbox_status import mailbox_status
 from campaign.services.replies.records import assign_reply, find_letters
 from campaign.web.boundary import errors_shown_on, on_error_back_to
 from campaign.web.paging import page_links
@@ -38,6 +39,7 @@ def index():
         page=page,
         links=page_links(".index", page, **args),
         include_automatic=include_automatic,
+        mailbox=mailbox_status(db.session),
     ), status
 
 

@@ -9,6 +9,7 @@ from campaign.services.campaigns.records import all_campaigns, campaign_figures
 from campaign.services.dashboard.figures import headline
 from campaign.services.replies.followups import due_counts
 from campaign.services.replies.inbox import inbox_count
+from campaign.services.replies.mailbox_status import mailbox_status
 
 bp = Blueprint("overview", __name__)
 
@@ -23,4 +24,5 @@ def index():
         headlines={campaign.id: headline(db.session, campaign) for campaign in campaigns},
         due=due_counts(db.session, campaigns),
         inbox=inbox_count(db.session),
+        mailbox=mailbox_status(db.session),
     )

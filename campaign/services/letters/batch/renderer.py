@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from campaign.services.common.files import write_atomically
 from campaign.services.letters.assets import LETTER_STYLESHEET
 from campaign.services.letters.layout import PrintableLetter, layout_html
 from campaign.services.letters.pdf import Typesetter
@@ -135,7 +135,9 @@ class LetterRenderer:
             pdf, pages, source = self._letter(letter, shape, task)
             filename = task.filenames[index] if task.filenames else ""
             if filename:
-                _write_atomically(out_dir / filename, pdf)
+                # Not flushed to the disk one by one: the ZIP or print file made from them is, and a folder of
+                # PDFs holds finished files only (under their names) whatever happens.
+                write_atomically(out_dir / filename, pdf, durable=False)
             if chunk_writer is not None and source is not None:
                 _add_letter(chunk_writer, source, f"/Brief{index}")
             # The same hex SHA-256 as snapshots.sha256; not imported from there, since that module loads the models
@@ -188,9 +190,3 @@ def _stamp(writer: PdfWriter, page: Any, overlay: Any, name: str) -> None:
     parts = list(original.get_object()) if isinstance(original.get_object(), ArrayObject) else [original]
     parts = [part if isinstance(part, IndirectObject) else writer._add_object(part) for part in parts]
     page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *parts, writer._add_object(after)])
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
-    os.replace(partial, path)

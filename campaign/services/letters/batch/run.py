@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -20,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from campaign.models import Campaign, Recipient, Target, TemplateVersion, User
 from campaign.services.common.errors import ServiceError
+from campaign.services.common.files import atomic_file, remove_partial_files, write_error_message
 from campaign.services.common.text import slugify
 from campaign.services.letters.batch.pool import render_chunks
 from campaign.services.letters.batch.renderer import ChunkTask, RenderedLetter
@@ -100,11 +99,18 @@ class _Output:
 
     @classmethod
     def open(cls, fmt: str, target: Path) -> _Output:
-        """Create the target's folder and a work folder beside the output; a clear message if that fails."""
+        """Create the target's folder and a work folder beside the output; a clear message if that fails.
+
+        The work folder is named after the target, so a run that starts again after its worker was killed
+        (a job keeps its target) first clears what the killed run left: its work folder and unfinished files.
+        """
         folder = target if fmt == "pdf" else target.parent
+        work = folder / f".briefe-{target.name}"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            work = Path(tempfile.mkdtemp(prefix=".briefe-", dir=folder))
+            shutil.rmtree(work, ignore_errors=True)
+            remove_partial_files(folder, "" if fmt == "pdf" else target.name)
+            work.mkdir()
         except OSError as exc:
             raise ServiceError(
                 _("Das Verzeichnis „%(folder)s“ ist nicht beschreibbar: %(exc)s", folder=folder, exc=exc)
@@ -268,7 +274,7 @@ def render_campaign_letters(
             raise ServiceError(_("Alle Briefe dieser Kampagne sind bereits versandt; es gibt nichts neu zu erzeugen."))
         output.finish(title=f"{campaign.title} – Druckdatei", author=_author(campaign))
     except OSError as exc:
-        raise ServiceError(_("Die Briefe konnten nicht geschrieben werden: %(exc)s", exc=exc)) from exc
+        raise ServiceError(write_error_message(exc, target.parent if fmt != "pdf" else target)) from exc
     except BrokenProcessPool as exc:
         raise ServiceError(BROKEN_POOL_MESSAGE) from exc
     finally:
@@ -281,18 +287,17 @@ def _author(campaign: Campaign) -> str:
 
 
 def _write_zip(target: Path, work: Path, files: Sequence[str]) -> None:
-    partial = target.with_name(target.name + ".part")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+    with (
+        atomic_file(target) as handle,
+        zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
+    ):
         for name in files:
             archive.write(work / name, arcname=name)
-    os.replace(partial, target)
 
 
 def _write_merged(target: Path, chunk_files: Sequence[tuple[str, list[tuple[str, str, int]]]], **info: str) -> None:
-    partial = target.with_name(target.name + ".part")
-    with open(partial, "wb") as handle:
+    with atomic_file(target) as handle:
         writer = StreamingPdfWriter(handle, **info)
         for path, outline in chunk_files:
             writer.add_pdf(PdfReader(path), outline)
         writer.close()
-    os.replace(partial, target)
