@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, make_msgid, parseaddr
+from typing import Any
 
 from campaign.services.common.emails import normalise_email
 from campaign.services.common.errors import ServiceError
@@ -60,6 +63,32 @@ def mailbox(address: str, name: str = "") -> Address:
         raise ServiceError(f"Ungültige Absender- oder Empfängeradresse: {exc}") from exc
     local, _, domain = normalised.rpartition("@")
     return Address(display_name=clean_header_text(name, MAX_DISPLAY_NAME), username=local, domain=domain)
+
+
+@functools.lru_cache(maxsize=16)
+def _checked_sender(address: str, name: str) -> None:
+    """A sender's mailbox is valid (the few senders an installation has are checked once per process)."""
+    mailbox(address, name)
+
+
+def check_addresses(mail: OutgoingMail) -> None:
+    """Raise ServiceError now if build_message would refuse one of the mail's addresses later."""
+    _checked_sender(mail.from_address, mail.from_name)
+    mailbox(mail.to_address)
+    if mail.reply_to:
+        mailbox(mail.reply_to)
+
+
+def draft_of(mail: OutgoingMail) -> dict[str, Any]:
+    """The mail as JSON-able data, to build its MIME bytes from later (mails with attachments are built at once)."""
+    if mail.attachments:
+        raise ValueError("a mail with attachments is built when it is queued")
+    return {name: value for name, value in dataclasses.asdict(mail).items() if name != "attachments"}
+
+
+def mail_from_draft(draft: Mapping[str, Any]) -> OutgoingMail:
+    """The OutgoingMail a draft_of() stands for."""
+    return OutgoingMail(**draft)
 
 
 def parse_mailbox(value: str) -> tuple[str, str]:
