@@ -65,6 +65,10 @@ def mailbox(address: str, name: str = "") -> Address:
     return Address(display_name=clean_header_text(name, MAX_DISPLAY_NAME), username=local, domain=domain)
 
 
+# Every field but the attachments: all of them are text, flags or a dict of text (no deep copy needed).
+_DRAFT_FIELDS = tuple(item.name for item in dataclasses.fields(OutgoingMail) if item.name != "attachments")
+
+
 @functools.lru_cache(maxsize=16)
 def _checked_sender(address: str, name: str) -> None:
     """A sender's mailbox is valid (the few senders an installation has are checked once per process)."""
@@ -83,7 +87,9 @@ def draft_of(mail: OutgoingMail) -> dict[str, Any]:
     """The mail as JSON-able data, to build its MIME bytes from later (mails with attachments are built at once)."""
     if mail.attachments:
         raise ValueError("a mail with attachments is built when it is queued")
-    return {name: value for name, value in dataclasses.asdict(mail).items() if name != "attachments"}
+    draft = {name: getattr(mail, name) for name in _DRAFT_FIELDS}
+    draft["headers"] = dict(mail.headers)
+    return draft
 
 
 def mail_from_draft(draft: Mapping[str, Any]) -> OutgoingMail:
@@ -91,6 +97,7 @@ def mail_from_draft(draft: Mapping[str, Any]) -> OutgoingMail:
     return OutgoingMail(**draft)
 
 
+@functools.lru_cache(maxsize=16)
 def parse_mailbox(value: str) -> tuple[str, str]:
     """(name, address) from a setting like 'Kampagne <kampagne@example.org>'."""
     name, address = parseaddr(value or "")

@@ -69,15 +69,18 @@ def queue_mail(
 def insert_mail(session: Session, mail: OutgoingMail, *, kind: str, signature_id: int) -> None:
     """queue_mail for a signature's mail by its id, as one INSERT without an ORM object (the signing hot path).
 
-    The row holds the mail as a draft; its MIME bytes are built when a worker first claims it (building them
-    cost more than all the rest of a signing request). Its addresses are checked now, as queue_mail does.
+    A mail without attachments is stored as a draft (see draft_row); one with attachments is built now.
     """
-    if mail.attachments:
-        row = _outbox_row(mail, kind=kind)
-    else:
-        check_addresses(mail)
-        row = {**_outbox_row(mail, kind=kind, build=False), "draft": draft_of(mail)}
+    row = _outbox_row(mail, kind=kind) if mail.attachments else draft_row(mail, kind=kind)
     session.connection().execute(insert(OutboxMessage.__table__), {"signature_id": signature_id, **row})
+
+
+def draft_row(mail: OutgoingMail, *, kind: str) -> dict:
+    """The outbox columns of a new message held as a draft: its MIME bytes are built when a worker first claims
+    it (building them cost more than all the rest of a signing request). Its addresses are checked now, as
+    queue_mail does, and its Message-ID is fixed now."""
+    check_addresses(mail)
+    return {**_outbox_row(mail, kind=kind, build=False), "draft": draft_of(mail)}
 
 
 def _outbox_row(
