@@ -75,12 +75,14 @@ def _checked_sender(address: str, name: str) -> None:
     mailbox(address, name)
 
 
-def check_addresses(mail: OutgoingMail) -> None:
-    """Raise ServiceError now if build_message would refuse one of the mail's addresses later."""
+def check_addresses(mail: OutgoingMail, *, recipient: bool = True) -> None:
+    """Raise ServiceError now if build_message would refuse one of the mail's addresses later (the recipient's
+    may be left out when the caller has just normalised it)."""
     _checked_sender(mail.from_address, mail.from_name)
-    mailbox(mail.to_address)
     if mail.reply_to:
         mailbox(mail.reply_to)
+    if recipient:
+        mailbox(mail.to_address)
 
 
 def draft_of(mail: OutgoingMail) -> dict[str, Any]:

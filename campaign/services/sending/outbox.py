@@ -71,15 +71,19 @@ def insert_mail(session: Session, mail: OutgoingMail, *, kind: str, signature_id
 
     A mail without attachments is stored as a draft (see draft_row); one with attachments is built now.
     """
-    row = _outbox_row(mail, kind=kind) if mail.attachments else draft_row(mail, kind=kind)
+    if mail.attachments:
+        row = _outbox_row(mail, kind=kind)
+    else:
+        check_addresses(mail)  # the recipient too, which draft_row takes as checked
+        row = draft_row(mail, kind=kind)
     session.connection().execute(insert(OutboxMessage.__table__), {"signature_id": signature_id, **row})
 
 
 def draft_row(mail: OutgoingMail, *, kind: str) -> dict:
     """The outbox columns of a new message held as a draft: its MIME bytes are built when a worker first claims
-    it (building them cost more than all the rest of a signing request). Its addresses are checked now, as
-    queue_mail does, and its Message-ID is fixed now."""
-    check_addresses(mail)
+    it (building them cost more than all the rest of a signing request). Its Message-ID is fixed now, and its
+    sender is checked now, as queue_mail does; its recipient must be an address normalise_email returned."""
+    check_addresses(mail, recipient=False)
     return {**_outbox_row(mail, kind=kind, build=False), "draft": draft_of(mail)}
 
 
