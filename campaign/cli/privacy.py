@@ -57,5 +57,7 @@ def privacy_purge() -> None:
     db.session.commit()
     click.echo(
         f"Unbestätigte gelöscht: {report.unconfirmed_deleted}, nach Widerruf anonymisiert: {report.ended_erased}, "
-        f"nach Kampagnenende anonymisiert: {report.expired_erased}, Personen gelöscht: {report.supporters_deleted}."
+        f"nach Kampagnenende anonymisiert: {report.expired_erased}, Personen gelöscht: {report.supporters_deleted}, "
+        f"unbestätigte eigene Briefe gelöscht: {report.letters_deleted}, "
+        f"Absender:innen eigener Briefe anonymisiert: {report.letters_anonymised}."
     )

@@ -12,12 +12,13 @@ from typing import Any
 from huey import crontab
 
 # Imported for their tasks: letter jobs, the scheduled outbox delivery, the poll of the replies mailbox, queueing,
-# the daily privacy purge.
+# the daily privacy purge, the questionnaire about supporters' letters.
 import campaign.jobs.letters
 import campaign.jobs.outbox
 import campaign.jobs.privacy
 import campaign.jobs.replies
-import campaign.jobs.sending  # noqa: F401
+import campaign.jobs.sending
+import campaign.jobs.writing  # noqa: F401
 from campaign.db import db
 from campaign.jobs import huey
 from campaign.models import Job

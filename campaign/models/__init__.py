@@ -13,7 +13,7 @@ from campaign.models.campaigns import (
 )
 from campaign.models.dashboard import SignatureDay, SignatureDayState
 from campaign.models.jobs import Job, JobStatus, WorkerHeartbeat
-from campaign.models.letters import Letter, LetterStatus, ReferenceCounter
+from campaign.models.letters import Letter, LetterKind, LetterStatus, ReferenceCounter
 from campaign.models.motions import Motion, MotionKind, MotionStatus, Provision, Stance
 from campaign.models.organisations import Organisation
 from campaign.models.outbox import OutboxMessage, OutboxStatus
@@ -38,6 +38,15 @@ from campaign.models.replies import (
 )
 from campaign.models.sending import CampaignSending
 from campaign.models.sources import DatePrecision, Source, SourceKind, SourceQuote
+from campaign.models.supporter_letters import (
+    AreaKind,
+    OpenRecipient,
+    PostcodeArea,
+    QuestionnaireAnswer,
+    SupporterLetter,
+    SupporterLetterStatus,
+    WritingSettings,
+)
 from campaign.models.supporters import (
     ConsentText,
     HandoverList,
@@ -50,6 +59,7 @@ from campaign.models.supporters import (
 from campaign.models.users import Role, User
 
 __all__ = [
+    "AreaKind",
     "Argument",
     "ArgumentRule",
     "ArgumentSet",
@@ -68,6 +78,7 @@ __all__ = [
     "Job",
     "JobStatus",
     "Letter",
+    "LetterKind",
     "LetterStatus",
     "LetterTemplate",
     "Listing",
@@ -75,10 +86,13 @@ __all__ = [
     "Motion",
     "MotionKind",
     "MotionStatus",
+    "OpenRecipient",
     "Organisation",
     "OutboxMessage",
     "OutboxStatus",
+    "PostcodeArea",
     "Provision",
+    "QuestionnaireAnswer",
     "Recipient",
     "RecipientAddress",
     "RecipientList",
@@ -101,11 +115,14 @@ __all__ = [
     "Stance",
     "StateChange",
     "Supporter",
+    "SupporterLetter",
+    "SupporterLetterStatus",
     "Target",
     "TemplateVersion",
     "TrackingNote",
     "User",
     "WorkerHeartbeat",
+    "WritingSettings",
     "argument_provisions",
     "recipient_list_members",
 ]

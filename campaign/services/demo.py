@@ -28,7 +28,9 @@ from campaign.models import (
     Motion,
     MotionKind,
     MotionStatus,
+    OpenRecipient,
     Organisation,
+    PostcodeArea,
     Provision,
     Recipient,
     RecipientList,
@@ -39,13 +41,16 @@ from campaign.models import (
     Stance,
     Target,
     TemplateVersion,
+    WritingSettings,
 )
 from campaign.services.accounts.users import create_user, find_user, hash_password
 from campaign.services.common.emails import canonical_email
 from campaign.services.evidence.numbering import line_range_of
 from campaign.services.letters.sandbox import check_template
+from campaign.services.writing.postcodes import import_postcodes
 
 ModelT = TypeVar("ModelT", bound=db.Model)
+DEMO_POSTCODES = Path(content.__file__).with_name("postcodes.csv")
 
 
 @dataclass
@@ -110,6 +115,7 @@ def seed_demo(session: Session) -> SeedReport:
     _seed_template(session, report, campaign)
     _seed_recipients(session, report, campaign)
     session.flush()
+    _seed_writing(session, report, campaign)
     return report
 
 
@@ -299,6 +305,24 @@ def _seed_recipients(session: Session, report: SeedReport, campaign: Campaign) -
 
 
 DEMO_ORGANISER_EMAIL = "organisation@example.org"
+
+
+def _seed_writing(session: Session, report: SeedReport, campaign: Campaign) -> None:
+    """Supporters may write their own letters: the postcode table of the demo areas, the MdL open to everyone."""
+    _get_or_create(session, report, WritingSettings, {"campaign_id": campaign.id}, {"enabled": True})
+    members = session.scalars(
+        select(Target.recipient_id)
+        .join(Recipient, Recipient.id == Target.recipient_id)
+        .where(Target.campaign_id == campaign.id, Recipient.wahlkreis != "")
+    )
+    for recipient_id in members:
+        _get_or_create(session, report, OpenRecipient, {"campaign_id": campaign.id, "recipient_id": recipient_id}, {})
+    # Real postcodes of the demo recipients' towns (from the postcode data the address check uses), each town put in
+    # one Unterbezirk and, for simplicity, one Wahlkreis: demo data, not the real boundaries.
+    added = import_postcodes(session, DEMO_POSTCODES.read_bytes(), DEMO_POSTCODES.name).added
+    if added:
+        report.created[PostcodeArea.__name__] = report.created.get(PostcodeArea.__name__, 0) + added
+    session.flush()
 
 
 def ensure_demo_organiser(session: Session, password_file: Path) -> bool:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from campaign.db import db
 from campaign.jobs.letters import KIND
-from campaign.models import Role
+from campaign.models import Role, WritingSettings
 from campaign.services.common.jobs import create_job
 from campaign.services.recipients import importing as importer
 from tests.factories import PASSWORD, make_recipient, make_user
@@ -39,6 +39,7 @@ def _url_values(app: Flask) -> dict[str, object]:
         evidence = make_evidence(db.session)
         campaign = make_print_campaign(db.session, recipients=3)
         campaign.public_responses = True  # the public response tracker is off by default
+        db.session.add(WritingSettings(campaign_id=campaign.id, enabled=True))  # so is writing your own letter
         person = make_recipient(
             db.session,
             title="Prof. Dr.",

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaign.models import Campaign, CampaignStatus, Letter, Target
+from campaign.services.dashboard.definitions import CAMPAIGN_LETTER
 from campaign.services.dashboard.figures import letter_counts
 from campaign.services.signing.counts import confirmed_count
 
@@ -54,7 +55,8 @@ def campaign_figures(session: Session, campaign: Campaign) -> CampaignFigures:
     sent, answered, _substantive = letter_counts(session, campaign)
     return CampaignFigures(
         targets=count(select(func.count(Target.id)).where(Target.campaign_id == campaign.id)),
-        letters=count(select(func.count(Letter.id)).where(Letter.campaign_id == campaign.id)),
+        # The campaign's own letters: those supporters wrote themselves are counted on their own screen.
+        letters=count(select(func.count(Letter.id)).where(Letter.campaign_id == campaign.id, CAMPAIGN_LETTER)),
         letters_sent=sent,
         replies=answered,
         # From the counter shards, not by counting rows (see services.signing.counts).

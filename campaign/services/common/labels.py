@@ -7,17 +7,20 @@ import enum
 from flask_babel import lazy_gettext as _l
 
 from campaign.models import (
+    AreaKind,
     CampaignChannels,
     CampaignStatus,
     Channel,
     DatePrecision,
     FormOfAddress,
     JobStatus,
+    LetterKind,
     LetterStatus,
     Listing,
     MotionKind,
     MotionStatus,
     OutboxStatus,
+    QuestionnaireAnswer,
     ReplyChannel,
     ReplyKind,
     ReplyQuality,
@@ -26,6 +29,7 @@ from campaign.models import (
     SignatureStatus,
     SourceKind,
     Stance,
+    SupporterLetterStatus,
 )
 
 # Keyed by enum class first: members of different enums with the same value (StrEnum) compare equal,
@@ -89,6 +93,11 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, object]] = {
         Channel.POST: _l("Post"),
         Channel.EMAIL: _l("E-Mail"),
     },
+    LetterKind: {
+        LetterKind.LETTER: _l("Brief"),
+        LetterKind.FOLLOW_UP: _l("Nachfrage"),
+        LetterKind.SUPPORTER_COPY: _l("Brief von Unterstützer:in"),
+    },
     LetterStatus: {
         LetterStatus.DRAFT: _l("Entwurf"),
         LetterStatus.APPROVED: _l("freigegeben"),
@@ -151,6 +160,25 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, object]] = {
         JobStatus.RUNNING: _l("läuft"),
         JobStatus.DONE: _l("fertig"),
         JobStatus.FAILED: _l("fehlgeschlagen"),
+    },
+    SupporterLetterStatus: {
+        SupporterLetterStatus.PENDING: _l("unbestätigt"),
+        SupporterLetterStatus.HELD: _l("wartet auf Freigabe"),
+        SupporterLetterStatus.TO_POST: _l("wird per Post verschickt"),
+        SupporterLetterStatus.SENT: _l("verschickt"),
+        SupporterLetterStatus.REJECTED: _l("nicht freigegeben"),
+    },
+    QuestionnaireAnswer: {
+        QuestionnaireAnswer.ANSWERED: _l("Antwort auf das Anliegen"),
+        QuestionnaireAnswer.NOT_ANSWERED: _l("Antwort, ohne auf das Anliegen einzugehen"),
+        QuestionnaireAnswer.ACKNOWLEDGED: _l("nur Eingangsbestätigung"),
+        QuestionnaireAnswer.NO_REPLY: _l("noch keine Antwort"),
+    },
+    AreaKind: {
+        AreaKind.UNTERBEZIRK: _l("Unterbezirk"),
+        AreaKind.KREIS: _l("Kreis"),
+        AreaKind.WAHLKREIS: _l("Wahlkreis"),
+        AreaKind.KOMMUNE: _l("Kommune"),
     },
     DatePrecision: {
         DatePrecision.DAY: _l("Tag"),

@@ -26,6 +26,7 @@ from campaign.services.dashboard.attention import Attention, attention
 from campaign.services.dashboard.figures import Headline, days_to_first_reply, headline
 from campaign.services.dashboard.segments import Segment, all_segments
 from campaign.services.dashboard.signatures import DayCount, refresh_signature_days, signature_days
+from campaign.services.dashboard.supporter_letters import SupporterLetterFigures, supporter_letter_figures
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Dashboard:
     sent_without_date: int
     attention: Attention
     made_at: datetime
+    supporter_letters: SupporterLetterFigures | None = None
 
 
 def campaign_dashboard(session: Session, campaign: Campaign, *, now: datetime | None = None) -> Dashboard:
@@ -60,4 +62,5 @@ def campaign_dashboard(session: Session, campaign: Campaign, *, now: datetime | 
         sent_without_date=sent_without_date(session, campaign),
         attention=attention(session, campaign, now=now),
         made_at=now,
+        supporter_letters=supporter_letter_figures(session, campaign),
     )

@@ -11,7 +11,17 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 
-from campaign.models import Letter, LetterStatus, Reply, ReplyKind, ReplyQuality, Signature, SignatureStatus
+from campaign.models import (
+    Letter,
+    LetterStatus,
+    QuestionnaireAnswer,
+    Reply,
+    ReplyChannel,
+    ReplyKind,
+    ReplyQuality,
+    Signature,
+    SignatureStatus,
+)
 
 # A letter left the house once it reached one of these states (a bounce was sent, too).
 SENT_STATES = (LetterStatus.SENT, LetterStatus.REPLIED, LetterStatus.BOUNCED)
@@ -23,8 +33,15 @@ AUTOMATIC_REPLY = (Reply.kind == ReplyKind.AUTO_REPLY) | (
     (Reply.kind == ReplyKind.REPLY) & (Reply.quality == ReplyQuality.AUTO_REPLY)
 )
 
-# The campaign's own letters; copies supporters send to their representatives are counted apart.
-CAMPAIGN_LETTER = Letter.supporter_id.is_(None)
+# The campaign's own first letters. Copies supporters send to their representatives are counted apart; a
+# follow-up („Nachfrage“) is never a letter sent of its own: an answer to it is filed under the first letter and
+# counts there (campaign.services.replies.follow_up_letters), so follow-ups change no rate.
+CAMPAIGN_LETTER = and_(Letter.supporter_id.is_(None), Letter.follow_up_of_id.is_(None))
+SUPPORTER_LETTER = Letter.supporter_id.is_not(None)
+# What supporters report about their own letters (the questionnaire): never one of the campaign's replies.
+SUPPORTER_REPORT = Reply.channel == ReplyChannel.SUPPORTER_REPORT
+# The questionnaire answers that say a reply came (of any kind).
+REPORTED_REPLY = (QuestionnaireAnswer.ANSWERED, QuestionnaireAnswer.NOT_ANSWERED, QuestionnaireAnswer.ACKNOWLEDGED)
 
 # A signature counts from its confirmation until a withdrawal; an erasure removes the person, not the count.
 COUNTED_SIGNATURE = and_(
@@ -38,13 +55,14 @@ DEFINITIONS = (
         _l("Versandt"),
         _l(
             "Briefe der Kampagne im Status versandt, beantwortet oder unzustellbar "
-            "(ohne Briefe von Unterstützer:innen)."
+            "(ohne Briefe von Unterstützer:innen und ohne Nachfragen)."
         ),
     ),
     (
         _l("Antwort"),
         _l(
             "Ein versandter Brief gilt als beantwortet, wenn mindestens eine Antwort einer Person vorliegt. "
+            "Eine Antwort auf die Nachfrage zählt als Antwort auf den ersten Brief an dieselbe Person. "
             "Automatische Antworten (Abwesenheitsnotizen) und Unzustellbarkeitsmeldungen zählen nie als Antwort."
         ),
     ),
@@ -59,7 +77,10 @@ DEFINITIONS = (
     (_l("Quote inhaltlicher Antworten"), _l("Briefe mit inhaltlicher Antwort geteilt durch versandte Briefe.")),
     (
         _l("Antwortzeit"),
-        _l("Tage vom Versand eines Briefs bis zu seiner ersten Antwort (nur Briefe mit Versanddatum)."),
+        _l(
+            "Tage vom Versand eines Briefs bis zu seiner ersten Antwort (nur Briefe mit Versanddatum); "
+            "auch nach einer Nachfrage ab dem Versand des ersten Briefs."
+        ),
     ),
     (
         _l("Mitzeichnung"),
@@ -72,6 +93,26 @@ DEFINITIONS = (
 
 # What the public tracker explains: the letter and reply terms, not the signatures.
 REPLY_DEFINITIONS = DEFINITIONS[:5]
+
+SUPPORTER_DEFINITIONS = (
+    (
+        _l("Briefe von Unterstützer:innen"),
+        _l(
+            "Briefe, die Unterstützer:innen selbst geschrieben und bestätigt haben; versandt, sobald der Mailserver "
+            "sie angenommen hat oder die Person angibt, sie per Post geschickt zu haben. Sie zählen nie zu den "
+            "versandten Briefen der Kampagne und nicht in deren Antwortquoten."
+        ),
+    ),
+    (
+        _l("Gemeldete Antwort"),
+        _l(
+            "Die Person hat in der Nachfrage angegeben, dass eine Antwort kam: mit Antwort auf das Anliegen, ohne "
+            "darauf einzugehen, oder nur eine Eingangsbestätigung. Die Quote bezieht sich auf die beantworteten "
+            "Nachfragen, nicht auf alle Briefe. Solche Meldungen zählen nicht als noch einzuordnende Antworten der "
+            "Kampagne."
+        ),
+    ),
+)
 
 
 def letter_sent() -> Any:

@@ -13,6 +13,7 @@ from campaign.services.dashboard.definitions import (
     AUTOMATIC_REPLY,
     CAMPAIGN_LETTER,
     COUNTED_REPLY,
+    SUPPORTER_REPORT,
     letter_flags,
     letter_sent,
     rate,
@@ -78,7 +79,10 @@ def headline(
     automatic = session.scalar(select(func.count(Reply.id)).where(Reply.campaign_id == campaign.id, AUTOMATIC_REPLY))
     unclassified = session.scalar(
         select(func.count(Reply.id)).where(
-            Reply.campaign_id == campaign.id, COUNTED_REPLY, Reply.quality == ReplyQuality.UNCLASSIFIED
+            Reply.campaign_id == campaign.id,
+            COUNTED_REPLY,
+            Reply.quality == ReplyQuality.UNCLASSIFIED,
+            ~SUPPORTER_REPORT,
         )
     )
     return Headline(

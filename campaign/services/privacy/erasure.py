@@ -13,6 +13,7 @@ from campaign.models import AuditEvent, OutboxMessage, Signature, SignatureStatu
 from campaign.services.common.emails import canonical_email, normalise_email
 from campaign.services.signing import tokens
 from campaign.services.signing.lifecycle import move
+from campaign.services.writing.privacy import anonymise_supporter, erase_letters, has_letters
 
 
 def find_supporter(session: Session, email: str) -> Supporter | None:
@@ -61,7 +62,7 @@ def erase_signatures(session: Session, signature_ids: Sequence[int], *, note: st
 
 def delete_orphaned_supporters(session: Session) -> int:
     """Supporters left without any signature are deleted (nothing else needs them)."""
-    orphaned = ~exists().where(Signature.supporter_id == Supporter.id)
+    orphaned = ~exists().where(Signature.supporter_id == Supporter.id) & ~has_letters()
     result = session.execute(delete(Supporter).where(orphaned).execution_options(synchronize_session=False))
     return result.rowcount or 0
 
@@ -74,10 +75,16 @@ def erase_person(session: Session, email: str, *, user: User | None = None) -> i
     address = supporter.email
     ids = list(session.scalars(select(Signature.id).where(Signature.supporter_id == supporter.id)))
     erased = erase_signatures(session, ids, note="auf Antrag gelöscht", user=user)
-    # Mail that went to the address without belonging to a signature (none today, but the outbox is shared).
+    letters, keep_row = erase_letters(session, supporter)
+    # Mail that went to the address without belonging to a signature (a letter's confirmation and questionnaire).
     session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == address))
-    session.execute(delete(Supporter).where(Supporter.id == supporter.id).execution_options(synchronize_session=False))
-    session.expunge(supporter)
+    if keep_row:
+        anonymise_supporter(session, supporter)
+    else:
+        session.execute(
+            delete(Supporter).where(Supporter.id == supporter.id).execution_options(synchronize_session=False)
+        )
+        session.expunge(supporter)
     # The log says that an erasure happened and how much it touched, never whom.
     session.add(
         AuditEvent(
@@ -85,7 +92,7 @@ def erase_person(session: Session, email: str, *, user: User | None = None) -> i
             object_type="Supporter",
             object_id=None,
             user_id=user.id if user else None,
-            details={"signatures": len(ids), "at": utcnow().isoformat(timespec="seconds")},
+            details={"signatures": len(ids), "letters": letters, "at": utcnow().isoformat(timespec="seconds")},
         )
     )
     session.flush()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from campaign.models import OutboxMessage, Signature, StateChange
 from campaign.services.privacy.erasure import find_supporter
 from campaign.services.signing.consent import consent_text
+from campaign.services.writing.privacy import export_letters
 
 
 def _iso(value) -> str | None:
@@ -51,6 +52,7 @@ def export_person(session: Session, email: str) -> dict[str, Any]:
             "created_at": _iso(supporter.created_at),
         },
         "signatures": [_signature(session, signature, changes.get(signature.id, [])) for signature in signatures],
+        "supporter_letters": export_letters(session, supporter),
         "mails": [
             {
                 "subject": mail.subject,

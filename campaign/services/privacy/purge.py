@@ -12,6 +12,7 @@ from campaign.config import setting
 from campaign.db import utcnow
 from campaign.models import Campaign, OutboxMessage, Signature, SignatureStatus
 from campaign.services.privacy.erasure import delete_orphaned_supporters, erase_signatures
+from campaign.services.writing.privacy import purge_letters
 
 _S = SignatureStatus
 
@@ -22,6 +23,8 @@ class PurgeReport:
     ended_erased: int
     expired_erased: int
     supporters_deleted: int
+    letters_deleted: int = 0
+    letters_anonymised: int = 0
 
 
 def purge(session: Session, now: datetime | None = None) -> PurgeReport:
@@ -55,6 +58,7 @@ def purge(session: Session, now: datetime | None = None) -> PurgeReport:
         )
     )
     expired_count = erase_signatures(session, expired, note="Aufbewahrungsfrist nach Kampagnenende abgelaufen")
+    letters_deleted, letters_anonymised = purge_letters(session, now)
     supporters = delete_orphaned_supporters(session)
     session.flush()
-    return PurgeReport(len(pending), ended_count, expired_count, supporters)
+    return PurgeReport(len(pending), ended_count, expired_count, supporters, letters_deleted, letters_anonymised)

@@ -12,6 +12,8 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Connection, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -68,17 +70,17 @@ def _clean(request: SigningRequest) -> dict[str, str]:
     values = {name: " ".join(getattr(request, name).split()) for name in LIMITS}
     for name, limit in LIMITS.items():
         if len(values[name]) > limit:
-            raise ServiceError(f"Höchstens {limit} Zeichen, bitte.", name)
+            raise ServiceError(_("Höchstens %(max)d Zeichen, bitte.", max=limit), name)
     for name, message in (
-        ("first_name", "Bitte Ihren Vornamen angeben."),
-        ("last_name", "Bitte Ihren Nachnamen angeben."),
-        ("postcode", "Bitte Ihre Postleitzahl angeben."),
-        ("city", "Bitte Ihren Ort angeben."),
+        ("first_name", _l("Bitte Ihren Vornamen angeben.")),
+        ("last_name", _l("Bitte Ihren Nachnamen angeben.")),
+        ("postcode", _l("Bitte Ihre Postleitzahl angeben.")),
+        ("city", _l("Bitte Ihren Ort angeben.")),
     ):
         if not values[name]:
-            raise ServiceError(message, name)
+            raise ServiceError(str(message), name)
     if values["function"] and not values["organisation"]:
-        raise ServiceError("Eine Funktion bitte nur zusammen mit der Organisation angeben.", "organisation")
+        raise ServiceError(_("Eine Funktion bitte nur zusammen mit der Organisation angeben."), "organisation")
     return values
 
 
@@ -201,7 +203,7 @@ def _check_consent(session: Session | Connection, version: str) -> None:
     if version == BUILT_IN_VERSION:
         return
     if session.scalar(select(ConsentText.id).where(ConsentText.version == version)) is None:
-        raise ServiceError("Der Einwilligungstext hat sich geändert. Bitte lesen Sie ihn erneut.", "consent")
+        raise ServiceError(_("Der Einwilligungstext hat sich geändert. Bitte lesen Sie ihn erneut."), "consent")
 
 
 def _supporter_id(session: Session, person: _Person) -> int:

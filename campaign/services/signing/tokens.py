@@ -18,7 +18,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 CONFIRM = "confirm"
 WITHDRAW = "withdraw"
-PURPOSES = (CONFIRM, WITHDRAW)
+# A supporter's own letter: confirming it, and its page (the PDF, "posted", the questionnaire).
+LETTER_CONFIRM = "letter-confirm"
+LETTER_ACCESS = "letter-access"
+PURPOSES = (CONFIRM, WITHDRAW, LETTER_CONFIRM, LETTER_ACCESS)
 
 
 class TokenError(Exception):

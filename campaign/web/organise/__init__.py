@@ -17,6 +17,7 @@ from campaign.web.organise.recipients import imports, lists, people
 from campaign.web.organise.sending import views as sending
 from campaign.web.organise.signatures import views as signatures
 from campaign.web.organise.sources import views as sources
+from campaign.web.organise.writing import views as writing
 from campaign.web.security import STAFF, role_required
 
 bp = Blueprint("organise", __name__, url_prefix="/organise")
@@ -41,6 +42,7 @@ FEATURES = (
     jobs.bp,
     sending.bp,
     signatures.bp,
+    writing.bp,
 )
 for feature in FEATURES:
     bp.register_blueprint(feature)

@@ -13,6 +13,7 @@ from campaign.services.signing import lifecycle
 from campaign.services.signing.letter_pdf import open_letter_pdf
 from campaign.services.signing.page import campaign_page
 from campaign.services.signing.signing import SigningRequest, sign, signing_consent
+from campaign.services.writing.settings import writing_campaign
 from campaign.web.boundary import after_commit, errors_shown_on
 from campaign.web.public.forms import LinkForm, SigningForm
 from campaign.web.public.views import bp
@@ -32,7 +33,10 @@ def _render_page(slug: str, form: SigningForm, status: int = 200):
     form.consent_version.data = form.consent_version.data or consent.version
     share_url = url_for("public.campaign", slug=slug, _external=True)
     page = campaign_page(db.session, campaign)
-    return render_template("public/campaign.html", page=page, form=form, consent=consent, share_url=share_url), status
+    can_write = writing_campaign(db.session, slug) is not None
+    return render_template(
+        "public/campaign.html", page=page, form=form, consent=consent, share_url=share_url, can_write=can_write
+    ), status
 
 
 @bp.get("/c/<slug>")

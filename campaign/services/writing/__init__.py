@@ -1,0 +1,1 @@
+"""Supporters write their own letters: postcode matching, composing, variation, sending, the questionnaire."""

@@ -1,0 +1,229 @@
+"""A supporter's letter from the form to the office: written, confirmed by mail, then sent, held, or posted."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from campaign.config import setting
+from campaign.db import utcnow
+from campaign.models import (
+    Campaign,
+    Recipient,
+    Supporter,
+    SupporterLetter,
+    SupporterLetterStatus,
+)
+from campaign.services.common.emails import canonical_email, normalise_email
+from campaign.services.common.errors import ServiceError
+from campaign.services.letters.references import allocate_reference_codes, reference_prefix
+from campaign.services.signing import tokens
+from campaign.services.writing import mails
+from campaign.services.writing.compose import Writer, WrittenLetter, compose
+from campaign.services.writing.postcodes import writable_recipient
+from campaign.services.writing.settings import settings_for
+from campaign.services.writing.variation import similar_count
+
+_W = SupporterLetterStatus
+LIMITS = {"first_name": 120, "last_name": 120, "street": 200, "postcode": 10, "city": 120}
+# Letters to the same office that count as "already sent" when a new one is compared with them.
+COMPARED_STATES = (_W.SENT, _W.HELD)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the supporter chose in the first steps: whom to write to, which arguments, their own words."""
+
+    recipient_id: int
+    lookup_postcode: str
+    argument_ids: tuple[int, ...] = ()
+    own_text: str = ""
+
+
+@dataclass(frozen=True)
+class Variation:
+    """How the letter compares with letters already sent to the same recipient."""
+
+    similar: int
+    limit: int
+    blocked: bool
+
+    @property
+    def warn(self) -> bool:
+        return self.similar >= self.limit
+
+
+@dataclass(frozen=True)
+class Preview:
+    recipient: Recipient
+    letter: WrittenLetter
+    variation: Variation
+    may_email: bool
+
+
+@dataclass(frozen=True)
+class Submission:
+    draft: Draft
+    writer: Writer
+    delivery: str
+    consent_version: str
+
+
+def preview(session: Session, campaign: Campaign, draft: Draft) -> Preview:
+    """The letter as it would be sent, with the variation check; ServiceError for a choice that is not allowed."""
+    recipient = writable_recipient(session, campaign, draft.recipient_id, draft.lookup_postcode)
+    letter = compose(campaign, recipient, draft.argument_ids, draft.own_text)
+    settings = settings_for(session, campaign)
+    earlier = session.scalars(
+        select(SupporterLetter.letter_text).where(
+            SupporterLetter.campaign_id == campaign.id,
+            SupporterLetter.recipient_id == recipient.id,
+            SupporterLetter.status.in_(COMPARED_STATES),
+        )
+    )
+    similar = similar_count(letter.letter_text, earlier)
+    variation = Variation(similar, settings.similar_limit, settings.block_similar and similar >= settings.similar_limit)
+    return Preview(recipient, letter, variation, may_email=bool(recipient.email))
+
+
+def _clean_writer(writer: Writer) -> Writer:
+    values = {name: " ".join(getattr(writer, name).split()) for name in LIMITS}
+    for name, limit in LIMITS.items():
+        if len(values[name]) > limit:
+            raise ServiceError(f"Höchstens {limit} Zeichen, bitte.", name)
+    for name, message in (
+        ("first_name", "Bitte Ihren Vornamen angeben."),
+        ("last_name", "Bitte Ihren Nachnamen angeben."),
+        ("street", "Bitte Straße und Hausnummer angeben: Ein Büro nimmt Briefe mit Anschrift ernster."),
+        ("postcode", "Bitte Ihre Postleitzahl angeben."),
+        ("city", "Bitte Ihren Ort angeben."),
+    ):
+        if not values[name]:
+            raise ServiceError(message, name)
+    try:
+        email = normalise_email(writer.email)
+    except ServiceError as error:
+        raise ServiceError(str(error), "email") from error
+    return Writer(email=email, **values)
+
+
+@dataclass(frozen=True)
+class LetterConsent:
+    version: str
+    text: str
+
+
+# The consent a writer gives; its version is stored with each letter. A new wording gets a new version here
+# (and the old one stays in CONSENT_VERSIONS, so exports can show what each writer agreed to).
+LETTER_CONSENT = LetterConsent(
+    "brief-2026-12-01",
+    "Ich möchte diesen Brief in meinem Namen an die gewählte Person schicken. Ich willige ein, dass die Kampagne "
+    "meinen Namen, meine E-Mail- und Postanschrift, den Brief und meine Antworten auf die spätere Nachfrage – und "
+    "damit meine politische Meinung – dafür speichert und verarbeitet (Art. 9 Abs. 2 lit. a DSGVO), und dass der "
+    "Brief mit meinem Namen und meiner Anschrift an die Person geht. Ich kann die Einwilligung jederzeit widerrufen.",
+)
+CONSENT_VERSIONS = {LETTER_CONSENT.version: LETTER_CONSENT.text}
+
+
+def _known_consent(version: str) -> bool:
+    return version in CONSENT_VERSIONS
+
+
+def _supporter(session: Session, writer: Writer) -> Supporter:
+    canonical = canonical_email(writer.email)
+    supporter = session.scalar(select(Supporter).where(Supporter.email_canonical == canonical))
+    if supporter is not None:
+        return supporter
+    supporter = Supporter(
+        email=writer.email,
+        email_canonical=canonical,
+        first_name=writer.first_name,
+        last_name=writer.last_name,
+        postcode=writer.postcode,
+        city=writer.city,
+    )
+    try:
+        # A savepoint: the same person writing twice at the same moment finds the row the other request made.
+        with session.begin_nested():
+            session.add(supporter)
+    except IntegrityError:
+        return session.scalars(select(Supporter).where(Supporter.email_canonical == canonical)).one()
+    return supporter
+
+
+def _tokens(seed: str) -> tuple[tokens.IssuedToken, tokens.IssuedToken]:
+    secret, subject = setting("SECRET_KEY"), f"supporter-letter:{seed}"
+    return tokens.issue(secret, tokens.LETTER_CONFIRM, subject), tokens.issue(secret, tokens.LETTER_ACCESS, subject)
+
+
+def access_token(letter: SupporterLetter) -> str:
+    """The token of the letter's own page, made again from its seed (for the questionnaire mails)."""
+    return _tokens(letter.token_seed)[1].token
+
+
+def submit(session: Session, campaign: Campaign, submission: Submission, *, site_url: str) -> SupporterLetter:
+    """Record the letter as PENDING and queue the confirmation mail; ServiceError says what to correct."""
+    writer = _clean_writer(submission.writer)
+    found = preview(session, campaign, submission.draft)
+    if found.variation.blocked:
+        raise ServiceError(
+            "Ihr Brief gleicht fast wörtlich Briefen, die schon an diese Person gingen. Bitte schreiben Sie ihn "
+            "mehr in eigenen Worten.",
+            "own_text",
+        )
+    if submission.delivery not in ("email", "post"):
+        raise ServiceError("Bitte wählen Sie, wie der Brief verschickt wird.", "delivery")
+    if submission.delivery == "email" and not found.may_email:
+        raise ServiceError("Für diese Person haben wir keine E-Mail-Adresse: Bitte per Post schicken.", "delivery")
+    if not _known_consent(submission.consent_version):
+        raise ServiceError("Der Einwilligungstext hat sich geändert. Bitte lesen Sie ihn erneut.", "consent")
+    seed = secrets.token_hex(16)
+    confirm, access = _tokens(seed)
+    letter = SupporterLetter(
+        campaign=campaign,
+        supporter=_supporter(session, writer),
+        recipient=found.recipient,
+        delivery=submission.delivery,
+        argument_ids=list(submission.draft.argument_ids),
+        own_text=submission.draft.own_text.strip(),
+        letter_text=found.letter.letter_text,
+        own_share=found.letter.own_share,
+        similar_count=found.variation.similar,
+        consent_version=submission.consent_version,
+        consented_at=utcnow(),
+        token_seed=seed,
+        confirm_token_hash=confirm.digest,
+        access_token_hash=access.digest,
+        site_url=site_url[:300],
+        **{name: getattr(writer, name) for name in ("first_name", "last_name", "email", *LIMITS)},
+    )
+    session.add(letter)
+    session.flush()
+    mails.queue_confirmation(session, letter, confirm.token, access.token)
+    return letter
+
+
+def writer_of(letter: SupporterLetter) -> Writer:
+    return Writer(
+        first_name=letter.first_name, last_name=letter.last_name, email=letter.email,
+        street=letter.street, postcode=letter.postcode, city=letter.city,
+    )  # fmt: skip
+
+
+def written(letter: SupporterLetter) -> WrittenLetter:
+    """The letter composed again from what was stored (the arguments' current wording)."""
+    if letter.recipient is None:
+        raise ServiceError("Die Empfänger:in dieses Briefs gibt es nicht mehr.")
+    return compose(letter.campaign, letter.recipient, letter.argument_ids, letter.own_text)
+
+
+def reference_code(session: Session, letter: SupporterLetter) -> str:
+    if not letter.reference_code:
+        [letter.reference_code] = allocate_reference_codes(
+            session, reference_prefix(letter.campaign, utcnow().date()), 1
+        )
+    return letter.reference_code

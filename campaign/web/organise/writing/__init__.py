@@ -1,0 +1,1 @@
+"""Organiser screens of supporters' own letters: settings, moderation, variation, and the postcode table."""

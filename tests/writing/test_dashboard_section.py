@@ -1,0 +1,125 @@
+"""The dashboard's section on supporters' letters: hand-counted figures, and they never count as the campaign's."""
+
+from __future__ import annotations
+
+from itertools import count
+
+from campaign.db import db, utcnow
+from campaign.models import (
+    Channel,
+    Letter,
+    LetterStatus,
+    QuestionnaireAnswer,
+    Reply,
+    ReplyChannel,
+    Supporter,
+    SupporterLetter,
+    SupporterLetterStatus,
+)
+from campaign.services.dashboard import campaign_dashboard
+from tests.factories_writing import make_writing_campaign
+
+_numbers = count(1)
+_A = QuestionnaireAnswer
+
+
+def _letter(session, written, *, status=SupporterLetterStatus.SENT, channel=Channel.EMAIL, answer=None, asked=True):
+    number = next(_numbers)
+    supporter = Supporter(email=f"w{number}@example.org", email_canonical=f"w{number}@example.org")
+    session.add(supporter)
+    session.flush()
+    record = None
+    if status is SupporterLetterStatus.SENT:
+        record = Letter(
+            campaign_id=written.campaign_id,
+            recipient_id=written.local_id,
+            supporter_id=supporter.id,
+            reference_code=f"U-{number}",
+            channel=channel,
+            status=LetterStatus.SENT,
+            sent_at=utcnow(),
+        )
+        session.add(record)
+        session.flush()
+    session.add(
+        SupporterLetter(
+            campaign_id=written.campaign_id,
+            supporter_id=supporter.id,
+            recipient_id=written.local_id,
+            letter_id=record.id if record else None,
+            status=status,
+            delivery=channel.value,
+            confirm_token_hash=f"c{number}",
+            access_token_hash=f"a{number}",
+            answer=answer,
+            questionnaire_sent_at=utcnow() if asked and record else None,
+        )
+    )
+    if answer in (_A.ANSWERED, _A.ACKNOWLEDGED) and record is not None:
+        session.add(
+            Reply(
+                campaign_id=written.campaign_id,
+                letter_id=record.id,
+                channel=ReplyChannel.SUPPORTER_REPORT,
+                received_at=utcnow(),
+            )
+        )
+    session.flush()
+
+
+def test_hand_counted_supporter_figures(app, login, client):
+    """6 sent (4 e-mail, 2 post) + 2 waiting; 5 asked, 4 answered: 1 answer, 1 acknowledgement, 2 no reply."""
+    with app.app_context():
+        written = make_writing_campaign(db.session)
+        session = db.session
+        _letter(session, written, answer=_A.ANSWERED)
+        _letter(session, written, answer=_A.ACKNOWLEDGED)
+        _letter(session, written, answer=_A.NO_REPLY)
+        _letter(session, written, answer=_A.NO_REPLY, channel=Channel.POST)
+        _letter(session, written, channel=Channel.POST)
+        _letter(session, written, asked=False)
+        _letter(session, written, status=SupporterLetterStatus.PENDING)
+        _letter(session, written, status=SupporterLetterStatus.HELD)
+        session.commit()
+        board = campaign_dashboard(session, session.get(SupporterLetter, 1).campaign)
+        figures = board.supporter_letters
+        assert (figures.sent, figures.by_email, figures.by_post, figures.waiting) == (6, 4, 2, 2)
+        assert (figures.questionnaires, figures.answered, figures.reported_replies) == (5, 4, 2)
+        assert figures.reported_rate == 50.0
+        assert dict(figures.answers)[_A.NO_REPLY] == 2
+        # None of them is one of the campaign's letters, and their reports wait for no classification.
+        assert board.headline.letters_sent == 0 and board.headline.unclassified == 0
+        slug = written.slug
+    login()
+    page = client.get(f"/track/campaigns/{slug}")
+    assert page.status_code == 200
+    text = page.text
+    assert "6 Briefe von Unterstützer:innen verschickt (4 per E-Mail, 2 per Post)" in text
+    assert "Sie zählen nie zu den versandten Briefen der Kampagne" in text
+    assert 'id="supporter-answers"' in text
+
+
+def test_supporter_letters_are_never_follow_ups_of_the_campaign(app):
+    from datetime import timedelta
+
+    from campaign.services.replies.followups import due_follow_ups
+
+    with app.app_context():
+        written = make_writing_campaign(db.session)
+        _letter(db.session, written)
+        db.session.commit()
+        campaign = db.session.get(SupporterLetter, 1).campaign
+        assert due_follow_ups(db.session, campaign, now=utcnow() + timedelta(days=100)) == []
+
+
+def test_the_campaigns_own_counts_and_sending_leave_supporter_letters_out(app):
+    from campaign.services.campaigns.records import campaign_figures
+    from campaign.services.sending.lifecycle import campaign_letters
+
+    with app.app_context():
+        written = make_writing_campaign(db.session)
+        _letter(db.session, written)
+        db.session.commit()
+        campaign = db.session.get(SupporterLetter, 1).campaign
+        assert campaign_figures(db.session, campaign).letters == 0
+        assert campaign_letters(db.session, campaign, list(LetterStatus)) == []

@@ -1,0 +1,158 @@
+"""The write-your-own-letter flow through the web pages: each step, confirmation, sending through the outbox."""
+
+from __future__ import annotations
+
+import email
+from email.policy import default
+
+from sqlalchemy import select
+
+from campaign.db import db
+from campaign.models import Letter, LetterStatus, SupporterLetter, SupporterLetterStatus
+from campaign.services.writing.mails import KIND_CONFIRMATION, KIND_LETTER
+from tests.factories_writing import link_in, write_form
+from tests.writing.conftest import outbox
+
+
+def _page(client, slug, **data):
+    return client.post(f"/c/{slug}/write", data=data)
+
+
+def test_steps_lead_from_postcode_to_preview(client, written):
+    slug = written.slug
+    page = client.get(f"/c/{slug}/write")
+    assert page.status_code == 200 and "Postleitzahl" in page.text
+    found = _page(client, slug, step="recipients", postcode="50 667")
+    assert "Jana Schäfer-Öztürk" in found.text and "Łukasz Brandt" in found.text
+    assert "Renée Weiß" not in found.text
+    chosen = _page(client, slug, step="arguments", postcode="50667", choice=str(written.local_id))
+    assert "Die Kommunen brauchen Geld" in chosen.text
+    first, _second, third = written.argument_ids
+    ordered = _page(
+        client, slug, step="paragraph", postcode="50667", recipient=str(written.local_id),
+        argument=[str(first), str(third)], **{f"order-{first}": "2", f"order-{third}": "1"},
+    )  # fmt: skip
+    assert f'name="chosen" value="{third},{first}"' in ordered.text
+    shown = _page(
+        client, slug, step="preview", postcode="50667", recipient=str(written.local_id), chosen=f"{third},{first}",
+        own_text="Ich arbeite seit zwölf Jahren in der Flüchtlingsberatung in Köln-Nippes.",
+    )  # fmt: skip
+    assert shown.status_code == 200
+    text = shown.text
+    assert "Sehr geehrte Frau Schäfer-Öztürk" in text
+    assert text.index("Wer Schutz sucht") < text.index("Die Kommunen tragen") < text.index("Flüchtlingsberatung")
+    assert "% des Briefs sind in Ihren eigenen Worten" in text
+
+
+def test_a_postcode_without_recipients_says_so_and_offers_the_open_ones(client, written):
+    found = _page(client, written.slug, step="recipients", postcode="99999")
+    assert "Für die Postleitzahl 99999 haben wir in dieser Kampagne niemanden gefunden" in found.text
+    assert "Łukasz Brandt" in found.text
+
+
+def test_bad_postcodes_and_choices_are_refused_with_a_message(client, written):
+    assert "fünfstellige Postleitzahl" in _page(client, written.slug, step="recipients", postcode="5066x").text
+    assert "fünfstellige Postleitzahl" in _page(client, written.slug, step="recipients", postcode="").text
+    # Someone the supporter was not offered (Köln II does not cover 50667 and is not open to all).
+    refused = _page(client, written.slug, step="arguments", postcode="50667", choice=str(written.postal_id))
+    assert refused.status_code == 400 and "angebotenen Empfänger:innen" in refused.text
+    empty = _page(client, written.slug, step="preview", postcode="50667", recipient=str(written.local_id), chosen="")
+    assert empty.status_code == 400 and "mindestens ein Argument" in empty.text
+    local = str(written.local_id)
+    foreign = _page(client, written.slug, step="preview", postcode="50667", recipient=local, chosen="999999")
+    assert foreign.status_code == 400
+
+
+def test_writing_is_closed_unless_switched_on(client, app, written):
+    from campaign.models import WritingSettings
+
+    with app.app_context():
+        db.session.get(WritingSettings, written.campaign_id).enabled = False
+        db.session.commit()
+    assert client.get(f"/c/{written.slug}/write").status_code == 404
+
+
+def test_submit_confirm_and_send(client, app, written):
+    sent = client.post(f"/c/{written.slug}/write", data=write_form(written, own_text="Mein eigener Satz dazu."))
+    assert sent.status_code == 302, sent.text
+    [confirmation] = outbox(app, KIND_CONFIRMATION)
+    assert confirmation.to_address == "guelsen@example.org"
+    path = link_in(confirmation.raw, "confirm")
+    shown = client.get(path)
+    assert "Brief bestätigen" in shown.text
+    assert outbox(app, KIND_LETTER) == []
+    done = client.post(path)
+    assert "Ihr Brief ist unterwegs" in done.text
+    [mail] = outbox(app, KIND_LETTER)
+    message = email.message_from_bytes(mail.raw, policy=default)
+    with app.app_context():
+        letter = db.session.scalar(select(SupporterLetter))
+        record = db.session.scalar(select(Letter))
+        assert letter.status is SupporterLetterStatus.SENT
+        assert record.status is LetterStatus.QUEUED and record.supporter_id is not None
+        code = record.reference_code
+    assert mail.to_address == "buero.schaefer@landtag.example.org"
+    assert "Ğülşen Ćwikłińska" in str(message["From"]) and "kampagne@example.org" in str(message["From"])
+    assert "guelsen@example.org" in str(message["Reply-To"])
+    assert code in str(message["Subject"])
+    # Confirming again changes nothing and sends nothing more.
+    client.post(path)
+    assert len(outbox(app, KIND_LETTER)) == 1
+
+
+def _count(app) -> int:
+    with app.app_context():
+        return db.session.query(SupporterLetter).count()
+
+
+def test_bad_details_get_a_message_and_keep_what_was_typed(client, app, written):
+    url = f"/c/{written.slug}/write"
+    invalid = client.post(url, data=write_form(written, email="kein-at-zeichen", own_text="Mein Absatz"))
+    assert invalid.status_code == 400 and "Mein Absatz" in invalid.text and "Ğülşen" in invalid.text
+    no_street = client.post(url, data=write_form(written, street=""))
+    assert no_street.status_code == 400 and "Bitte Straße und Hausnummer angeben." in no_street.text
+    long_name = client.post(url, data=write_form(written, first_name="ß" * 121))
+    assert long_name.status_code == 400 and "Höchstens 120 Zeichen" in long_name.text
+    no_consent = client.post(url, data=write_form(written, consent=None))
+    assert no_consent.status_code == 400 and "Ohne Ihre Einwilligung" in no_consent.text
+    old_consent = client.post(url, data=write_form(written, consent_version="1999-01-01"))
+    assert old_consent.status_code == 400 and "Einwilligungstext hat sich geändert" in old_consent.text
+    wrong_delivery = client.post(url, data=write_form(written, delivery="brieftaube"))
+    assert wrong_delivery.status_code == 400
+    too_long = client.post(url, data=write_form(written, own_text="ł" * 4001))
+    assert too_long.status_code == 400 and "4000 Zeichen" in too_long.text
+    assert client.post(url, data={"step": "unbekannt"}).status_code == 400
+    assert _count(app) == 0
+
+
+def test_hostile_text_stays_text_in_the_preview_and_the_letter(client, app, written):
+    hostile = '<script>alert(1)</script> {{ config.SECRET_KEY }} <img src=x onerror="alert(2)">'
+    data = write_form(written, own_text=hostile)
+    data["step"] = "preview"
+    shown = client.post(f"/c/{written.slug}/write", data=data)
+    assert "<script>alert(1)" not in shown.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in shown.text
+    assert "test-secret-key" not in shown.text
+    data["step"] = "submit"
+    client.post(f"/c/{written.slug}/write", data=data)
+    client.post(link_in(outbox(app, KIND_CONFIRMATION)[-1].raw, "confirm"))
+    [mail] = outbox(app, KIND_LETTER)
+    html = email.message_from_bytes(mail.raw, policy=default).get_body(preferencelist=("html",)).get_content()
+    assert "<script>" not in html and "&lt;script&gt;" in html and "{{ config.SECRET_KEY }}" in html
+
+
+def test_the_honeypot_gets_the_same_answer_and_stores_nothing(client, app, written):
+    response = client.post(f"/c/{written.slug}/write", data=write_form(written, website="http://spam.example"))
+    assert response.status_code == 302 and response.location.endswith("/write/sent")
+    assert _count(app) == 0 and outbox(app, KIND_CONFIRMATION) == []
+
+
+def test_the_pdf_preview(client, written):
+    data = write_form(written, own_text="Ein Satz von mir, Łódź und Göttingen.")
+    pdf = client.post(f"/c/{written.slug}/write/preview.pdf", data=data)
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    from tests.factories_letters import pdf_text
+
+    text = pdf_text(pdf.data)
+    assert "Łódź und Göttingen" in text and "Fliederweg 3" in text and "Schäfer-Öztürk" in text
+    refused = client.post(f"/c/{written.slug}/write/preview.pdf", data={**data, "recipient": str(written.postal_id)})
+    assert refused.status_code == 400

@@ -1,0 +1,84 @@
+"""The organisers' screens of supporter letters: settings with bad input, open recipients, moderation, variation."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from campaign.db import db
+from campaign.models import OpenRecipient, Role, SupporterLetter, SupporterLetterStatus, WritingSettings
+from campaign.services.writing.mails import KIND_CONFIRMATION, KIND_LETTER
+from tests.factories_writing import link_in, write_form
+from tests.writing.conftest import outbox
+
+
+def _url(written, tail: str = "") -> str:
+    return f"/organise/campaigns/{written.slug}/supporter-letters{tail}"
+
+
+def _held_letter(client, app, written, **values) -> int:
+    client.post(f"/c/{written.slug}/write", data=write_form(written, **values))
+    client.post(link_in(outbox(app, KIND_CONFIRMATION)[-1].raw, "confirm"))
+    with app.app_context():
+        return db.session.scalar(select(SupporterLetter.id).order_by(SupporterLetter.id.desc()))
+
+
+def test_settings_are_saved_and_bad_numbers_refused(client, app, written, login):
+    login()
+    page = client.get(_url(written))
+    assert page.status_code == 200 and "Briefe von Unterstützer:innen" in page.text
+    bad = client.post(
+        _url(written, "/settings"), data={"enabled": "y", "similar_limit": "0", "questionnaire_days": "x"}
+    )
+    assert bad.status_code == 400
+    assert "Zahl muss zwischen 1 und 1000 liegen." in bad.text and "Keine gültige, ganze Zahl." in bad.text
+    ok = client.post(
+        _url(written, "/settings"),
+        data={"enabled": "y", "moderated": "y", "similar_limit": "2", "questionnaire_days": "21"},
+    )
+    assert ok.status_code == 302
+    with app.app_context():
+        settings = db.session.get(WritingSettings, written.campaign_id)
+        assert settings.moderated and settings.questionnaire_days == 21 and not settings.block_similar
+
+
+def test_open_recipients_only_from_the_campaign(client, app, written, login):
+    login()
+    client.post(_url(written, "/open"), data={"recipient": [str(written.postal_id)]})
+    with app.app_context():
+        assert {row.recipient_id for row in db.session.scalars(select(OpenRecipient))} == {written.postal_id}
+    refused = client.post(_url(written, "/open"), data={"recipient": ["999999"]}, follow_redirects=True)
+    assert "Nur Empfänger:innen dieser Kampagne" in refused.text
+    with app.app_context():
+        assert {row.recipient_id for row in db.session.scalars(select(OpenRecipient))} == {written.postal_id}
+
+
+def test_held_letters_are_approved_or_rejected(client, app, written, login):
+    with app.app_context():
+        db.session.get(WritingSettings, written.campaign_id).moderated = True
+        db.session.commit()
+    first = _held_letter(client, app, written, own_text="Erster Brief mit eigenen Worten über Köln.")
+    second = _held_letter(client, app, written, email="zweite@example.org", own_text="Ganz anders formuliert.")
+    login()
+    page = client.get(_url(written))
+    assert "wartet auf Freigabe" in page.text and "Freigeben" in page.text
+    client.post(_url(written, f"/{first}/approve"))
+    assert len(outbox(app, KIND_LETTER)) == 1
+    no_reason = client.post(_url(written, f"/{second}/reject"), data={"reason": ""}, follow_redirects=True)
+    assert "Bitte einen Grund angeben" in no_reason.text
+    client.post(_url(written, f"/{second}/reject"), data={"reason": "Beleidigung"})
+    with app.app_context():
+        assert db.session.get(SupporterLetter, first).status is SupporterLetterStatus.SENT
+        assert db.session.get(SupporterLetter, second).status is SupporterLetterStatus.REJECTED
+    again = client.post(_url(written, f"/{first}/approve"), follow_redirects=True)
+    assert "wartet nicht auf Freigabe" in again.text
+    assert len(outbox(app, KIND_LETTER)) == 1
+
+
+def test_the_variation_shows_clusters_of_near_identical_letters(client, app, written, login):
+    for number in range(3):
+        _held_letter(client, app, written, email=f"person{number}@example.org")
+    login(Role.COORDINATOR)
+    page = client.get(_url(written))
+    assert "3 Briefe an Jana Schäfer-Öztürk" in page.text
+    assert "Einstellungen" not in page.text  # coordinators read, organisers change
+    assert client.post(_url(written, "/settings"), data={"enabled": "y"}).status_code == 403
