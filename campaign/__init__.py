@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 from campaign import config as settings
-from campaign.db import db
+from campaign.db import db, ping_idle_connections
 from campaign.extensions import babel, csrf, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +39,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings.finalise(app.config, app.instance_path)
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            ping_idle_connections(engine)
     migrate.init_app(
         app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True, compare_type=True
     )

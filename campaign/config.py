@@ -161,9 +161,8 @@ class Defaults:
     LANGUAGES = ("de", "en")
 
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    # A pooled connection is tested before use: after a database restart the app gets fresh connections
-    # instead of failing once per dead one.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pool_pre_ping: create_app has pooled connections tested only after they were idle (db.ping_idle_connections).
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
 
 
 class ConfigurationError(RuntimeError):

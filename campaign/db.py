@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import sqlite3
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,6 +31,9 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# A pooled connection idle for longer than this is tested before it is used again (see ping_idle_connections).
+PING_AFTER_IDLE_SECONDS = 2.0
 
 
 def utcnow() -> datetime:
@@ -72,3 +76,26 @@ def _begin_sqlite(connection: sa.Connection) -> None:
     """Start SQLite transactions explicitly (pysqlite's own handling breaks SAVEPOINT)."""
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN")
+
+
+def ping_idle_connections(engine: Engine) -> None:
+    """Test a pooled connection before use when it has been idle for a while, so that after a database restart
+    the app gets fresh connections instead of failing once per dead one.
+
+    Unlike pool_pre_ping, a connection in steady use is not tested (that cost a round trip per request). Should
+    the database go away under a busy app, the first error invalidates the whole pool: only requests in flight fail.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _test_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("returned_at", 0.0) < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            # The pool drops this connection and checks out another one (a new one if need be).
+            raise sa.exc.DisconnectionError() from exc

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.db import db, enum_type, utcnow
@@ -49,8 +49,10 @@ class OutboxMessage(StatefulMixin, db.Model):
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300), default="")
-    # The complete MIME message, built once, so a retry sends exactly the same bytes.
-    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    # The complete MIME message, built once, so a retry sends exactly the same bytes. A mail queued as a draft
+    # (the fields of an OutgoingMail, see outbox.insert_mail) gets it when a worker first claims it.
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+    draft: Mapped[dict | None] = mapped_column(JSON)
     status: Mapped[OutboxStatus] = mapped_column(enum_type(OutboxStatus), default=OutboxStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     # When a PENDING or FAILED message is due; for a SENDING message, when its worker's claim (lease) runs out.

@@ -159,8 +159,10 @@ def _gunicorn(target: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
     raise RuntimeError(f"gunicorn für {target} startet nicht")
 
 
-def _request(port: int, method: str, path: str, body: str = "", cookie: str = "") -> tuple[int, str, str]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+def _request(
+    port: int, method: str, path: str, body: str = "", cookie: str = "", timeout: float = 30
+) -> tuple[int, str, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     headers = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
     if cookie:
         headers["Cookie"] = cookie
@@ -184,12 +186,16 @@ def _drive(port: int, path: str, make_body, seconds: float, tag: str) -> dict:
 
     def client(number: int) -> None:
         cookie, token = "", ""
-        if path != "/insert":
-            # The page with the form, as a browser gets it: the session cookie and its CSRF token (not timed).
-            _status, page, cookie = _request(port, "GET", f"/c/{SLUG}")
-            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
-        else:
-            _request(port, "POST", path, make_body(f"warm{number}@example.org", ""))
+        try:
+            if path != "/insert":
+                # The page with the form, as a browser gets it: the session cookie and its CSRF token (not timed).
+                _status, page, cookie = _request(port, "GET", f"/c/{SLUG}", timeout=120)
+                token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+            else:
+                _request(port, "POST", path, make_body(f"warm{number}@example.org", ""), timeout=120)
+        except Exception:
+            ready.abort()  # the run stops with the error instead of waiting for this client for ever
+            raise
         ready.wait()
         sequence = 0
         while time.monotonic() < stop[0]:

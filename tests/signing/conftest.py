@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from campaign.db import db
 from campaign.models import OutboxMessage
+from campaign.services.sending.outbox import mime_bytes
 from campaign.services.signing.mails import KIND_CONFIRMATION
 from tests.factories_signing import MAIL_FROM, links_in, make_open_letter
 from tests.web.conftest import login  # noqa: F401  (the logged-in client of the team screens)
@@ -34,7 +35,7 @@ class OpenLetter:
         import email
         from email.policy import default
 
-        message = email.message_from_bytes(self.mails()[index].raw, policy=default)
+        message = email.message_from_bytes(mime_bytes(self.mails()[index]), policy=default)
         return links_in(message.get_body(preferencelist=("plain",)).get_content())
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from campaign.db import db
@@ -132,3 +134,18 @@ def test_signing_works_with_the_default_sender_of_a_fresh_installation(app_facto
     with app.app_context():
         (mail,) = db.session.scalars(select(OutboxMessage)).all()
         assert mail.to_address == "guel.lukasz@example.org"
+
+
+def test_signing_needs_the_csrf_token_of_the_page(app_factory):
+    app = app_factory(JOBS_URL="memory://", MAIL_FROM=MAIL_FROM, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        slug = make_open_letter(db.session).slug
+        db.session.commit()
+    client = app.test_client()
+    page = client.get(f"/c/{slug}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    assert client.post(f"/c/{slug}/sign", data=form_data()).status_code == 400
+    assert client.post(f"/c/{slug}/sign", data={**form_data(), "csrf_token": token + "x"}).status_code == 400
+    assert _count(app, Signature) == 0
+    assert client.post(f"/c/{slug}/sign", data={**form_data(), "csrf_token": token}).status_code == 302
+    assert _count(app, Signature) == 1

@@ -4,13 +4,14 @@ comes back, the app works again without a restart."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
 
-from campaign.db import db
+from campaign.db import PING_AFTER_IDLE_SECONDS, db
 from campaign.models import Role
 from tests.conftest import TEST_DATABASE_URL, require_service
 from tests.factories import PASSWORD, make_user
@@ -80,4 +81,16 @@ def test_pages_answer_503_while_the_database_is_away_and_work_again_after(outage
     come_back()
     response = client.get("/organise/")
     assert response.status_code == 200  # still logged in: the session outlived the outage
+    assert client.get("/").status_code == 200
+
+
+def test_after_a_database_outage_an_idle_app_answers_the_first_request(outage, app_factory):
+    # Pooled connections idle for a while are tested before use: the outage costs no later visitor an error page.
+    url, go_away, come_back = outage
+    app = app_factory(DATABASE_URL=url)
+    client = app.test_client()
+    assert client.get("/").status_code == 200
+    go_away()
+    come_back()
+    time.sleep(PING_AFTER_IDLE_SECONDS + 0.5)
     assert client.get("/").status_code == 200

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, make_msgid, parseaddr
+from typing import Any
 
 from flask_babel import gettext
 
@@ -64,6 +67,41 @@ def mailbox(address: str, name: str = "") -> Address:
     return Address(display_name=clean_header_text(name, MAX_DISPLAY_NAME), username=local, domain=domain)
 
 
+# Every field but the attachments: all of them are text, flags or a dict of text (no deep copy needed).
+_DRAFT_FIELDS = tuple(item.name for item in dataclasses.fields(OutgoingMail) if item.name != "attachments")
+
+
+@functools.lru_cache(maxsize=16)
+def _checked_sender(address: str, name: str) -> None:
+    """A sender's mailbox is valid (the few senders an installation has are checked once per process)."""
+    mailbox(address, name)
+
+
+def check_addresses(mail: OutgoingMail, *, recipient: bool = True) -> None:
+    """Raise ServiceError now if build_message would refuse one of the mail's addresses later (the recipient's
+    may be left out when the caller has just normalised it)."""
+    _checked_sender(mail.from_address, mail.from_name)
+    if mail.reply_to:
+        mailbox(mail.reply_to)
+    if recipient:
+        mailbox(mail.to_address)
+
+
+def draft_of(mail: OutgoingMail) -> dict[str, Any]:
+    """The mail as JSON-able data, to build its MIME bytes from later (mails with attachments are built at once)."""
+    if mail.attachments:
+        raise ValueError("a mail with attachments is built when it is queued")
+    draft = {name: getattr(mail, name) for name in _DRAFT_FIELDS}
+    draft["headers"] = dict(mail.headers)
+    return draft
+
+
+def mail_from_draft(draft: Mapping[str, Any]) -> OutgoingMail:
+    """The OutgoingMail a draft_of() stands for."""
+    return OutgoingMail(**draft)
+
+
+@functools.lru_cache(maxsize=16)
 def parse_mailbox(value: str) -> tuple[str, str]:
     """(name, address) from a setting like 'Kampagne <kampagne@example.org>'."""
     name, address = parseaddr(value or "")

@@ -11,9 +11,18 @@ from sqlalchemy.orm import Session
 
 from campaign.db import utcnow
 from campaign.models import Letter, LetterStatus, OutboxMessage, OutboxStatus, Signature, StateChange, User
+from campaign.services.common.errors import ServiceError
 from campaign.services.common.states import transition
 from campaign.services.sending.bounces import record_bounce
-from campaign.services.sending.messages import OutgoingMail, build_message, message_domain, new_message_id
+from campaign.services.sending.messages import (
+    OutgoingMail,
+    build_message,
+    check_addresses,
+    draft_of,
+    mail_from_draft,
+    message_domain,
+    new_message_id,
+)
 from campaign.services.sending.transport import DeliveryError
 
 # Waits after the 1st, 2nd … failed attempt; the last entry repeats until MAX attempts are used up.
@@ -58,23 +67,66 @@ def queue_mail(
 
 
 def insert_mail(session: Session, mail: OutgoingMail, *, kind: str, signature_id: int) -> None:
-    """queue_mail for a signature's mail by its id, as one INSERT without an ORM object (the signing hot path)."""
-    row = {"signature_id": signature_id, **_outbox_row(mail, kind=kind)}
-    session.connection().execute(insert(OutboxMessage.__table__), row)
+    """queue_mail for a signature's mail by its id, as one INSERT without an ORM object (the signing hot path).
+
+    A mail without attachments is stored as a draft (see draft_row); one with attachments is built now.
+    """
+    if mail.attachments:
+        row = _outbox_row(mail, kind=kind)
+    else:
+        check_addresses(mail)  # the recipient too, which draft_row takes as checked
+        row = draft_row(mail, kind=kind)
+    session.connection().execute(insert(OutboxMessage.__table__), {"signature_id": signature_id, **row})
 
 
-def _outbox_row(mail: OutgoingMail, *, kind: str, send_after: datetime | None = None, held: bool = False) -> dict:
-    """The outbox columns of a new message: the Message-ID and the MIME bytes are made here, once."""
+def draft_row(mail: OutgoingMail, *, kind: str) -> dict:
+    """The outbox columns of a new message held as a draft: its MIME bytes are built when a worker first claims
+    it (building them cost more than all the rest of a signing request). Its Message-ID is fixed now, and its
+    sender is checked now, as queue_mail does; its recipient must be an address normalise_email returned."""
+    check_addresses(mail, recipient=False)
+    return {**_outbox_row(mail, kind=kind, build=False), "draft": draft_of(mail)}
+
+
+def _outbox_row(
+    mail: OutgoingMail, *, kind: str, send_after: datetime | None = None, held: bool = False, build: bool = True
+) -> dict:
+    """The outbox columns of a new message: the Message-ID is made here, once, and the MIME bytes too unless
+    `build` is false (then they are built at the first claim, with the same Message-ID)."""
     message_id = new_message_id(message_domain(mail.from_address))
     return {
         "kind": kind,
         "message_id": message_id,
         "to_address": mail.to_address.strip(),
         "subject": mail.subject[:300],
-        "raw": build_message(mail, message_id),
+        "raw": build_message(mail, message_id) if build else None,
         "next_attempt_at": send_after or utcnow(),
         "held": held,
     }
+
+
+def mime_bytes(message: OutboxMessage) -> bytes:
+    """The message as it is (or will be) sent: its stored MIME bytes, or those its draft makes."""
+    if message.raw is not None:
+        return message.raw
+    return build_message(mail_from_draft(message.draft), message.message_id)
+
+
+def _build_drafts(session: Session, messages: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Give the claimed drafts their MIME bytes, fixed from now on (a retry sends the same bytes); a draft
+    whose address became invalid (a changed MAIL_FROM) is given up, the others are returned for sending."""
+    ready = []
+    for message in messages:
+        if message.raw is None:
+            try:
+                message.raw = mime_bytes(message)
+            except ServiceError as error:
+                message.last_error = str(error)[:2000]
+                transition(session, message, OutboxStatus.DEAD, note="Adresse ungültig")
+                continue
+            message.draft = None
+        ready.append(message)
+    session.flush()
+    return ready
 
 
 def claim_due(session: Session, policy: DeliveryPolicy, now: datetime | None = None) -> list[OutboxMessage]:
@@ -121,7 +173,8 @@ def claim_due(session: Session, policy: DeliveryPolicy, now: datetime | None = N
         return []
     _log_claims(session, {message_id: candidates[message_id] for message_id in ids})
     session.expire_all()
-    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)))
+    claimed = session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id))
+    return _build_drafts(session, list(claimed))
 
 
 def record_sent(session: Session, message: OutboxMessage, now: datetime | None = None) -> None:

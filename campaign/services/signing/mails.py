@@ -52,13 +52,11 @@ def confirmation_text(campaign: Campaign, first_name: str, links: Links, days: i
     )
 
 
-def queue_confirmation(
-    session: Session, signature_id: int, campaign: Campaign, *, to_address: str, first_name: str, links: Links
-) -> None:
-    """Put the confirmation request into the outbox, in the caller's transaction."""
+def confirmation_mail(campaign: Campaign, *, to_address: str, first_name: str, links: Links) -> OutgoingMail:
+    """The confirmation request to `to_address` (`campaign` needs slug, title and deadline)."""
     days = int(setting("UNCONFIRMED_SIGNATURE_DAYS"))
     from_name, from_address = parse_mailbox(setting("MAIL_FROM"))
-    mail = OutgoingMail(
+    return OutgoingMail(
         to_address=to_address,
         to_name=first_name,
         subject=f"Bitte bestätigen: Ihre Mitzeichnung „{campaign.title}“",
@@ -67,4 +65,11 @@ def queue_confirmation(
         from_name=from_name,
         automated=True,
     )
+
+
+def queue_confirmation(
+    session: Session, signature_id: int, campaign: Campaign, *, to_address: str, first_name: str, links: Links
+) -> None:
+    """Put the confirmation request into the outbox, in the caller's transaction."""
+    mail = confirmation_mail(campaign, to_address=to_address, first_name=first_name, links=links)
     insert_mail(session, mail, kind=KIND_CONFIRMATION, signature_id=signature_id)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Connection, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,9 @@ from campaign.db import utcnow
 from campaign.models import Campaign, CampaignStatus, ConsentText, Listing, Signature, SignatureStatus, Supporter
 from campaign.services.common.emails import canonical_email, normalise_email
 from campaign.services.common.errors import ServiceError
-from campaign.services.signing import mails, tokens
+from campaign.services.sending.messages import OutgoingMail
+from campaign.services.sending.outbox import draft_row, insert_mail
+from campaign.services.signing import first_signature, mails, tokens
 from campaign.services.signing.consent import BUILT_IN_VERSION, current_consent
 
 # A pending signature gets its confirmation mail again when its person signs again, at most this often in all,
@@ -93,48 +95,92 @@ def sign(session: Session, slug: str, request: SigningRequest, *, base_url: str)
         address = normalise_email(request.email)
     except ServiceError as error:
         raise ServiceError(str(error), "email") from error
-    canonical = canonical_email(address)
-    now = utcnow()
-    supporter_id = _supporter_id(session, canonical, address, values, now if request.newsletter else None)
-    campaign = session.connection().execute(_CAMPAIGN, {"slug": slug}).first()
+    person = _Person(address, canonical_email(address), values, request, utcnow())
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        signature_id = _sign_as_newcomer(connection, slug, person, base_url)
+        if signature_id is not None:
+            return SigningOutcome(signature_id, new=True, mail_queued=True)
+    supporter_id = _supporter_id(session, person)
+    campaign = connection.execute(_CAMPAIGN, {"slug": slug}).first()
     if campaign is None or campaign.status is not CampaignStatus.ACTIVE or not campaign.open_letter:
         return None
-    if not _known_consent(session, request.consent_version):
-        raise ServiceError(_("Der Einwilligungstext hat sich geändert. Bitte lesen Sie ihn erneut."), "consent")
-    subject = f"{campaign.id}:{canonical}"
-    secret = setting("SECRET_KEY")
-    confirm, withdraw = tokens.issue(secret, tokens.CONFIRM, subject), tokens.issue(secret, tokens.WITHDRAW, subject)
-    row = {
-        "campaign_id": campaign.id,
-        "supporter_id": supporter_id,
-        "status": SignatureStatus.PENDING,
-        "consent_version": request.consent_version,
-        "consented_at": now,
-        "listing": request.listing,
-        "organisation": values["organisation"],
-        "function": values["function"],
-        "confirm_token_hash": confirm.digest,
-        "withdraw_token_hash": withdraw.digest,
-        "confirmation_sent_at": now,
-        "confirmation_mails": 1,
-        "created_at": now,
-    }
-    signature_id = _insert_unless_present(session, Signature.__table__, row)
+    _check_consent(session, request.consent_version)
+    row, mail = _signature_and_mail(campaign, person, base_url)
+    signature_id = _insert_unless_present(connection, Signature.__table__, {**row, "supporter_id": supporter_id})
     new = signature_id is not None
     if not new:
         signature = session.scalar(
             select(Signature).where(Signature.campaign_id == campaign.id, Signature.supporter_id == supporter_id)
         )
-        if not _may_resend(signature, now):
+        if not _may_resend(signature, person.now):
             return SigningOutcome(signature.id, new=False, mail_queued=False)
-        signature.confirmation_sent_at = now
+        signature.confirmation_sent_at = person.now
         signature.confirmation_mails += 1
         signature_id = signature.id
-    links = mails.links_for(campaign.slug, confirm.token, withdraw.token, base_url)
-    mails.queue_confirmation(
-        session, signature_id, campaign, to_address=address, first_name=values["first_name"], links=links
-    )
+    insert_mail(session, mail, kind=mails.KIND_CONFIRMATION, signature_id=signature_id)
     return SigningOutcome(signature_id, new=new, mail_queued=True)
+
+
+@dataclass(frozen=True)
+class _Person:
+    """Who signs: the address as given (normalised) and its canonical form, the cleaned form values, and when."""
+
+    address: str
+    canonical: str
+    values: dict[str, str]
+    request: SigningRequest
+    now: datetime
+
+    def supporter_row(self) -> dict:
+        return {
+            "email": self.address,
+            "email_canonical": self.canonical,
+            **{name: self.values[name] for name in ("first_name", "last_name", "postcode", "city")},
+            "newsletter_consent_at": self.now if self.request.newsletter else None,
+            "created_at": self.now,
+        }
+
+
+def _sign_as_newcomer(connection: Connection, slug: str, person: _Person, base_url: str) -> int | None:
+    """The one-statement path of a person new to the campaign (see first_signature); None if it did not apply."""
+    campaign = first_signature.cached_campaign(connection, slug, _CAMPAIGN)
+    if campaign is None or campaign.status is not CampaignStatus.ACTIVE or not campaign.open_letter:
+        return None
+    _check_consent(connection, person.request.consent_version)
+    row, mail = _signature_and_mail(campaign, person, base_url)
+    del row["campaign_id"]
+    mail_row = draft_row(mail, kind=mails.KIND_CONFIRMATION)
+    signature_id = first_signature.insert_new(connection, campaign, person.supporter_row(), row, mail_row)
+    if signature_id is None:
+        first_signature.forget_campaign(connection, slug)
+    return signature_id
+
+
+def _signature_and_mail(campaign, person: _Person, base_url: str) -> tuple[dict, OutgoingMail]:
+    """The new signature's row (without supporter) and its confirmation mail, with the links of its tokens."""
+    subject = f"{campaign.id}:{person.canonical}"
+    secret = setting("SECRET_KEY")
+    confirm, withdraw = tokens.issue(secret, tokens.CONFIRM, subject), tokens.issue(secret, tokens.WITHDRAW, subject)
+    row = {
+        "campaign_id": campaign.id,
+        "status": SignatureStatus.PENDING,
+        "consent_version": person.request.consent_version,
+        "consented_at": person.now,
+        "listing": person.request.listing,
+        "organisation": person.values["organisation"],
+        "function": person.values["function"],
+        "confirm_token_hash": confirm.digest,
+        "withdraw_token_hash": withdraw.digest,
+        "confirmation_sent_at": person.now,
+        "confirmation_mails": 1,
+        "created_at": person.now,
+    }
+    links = mails.links_for(campaign.slug, confirm.token, withdraw.token, base_url)
+    mail = mails.confirmation_mail(
+        campaign, to_address=person.address, first_name=person.values["first_name"], links=links
+    )
+    return row, mail
 
 
 @functools.cache
@@ -144,43 +190,33 @@ def _insert_statement(dialect: str, table: Table):
     return insert(table).on_conflict_do_nothing().returning(table.c.id)
 
 
-def _insert_unless_present(session: Session, table: Table, row: dict) -> int | None:
+def _insert_unless_present(connection: Connection, table: Table, row: dict) -> int | None:
     """Insert the row; its id, or None when a unique constraint says it is there already (also mid-race).
 
     Core statements on the session's connection: the ORM's execution layer has nothing to add to them, and it
     cost as much as the statement itself (the same for the campaign query and the outbox row).
     """
-    connection = session.connection()
     return connection.execute(_insert_statement(connection.dialect.name, table), row).scalar()
 
 
-def _known_consent(session: Session, version: str) -> bool:
+def _check_consent(session: Session | Connection, version: str) -> None:
     if version == BUILT_IN_VERSION:
-        return True
-    return session.scalar(select(ConsentText.id).where(ConsentText.version == version)) is not None
+        return
+    if session.scalar(select(ConsentText.id).where(ConsentText.version == version)) is None:
+        raise ServiceError(_("Der Einwilligungstext hat sich geändert. Bitte lesen Sie ihn erneut."), "consent")
 
 
-def _supporter_id(session: Session, canonical: str, address: str, values: dict[str, str], newsletter_at) -> int:
+def _supporter_id(session: Session, person: _Person) -> int:
     """The supporter with this canonical address, created now if new (an existing one keeps its details)."""
-    row = {
-        "email": address,
-        "email_canonical": canonical,
-        "first_name": values["first_name"],
-        "last_name": values["last_name"],
-        "postcode": values["postcode"],
-        "city": values["city"],
-        "newsletter_consent_at": newsletter_at,
-        "created_at": utcnow(),
-    }
-    inserted = _insert_unless_present(session, Supporter.__table__, row)
+    inserted = _insert_unless_present(session.connection(), Supporter.__table__, person.supporter_row())
     if inserted is not None:
         return inserted
     supporter_id, consent_at = session.execute(
-        select(Supporter.id, Supporter.newsletter_consent_at).where(Supporter.email_canonical == canonical)
+        select(Supporter.id, Supporter.newsletter_consent_at).where(Supporter.email_canonical == person.canonical)
     ).one()
-    if newsletter_at and consent_at is None:
+    if person.request.newsletter and consent_at is None:
         session.execute(
-            Supporter.__table__.update().where(Supporter.id == supporter_id).values(newsletter_consent_at=newsletter_at)
+            Supporter.__table__.update().where(Supporter.id == supporter_id).values(newsletter_consent_at=person.now)
         )
     return supporter_id
 

@@ -8,6 +8,7 @@ the database opens no signature, and a forged or altered token fails the signatu
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -41,6 +42,7 @@ def digest(nonce: str) -> str:
     return hashlib.sha256(nonce.encode("ascii")).hexdigest()
 
 
+@functools.lru_cache(maxsize=8)
 def _serializer(secret_key: str, purpose: str) -> URLSafeTimedSerializer:
     if purpose not in PURPOSES:
         raise ValueError(f"unknown token purpose {purpose!r}")

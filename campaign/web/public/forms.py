@@ -38,6 +38,10 @@ class SigningForm(FlaskForm):
     """Name, address, place, optional organisation, how to be listed, consent (required) and newsletter (not)."""
 
     class Meta:
+        # CSRFProtect checks the token of every POST before the view runs; the form's own CSRF field would only
+        # sign a fresh token in each request. The page renders the token with csrf_token().
+        csrf = False
+
         def get_translations(self, form):
             # Flask-WTF reads WTForms' own catalogue from disk in every request; this form is on the hot path.
             if not current_app.config.get("WTF_I18N_ENABLED", True):
