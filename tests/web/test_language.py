@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from campaign.db import db
 from campaign.models import OutboxMessage, Role
+from campaign.services.sending.outbox import mime_bytes
 from campaign.services.signing.mails import KIND_CONFIRMATION
 from campaign.web.language import COOKIE
 from tests.factories_letters import make_letter_campaign, pdf_text
@@ -184,7 +185,7 @@ def test_the_open_letter_pdf_and_the_confirmation_mail_stay_german_on_english_pa
     assert "Almost done" in _page(client, response.location)
     with app.app_context():
         mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == KIND_CONFIRMATION))
-        message = email.message_from_bytes(mail.raw, policy=default)
+        message = email.message_from_bytes(mime_bytes(mail), policy=default)
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert message["Subject"].startswith("Bitte bestätigen") and body.startswith("Hallo Łucja,")
     assert "Mitzeichnung bestätigen" in body

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from campaign.db import db
 from campaign.models import OutboxMessage
+from campaign.services.sending.outbox import mime_bytes
 from tests.factories_signing import MAIL_FROM, form_data, make_open_letter
 
 PROXY = "127.0.0.1"  # nginx on the same machine: every request reaches the app from here
@@ -55,7 +56,7 @@ def test_with_one_trusted_proxy_only_the_address_the_proxy_added_counts(app_fact
 
 def _confirmation_link(app) -> str:
     with app.app_context():
-        raw = db.session.scalars(select(OutboxMessage.raw).order_by(OutboxMessage.id.desc())).first()
+        raw = mime_bytes(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first())
     message = email.message_from_bytes(raw, policy=default_policy)
     text = message.get_body(preferencelist=("plain",)).get_content()
     return next(word for word in text.split() if "/confirm/" in word)
