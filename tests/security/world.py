@@ -1,0 +1,434 @@
+"""A hostile world for the URL-map tests: every kind of record exists once, every text column holds an attack.
+
+`build_world` seeds the demo campaign, adds what the demo lacks (accounts, signatures, letters, replies with an
+attachment, lists, notes, jobs, a recipient import waiting for review), and then writes markup, Jinja and URLs
+pointing at a loopback server into every text column of every table (`poison`). Columns that cannot hold such a
+value are listed in NOT_POISONED with the reason; a new column that is in neither fails `unpoisoned_columns()`.
+
+`SAMPLE_ARGUMENTS` gives each URL argument its value from the world. A new URL rule whose argument has no entry
+fails the URL-map tests with a message naming the rule: add the argument below (or in ENDPOINT_ARGUMENTS).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from werkzeug.routing import AnyConverter
+
+from campaign.db import db, utcnow
+from campaign.models import (
+    Argument,
+    ArgumentRule,
+    ArgumentSet,
+    Campaign,
+    Channel,
+    Citation,
+    ConsentText,
+    Letter,
+    MailboxState,
+    Motion,
+    Organisation,
+    OutboxMessage,
+    OutboxStatus,
+    Provision,
+    Recipient,
+    RecipientList,
+    Reply,
+    ReplyAttachment,
+    Role,
+    Signature,
+    Source,
+    SourceQuote,
+    TrackingNote,
+    User,
+)
+from campaign.services.demo import seed_demo
+from campaign.services.organisations.records import add_signatory
+from campaign.services.signing.consent import add_consent_version
+from tests.factories import PASSWORD, make_user
+from tests.factories_recipients import make_list
+from tests.factories_replies import make_reply
+from tests.factories_signing import links_in, make_signature
+
+# What would run in a visitor's browser if a page printed it raw.
+SCRIPT = "<script>alert(1)</script>"
+IMAGE = '"><img src=x onerror=alert(1)>'
+UNDERLINE = "<u>Z</u>"
+RAW_MARKUP = (SCRIPT, "<img src=x onerror=alert(1)>", UNDERLINE)
+# Jinja that must stay text: evaluated, it prints EVALUATED, which the literal text never contains.
+JINJA = '{{ "ZQ" ~ "JX" }}'
+SHORT_JINJA = '{{"ZQ"~"JX"}}'
+EVALUATED = "ZQJX"
+JAVASCRIPT_URL = "javascript:alert(1)//"
+
+
+def long_payload(port: int) -> str:
+    """Markup, Jinja, and every way a PDF renderer could be made to fetch from the loopback server or a file."""
+    return (
+        f"Ä{SCRIPT}{IMAGE}{JINJA}<img src='http://127.0.0.1:{port}/img'>"
+        f"<link rel=stylesheet href='http://127.0.0.1:{port}/link'>"
+        f"<style>@import url(http://127.0.0.1:{port}/import); b {{background:url(file:///etc/hostname)}}</style>"
+        f"<iframe src='file:///etc/passwd'></iframe>![x](http://127.0.0.1:{port}/md)"
+    )
+
+
+MEDIUM = f"ß{IMAGE}{JINJA}"  # 49 characters
+SHORT = UNDERLINE
+
+# Columns that keep their value, and why. Everything else of type String/Text gets a payload.
+NOT_POISONED = {
+    "motions.slug": "part of URLs; the form allows only a-z, 0-9 and hyphens",
+    "campaigns.slug": "part of URLs; the form allows only a-z, 0-9 and hyphens",
+    "users.email": "the login; checked by email-validator in every form and CLI command",
+    "users.password_hash": "an argon2 hash, never shown",
+    "users.session_token": "random, never shown",
+    "recipients.email": "checked by email-validator in the form and the import (the reply tests poison addresses)",
+    "recipients.email_canonical": "derived from the checked address",
+    "supporters.email": "checked by email-validator in the signing form",
+    "supporters.email_canonical": "derived from the checked address",
+    "organisations.email": "checked by email-validator in the form; it becomes the letters' From address",
+    "recipient_addresses.email": "checked by email-validator when a coordinator adds it",
+    "recipient_addresses.email_canonical": "derived from the checked address",
+    "signatures.confirm_token_hash": "a SHA-256 digest, never shown",
+    "signatures.withdraw_token_hash": "a SHA-256 digest, never shown",
+    "handover_lists.fingerprint": "a SHA-256 digest computed by the code",
+    "letters.pdf_sha256": "a SHA-256 digest computed by the code",
+    "reply_attachments.sha256": "a SHA-256 digest computed by the code",
+    "replies.text_fingerprint": "a digest computed by the code",
+    "letters.body_html": "the sandbox's own output (autoescaped), never typed; the template it comes from is poisoned",
+    "letters.reference_code": "made by the code from the counter's prefix and a number",
+    "reference_counters.prefix": "from the configuration (REFERENCE_PREFIX), not from any form",
+    "letters.delivery": "one of a fixed set of words written by the code",
+    "replies.match_method": "one of a fixed set of words written by the code",
+    "replies.source": "one of a fixed set of words written by the code",
+    "outbox_messages.kind": "one of a fixed set of words written by the code",
+    "jobs.kind": "one of a fixed set of words written by the code",
+    "audit_events.action": "one of a fixed set of words written by the code",
+    "audit_events.object_type": "a model's class name",
+    "state_changes.object_type": "a model's class name",
+    "state_changes.from_status": "a state of the model's state machine",
+    "state_changes.to_status": "a state of the model's state machine",
+    "organisations.logo_type": "the media type set by the image check (image/png or image/svg+xml)",
+    "reply_attachments.content_type": "set by the code from the allowed file types",
+    "mailbox_states.mailbox": "from the configuration (IMAP_URL)",
+    "worker_heartbeats.name": "host:pid of a worker, the primary key",
+    "signatures.consent_version": "must name an existing consent text (a foreign key in all but name)",
+    "consent_texts.version": "chosen by the organiser, but must match the signatures' consent_version",
+    "outbox_messages.message_id": "unique Message-ID made by the code",
+    "jobs.message": "progress and result texts written by the code",
+    "template_versions.subject": "sandboxed Jinja by design (test_template_fields.py attacks the sandbox)",
+    "template_versions.body": "sandboxed Jinja by design (test_template_fields.py attacks the sandbox)",
+}
+
+# JSON columns that hold lists of typed words; the other JSON columns (audit details, job results, signatories,
+# which get a hostile signatory through the service) are written by the code.
+LIST_COLUMNS = ((Recipient, "tags"), (Argument, "tags"), (Source, "authors"))
+
+
+def text_columns() -> list[tuple[sa.Table, sa.Column]]:
+    """Every String or Text column (not enums) of every table."""
+    return [
+        (table, column)
+        for table in db.metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, sa.String) and not isinstance(column.type, sa.Enum)
+    ]
+
+
+def poisoned_columns() -> list[tuple[sa.Table, sa.Column]]:
+    return [(t, c) for t, c in text_columns() if f"{t.name}.{c.name}" not in NOT_POISONED and not c.primary_key]
+
+
+def payload_for(column: sa.Column, port: int, suffix: str) -> str:
+    """The longest attack that fits the column, with `suffix` to keep unique columns unique."""
+    room = (column.type.length or 100_000) - len(suffix)
+    for payload in (long_payload(port), MEDIUM, SHORT):
+        if len(payload) <= room:
+            return payload + suffix
+    raise AssertionError(f"{column.table.name}.{column.name} is too short for any payload: list it in NOT_POISONED")
+
+
+def _unique_columns(table: sa.Table) -> set[str]:
+    """Columns that must differ between rows (a payload for them gets the row's key appended)."""
+    groups = [c.columns for c in table.constraints if isinstance(c, sa.UniqueConstraint)]
+    groups += [index.columns for index in table.indexes if index.unique]
+    return {column.name for group in groups for column in group} | {c.name for c in table.columns if c.unique}
+
+
+def poison(port: int) -> dict[str, int]:
+    """Write a payload into every poisoned column of every row; returns the number of rows per table."""
+    rows: dict[str, int] = {}
+    with db.engine.begin() as connection:
+        for table in db.metadata.sorted_tables:
+            columns = [c for t, c in poisoned_columns() if t is table]
+            primary = list(table.primary_key.columns)
+            found = connection.execute(select(*primary)).all()
+            rows[table.name] = len(found)
+            if not columns:
+                continue
+            unique = _unique_columns(table)
+            for key in found:
+                suffix = " " + "-".join(str(part) for part in key)
+                values = {c.name: payload_for(c, port, suffix if c.name in unique else "") for c in columns}
+                where = sa.and_(*(column == part for column, part in zip(primary, key, strict=True)))
+                connection.execute(sa.update(table).where(where).values(values))
+    return rows
+
+
+@dataclass
+class World:
+    """The ids the URL-map tests build their URLs from."""
+
+    ids: dict[str, Any] = field(default_factory=dict)
+    admin_email: str = ""
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def _hostile_records(session) -> dict[str, Any]:
+    """What the demo lacks: letters, replies with an attachment, signatures, lists, notes, a consent text."""
+    campaign = session.scalar(select(Campaign))
+    recipients = list(session.scalars(select(Recipient).order_by(Recipient.id)))
+    admin = make_user(session, Role.ADMIN, name="Admin")
+    make_user(session, Role.COORDINATOR, name="Koordination")
+    letter = Letter(
+        campaign=campaign,
+        recipient=recipients[0],
+        reference_code="SEC-0001",
+        channel=Channel.EMAIL,
+        recipient_name=recipients[0].full_name,
+        recipient_email=recipients[0].email or "person@example.org",
+        subject="Betreff",
+        body_text="Text",
+        body_html="<p>Text</p>",
+        address_block="Adresse",
+    )
+    session.add(letter)
+    session.flush()
+    session.add(
+        OutboxMessage(
+            kind="letter",
+            letter_id=letter.id,
+            message_id="<sec@example.org>",
+            to_address="a@example.org",
+            raw=b"",
+            status=OutboxStatus.SENT,
+            last_error="Fehler",
+        )
+    )
+    reply = make_reply(session, letter, subject="Antwort", from_name="Name", message_id="<reply@example.org>")
+    attachment = ReplyAttachment(filename="scan.pdf", content_type="application/pdf", data=b"%PDF-1.4 x", size=10)
+    reply.attachments.append(attachment)
+    unmatched = make_reply(session, None, subject="Ohne Zuordnung", message_id="<inbox@example.org>")
+    members = make_list(session, "Liste", recipients[:2])
+    session.add(TrackingNote(campaign_id=campaign.id, recipient_id=recipients[0].id, text="Notiz"))
+    session.add(MailboxState(mailbox="imaps://example.org/INBOX", last_error="Fehler"))
+    signature = make_signature(session, campaign, organisation="Verein", function="Vorsitz")
+    make_signature(session, campaign, organisation="Verein", function="Vorsitz", status=signature.status.PENDING)
+    add_consent_version(session, "2026-03", "Einwilligung")
+    rule = session.scalar(select(ArgumentRule))
+    if rule is None:
+        rule = ArgumentRule(campaign=campaign, recipient_tag="tag", argument_tag="tag")
+        session.add(rule)
+    organisation = session.scalar(select(Organisation))
+    add_signatory(session, organisation, name=SCRIPT + SHORT_JINJA, role=IMAGE)
+    for model, column in LIST_COLUMNS:
+        for row in session.scalars(select(model)):
+            setattr(row, column, [MEDIUM, SHORT])
+    session.flush()
+    argument = session.scalar(select(Argument).join(Citation))
+    return {
+        "slug": campaign.slug,
+        "set_id": session.scalar(select(ArgumentSet.id)),
+        "argument_id": argument.id,
+        "citation_id": argument.citations[0].id,
+        "motion_id": session.scalar(select(Motion.id)),
+        "provision_id": session.scalar(select(Provision.id)),
+        "organisation_id": organisation.id,
+        "index": 0,
+        "recipient_id": recipients[0].id,
+        "member_id": recipients[0].id,
+        "list_id": members.id,
+        "rule_id": rule.id,
+        "signature_id": signature.id,
+        "source_id": session.scalar(select(SourceQuote.source_id)),
+        "quote_id": session.scalar(select(SourceQuote.id)),
+        "template_id": campaign.templates[0].id,
+        "user_id": admin.id,
+        "admin_email": admin.email,
+        "reply_id": reply.id,
+        "attachment_id": attachment.id,
+        "inbox_reply_id": unmatched.id,
+        "consent": session.scalar(select(ConsentText.id)),
+        "source": session.scalar(select(Source.id)),
+        "users": session.scalar(select(sa.func.count(User.id))),
+        "campaign_id": campaign.id,
+        "letter_id": letter.id,
+        "received": datetime(2026, 3, 4),
+        "signatures": session.scalar(select(sa.func.count(Signature.id))),
+        "replies": session.scalar(select(sa.func.count(Reply.id))),
+        "lists": session.scalar(select(sa.func.count(RecipientList.id))),
+        "now": utcnow(),
+    }
+
+
+def _log_in(client: FlaskClient, email: str) -> None:
+    response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, "the world's admin could not log in"
+
+
+def _sign_and_confirm(app: Flask, client: FlaskClient, world: World) -> None:
+    """A visitor signs with a hostile name through the form and confirms by the mailed link."""
+    slug = world.ids["slug"]
+    page = client.get(f"/c/{slug}").get_data(as_text=True)
+    sign = {
+        "first_name": f"{SCRIPT}{JINJA}",
+        "last_name": IMAGE,
+        "email": "hostile@example.org",
+        "postcode": "50667",
+        "city": UNDERLINE,
+        "organisation": MEDIUM,
+        "function": MEDIUM,
+        "listing": "full_name",
+        "consent": "y",
+        "consent_version": re.search(r'name="consent_version" type="hidden" value="([^"]*)"', page)[1],
+    }
+    assert client.post(f"/c/{slug}/sign", data=sign).status_code == 302
+    with app.app_context():
+        raw = db.session.scalar(select(OutboxMessage.raw).where(OutboxMessage.kind != "letter"))
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    links = links_in(message.get_body(preferencelist=("plain",)).get_content())
+    world.ids["confirm_token"] = links["confirm"].rsplit("/", 1)[1]
+    world.ids["withdraw_token"] = links["withdraw"].rsplit("/", 1)[1]
+    assert client.post(links["confirm"]).status_code == 200
+
+
+def _uploads(client: FlaskClient, world: World, port: int) -> None:
+    """A hostile SVG logo and a recipient import with hostile rows, left waiting for review."""
+    logo = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10"'
+        f' onload="alert(1)"><script>alert(1)</script><image href="http://127.0.0.1:{port}/logo" width="5"'
+        f' height="5"/><image xlink:href="file:///etc/hostname"/><rect width="5" height="5"/></svg>'
+    ).encode()
+    answer = client.post(
+        f"/organise/organisations/{world.ids['organisation_id']}/logo",
+        data={"logo": (io.BytesIO(logo), f"{SCRIPT}.svg")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    csv = f"Vorname;Nachname;E-Mail\n{IMAGE};{SCRIPT}{JINJA};import@example.org\n".encode()
+    upload = client.post(
+        "/organise/recipients/import",
+        data={"file": (io.BytesIO(csv), f"{SCRIPT}.csv"), "list_name": MEDIUM},
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 302, upload.get_data(as_text=True)
+    world.ids["import_token"] = upload.headers["Location"].rsplit("/", 1)[1]
+
+
+def _generate_letters(client: FlaskClient, world: World) -> None:
+    """The letters job renders every target's letter (from the poisoned records) into a ZIP of PDFs."""
+    job = client.post(
+        f"/organise/campaigns/{world.ids['slug']}/letters/generate", data={"format": "zip", "sort": "postcode"}
+    )
+    assert job.status_code == 302, job.get_data(as_text=True)
+    world.ids["job_id"] = int(job.headers["Location"].rsplit("/", 1)[1])
+
+
+def build_world(app: Flask, client: FlaskClient, port: int) -> World:
+    """The demo campaign plus the records above, every text column poisoned; `client` ends logged in as admin."""
+    world = World()
+    with app.app_context():
+        seed_demo(db.session)
+        world.ids = _hostile_records(db.session)
+        world.admin_email = world.ids["admin_email"]
+        db.session.commit()
+    _sign_and_confirm(app, app.test_client(), world)
+    _log_in(client, world.admin_email)
+    _uploads(client, world, port)
+    with app.app_context():
+        world.rows = poison(port)
+        db.session.remove()
+    _generate_letters(client, world)
+    return world
+
+
+# The value of each URL argument, by name. A rule with an argument missing here (and in ENDPOINT_ARGUMENTS)
+# fails the URL-map tests: add a line for it.
+SAMPLE_ARGUMENTS: dict[str, Callable[[World], Any]] = {
+    "slug": lambda w: w.ids["slug"],
+    "set_id": lambda w: w.ids["set_id"],
+    "argument_id": lambda w: w.ids["argument_id"],
+    "citation_id": lambda w: w.ids["citation_id"],
+    "motion_id": lambda w: w.ids["motion_id"],
+    "provision_id": lambda w: w.ids["provision_id"],
+    "organisation_id": lambda w: w.ids["organisation_id"],
+    "index": lambda w: w.ids["index"],
+    "recipient_id": lambda w: w.ids["recipient_id"],
+    "list_id": lambda w: w.ids["list_id"],
+    "rule_id": lambda w: w.ids["rule_id"],
+    "signature_id": lambda w: w.ids["signature_id"],
+    "source_id": lambda w: w.ids["source_id"],
+    "quote_id": lambda w: w.ids["quote_id"],
+    "template_id": lambda w: w.ids["template_id"],
+    "user_id": lambda w: w.ids["user_id"],
+    "reply_id": lambda w: w.ids["reply_id"],
+    "attachment_id": lambda w: w.ids["attachment_id"],
+    "job_id": lambda w: w.ids["job_id"],
+    "filename": lambda w: "css/app.css",
+}
+# Where an argument's name means something else on one rule.
+ENDPOINT_ARGUMENTS: dict[str, dict[str, Callable[[World], Any]]] = {
+    "public.confirm": {"token": lambda w: w.ids["confirm_token"]},
+    "public.withdraw": {"token": lambda w: w.ids["withdraw_token"]},
+    "organise.recipient_import.review": {"token": lambda w: w.ids["import_token"]},
+    "organise.recipient_import.cancel": {"token": lambda w: w.ids["import_token"]},
+    "organise.recipient_import.mapping": {"token": lambda w: w.ids["import_token"]},
+    "organise.recipient_import.run": {"token": lambda w: w.ids["import_token"]},
+    "organise.recipient_lists.remove_member": {"recipient_id": lambda w: w.ids["member_id"]},
+    "track.board.export": {"what": lambda w: "replies"},
+    "track.inbox.show": {"reply_id": lambda w: w.ids["inbox_reply_id"]},
+    "track.inbox.assign": {"reply_id": lambda w: w.ids["inbox_reply_id"]},
+}
+
+
+# Query strings some pages need to show something.
+QUERY_ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
+    "organise.coverage.briefing_md": lambda w: {"motion": w.ids["motion_id"], "set": w.ids["set_id"]},
+    "organise.coverage.briefing_pdf": lambda w: {"motion": w.ids["motion_id"], "set": w.ids["set_id"]},
+    "organise.coverage.show": lambda w: {"motion": w.ids["motion_id"], "set": w.ids["set_id"]},
+}
+
+
+class MissingSample(AssertionError):
+    pass
+
+
+def sample_values(rule, world: World) -> dict[str, Any]:
+    """The values for `rule`'s arguments; a clear failure when the table above has none."""
+    values = {}
+    for name, converter in rule._converters.items():
+        special = ENDPOINT_ARGUMENTS.get(rule.endpoint, {})
+        if name in special:
+            values[name] = special[name](world)
+        elif isinstance(converter, AnyConverter):  # any(...): its first choice
+            values[name] = sorted(converter.items)[0]
+        elif name in SAMPLE_ARGUMENTS:
+            values[name] = SAMPLE_ARGUMENTS[name](world)
+        else:
+            raise MissingSample(
+                f"Die URL-Regel {rule.rule} ({rule.endpoint}) hat das Argument <{name}>, für das "
+                f"tests/security/world.py keinen Beispielwert kennt: bitte in SAMPLE_ARGUMENTS oder "
+                f"ENDPOINT_ARGUMENTS eintragen."
+            )
+    return values | QUERY_ARGUMENTS.get(rule.endpoint, lambda w: {})(world)
