@@ -19,11 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from werkzeug.routing import Rule
 
+from campaign.db import db
 from campaign.extensions import limiter
-from tests.conftest import build_app, release_app
+from tests.conftest import build_app
+from tests.factories import PASSWORD
 from tests.factories_letters import pdf_text
 from tests.security.world import (
     EVALUATED,
@@ -36,6 +39,7 @@ from tests.security.world import (
     sample_values,
     text_columns,
 )
+from tests.web.conftest import csrf_token
 
 PUBLIC_BLUEPRINTS = ("public.", "api.", "responses.")
 # GET rules that do not answer below 400 with the sample arguments, and why. Everything else must.
@@ -107,9 +111,9 @@ def _answer(label: str, endpoint: str, response) -> Answer:
     )
 
 
-def _url(app: Flask, rule: Rule, world: World) -> str:
+def _url(app: Flask, rule: Rule, world: World, method: str = "GET") -> str:
     with app.test_request_context():
-        return app.url_map.bind("localhost").build(rule.endpoint, sample_values(rule, world), method="GET")
+        return app.url_map.bind("localhost").build(rule.endpoint, sample_values(rule, world), method=method)
 
 
 @dataclass
@@ -118,6 +122,8 @@ class Crawl:
     answers: list[Answer]
     missing: list[str]
     fetched: list[str]
+    forged: dict[str, int]  # "admin POST /url" → status
+    changed: list[str]  # tables whose rows changed while the forged POSTs ran
 
 
 def _crawl(app: Flask, world: World, admin, visitor) -> tuple[list[Answer], list[str]]:
@@ -151,7 +157,50 @@ def _internal_error(app_factory_args) -> Answer:
     try:
         return _answer("GET /kaputt (500)", "", app.test_client().get("/kaputt"))
     finally:
-        release_app(app)
+        with app.app_context():  # not release_app: that would empty the world's tables
+            db.engine.dispose()
+
+
+def _snapshot(app: Flask) -> dict[str, int]:
+    """A fingerprint of every table's rows (compared before and after each refused request)."""
+    found = {}
+    with app.app_context(), db.engine.connect() as connection:
+        for table in db.metadata.sorted_tables:
+            rows = connection.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
+            found[table.name] = hash(repr(rows))
+    return found
+
+
+def _logged_in_with_token(app: Flask, email: str):
+    client = app.test_client()
+    token = csrf_token(client.get("/auth/login").get_data(as_text=True))
+    response = client.post("/auth/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    return client
+
+
+def _forged_posts(app: Flask, world: World) -> tuple[dict[str, int], list[str]]:
+    """Every POST rule, sent without a CSRF token (and once with a foreign one) by the admin, public ones also by
+    a visitor: the status of each, and the tables whose rows changed meanwhile."""
+    admin, visitor = _logged_in_with_token(app, world.admin_email), app.test_client()
+    foreign = csrf_token(app.test_client().get("/auth/login").get_data(as_text=True))  # another browser's token
+    found, before = {}, _snapshot(app)
+    for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
+        if "POST" not in rule.methods:
+            continue
+        try:
+            url = _url(app, rule, world, method="POST")
+        except MissingSample:
+            continue  # reported by test_every_rule_has_sample_arguments
+        clients = [("admin", admin)] + ([("visitor", visitor)] if rule.endpoint.startswith(PUBLIC_BLUEPRINTS) else [])
+        for who, client in clients:
+            for token in ("", foreign):
+                response = client.post(url, data={"csrf_token": token} if token else {})
+                found[f"{who} POST {url}" + (" (fremdes Token)" if token else "")] = response.status_code
+    after = _snapshot(app)
+    with app.app_context():
+        db.engine.dispose()
+    return found, sorted(name for name in before if before[name] != after[name])
 
 
 @pytest.fixture(scope="module")
@@ -165,9 +214,11 @@ def crawl(migrated_database, tmp_path_factory, loopback) -> Iterator[Crawl]:
         world = build_world(app, admin, port)
         answers, missing = _crawl(app, world, admin, visitor)
         answers.append(_internal_error((migrated_database, tmp_path_factory.mktemp("error") / "instance")))
-        yield Crawl(world, answers, missing, fetched)
+        forged, changed = _forged_posts(build_app(migrated_database, instance, WTF_CSRF_ENABLED=True), world)
+        yield Crawl(world, answers, missing, fetched, forged, changed)
     finally:
-        release_app(app)
+        with app.app_context():  # not release_app: that would empty the world's tables
+            db.engine.dispose()
 
 
 def test_every_rule_has_sample_arguments(crawl):
@@ -259,6 +310,13 @@ def test_making_the_pdfs_fetched_nothing_from_the_network_or_files(crawl):
     assert len(pdfs) >= 4
     assert crawl.fetched == []
     assert [a.label for a in pdfs if (hostname and hostname in a.text) or "root:x:0:0" in a.text] == []
+
+
+def test_every_post_without_a_valid_csrf_token_is_refused_and_changes_nothing(crawl):
+    assert len(crawl.forged) > 2 * 80  # every POST rule, without and with a foreign token
+    accepted = {label: status for label, status in crawl.forged.items() if status != 400}
+    assert accepted == {} and crawl.changed == []
+    assert any(label.startswith("visitor POST /c/") for label in crawl.forged)  # sign, confirm, withdraw
 
 
 def test_every_text_column_is_attacked_or_listed_with_a_reason(crawl):
