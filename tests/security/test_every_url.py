@@ -9,6 +9,8 @@ letter sandbox, also in PDFs and downloads); that rendering the PDFs fetched not
 
 from __future__ import annotations
 
+import email
+import email.policy
 import http.server
 import io
 import re
@@ -302,6 +304,27 @@ def test_no_stored_text_is_evaluated_as_a_template(crawl):
     evaluated = {answer.label: _around(answer.text, EVALUATED) for answer in crawl.answers if EVALUATED in answer.text}
     assert evaluated == {}
     assert any("application/zip" in answer.content_type and answer.text for answer in crawl.answers)
+
+
+def _mail_parts(raw: bytes) -> list[tuple[str, str]]:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    parts = [("header", f"{name}: {value}") for name, value in message.items()]
+    parts += [
+        (part.get_content_type(), part.get_content())
+        for part in message.walk()
+        if part.get_content_maintype() == "text"
+    ]
+    return parts
+
+
+def test_mails_made_from_hostile_records_keep_them_as_text(crawl):
+    # The queued letters (from poisoned recipients and campaign) and a confirmation mail (from the poisoned campaign).
+    assert len(crawl.world.mails) >= 3
+    parts = [part for raw in crawl.world.mails for part in _mail_parts(raw)]
+    assert [text for _, text in parts if EVALUATED in text] == []
+    html = [text for kind, text in parts if kind == "text/html"]
+    assert html and [_around(text, m) for text in html for m in RAW_MARKUP if m in text] == []
+    assert any("&lt;script&gt;" in text for text in html)
 
 
 def test_making_the_pdfs_fetched_nothing_from_the_network_or_files(crawl):

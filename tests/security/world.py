@@ -12,6 +12,7 @@ fails the URL-map tests with a message naming the rule: add the argument below (
 from __future__ import annotations
 
 import email
+import html
 import email.policy
 import io
 import re
@@ -50,12 +51,14 @@ from campaign.models import (
     Signature,
     Source,
     SourceQuote,
+    Target,
     TrackingNote,
     User,
 )
 from campaign.services.demo import seed_demo
 from campaign.services.organisations.records import add_signatory
 from campaign.services.signing.consent import add_consent_version
+from tests.conftest import CampaignCliRunner
 from tests.factories import PASSWORD, make_user
 from tests.factories_recipients import make_list
 from tests.factories_replies import make_reply
@@ -84,6 +87,7 @@ def long_payload(port: int) -> str:
 
 
 MEDIUM = f"ß{IMAGE}{JINJA}"  # 49 characters
+CONSENT_VERSION = f"{UNDERLINE}{SHORT_JINJA}"
 SHORT = UNDERLINE
 
 # Columns that keep their value, and why. Everything else of type String/Text gets a payload.
@@ -124,7 +128,7 @@ NOT_POISONED = {
     "mailbox_states.mailbox": "from the configuration (IMAP_URL)",
     "worker_heartbeats.name": "host:pid of a worker, the primary key",
     "signatures.consent_version": "must name an existing consent text (a foreign key in all but name)",
-    "consent_texts.version": "chosen by the organiser, but must match the signatures' consent_version",
+    "consent_texts.version": "attacked through the service instead (CONSENT_VERSION); signatures name it",
     "outbox_messages.message_id": "unique Message-ID made by the code",
     "jobs.message": "progress and result texts written by the code",
     "template_versions.subject": "sandboxed Jinja by design (test_template_fields.py attacks the sandbox)",
@@ -193,12 +197,18 @@ class World:
     ids: dict[str, Any] = field(default_factory=dict)
     admin_email: str = ""
     rows: dict[str, int] = field(default_factory=dict)
+    mails: list[bytes] = field(default_factory=list)  # every queued mail's MIME
 
 
 def _hostile_records(session) -> dict[str, Any]:
     """What the demo lacks: letters, replies with an attachment, signatures, lists, notes, a consent text."""
     campaign = session.scalar(select(Campaign))
     recipients = list(session.scalars(select(Recipient).order_by(Recipient.id)))
+    # Three targets are enough to see every letter view (the demo's 33 would take minutes to render).
+    targets = list(session.scalars(select(Target).order_by(Target.id)))
+    for target in targets[3:]:
+        session.delete(target)
+    targets[0].channel, targets[1].channel = Channel.EMAIL, Channel.POST
     admin = make_user(session, Role.ADMIN, name="Admin")
     make_user(session, Role.COORDINATOR, name="Koordination")
     letter = Letter(
@@ -235,7 +245,7 @@ def _hostile_records(session) -> dict[str, Any]:
     session.add(MailboxState(mailbox="imaps://example.org/INBOX", last_error="Fehler"))
     signature = make_signature(session, campaign, organisation="Verein", function="Vorsitz")
     make_signature(session, campaign, organisation="Verein", function="Vorsitz", status=signature.status.PENDING)
-    add_consent_version(session, "2026-03", "Einwilligung")
+    add_consent_version(session, CONSENT_VERSION, "Einwilligung")
     rule = session.scalar(select(ArgumentRule))
     if rule is None:
         rule = ArgumentRule(campaign=campaign, recipient_tag="tag", argument_tag="tag")
@@ -287,25 +297,27 @@ def _log_in(client: FlaskClient, email: str) -> None:
     assert response.status_code == 302, "the world's admin could not log in"
 
 
-def _sign_and_confirm(app: Flask, client: FlaskClient, world: World) -> None:
+def _sign_and_confirm(app: Flask, client: FlaskClient, world: World, address: str = "hostile@example.org") -> None:
     """A visitor signs with a hostile name through the form and confirms by the mailed link."""
     slug = world.ids["slug"]
     page = client.get(f"/c/{slug}").get_data(as_text=True)
     sign = {
         "first_name": f"{SCRIPT}{JINJA}",
         "last_name": IMAGE,
-        "email": "hostile@example.org",
+        "email": address,
         "postcode": "50667",
         "city": UNDERLINE,
         "organisation": MEDIUM,
         "function": MEDIUM,
         "listing": "full_name",
         "consent": "y",
-        "consent_version": re.search(r'name="consent_version" type="hidden" value="([^"]*)"', page)[1],
+        "consent_version": html.unescape(re.search(r'name="consent_version" type="hidden" value="([^"]*)"', page)[1]),
     }
     assert client.post(f"/c/{slug}/sign", data=sign).status_code == 302
     with app.app_context():
-        raw = db.session.scalar(select(OutboxMessage.raw).where(OutboxMessage.kind != "letter"))
+        raw = db.session.scalar(
+            select(OutboxMessage.raw).where(OutboxMessage.to_address == address).order_by(OutboxMessage.id.desc())
+        )
     message = email.message_from_bytes(raw, policy=email.policy.default)
     links = links_in(message.get_body(preferencelist=("plain",)).get_content())
     world.ids["confirm_token"] = links["confirm"].rsplit("/", 1)[1]
@@ -336,13 +348,18 @@ def _uploads(client: FlaskClient, world: World, port: int) -> None:
     world.ids["import_token"] = upload.headers["Location"].rsplit("/", 1)[1]
 
 
-def _generate_letters(client: FlaskClient, world: World) -> None:
-    """The letters job renders every target's letter (from the poisoned records) into a ZIP of PDFs."""
+def _generate_and_queue_letters(app: Flask, client: FlaskClient, world: World) -> None:
+    """The letters job renders every target's letter (from the poisoned records) into a ZIP of PDFs; the e-mail
+    letters are then approved and queued with the CLI, so the outbox holds them as MIME."""
     job = client.post(
         f"/organise/campaigns/{world.ids['slug']}/letters/generate", data={"format": "zip", "sort": "postcode"}
     )
     assert job.status_code == 302, job.get_data(as_text=True)
     world.ids["job_id"] = int(job.headers["Location"].rsplit("/", 1)[1])
+    runner = CampaignCliRunner(app)
+    for command in (["letters", "approve", world.ids["slug"], "--all"], ["letters", "queue", world.ids["slug"]]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 0, result.output
 
 
 def build_world(app: Flask, client: FlaskClient, port: int) -> World:
@@ -359,7 +376,11 @@ def build_world(app: Flask, client: FlaskClient, port: int) -> World:
     with app.app_context():
         world.rows = poison(port)
         db.session.remove()
-    _generate_letters(client, world)
+    _generate_and_queue_letters(app, client, world)
+    # Signed once more now that the campaign's texts are poisoned: the confirmation mail is made from them.
+    _sign_and_confirm(app, app.test_client(), world, "hostile2@example.org")
+    with app.app_context():
+        world.mails = list(db.session.scalars(select(OutboxMessage.raw).where(OutboxMessage.raw != b"")))
     return world
 
 
