@@ -362,8 +362,11 @@ def _generate_and_queue_letters(app: Flask, client: FlaskClient, world: World) -
         assert result.exit_code == 0, result.output
 
 
-def build_world(app: Flask, client: FlaskClient, port: int) -> World:
-    """The demo campaign plus the records above, every text column poisoned; `client` ends logged in as admin."""
+def build_world(app: Flask, client: FlaskClient, port: int, *, letters: bool = True) -> World:
+    """The demo campaign plus the records above, every text column poisoned; `client` ends logged in as admin.
+
+    `letters=False` skips rendering and queueing the letters (the slow part) for tests that only look at pages.
+    """
     world = World()
     with app.app_context():
         seed_demo(db.session)
@@ -376,7 +379,8 @@ def build_world(app: Flask, client: FlaskClient, port: int) -> World:
     with app.app_context():
         world.rows = poison(port)
         db.session.remove()
-    _generate_and_queue_letters(app, client, world)
+    if letters:
+        _generate_and_queue_letters(app, client, world)
     # Signed once more now that the campaign's texts are poisoned: the confirmation mail is made from them.
     _sign_and_confirm(app, app.test_client(), world, "hostile2@example.org")
     with app.app_context():
