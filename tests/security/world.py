@@ -248,7 +248,7 @@ def _hostile_records(session) -> dict[str, Any]:
     add_consent_version(session, CONSENT_VERSION, "Einwilligung")
     rule = session.scalar(select(ArgumentRule))
     if rule is None:
-        rule = ArgumentRule(campaign=campaign, recipient_tag="tag", argument_tag="tag")
+        rule = ArgumentRule(campaign_id=campaign.id, recipient_tag="tag", argument_tag="tag")
         session.add(rule)
     organisation = session.scalar(select(Organisation))
     add_signatory(session, organisation, name=SCRIPT + SHORT_JINJA, role=IMAGE)
