@@ -8,6 +8,7 @@ above MAX_CONTENT_LENGTH is refused with the German message before anything is r
 from __future__ import annotations
 
 import io
+import tracemalloc
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from tests.factories import PASSWORD, make_user
 from tests.factories_letters import make_organisation
 from tests.factories_recipients import make_xlsx
 from tests.factories_replies import make_reply_campaign, read_mail
+from tests.security.test_motion_uploads import word_bomb
 
 
 def _png() -> bytes:
@@ -192,3 +194,24 @@ def test_an_upload_above_the_request_limit_is_refused_in_german_and_nothing_is_k
     assert response.status_code == 413
     assert "Die Datei ist zu groß." in response.get_data(as_text=True)
     assert _counts(small_app) == before
+
+
+def test_a_zip_bomb_attached_to_a_reply_is_kept_as_a_file_and_never_unpacked(app, client, ids):
+    # XLSX and DOCX imports unpack ZIPs behind a guard (test_recipient_uploads.py, test_motion_uploads.py); a reply's
+    # .docx/.odt attachment is only stored and handed back, so a bomb costs no more than its own size.
+    bomb = word_bomb(padding=64 * 1024 * 1024)
+    data = {**REPLY_FORM, "attachments": [(io.BytesIO(bomb), "antwort.docx")]}
+    url = f"/track/campaigns/nrw-gerecht/recipients/{ids['recipient']}/replies/new"
+    tracemalloc.start()
+    try:
+        response = client.post(url, data=data, content_type="multipart/form-data")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 302
+    assert peak < 16 * 1024 * 1024  # the 64 MB inside were never unpacked
+    with app.app_context():
+        attachment = db.session.scalar(select(ReplyAttachment))
+        reply_id, attachment_id = attachment.reply_id, attachment.id
+    download = client.get(f"/track/replies/{reply_id}/attachments/{attachment_id}/download")
+    assert download.data == bomb and download.headers["Content-Disposition"].startswith("attachment;")
