@@ -30,15 +30,14 @@ from campaign.extensions import limiter
 from tests.conftest import build_app
 from tests.factories import PASSWORD
 from tests.factories_letters import pdf_text
+from tests.security.samples import MissingSample, sample_values
 from tests.security.world import (
     EVALUATED,
     NOT_POISONED,
     RAW_MARKUP,
-    MissingSample,
     World,
     build_world,
     poisoned_columns,
-    sample_values,
     text_columns,
 )
 from tests.web.conftest import csrf_token

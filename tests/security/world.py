@@ -3,10 +3,9 @@
 `build_world` seeds the demo campaign, adds what the demo lacks (accounts, signatures, letters, replies with an
 attachment, lists, notes, jobs, a recipient import waiting for review), and then writes markup, Jinja and URLs
 pointing at a loopback server into every text column of every table (`poison`). Columns that cannot hold such a
-value are listed in NOT_POISONED with the reason; a new column that is in neither fails `unpoisoned_columns()`.
+value are listed in NOT_POISONED with the reason; a table the world leaves empty fails test_every_url.py.
 
-`SAMPLE_ARGUMENTS` gives each URL argument its value from the world. A new URL rule whose argument has no entry
-fails the URL-map tests with a message naming the rule: add the argument below (or in ENDPOINT_ARGUMENTS).
+tests/security/samples.py gives each URL argument its value from the world.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import email.policy
 import html
 import io
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,7 +23,6 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from werkzeug.routing import AnyConverter
 
 from campaign.db import db, utcnow
 from campaign.models import (
@@ -386,80 +383,3 @@ def build_world(app: Flask, client: FlaskClient, port: int, *, letters: bool = T
     with app.app_context():
         world.mails = list(db.session.scalars(select(OutboxMessage.raw).where(OutboxMessage.raw != b"")))
     return world
-
-
-# The value of each URL argument, by name. A rule with an argument missing here (and in ENDPOINT_ARGUMENTS)
-# fails the URL-map tests: add a line for it.
-SAMPLE_ARGUMENTS: dict[str, Callable[[World], Any]] = {
-    "slug": lambda w: w.ids["slug"],
-    "set_id": lambda w: w.ids["set_id"],
-    "argument_id": lambda w: w.ids["argument_id"],
-    "citation_id": lambda w: w.ids["citation_id"],
-    "motion_id": lambda w: w.ids["motion_id"],
-    "provision_id": lambda w: w.ids["provision_id"],
-    "organisation_id": lambda w: w.ids["organisation_id"],
-    "index": lambda w: w.ids["index"],
-    "recipient_id": lambda w: w.ids["recipient_id"],
-    "list_id": lambda w: w.ids["list_id"],
-    "rule_id": lambda w: w.ids["rule_id"],
-    "signature_id": lambda w: w.ids["signature_id"],
-    "source_id": lambda w: w.ids["source_id"],
-    "quote_id": lambda w: w.ids["quote_id"],
-    "template_id": lambda w: w.ids["template_id"],
-    "user_id": lambda w: w.ids["user_id"],
-    "reply_id": lambda w: w.ids["reply_id"],
-    "attachment_id": lambda w: w.ids["attachment_id"],
-    "job_id": lambda w: w.ids["job_id"],
-    "filename": lambda w: "css/app.css",
-}
-# Where an argument's name means something else on one rule.
-ENDPOINT_ARGUMENTS: dict[str, dict[str, Callable[[World], Any]]] = {
-    "public.confirm": {"token": lambda w: w.ids["confirm_token"]},
-    "public.withdraw": {"token": lambda w: w.ids["withdraw_token"]},
-    "organise.recipient_import.review": {"token": lambda w: w.ids["import_token"]},
-    "organise.recipient_import.cancel": {"token": lambda w: w.ids["import_token"]},
-    "organise.recipient_import.mapping": {"token": lambda w: w.ids["import_token"]},
-    "organise.recipient_import.run": {"token": lambda w: w.ids["import_token"]},
-    "organise.recipient_lists.remove_member": {"recipient_id": lambda w: w.ids["member_id"]},
-    "track.board.export": {"what": lambda w: "replies"},
-    "track.inbox.show": {"reply_id": lambda w: w.ids["inbox_reply_id"]},
-    "track.inbox.assign": {"reply_id": lambda w: w.ids["inbox_reply_id"]},
-}
-
-
-# Query strings some pages need to show something.
-QUERY_ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
-    "organise.coverage.briefing_md": lambda w: {"motion": w.ids["motion_id"], "set": w.ids["set_id"]},
-    "organise.coverage.briefing_pdf": lambda w: {"motion": w.ids["motion_id"], "set": w.ids["set_id"]},
-    "organise.coverage.show": lambda w: {"motion": w.ids["motion_id"], "set": w.ids["set_id"]},
-    # Search boxes echo what was typed: reflected markup must come back escaped as well.
-    "organise.recipients.index": lambda w: {"q": MEDIUM},
-    "organise.campaign_targets.index": lambda w: {"q": MEDIUM},
-    "organise.signatures.index": lambda w: {"q": MEDIUM},
-    "track.board.letters": lambda w: {"q": MEDIUM},
-    "track.inbox.show": lambda w: {"q": MEDIUM},
-}
-
-
-class MissingSample(AssertionError):
-    pass
-
-
-def sample_values(rule, world: World) -> dict[str, Any]:
-    """The values for `rule`'s arguments; a clear failure when the table above has none."""
-    values = {}
-    for name, converter in rule._converters.items():
-        special = ENDPOINT_ARGUMENTS.get(rule.endpoint, {})
-        if name in special:
-            values[name] = special[name](world)
-        elif isinstance(converter, AnyConverter):  # any(...): its first choice
-            values[name] = sorted(converter.items)[0]
-        elif name in SAMPLE_ARGUMENTS:
-            values[name] = SAMPLE_ARGUMENTS[name](world)
-        else:
-            raise MissingSample(
-                f"Die URL-Regel {rule.rule} ({rule.endpoint}) hat das Argument <{name}>, für das "
-                f"tests/security/world.py keinen Beispielwert kennt: bitte in SAMPLE_ARGUMENTS oder "
-                f"ENDPOINT_ARGUMENTS eintragen."
-            )
-    return values | QUERY_ARGUMENTS.get(rule.endpoint, lambda w: {})(world)
