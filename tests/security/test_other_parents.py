@@ -46,7 +46,7 @@ class Side:
 def _side(session, number: int) -> Side:
     campaign = make_open_letter(session)
     person = make_recipient(session, email=f"person{number}@example.org")
-    letter = make_sent_letter(session, campaign, person, f"SEC-{number:04d}")
+    letter = make_sent_letter(session, campaign, person, f"NEST-{number:04d}")
     target = session.scalar(sa.select(Target).where(Target.recipient_id == person.id))
     target.channel = Channel.EMAIL
     rule = ArgumentRule(campaign_id=campaign.id, recipient_tag=f"tag{number}", argument_tag=f"tag{number}")
