@@ -9,8 +9,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Parallel test processes (pytest-xdist): one per CPU core.
 TEST_WORKERS ?= auto
+# The UI's translation catalogues: the .po files are committed, the compiled .mo files are built here (git-ignored).
+TRANSLATIONS := campaign/translations
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test bench lint audit clean
+.PHONY: run test bench lint audit clean translations
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -19,18 +22,30 @@ $(STAMP): pyproject.toml
 	$(BIN)/python campaign/checks.py --warn
 	touch $(STAMP)
 
+# Recompiled whenever its .po is newer (after a pull or an edit), not only at the first install.
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@
+
+# After adding or changing UI strings: collect the msgids of code and templates into messages.pot and merge them
+# into every locale's messages.po (new ones empty, changed ones fuzzy); translate those, then `make run`/`make test`
+# compile them. tests/web/test_translations.py fails while a msgid lacks its English text.
+translations: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --no-wrap --sort-output \
+		--project campaign --msgid-bugs-address "" -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel -q update --no-wrap --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+
 # campaign/checks.py: stop with the install command if WeasyPrint's system libraries are missing; `make run`
 # only warns about HarfBuzz-Subset (PDFs work without it), `make test` stops (warnings are errors there).
-run: $(STAMP)
+run: $(STAMP) $(CATALOGUES)
 	@$(BIN)/python campaign/checks.py --warn
 	$(BIN)/campaign up $(ARGS)
 
-test: $(STAMP)
+test: $(STAMP) $(CATALOGUES)
 	@$(BIN)/python campaign/checks.py
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-bench: $(STAMP)
+bench: $(STAMP) $(CATALOGUES)
 	@for script in tests/benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 # Static security checks (bandit, exceptions documented in pyproject.toml) and known vulnerabilities of the

@@ -21,7 +21,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Imported here, not with the package: processes that only use models and services (the PDF render
     # processes, whose fork server imports `campaign`) do not load the web layer and the job queue.
     from campaign.jobs import init_jobs
-    from campaign.web import register_web, select_locale
+    from campaign.web import register_web
+    from campaign.web.language import select_locale
 
     overrides = dict(config or {})
     instance_path = overrides.get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH") or PROJECT_ROOT / "instance"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,6 +116,17 @@ def migrated_database(database_url: str, tmp_path_factory: pytest.TempPathFactor
     return database_url
 
 
+@functools.cache
+def _filled_tables_query() -> sa.CompoundSelect:
+    """The indexes (in `sorted_tables`) of the tables that hold rows."""
+    return sa.union_all(
+        *(
+            sa.select(sa.literal(index)).where(sa.exists().select_from(table))
+            for index, table in enumerate(db.metadata.sorted_tables)
+        )
+    )
+
+
 def clean_tables() -> None:
     """Delete every row, children first, so the next test starts from an empty database.
 
@@ -122,11 +134,8 @@ def clean_tables() -> None:
     much cheaper than a statement per table (or a TRUNCATE of all of them on PostgreSQL).
     """
     tables = db.metadata.sorted_tables
-    filled_query = sa.union_all(
-        *(sa.select(sa.literal(index)).where(sa.exists().select_from(table)) for index, table in enumerate(tables))
-    )
     with db.engine.begin() as connection:
-        filled = [tables[index] for index in sorted(connection.execute(filled_query).scalars())]
+        filled = [tables[index] for index in sorted(connection.execute(_filled_tables_query()).scalars())]
         if not filled:
             return
         if connection.dialect.name == "postgresql":
@@ -177,7 +186,69 @@ def _share_url_builders() -> None:
     Rule._compile_builder = shared  # type: ignore[method-assign]
 
 
+def _share_parsed_rules() -> None:
+    """Parse each URL rule's text once per test process instead of once per app.
+
+    Parsing the rules was most of the remaining cost of building an app (about 0.03 s of CPU per test). The parts
+    depend only on the rule's text and the converters it names; each rule still gets converters of its own map.
+    """
+    parse_rule = Rule._parse_rule
+    get_converter = Rule.get_converter
+    parsed: dict[tuple[Any, ...], tuple[list[Any], list[Any], list[tuple[Any, ...]]]] = {}
+
+    def recording_get_converter(self: Rule, variable: str, name: str, args: Any, kwargs: Any) -> Any:
+        if (recording := self.__dict__.get("_converter_calls")) is not None:
+            recording.append((variable, name, args, kwargs))
+        return get_converter(self, variable, name, args, kwargs)
+
+    def shared(self: Rule, rule: str) -> Any:
+        converters = self.map.__dict__.get("_converters_key")
+        if converters is None:
+            converters = self.map._converters_key = tuple(
+                sorted((name, id(kind)) for name, kind in self.map.converters.items())
+            )
+        key = (rule, converters)
+        if key not in parsed:
+            trace_start, self._converter_calls = len(self._trace), []
+            parts = list(parse_rule(self, rule))
+            parsed[key] = (parts, self._trace[trace_start:], self.__dict__.pop("_converter_calls"))
+            return parts
+        parts, trace, converter_calls = parsed[key]
+        self._trace.extend(trace)
+        for variable, name, args, kwargs in converter_calls:
+            self._converters[variable] = get_converter(self, variable, name, args, kwargs)
+            self.arguments.add(variable)
+        return parts
+
+    Rule.get_converter = recording_get_converter  # type: ignore[method-assign]
+    Rule._parse_rule = shared  # type: ignore[method-assign]
+
+
 _share_url_builders()
+_share_parsed_rules()
+
+# One engine per database and engine options for all the apps of a test process: SQLAlchemy caches compiled
+# statements per engine, and a fresh engine per test compiled every query of every test (and the clean-up) again.
+SHARED_ENGINES: dict[str, sa.Engine] = {}
+
+
+def _option_text(value: Any) -> str:
+    return value.render_as_string(hide_password=False) if isinstance(value, sa.URL) else repr(value)
+
+
+def _share_engines() -> None:
+    make_engine = db._make_engine
+
+    def shared(bind_key: str | None, options: dict[str, Any], app: Flask) -> sa.Engine:
+        key = repr(sorted((name, _option_text(value)) for name, value in options.items()))
+        if key not in SHARED_ENGINES:
+            SHARED_ENGINES[key] = make_engine(bind_key, options, app)
+        return SHARED_ENGINES[key]
+
+    db._make_engine = shared  # type: ignore[method-assign]
+
+
+_share_engines()
 
 
 def build_app(database_url: str, instance: Path, **overrides: Any) -> Flask:

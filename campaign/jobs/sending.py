@@ -8,7 +8,7 @@ from campaign.db import db
 from campaign.jobs import huey
 from campaign.jobs.frame import run_to_end, start_campaign_job
 from campaign.jobs.outbox import deliver_outbox
-from campaign.services.common.jobs import finish_job
+from campaign.services.common.jobs import finish_job, job_params
 from campaign.services.sending.letter_mail import MailSettings
 from campaign.services.sending.lifecycle import queue_letters
 
@@ -19,7 +19,7 @@ CHUNK = 25
 
 @huey.job_task(KIND)
 def queue_letters_job(job_id: int) -> None:
-    """Queue the campaign's approved e-mail letters; progress (and the letters so far) committed per chunk."""
+    """Queue the campaign's approved e-mail letters (or those the job's `codes` name); progress committed per chunk."""
     claimed = start_campaign_job(job_id, "Briefe werden in den Postausgang gelegt …")
     if claimed is None:
         return
@@ -28,9 +28,14 @@ def queue_letters_job(job_id: int) -> None:
         if done % CHUNK == 0 or done == total:
             claimed.report(done, total, f"{done} von {total} Briefen im Postausgang")
 
+    # Only these letters (the follow-ups page queues just its follow-ups), or every approved letter.
+    codes = job_params(claimed.job).get("codes")
+
     def work() -> None:
         settings = MailSettings.from_config(current_app.config)
-        result = queue_letters(db.session, claimed.campaign, settings, user=claimed.user, progress=progress)
+        result = queue_letters(
+            db.session, claimed.campaign, settings, user=claimed.user, codes=codes, progress=progress
+        )
         message = f"{len(result.done)} Briefe im Postausgang."
         if result.skipped:
             message += f" {len(result.skipped)} übersprungen."

@@ -13,7 +13,7 @@ from campaign.models.campaigns import (
 )
 from campaign.models.dashboard import SignatureDay, SignatureDayState
 from campaign.models.jobs import Job, JobStatus, WorkerHeartbeat
-from campaign.models.letters import Letter, LetterStatus, ReferenceCounter
+from campaign.models.letters import Letter, LetterKind, LetterStatus, ReferenceCounter
 from campaign.models.motions import Motion, MotionKind, MotionStatus, Provision, Stance
 from campaign.models.organisations import Organisation
 from campaign.models.outbox import OutboxMessage, OutboxStatus
@@ -68,6 +68,7 @@ __all__ = [
     "Job",
     "JobStatus",
     "Letter",
+    "LetterKind",
     "LetterStatus",
     "LetterTemplate",
     "Listing",

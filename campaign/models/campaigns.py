@@ -68,8 +68,12 @@ class Campaign(StatefulMixin, TimestampMixin, db.Model):
     motion: Mapped[Motion | None] = relationship()
     argument_set: Mapped[ArgumentSet | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+    # The letters' templates; the follow-up template („Nachfrage“) is kept apart, so no target ever gets it.
     templates: Mapped[list[LetterTemplate]] = relationship(
-        back_populates="campaign", order_by="LetterTemplate.id", cascade="all, delete-orphan"
+        back_populates="campaign",
+        primaryjoin="and_(Campaign.id == LetterTemplate.campaign_id, LetterTemplate.is_follow_up.is_(False))",
+        order_by="LetterTemplate.id",
+        cascade="all, delete-orphan",
     )
     chosen_arguments: Mapped[list[CampaignArgument]] = relationship(
         order_by="CampaignArgument.position", cascade="all, delete-orphan"
@@ -89,6 +93,8 @@ class LetterTemplate(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     # Rule: targets whose recipient carries this tag get this template (unless one was chosen by hand).
     recipient_tag: Mapped[str] = mapped_column(String(80), default="")
+    # The campaign's follow-up template (at most one): its letters follow up unanswered letters.
+    is_follow_up: Mapped[bool] = mapped_column(default=False)
 
     campaign: Mapped[Campaign] = relationship(back_populates="templates")
     versions: Mapped[list[TemplateVersion]] = relationship(

@@ -29,6 +29,14 @@ class LetterStatus(enum.StrEnum):
     REPLIED = "replied"
 
 
+class LetterKind(enum.StrEnum):
+    """A campaign's letter, a follow-up („Nachfrage“) to one of them, or a copy a supporter sent."""
+
+    LETTER = "letter"
+    FOLLOW_UP = "follow_up"
+    SUPPORTER_COPY = "supporter_copy"
+
+
 _L = LetterStatus
 
 
@@ -75,11 +83,24 @@ class Letter(StatefulMixin, TimestampMixin, db.Model):
     # How a sent letter left: "email" by the outbox, "post" (posted on), "in_person" (handed over on).
     delivery: Mapped[str] = mapped_column(String(20), default="")
     delivered_on: Mapped[date | None]
+    # A follow-up („Nachfrage“) to an unanswered letter: the letter it follows up. Unique, so a recipient never
+    # gets a second follow-up to the same letter by accident; replies to it count for that first letter.
+    follow_up_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("letters.id", ondelete="CASCADE"), unique=True, default=None
+    )
 
     campaign: Mapped[Campaign] = relationship()
     recipient: Mapped[Recipient | None] = relationship()
     supporter: Mapped[Supporter | None] = relationship()
     template_version: Mapped[TemplateVersion | None] = relationship()
+    follow_up_of: Mapped[Letter | None] = relationship(remote_side=[id], back_populates="follow_up")
+    follow_up: Mapped[Letter | None] = relationship(back_populates="follow_up_of", uselist=False)
+
+    @property
+    def kind(self) -> LetterKind:
+        if self.follow_up_of_id is not None:
+            return LetterKind.FOLLOW_UP
+        return LetterKind.SUPPORTER_COPY if self.supporter_id is not None else LetterKind.LETTER
 
     @property
     def is_frozen(self) -> bool:

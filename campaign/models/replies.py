@@ -99,9 +99,12 @@ class Reply(TimestampMixin, db.Model):
     follow_up_on: Mapped[date | None]
     classified_at: Mapped[datetime | None]
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The follow-up („Nachfrage“) this answer came to; `letter` is then the first letter, for which it counts.
+    follow_up_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id", ondelete="SET NULL"), default=None)
 
     campaign: Mapped[Campaign | None] = relationship()
-    letter: Mapped[Letter | None] = relationship()
+    letter: Mapped[Letter | None] = relationship(foreign_keys=[letter_id])
+    follow_up: Mapped[Letter | None] = relationship(foreign_keys=[follow_up_id])
     recipient: Mapped[Recipient | None] = relationship()
     handled_by: Mapped[User | None] = relationship()
     attachments: Mapped[list[ReplyAttachment]] = relationship(

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g, has_request_context, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from campaign.extensions import login_manager
 from campaign.models import Role
-from campaign.services.common.dates import german_date
 from campaign.services.common.labels import label
 from campaign.web.api import bp as api_bp
 from campaign.web.auth import bp as auth_bp
 from campaign.web.boundary import register_boundary
-from campaign.web.datetimes import local_time
-from campaign.web.numbers import german_number
+from campaign.web.datetimes import local_time, long_date, short_date
+from campaign.web.language import vary_by_language, warn_about_missing_catalogues
+from campaign.web.numbers import number
 from campaign.web.organise import bp as organise_bp
 from campaign.web.public import bp as public_bp
 from campaign.web.public.responses import bp as responses_bp
@@ -26,18 +27,35 @@ from campaign.web.security import STAFF, add_security_headers, has_role, load_us
 from campaign.web.track import bp as track_bp
 
 ERROR_MESSAGES = {
-    400: "Die Anfrage war fehlerhaft. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.",
-    403: "Sie haben keine Berechtigung für diese Seite.",
-    404: "Diese Seite gibt es nicht.",
-    405: "Diese Aktion ist hier nicht möglich.",
-    413: "Die Datei ist zu groß.",
-    429: "Zu viele Versuche in kurzer Zeit. Bitte warten Sie einen Moment und versuchen Sie es dann erneut.",
-    500: "Ein interner Fehler ist aufgetreten. Ihre Daten sind nicht verloren; bitte versuchen Sie es später erneut.",
-    503: "Die Datenbank ist gerade nicht erreichbar. Bitte versuchen Sie es in einigen Minuten erneut; "
-    "gespeicherte Daten sind nicht verloren.",
+    400: _l("Die Anfrage war fehlerhaft. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal."),
+    403: _l("Sie haben keine Berechtigung für diese Seite."),
+    404: _l("Diese Seite gibt es nicht."),
+    405: _l("Diese Aktion ist hier nicht möglich."),
+    413: _l("Die Datei ist zu groß."),
+    429: _l("Zu viele Versuche in kurzer Zeit. Bitte warten Sie einen Moment und versuchen Sie es dann erneut."),
+    500: _l(
+        "Ein interner Fehler ist aufgetreten. Ihre Daten sind nicht verloren; bitte versuchen Sie es später erneut."
+    ),
+    503: _l(
+        "Die Datenbank ist gerade nicht erreichbar. Bitte versuchen Sie es in einigen Minuten erneut; "
+        "gespeicherte Daten sind nicht verloren."
+    ),
 }
 # Seconds after which a client may try again when the database is unreachable.
 RETRY_AFTER_SECONDS = 30
+
+
+# Template filters that format for the page's language. `german_date` and `german_number` are their former names,
+# kept so that templates written before the English locale still work (and now follow the language too).
+FILTERS = {
+    "label": label,
+    "local_time": local_time,
+    "short_date": short_date,
+    "long_date": long_date,
+    "number": number,
+    "german_date": long_date,
+    "german_number": number,
+}
 
 
 @dataclass(frozen=True)
@@ -54,26 +72,21 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
     register_boundary(app)
     app.after_request(add_security_headers)
-    app.add_template_filter(label)
-    app.add_template_filter(local_time)
-    app.add_template_filter(german_date)
-    app.add_template_filter(german_number)
+    app.after_request(vary_by_language)
+    for name, function in FILTERS.items():
+        app.add_template_filter(function, name)
     app.register_error_handler(HTTPException, _render_http_error)
     app.register_error_handler(500, _render_internal_error)
     for error in (OperationalError, InterfaceError):
         app.register_error_handler(error, _render_database_unavailable)
     app.context_processor(lambda: {"nav_items": _navigation(), "current_locale": str(get_locale())})
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
+    login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")
+    # Flask-Login flashes the message through this: the text in the page's language (a plain str for the session).
+    login_manager.localize_callback = str
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
-
-
-def select_locale() -> str:
-    """German unless the browser prefers English (German outside a request: CLI, jobs, exports)."""
-    if not has_request_context():
-        return "de"
-    return request.accept_languages.best_match(["de", "en"]) or "de"
+    warn_about_missing_catalogues(app)
 
 
 def _navigation() -> list[NavItem]:
@@ -94,10 +107,10 @@ def _navigation() -> list[NavItem]:
 
 def _render_http_error(error: HTTPException):
     code = error.code or 500
+    message = str(ERROR_MESSAGES.get(code, error.description))
     if request.path.startswith("/api/"):
-        return {"error": ERROR_MESSAGES.get(code, error.description)}, code
-    message = ERROR_MESSAGES.get(code, error.description)
-    return render_template("errors/error.html", code=code, message=_(message)), code
+        return {"error": message}, code
+    return render_template("errors/error.html", code=code, message=message), code
 
 
 def _render_database_unavailable(error: Exception):
@@ -108,10 +121,10 @@ def _render_database_unavailable(error: Exception):
     g._login_user = login_manager.anonymous_user()
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
     if request.path.startswith("/api/"):
-        return {"error": ERROR_MESSAGES[503]}, 503, headers
-    return render_template("errors/error.html", code=503, message=_(ERROR_MESSAGES[503])), 503, headers
+        return {"error": str(ERROR_MESSAGES[503])}, 503, headers
+    return render_template("errors/error.html", code=503, message=ERROR_MESSAGES[503]), 503, headers
 
 
 def _render_internal_error(_error: Exception):
     # The boundary has rolled back already (on got_request_exception), so the page can ask who is logged in.
-    return render_template("errors/error.html", code=500, message=_(ERROR_MESSAGES[500])), 500
+    return render_template("errors/error.html", code=500, message=ERROR_MESSAGES[500]), 500

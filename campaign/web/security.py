@@ -6,6 +6,7 @@ import functools
 import secrets
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Response, abort, make_response, request, session
 from flask_login import current_user, login_user, logout_user
@@ -55,6 +56,21 @@ def add_security_headers(response: Response) -> Response:
         # Whatever a logged-in user sees may hold personal data: no browser or proxy cache may keep a copy.
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """`target` if it is a path on this site, else `fallback`: a `next` never leads to another host."""
+    # Browsers read "/\host" as "//host", and control characters can hide either: both count as another host.
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+        and not urlsplit(target).netloc
+    ):
+        return target
+    return fallback
 
 
 def no_store(view: Callable[..., Any]) -> Callable[..., Any]:

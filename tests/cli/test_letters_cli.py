@@ -1,4 +1,4 @@
-"""`campaign letters render`: one correct PDF per demo recipient, ZIP and print file, and one-line errors."""
+"""`campaign letters render`: one correct PDF per recipient, ZIP and print file, and one-line errors."""
 
 from __future__ import annotations
 
@@ -12,19 +12,66 @@ from sqlalchemy import select
 
 from campaign.cli.letters import RenderProgress
 from campaign.db import db
-from campaign.models import Letter, Recipient, Target
+from campaign.models import FormOfAddress, Letter, Recipient, Target
 from campaign.services.letters.compose import address_lines
 from campaign.services.letters.salutation import salutation_for
 from tests.factories import make_campaign, make_recipient
-from tests.factories_letters import WINDOW, assert_in_window, make_organisation, pdf_text, text_lines
+from tests.factories_letters import (
+    FILLER,
+    WINDOW,
+    assert_in_window,
+    make_letter_campaign,
+    make_organisation,
+    pdf_text,
+    text_lines,
+)
 
 SLUG = "nrw-jetzt-erst-gerecht"
 
 
+# Twelve letters: two chunks of the render pool, three regions, every form of address, names beyond ASCII.
+PEOPLE = [
+    (FormOfAddress.FRAU, "Ayşe", "Doğan", "Köln"),
+    (FormOfAddress.HERR, "Łukasz", "Wąsowski", "Bonn"),
+    (FormOfAddress.DIVERS, "Kim", "Groß", "Düsseldorf"),
+    (FormOfAddress.UNBEKANNT, "Élodie", "Müller-Lüdenscheidt", "Köln"),
+    (FormOfAddress.FRAU, "Jana", "Schmitz", "Bonn"),
+    (FormOfAddress.HERR, "Jürgen", "Weiß", "Düsseldorf"),
+    (FormOfAddress.FRAU, "Sevgi", "Yılmaz", "Köln"),
+    (FormOfAddress.HERR, "Tomasz", "Żak", "Bonn"),
+    (FormOfAddress.FRAU, "Renée", "Fontaine", "Düsseldorf"),
+    (FormOfAddress.HERR, "Stefan", "Ölçer", "Köln"),
+    (FormOfAddress.FRAU, "Greta", "Straßburg", "Bonn"),
+    (FormOfAddress.HERR, "Malte", "Schäfer", "Düsseldorf"),
+]
+LETTERS = len(PEOPLE)
+# Two pages (so each carries "Seite 1 von 2"), with a sentence that differs per region.
+BODY = (
+    "{{ salutation }},\n\n"
+    + "\n\n".join(FILLER * 4 for _ in range(6))
+    + "\n\nGerade im Unterbezirk {{ recipient.unterbezirk }} zählt Ihre Stimme."
+)
+
+
 @pytest.fixture
-def demo(app, runner):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+def demo(app):
+    """A campaign with a letter template and twelve targeted recipients; the number of letters it makes."""
     with app.app_context():
+        campaign, _version, _people = make_letter_campaign(db.session, body=BODY)
+        campaign.slug = SLUG
+        for index, (form, first, last, region) in enumerate(PEOPLE):
+            person = make_recipient(
+                db.session,
+                form_of_address=form,
+                first_name=first,
+                last_name=last,
+                street=f"Fliederhofweg {index + 1}",
+                postcode=f"{59000 - index * 700:05d}",
+                city=region,
+                unterbezirk=region,
+            )
+            db.session.add(Target(campaign=campaign, recipient=person))
+        db.session.commit()
         return db.session.scalar(select(db.func.count()).select_from(Target))
 
 
@@ -40,11 +87,11 @@ def test_render_writes_one_correct_pdf_per_recipient(app, runner, demo, tmp_path
     assert result.exit_code == 0, result.output
     assert f"{demo} Briefe" in result.output
     # Not a terminal: plain lines per chunk, from nothing to every letter.
-    progress = re.findall(r"^(\d+)/33 Briefe$", result.output, flags=re.MULTILINE)
-    assert progress[0] == "0" and progress[-1] == "33" and len(progress) > 2
+    progress = re.findall(rf"^(\d+)/{LETTERS} Briefe$", result.output, flags=re.MULTILINE)
+    assert progress[0] == "0" and progress[-1] == str(LETTERS) and len(progress) > 2
     assert [int(done) for done in progress] == sorted(int(done) for done in progress)
     files = sorted(out.glob("*.pdf"))
-    assert len(files) == demo == 33
+    assert len(files) == demo == LETTERS
     with app.app_context():
         seen = set()
         for path in files:
@@ -61,7 +108,7 @@ def test_render_writes_one_correct_pdf_per_recipient(app, runner, demo, tmp_path
             assert_in_window(pdf, lines)
             assert letter.address_block == "\n".join(lines)
             assert f"Seite {len(PdfReader(io.BytesIO(pdf)).pages)} von {len(PdfReader(io.BytesIO(pdf)).pages)}" in text
-        assert len(seen) == 33
+        assert len(seen) == LETTERS
 
 
 def test_rendering_again_keeps_codes_and_files(app, runner, demo, tmp_path):
@@ -71,7 +118,7 @@ def test_rendering_again_keeps_codes_and_files(app, runner, demo, tmp_path):
     second = {p.name: p.read_bytes() for p in (tmp_path / "b").iterdir()}
     assert first == second
     with app.app_context():
-        assert db.session.scalar(select(db.func.count()).select_from(Letter)) == 33
+        assert db.session.scalar(select(db.func.count()).select_from(Letter)) == LETTERS
 
 
 def test_zip_and_merged_formats(app, runner, demo, tmp_path):
@@ -79,7 +126,7 @@ def test_zip_and_merged_formats(app, runner, demo, tmp_path):
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(tmp_path / f"{SLUG}-briefe.zip") as archive:
         names = archive.namelist()
-        assert len(names) == 33 and all(name.endswith(".pdf") for name in names)
+        assert len(names) == LETTERS and all(name.endswith(".pdf") for name in names)
         assert "Sehr geehrte" in pdf_text(archive.read(names[0])) or "Guten Tag" in pdf_text(archive.read(names[0]))
 
     result = runner.invoke(
@@ -91,7 +138,7 @@ def test_zip_and_merged_formats(app, runner, demo, tmp_path):
     regions = [item.title for item in reader.outline if not isinstance(item, list)]
     assert regions == sorted(regions) and "Köln" in regions
     text = pdf_text(pdf)
-    assert text.count("Mit freundlichen Grüßen") == 33
+    assert text.count("Mit freundlichen Grüßen") == LETTERS
 
     result = runner.invoke(args=["letters", "render", SLUG, "--out", str(tmp_path), "--format", "merged"])
     pdf = (tmp_path / f"{SLUG}-druck.pdf").read_bytes()

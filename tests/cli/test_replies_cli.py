@@ -74,6 +74,7 @@ def test_export_of_replies_as_json_has_the_issues_keys(runner, tmp_path):
             "text",
             "counts_as_reply",
             "substantive",
+            "follow_up",
         ]
     ] * 2
     by_kind = {row["kind"]: row for row in rows}

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -35,7 +37,9 @@ def parse_role(value: str) -> Role:
         return Role(value.strip().lower())
     except ValueError as exc:
         valid = ", ".join(role.value for role in Role)
-        raise ServiceError(f"Unbekannte Rolle „{value}“. Erlaubt sind: {valid}.") from exc
+        raise ServiceError(
+            _("Unbekannte Rolle „%(value)s“. Erlaubt sind: %(valid)s.", value=value, valid=valid)
+        ) from exc
 
 
 def _hasher() -> PasswordHasher:
@@ -60,7 +64,12 @@ def hash_password(password: str) -> str:
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
+        raise ServiceError(
+            _(
+                "Das Passwort muss mindestens %(MIN_PASSWORD_LENGTH)s Zeichen lang sein.",
+                MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH,
+            )
+        )
 
 
 def find_user(session: Session, email: str) -> User | None:
@@ -86,9 +95,9 @@ def create_user(
     role = parse_role(role) if isinstance(role, str) else role
     name = " ".join((name or "").split())
     if len(name) > 200:
-        raise ServiceError("Der Name darf höchstens 200 Zeichen lang sein.", "name")
+        raise ServiceError(_("Der Name darf höchstens 200 Zeichen lang sein."), "name")
     if find_user(session, address) is not None:
-        raise ServiceError(f"Es gibt bereits ein Konto für {address}.", "email")
+        raise ServiceError(_("Es gibt bereits ein Konto für %(address)s.", address=address), "email")
     generated = None
     if password is None:
         password = generated = generate_password()
@@ -156,10 +165,16 @@ def _other_active_admins(session: Session, user: User) -> int:
     )
 
 
-def _keep_an_admin(session: Session, user: User, action: str) -> None:
+def _keep_an_admin(session: Session, user: User, action: object) -> None:
     """Refuse to take away the last active admin: nobody could manage accounts any more."""
     if user.role is Role.ADMIN and user.active and not _other_active_admins(session, user):
-        raise ServiceError(f"{user.email} ist das letzte aktive Admin-Konto und kann nicht {action} werden.")
+        raise ServiceError(
+            _(
+                "%(email)s ist das letzte aktive Admin-Konto und kann nicht %(action)s werden.",
+                email=user.email,
+                action=action,
+            )
+        )
 
 
 def set_role(session: Session, user: User, role: Role | str, *, by: User | None = None) -> None:
@@ -167,7 +182,7 @@ def set_role(session: Session, user: User, role: Role | str, *, by: User | None 
     role = parse_role(role) if isinstance(role, str) else role
     if role is user.role:
         return
-    _keep_an_admin(session, user, "herabgestuft")
+    _keep_an_admin(session, user, _l("herabgestuft"))
     previous = user.role
     user.role = role
     end_sessions(session, user)
@@ -178,7 +193,7 @@ def deactivate(session: Session, user: User, *, by: User | None = None) -> None:
     """Close the account: it can no longer log in, and its open sessions end."""
     if not user.active:
         return
-    _keep_an_admin(session, user, "deaktiviert")
+    _keep_an_admin(session, user, _l("deaktiviert"))
     user.active = False
     end_sessions(session, user)
     record(session, "user.deactivate", user, user=by)
@@ -207,9 +222,9 @@ def change_own_password(session: Session, user: User, *, current: str, new: str,
     try:
         _hasher().verify(user.password_hash, current or "")
     except (VerificationError, InvalidHashError) as exc:
-        raise ServiceError("Das bisherige Passwort ist falsch.", "current") from exc
+        raise ServiceError(_("Das bisherige Passwort ist falsch."), "current") from exc
     if new != repeated:
-        raise ServiceError("Die beiden neuen Passwörter stimmen nicht überein.", "repeated")
+        raise ServiceError(_("Die beiden neuen Passwörter stimmen nicht überein."), "repeated")
     try:
         check_password_strength(new)
     except ServiceError as exc:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from campaign.services.common.errors import ServiceError
 
@@ -52,9 +53,9 @@ def backup_database(engine: sa.Engine, out: Path, *, overwrite: bool = False) ->
     """Write a consistent copy of the whole database to `out` while the tool keeps running."""
     out = out.expanduser()
     if out.exists() and not overwrite:
-        raise ServiceError(f"„{out}“ gibt es schon; bitte einen neuen Dateinamen wählen (oder --force).")
+        raise ServiceError(_("„%(out)s“ gibt es schon; bitte einen neuen Dateinamen wählen (oder --force).", out=out))
     if not out.parent.is_dir():
-        raise ServiceError(f"Den Ordner „{out.parent}“ gibt es nicht.")
+        raise ServiceError(_("Den Ordner „%(parent)s“ gibt es nicht.", parent=out.parent))
     kind = engine.dialect.name
     # Written next to the target and renamed at the end: a failed backup never leaves a half file behind.
     handle, partial_name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
@@ -66,7 +67,7 @@ def backup_database(engine: sa.Engine, out: Path, *, overwrite: bool = False) ->
         elif kind == "postgresql":
             _run_tool(["pg_dump", "--format=custom", "--no-owner", "--file", str(partial)], engine.url)
         else:
-            raise ServiceError(f"Sicherungen gibt es für SQLite und PostgreSQL, nicht für „{kind}“.")
+            raise ServiceError(_("Sicherungen gibt es für SQLite und PostgreSQL, nicht für „%(kind)s“.", kind=kind))
         partial.replace(out)
     finally:
         partial.unlink(missing_ok=True)
@@ -80,15 +81,22 @@ def restore_database(engine: sa.Engine, source: Path) -> BackupReport:
     """
     source = source.expanduser()
     if not source.is_file():
-        raise ServiceError(f"Die Datei „{source}“ gibt es nicht.")
+        raise ServiceError(_("Die Datei „%(source)s“ gibt es nicht.", source=source))
     kind = engine.dialect.name
     found = backup_kind(source)
     if found is None:
-        raise ServiceError(f"„{source.name}“ ist keine Sicherung dieses Werkzeugs (weder SQLite noch pg_dump).")
+        raise ServiceError(
+            _("„%(name)s“ ist keine Sicherung dieses Werkzeugs (weder SQLite noch pg_dump).", name=source.name)
+        )
     if found != kind:
         raise ServiceError(
-            f"„{source.name}“ ist eine Sicherung einer {_KIND_NAMES[found]}-Datenbank, die Datenbank hier ist "
-            f"{_KIND_NAMES.get(kind, kind)}. Bitte mit derselben Datenbank-Art wiederherstellen."
+            _(
+                "„%(name)s“ ist eine Sicherung einer %(value)s-Datenbank, die Datenbank hier ist %(value2)s. "
+                "Bitte mit derselben Datenbank-Art wiederherstellen.",
+                name=source.name,
+                value=_KIND_NAMES[found],
+                value2=_KIND_NAMES.get(kind, kind),
+            )
         )
     engine.dispose()  # no pooled connection may hold the old tables open
     if kind == "sqlite":
@@ -121,7 +129,7 @@ def backup_kind(path: Path) -> str | None:
 def _sqlite_path(engine: sa.Engine) -> Path:
     database = engine.url.database
     if not database or database == ":memory:":
-        raise ServiceError("Eine Datenbank im Arbeitsspeicher lässt sich nicht sichern.")
+        raise ServiceError(_("Eine Datenbank im Arbeitsspeicher lässt sich nicht sichern."))
     return Path(database)
 
 
@@ -144,11 +152,13 @@ def _check_sqlite_backup(source: Path) -> None:
             ).fetchone()
         connection.close()
     except sqlite3.DatabaseError as error:
-        raise ServiceError(f"„{source.name}“ ist beschädigt ({error}).") from error
+        raise ServiceError(_("„%(name)s“ ist beschädigt (%(error)s).", name=source.name, error=error)) from error
     if integrity != "ok":
-        raise ServiceError(f"„{source.name}“ ist beschädigt ({integrity}).")
+        raise ServiceError(_("„%(name)s“ ist beschädigt (%(integrity)s).", name=source.name, integrity=integrity))
     if not has_version:
-        raise ServiceError(f"„{source.name}“ ist eine SQLite-Datei, aber keine Datenbank dieses Werkzeugs.")
+        raise ServiceError(
+            _("„%(name)s“ ist eine SQLite-Datei, aber keine Datenbank dieses Werkzeugs.", name=source.name)
+        )
 
 
 def _run_tool(command: list[str], url: sa.URL, *, database_flag: bool = False) -> None:
@@ -156,8 +166,11 @@ def _run_tool(command: list[str], url: sa.URL, *, database_flag: bool = False) -
     program = shutil.which(command[0])
     if program is None:
         raise ServiceError(
-            f"„{command[0]}“ fehlt. Bitte die PostgreSQL-Client-Programme installieren "
-            "(Debian/Ubuntu: sudo apt-get install postgresql-client)."
+            _(
+                "„%(value)s“ fehlt. Bitte die PostgreSQL-Client-Programme installieren (Debian/Ubuntu: sudo "
+                "apt-get install postgresql-client).",
+                value=command[0],
+            )
         )
     environment = {**os.environ, "PGDATABASE": url.database or ""}
     for variable, value in (("PGHOST", url.host), ("PGPORT", url.port), ("PGUSER", url.username)):
@@ -173,7 +186,13 @@ def _run_tool(command: list[str], url: sa.URL, *, database_flag: bool = False) -
             arguments, env=environment, capture_output=True, text=True, timeout=TOOL_TIMEOUT_SECONDS, check=False
         )
     except subprocess.TimeoutExpired as error:
-        raise ServiceError(f"{command[0]} brach nach {TOOL_TIMEOUT_SECONDS} Sekunden ab.") from error
+        raise ServiceError(
+            _(
+                "%(value)s brach nach %(TOOL_TIMEOUT_SECONDS)s Sekunden ab.",
+                value=command[0],
+                TOOL_TIMEOUT_SECONDS=TOOL_TIMEOUT_SECONDS,
+            )
+        ) from error
     if finished.returncode != 0:
         reason = (finished.stderr.strip().splitlines() or ["ohne Meldung"])[-1]
-        raise ServiceError(f"{command[0]} ist fehlgeschlagen: {reason}")
+        raise ServiceError(_("%(value)s ist fehlgeschlagen: %(reason)s", value=command[0], reason=reason))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -60,8 +61,11 @@ def check_slug(value: str) -> str:
     slug = (value or "").strip()
     if not is_slug(slug, SLUG_MAX):
         raise ServiceError(
-            "Die Kurzadresse darf nur Kleinbuchstaben a–z, Ziffern und einzelne Bindestriche enthalten "
-            f"(höchstens {SLUG_MAX} Zeichen), zum Beispiel „nrw-gerecht-2026“.",
+            _(
+                "Die Kurzadresse darf nur Kleinbuchstaben a–z, Ziffern und einzelne Bindestriche enthalten "
+                "(höchstens %(SLUG_MAX)s Zeichen), zum Beispiel „nrw-gerecht-2026“.",
+                SLUG_MAX=SLUG_MAX,
+            ),
             "slug",
         )
     return slug
@@ -71,27 +75,30 @@ def _clean(session: Session, data: CampaignData, exclude: Campaign | None = None
     """Trimmed values, a free slug, and references that exist; ServiceError (with its field) otherwise."""
     title = " ".join((data.title or "").split())
     if not title:
-        raise ServiceError("Bitte einen Titel angeben.", "title")
+        raise ServiceError(_("Bitte einen Titel angeben."), "title")
     if len(title) > TITLE_MAX:
-        raise ServiceError(f"Der Titel darf höchstens {TITLE_MAX} Zeichen lang sein.", "title")
+        raise ServiceError(_("Der Titel darf höchstens %(TITLE_MAX)s Zeichen lang sein.", TITLE_MAX=TITLE_MAX), "title")
     if data.slug.strip():
         slug = check_slug(data.slug)
         if _slug_taken(session, slug, exclude):
-            raise ServiceError(f"Die Kurzadresse „{slug}“ hat schon eine andere Kampagne.", "slug")
+            raise ServiceError(_("Die Kurzadresse „%(slug)s“ hat schon eine andere Kampagne.", slug=slug), "slug")
     else:
         slug = unique_slug(title, lambda s: _slug_taken(session, s, exclude), fallback="kampagne")
     summary = (data.summary or "").replace("\r\n", "\n").strip()
     if len(summary) > SUMMARY_MAX:
-        raise ServiceError(f"Die Zusammenfassung darf höchstens {SUMMARY_MAX} Zeichen lang sein.", "summary")
+        raise ServiceError(
+            _("Die Zusammenfassung darf höchstens %(SUMMARY_MAX)s Zeichen lang sein.", SUMMARY_MAX=SUMMARY_MAX),
+            "summary",
+        )
     if not 0 <= (data.goal_signatures or 0) <= GOAL_MAX:
-        raise ServiceError("Bitte ein Ziel zwischen 0 und 10 Millionen Unterschriften angeben.", "goal_signatures")
+        raise ServiceError(_("Bitte ein Ziel zwischen 0 und 10 Millionen Unterschriften angeben."), "goal_signatures")
     for model, value, name in (
         (Motion, data.motion_id, "motion_id"),
         (ArgumentSet, data.argument_set_id, "argument_set_id"),
         (Organisation, data.organisation_id, "organisation_id"),
     ):
         if value is not None and session.get(model, value) is None:
-            raise ServiceError("Die gewählte Angabe gibt es nicht (mehr).", name)
+            raise ServiceError(_("Die gewählte Angabe gibt es nicht (mehr)."), name)
     values = {field.name: getattr(data, field.name) for field in fields(data)}
     values.update(title=title, slug=slug, summary=summary, goal_signatures=data.goal_signatures or 0)
     return CampaignData(**values)
@@ -143,7 +150,7 @@ def change_status(
     try:
         new_status = CampaignStatus(status)
     except ValueError as exc:
-        raise ServiceError(f"Unbekannter Status „{status}“.") from exc
+        raise ServiceError(_("Unbekannter Status „%(status)s“.", status=status)) from exc
     before = campaign.status
     transition(session, campaign, new_status, user=user)
     record(session, "campaign.status", campaign, user=user, before=before.value, after=new_status.value)
@@ -178,6 +185,7 @@ def duplicate_campaign(
             )
         )
         copy.templates.append(duplicate)
+    _copy_follow_up_template(session, source, copy, user)
     copy.chosen_arguments.extend(
         CampaignArgument(argument_id=choice.argument_id, position=choice.position) for choice in source.chosen_arguments
     )
@@ -210,3 +218,18 @@ def form_choices(session: Session) -> FormChoices:
         argument_sets=list(session.scalars(select(ArgumentSet).order_by(ArgumentSet.title))),
         organisations=list(session.scalars(select(Organisation).order_by(Organisation.name))),
     )
+
+
+def _copy_follow_up_template(session: Session, source: Campaign, copy: Campaign, user: User | None) -> None:
+    """The source's follow-up template („Nachfrage“), its current text as the copy's first version."""
+    template = session.scalar(
+        select(LetterTemplate).where(LetterTemplate.campaign_id == source.id, LetterTemplate.is_follow_up.is_(True))
+    )
+    current = template.current_version if template is not None else None
+    if current is None:
+        return
+    duplicate = LetterTemplate(campaign_id=copy.id, name=template.name, is_follow_up=True)
+    duplicate.versions.append(
+        TemplateVersion(number=1, subject=current.subject, body=current.body, created_by_id=user.id if user else None)
+    )
+    session.add(duplicate)

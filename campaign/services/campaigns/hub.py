@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -17,9 +18,9 @@ from campaign.services.common.pagination import Page, paginate
 class CheckItem:
     """One step before the campaign can go out: done or not, what is missing, and where to do it."""
 
-    label: str
+    label: object  # lazy translated text: shown in the page's language
     done: bool
-    hint: str
+    hint: object
     endpoint: str
     values: dict[str, Any] = field(default_factory=dict)
 
@@ -64,37 +65,41 @@ def checklist(session: Session, campaign: Campaign, figures: CampaignFigures) ->
     usable_templates = [t for t in campaign.templates if t.current_version is not None]
     settings = "organise.campaigns.edit"
     items = [
-        CheckItem("Antrag", campaign.motion is not None, "Antrag in den Einstellungen wählen.", settings, slug),
+        CheckItem(_l("Antrag"), campaign.motion is not None, _l("Antrag in den Einstellungen wählen."), settings, slug),
         CheckItem(
-            "Argumente",
+            _l("Argumente"),
             campaign.argument_set is not None and chosen > 0,
-            "Argumentationsset wählen und Argumente für die Briefe auswählen.",
+            _l("Argumentationsset wählen und Argumente für die Briefe auswählen."),
             "organise.letter_arguments.index",
             slug,
         ),
         CheckItem(
-            "Absender",
+            _l("Absender"),
             organisation is not None and bool(organisation.signatories),
-            "Absender-Organisation mit mindestens einer unterzeichnenden Person wählen.",
+            _l("Absender-Organisation mit mindestens einer unterzeichnenden Person wählen."),
             settings,
             slug,
         ),
         CheckItem(
-            "Briefvorlage", bool(usable_templates), "Eine Briefvorlage anlegen.", "organise.letters.campaign", slug
+            _l("Briefvorlage"),
+            bool(usable_templates),
+            _l("Eine Briefvorlage anlegen."),
+            "organise.letters.campaign",
+            slug,
         ),
         CheckItem(
-            "Empfänger:innen",
+            _l("Empfänger:innen"),
             figures.targets > 0 and unreachable == 0,
-            f"{unreachable} Empfänger:innen fehlt die Adresse für ihren Versandweg."
+            _l("%(num)s Empfänger:innen fehlt die Adresse für ihren Versandweg.", num=unreachable)
             if unreachable
-            else "Empfänger:innen aus Listen, nach Schlagwort oder einzeln hinzufügen.",
+            else _l("Empfänger:innen aus Listen, nach Schlagwort oder einzeln hinzufügen."),
             "organise.campaign_targets.index",
             slug,
         ),
         CheckItem(
-            "Briefe erzeugt",
+            _l("Briefe erzeugt"),
             figures.targets > 0 and figures.letters >= figures.targets,
-            "Briefe für alle Empfänger:innen erzeugen.",
+            _l("Briefe für alle Empfänger:innen erzeugen."),
             "organise.letters.campaign",
             slug,
         ),
@@ -102,7 +107,11 @@ def checklist(session: Session, campaign: Campaign, figures: CampaignFigures) ->
     if campaign.channels is not CampaignChannels.POST and not (campaign.organisation and campaign.organisation.email):
         items.append(
             CheckItem(
-                "E-Mail-Absender", False, "Die Absender-Organisation braucht eine E-Mail-Adresse.", settings, slug
+                _l("E-Mail-Absender"),
+                False,
+                _l("Die Absender-Organisation braucht eine E-Mail-Adresse."),
+                settings,
+                slug,
             )
         )
     return items

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -72,7 +73,7 @@ def add_targets(
         return 0
     recipients = list(session.scalars(select(Recipient).where(Recipient.id.in_(wanted)).order_by(Recipient.id)))
     if len(recipients) != len(wanted):
-        raise ServiceError("Diese Empfänger:in gibt es nicht (mehr).")
+        raise ServiceError(_("Diese Empfänger:in gibt es nicht (mehr)."))
     for recipient in recipients:
         session.add(
             Target(campaign_id=campaign.id, recipient_id=recipient.id, channel=default_channel(campaign, recipient))
@@ -85,7 +86,7 @@ def add_targets(
 def add_matching(session: Session, campaign: Campaign, filters: RecipientFilter, *, user: User | None = None) -> int:
     """Add every recipient matching the filter (a list, a tag, a region …); an empty filter adds nothing."""
     if filters.is_empty:
-        raise ServiceError("Bitte eine Liste, ein Schlagwort oder einen anderen Filter wählen.")
+        raise ServiceError(_("Bitte eine Liste, ein Schlagwort oder einen anderen Filter wählen."))
     return add_targets(session, campaign, filtered_ids(session, filters), user=user, how=_describe(filters))
 
 
@@ -100,7 +101,7 @@ def remove_target(session: Session, campaign: Campaign, recipient_id: int, *, us
         select(Target).where(Target.campaign_id == campaign.id, Target.recipient_id == recipient_id)
     )
     if target is None:
-        raise ServiceError("Diese Empfänger:in gehört nicht (mehr) zur Kampagne.")
+        raise ServiceError(_("Diese Empfänger:in gehört nicht (mehr) zur Kampagne."))
     session.delete(target)
     session.flush()
     record(session, "campaign.targets.remove", campaign, user=user, recipient_ids=[recipient_id])
@@ -122,7 +123,7 @@ def _campaign_template(campaign: Campaign, template_id: int | None) -> LetterTem
         return None
     template = next((t for t in campaign.templates if t.id == template_id), None)
     if template is None:
-        raise ServiceError("Diese Vorlage gehört nicht zu dieser Kampagne.", "template_id")
+        raise ServiceError(_("Diese Vorlage gehört nicht zu dieser Kampagne."), "template_id")
     return template
 
 
@@ -135,7 +136,7 @@ def set_target_template(
         select(Target).where(Target.campaign_id == campaign.id, Target.recipient_id == recipient_id)
     )
     if target is None:
-        raise ServiceError("Diese Empfänger:in gehört nicht (mehr) zur Kampagne.")
+        raise ServiceError(_("Diese Empfänger:in gehört nicht (mehr) zur Kampagne."))
     target.template_id = template.id if template else None
     session.flush()
     record(
@@ -152,7 +153,10 @@ def set_template_tag(session: Session, template: LetterTemplate, tag: str, *, us
     """The rule „targets tagged `tag` get this template“ (empty: no rule, the template is chosen by hand or default)."""
     tag = " ".join((tag or "").split())
     if len(tag) > MAX_TAG_LENGTH:
-        raise ServiceError(f"Ein Schlagwort darf höchstens {MAX_TAG_LENGTH} Zeichen lang sein.", "recipient_tag")
+        raise ServiceError(
+            _("Ein Schlagwort darf höchstens %(MAX_TAG_LENGTH)s Zeichen lang sein.", MAX_TAG_LENGTH=MAX_TAG_LENGTH),
+            "recipient_tag",
+        )
     if tag == template.recipient_tag:
         return
     before, template.recipient_tag = template.recipient_tag, tag

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
@@ -70,8 +71,12 @@ def create_job(
 def _refuse_second_active(session: Session, kind: str, campaign: Campaign) -> None:
     if (running := active_job(session, kind, campaign)) is not None:
         raise ServiceError(
-            f"Für die Kampagne „{campaign.title}“ läuft bereits ein solcher Auftrag (Nr. {running.id}). "
-            "Bitte warten Sie, bis er fertig ist."
+            _(
+                "Für die Kampagne „%(title)s“ läuft bereits ein solcher Auftrag (Nr. %(id)s). Bitte warten "
+                "Sie, bis er fertig ist.",
+                title=campaign.title,
+                id=running.id,
+            )
         )
 
 
@@ -249,7 +254,7 @@ def retry_job(session: Session, job: Job, *, user: User | None = None) -> Job:
     counts as enqueued afresh. A job that is done, or queued or running normally, is refused with a reason.
     """
     if job.status is JobStatus.DONE:
-        raise ServiceError("Dieser Auftrag ist bereits fertig.")
+        raise ServiceError(_("Dieser Auftrag ist bereits fertig."))
     if job.status in ACTIVE and not is_stale(job):
         raise ServiceError(
             "Dieser Auftrag läuft noch." if job.status is JobStatus.RUNNING else "Dieser Auftrag wartet bereits."

@@ -13,6 +13,7 @@ from campaign.models import (
     DatePrecision,
     FormOfAddress,
     JobStatus,
+    LetterKind,
     LetterStatus,
     Listing,
     MotionKind,
@@ -88,6 +89,11 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, object]] = {
     Channel: {
         Channel.POST: _l("Post"),
         Channel.EMAIL: _l("E-Mail"),
+    },
+    LetterKind: {
+        LetterKind.LETTER: _l("Brief"),
+        LetterKind.FOLLOW_UP: _l("Nachfrage"),
+        LetterKind.SUPPORTER_COPY: _l("Brief von Unterstützer:in"),
     },
     LetterStatus: {
         LetterStatus.DRAFT: _l("Entwurf"),

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from flask_babel import gettext as _
+
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.labels import label
 
@@ -108,4 +110,4 @@ def export_table(fmt: str, columns: Sequence[Column], rows: Iterable[Mapping[str
         return to_xlsx(columns, rows, title=title)
     if fmt == "json":
         return to_json(columns, rows)
-    raise ServiceError(f"Unbekanntes Format „{fmt}“; möglich sind {', '.join(FORMATS)}.")
+    raise ServiceError(_("Unbekanntes Format „%(fmt)s“; möglich sind %(value)s.", fmt=fmt, value=", ".join(FORMATS)))

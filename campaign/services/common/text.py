@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+
 from campaign.services.common.errors import ServiceError
 
 URL_MAX = 1000
@@ -62,10 +64,10 @@ def check_url(text: str | None, field: str = "url") -> str:
     parts = urlsplit(url)
     if parts.scheme.lower() not in {"http", "https"} or not parts.netloc or any(char.isspace() for char in url):
         raise ServiceError(
-            "Bitte eine vollständige Webadresse angeben, die mit https:// (oder http://) beginnt.", field
+            _("Bitte eine vollständige Webadresse angeben, die mit https:// (oder http://) beginnt."), field
         )
     if len(url) > URL_MAX:
-        raise ServiceError(f"Die Webadresse ist zu lang (höchstens {URL_MAX} Zeichen).", field)
+        raise ServiceError(_("Die Webadresse ist zu lang (höchstens %(URL_MAX)s Zeichen).", URL_MAX=URL_MAX), field)
     return url
 
 

@@ -23,8 +23,10 @@ AUTOMATIC_REPLY = (Reply.kind == ReplyKind.AUTO_REPLY) | (
     (Reply.kind == ReplyKind.REPLY) & (Reply.quality == ReplyQuality.AUTO_REPLY)
 )
 
-# The campaign's own letters; copies supporters send to their representatives are counted apart.
-CAMPAIGN_LETTER = Letter.supporter_id.is_(None)
+# The campaign's own first letters. Copies supporters send to their representatives are counted apart; a
+# follow-up („Nachfrage“) is never a letter sent of its own: an answer to it is filed under the first letter and
+# counts there (campaign.services.replies.follow_up_letters), so follow-ups change no rate.
+CAMPAIGN_LETTER = and_(Letter.supporter_id.is_(None), Letter.follow_up_of_id.is_(None))
 
 # A signature counts from its confirmation until a withdrawal; an erasure removes the person, not the count.
 COUNTED_SIGNATURE = and_(
@@ -38,13 +40,14 @@ DEFINITIONS = (
         _l("Versandt"),
         _l(
             "Briefe der Kampagne im Status versandt, beantwortet oder unzustellbar "
-            "(ohne Briefe von Unterstützer:innen)."
+            "(ohne Briefe von Unterstützer:innen und ohne Nachfragen)."
         ),
     ),
     (
         _l("Antwort"),
         _l(
             "Ein versandter Brief gilt als beantwortet, wenn mindestens eine Antwort einer Person vorliegt. "
+            "Eine Antwort auf die Nachfrage zählt als Antwort auf den ersten Brief an dieselbe Person. "
             "Automatische Antworten (Abwesenheitsnotizen) und Unzustellbarkeitsmeldungen zählen nie als Antwort."
         ),
     ),
@@ -59,7 +62,10 @@ DEFINITIONS = (
     (_l("Quote inhaltlicher Antworten"), _l("Briefe mit inhaltlicher Antwort geteilt durch versandte Briefe.")),
     (
         _l("Antwortzeit"),
-        _l("Tage vom Versand eines Briefs bis zu seiner ersten Antwort (nur Briefe mit Versanddatum)."),
+        _l(
+            "Tage vom Versand eines Briefs bis zu seiner ersten Antwort (nur Briefe mit Versanddatum); "
+            "auch nach einer Nachfrage ab dem Versand des ersten Briefs."
+        ),
     ),
     (
         _l("Mitzeichnung"),

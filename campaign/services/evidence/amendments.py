@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from flask_babel import gettext
 from jinja2 import Environment
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -116,7 +117,7 @@ def save_amendment(
     passage = passage_of(provision.motion, provision)
     if not passage:
         raise ServiceError(
-            "Für einen Änderungsantrag braucht der Kernpunkt einen Zeilenbereich, der im Antragstext liegt.",
+            gettext("Für einen Änderungsantrag braucht der Kernpunkt einen Zeilenbereich, der im Antragstext liegt."),
             "text",
         )
     if delete_passage:
@@ -125,16 +126,23 @@ def save_amendment(
         new_text = "\n\n".join(paragraphs(text))
         if not new_text:
             raise ServiceError(
-                "Bitte den neuen Wortlaut eingeben – oder „Passage streichen“ wählen, um sie ganz zu streichen.",
+                gettext(
+                    "Bitte den neuen Wortlaut eingeben – oder „Passage streichen“ wählen, um sie ganz zu streichen."
+                ),
                 "text",
             )
         if len(new_text) > MAX_AMENDMENT_LENGTH:
             raise ServiceError(
-                f"Der neue Wortlaut darf höchstens {format_thousands(MAX_AMENDMENT_LENGTH)} Zeichen lang sein.",
+                gettext(
+                    "Der neue Wortlaut darf höchstens %(MAX_AMENDMENT_LENGTH)s Zeichen lang sein.",
+                    MAX_AMENDMENT_LENGTH=format_thousands(MAX_AMENDMENT_LENGTH),
+                ),
                 "text",
             )
         if new_text == passage_text(passage):
-            raise ServiceError("Der neue Wortlaut ist mit dem Antragstext identisch; es gibt nichts zu ändern.", "text")
+            raise ServiceError(
+                gettext("Der neue Wortlaut ist mit dem Antragstext identisch; es gibt nichts zu ändern."), "text"
+            )
     if new_text == provision.amendment_text:
         return
     provision.amendment_text = new_text
@@ -151,7 +159,7 @@ def save_amendment(
 
 def clear_amendment(session: Session, provision: Provision, *, user: User | None = None) -> None:
     if not provision.amendment_text:
-        raise ServiceError("Zu diesem Kernpunkt gibt es keinen Änderungsantrag.")
+        raise ServiceError(gettext("Zu diesem Kernpunkt gibt es keinen Änderungsantrag."))
     provision.amendment_text = ""
     record(session, "provision.amendment_clear", provision, user=user, motion_id=provision.motion_id)
 
@@ -343,5 +351,7 @@ def render_amendments_pdf(motion: Motion, *, submitter: str = "", stylesheet: Pa
     """All phrasable drafts of a motion as one PDF; a ServiceError if there are none."""
     drafts = [draft for draft in amendment_drafts(motion) if draft.changes]
     if not drafts:
-        raise ServiceError("Zu diesem Antrag gibt es noch keine Änderungsanträge, die sich exportieren lassen.")
+        raise ServiceError(
+            gettext("Zu diesem Antrag gibt es noch keine Änderungsanträge, die sich exportieren lassen.")
+        )
     return render_pdf(amendments_html(motion, drafts, submitter=submitter), stylesheets=(stylesheet,))

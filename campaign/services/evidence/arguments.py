@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -53,7 +54,13 @@ def parse_tags(text: str) -> list[str]:
         if not tag:
             continue
         if len(tag) > TAG_MAX:
-            raise ServiceError(f"Das Schlagwort „{tag[:30]}…“ ist zu lang (höchstens {TAG_MAX} Zeichen).")
+            raise ServiceError(
+                _(
+                    "Das Schlagwort „%(value)s…“ ist zu lang (höchstens %(TAG_MAX)s Zeichen).",
+                    value=tag[:30],
+                    TAG_MAX=TAG_MAX,
+                )
+            )
         if tag not in tags:
             tags.append(tag)
     return tags
@@ -65,12 +72,14 @@ def parse_tags(text: str) -> list[str]:
 def _clean_set_title(session: Session, title: str, *, own_id: int | None = None) -> str:
     title = " ".join((title or "").split())
     if not title:
-        raise ServiceError("Bitte einen Titel für das Argumentationsset angeben.")
+        raise ServiceError(_("Bitte einen Titel für das Argumentationsset angeben."))
     if len(title) > SET_TITLE_MAX:
-        raise ServiceError(f"Der Titel ist zu lang (höchstens {SET_TITLE_MAX} Zeichen).")
+        raise ServiceError(
+            _("Der Titel ist zu lang (höchstens %(SET_TITLE_MAX)s Zeichen).", SET_TITLE_MAX=SET_TITLE_MAX)
+        )
     clash = session.scalar(select(ArgumentSet.id).where(func.lower(ArgumentSet.title) == title.lower()))
     if clash is not None and clash != own_id:
-        raise ServiceError(f"Es gibt bereits ein Argumentationsset mit dem Titel „{title}“.")
+        raise ServiceError(_("Es gibt bereits ein Argumentationsset mit dem Titel „%(title)s“.", title=title))
     return title
 
 
@@ -169,19 +178,21 @@ def _provisions(session: Session, ids: list[int]) -> list[Provision]:
     }
     missing = [value for value in wanted if value not in found]
     if missing:
-        raise ServiceError("Mindestens ein gewählter Kernpunkt existiert nicht mehr. Bitte die Auswahl prüfen.")
+        raise ServiceError(_("Mindestens ein gewählter Kernpunkt existiert nicht mehr. Bitte die Auswahl prüfen."))
     return sorted(found.values(), key=lambda provision: (provision.motion_id, provision.position, provision.id))
 
 
 def _clean_argument(data: ArgumentData) -> tuple[str, str]:
     claim = " ".join((data.claim or "").split())
     if not claim:
-        raise ServiceError("Bitte die Kernaussage des Arguments angeben.")
+        raise ServiceError(_("Bitte die Kernaussage des Arguments angeben."))
     if len(claim) > CLAIM_MAX:
-        raise ServiceError(f"Die Kernaussage ist zu lang (höchstens {CLAIM_MAX} Zeichen).")
+        raise ServiceError(_("Die Kernaussage ist zu lang (höchstens %(CLAIM_MAX)s Zeichen).", CLAIM_MAX=CLAIM_MAX))
     paragraph = (data.paragraph or "").replace("\r\n", "\n").strip()
     if len(paragraph) > PARAGRAPH_MAX:
-        raise ServiceError(f"Der Briefabsatz ist zu lang (höchstens {PARAGRAPH_MAX} Zeichen).")
+        raise ServiceError(
+            _("Der Briefabsatz ist zu lang (höchstens %(PARAGRAPH_MAX)s Zeichen).", PARAGRAPH_MAX=PARAGRAPH_MAX)
+        )
     return claim, paragraph
 
 
@@ -240,8 +251,12 @@ def delete_argument(session: Session, argument: Argument, *, user: User | None =
     )
     if used:
         raise ServiceError(
-            f"Das Argument „{argument.claim}“ ist in {used} Kampagne(n) für die Briefe ausgewählt. "
-            "Entfernen Sie es dort zuerst."
+            _(
+                "Das Argument „%(claim)s“ ist in %(used)s Kampagne(n) für die Briefe ausgewählt. Entfernen Sie "
+                "es dort zuerst.",
+                claim=argument.claim,
+                used=used,
+            )
         )
     argument_set = argument.argument_set
     audit.record(session, "argument.delete", argument, user=user, argument_set_id=argument_set.id, claim=argument.claim)
@@ -261,7 +276,7 @@ def _renumber(argument_set: ArgumentSet) -> list[Argument]:
 def move_argument(session: Session, argument: Argument, direction: str, *, user: User | None = None) -> bool:
     """Swap an argument with its neighbour above ("up") or below ("down"); False at either end."""
     if direction not in {"up", "down"}:
-        raise ServiceError("Unbekannte Richtung.")
+        raise ServiceError(_("Unbekannte Richtung."))
     ordered = _renumber(argument.argument_set)
     index = ordered.index(argument)
     other = index - 1 if direction == "up" else index + 1
@@ -290,14 +305,14 @@ def add_citation(
     """Cite a source (optionally one of its passages, and a page) as evidence for an argument."""
     page = " ".join((page or "").split())
     if len(page) > PAGE_MAX:
-        raise ServiceError(f"Die Seitenangabe ist zu lang (höchstens {PAGE_MAX} Zeichen).")
+        raise ServiceError(_("Die Seitenangabe ist zu lang (höchstens %(PAGE_MAX)s Zeichen).", PAGE_MAX=PAGE_MAX))
     if quote is not None and quote.source_id != source.id:
-        raise ServiceError("Die gewählte Textstelle gehört nicht zu dieser Quelle.")
+        raise ServiceError(_("Die gewählte Textstelle gehört nicht zu dieser Quelle."))
     if not page and quote is not None:
         page = quote.page
     for existing in argument.citations:
         if (existing.source_id, existing.quote_id, existing.page) == (source.id, quote.id if quote else None, page):
-            raise ServiceError("Diese Quelle ist mit dieser Textstelle bereits als Beleg eingetragen.")
+            raise ServiceError(_("Diese Quelle ist mit dieser Textstelle bereits als Beleg eingetragen."))
     citation = Citation(
         source=source,
         quote=quote,

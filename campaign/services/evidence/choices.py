@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -18,13 +19,13 @@ def cited_reference(session: Session, value: str) -> tuple[Source, SourceQuote |
     """The source ("source:<id>") or the quoted passage and its source ("quote:<id>") a citation choice names."""
     kind, _sep, number = (value or "").partition(":")
     if not number.isdigit():
-        raise ServiceError("Bitte eine Quelle wählen.", "reference")
+        raise ServiceError(_("Bitte eine Quelle wählen."), "reference")
     if kind == "quote":
         quote = session.get(SourceQuote, int(number))
         if quote is None:
-            raise ServiceError("Diese Textstelle gibt es nicht mehr.", "reference")
+            raise ServiceError(_("Diese Textstelle gibt es nicht mehr."), "reference")
         return quote.source, quote
     source = session.get(Source, int(number)) if kind == "source" else None
     if source is None:
-        raise ServiceError("Diese Quelle gibt es nicht mehr.", "reference")
+        raise ServiceError(_("Diese Quelle gibt es nicht mehr."), "reference")
     return source, None

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -44,7 +45,9 @@ def clean_text(value: str | None, limit: int, field_name: str, label: str) -> st
     """The trimmed text, or a ServiceError on `field_name` when it is longer than `limit`."""
     text = (value or "").strip()
     if len(text) > limit:
-        raise ServiceError(f"{label} darf höchstens {limit} Zeichen lang sein.", field_name)
+        raise ServiceError(
+            gettext("%(label)s darf höchstens %(limit)s Zeichen lang sein.", label=label, limit=limit), field_name
+        )
     return text
 
 
@@ -53,7 +56,9 @@ def enum_value(enum_class: type, value: Any, field_name: str, label: str) -> Any
     try:
         return enum_class(value)
     except ValueError as exc:
-        raise ServiceError(f"Unbekannter Wert für {label}: „{value}“.", field_name) from exc
+        raise ServiceError(
+            gettext("Unbekannter Wert für %(label)s: „%(value)s“.", label=label, value=value), field_name
+        ) from exc
 
 
 def _slug_taken(session: Session, slug: str, exclude_id: int | None) -> bool:
@@ -65,27 +70,32 @@ def _clean_motion(session: Session, data: MotionData, motion: Motion | None) -> 
     """Validated column values for `data`; the slug is generated from the title when left empty."""
     title = clean_text(data.title, 300, "title", "Der Titel")
     if not title:
-        raise ServiceError("Bitte einen Titel angeben.", "title")
+        raise ServiceError(gettext("Bitte einen Titel angeben."), "title")
     full_text = normalise_text(data.full_text)
     if len(full_text) > MAX_TEXT_LENGTH:
         raise ServiceError(
-            f"Der Antragstext ist zu lang ({format_thousands(len(full_text))} Zeichen; "
-            f"erlaubt sind {format_thousands(MAX_TEXT_LENGTH)}).",
+            gettext(
+                "Der Antragstext ist zu lang (%(value)s Zeichen; erlaubt sind %(MAX_TEXT_LENGTH)s).",
+                value=format_thousands(len(full_text)),
+                MAX_TEXT_LENGTH=format_thousands(MAX_TEXT_LENGTH),
+            ),
             "full_text",
         )
     if data.presented_on and data.decision_date and data.decision_date < data.presented_on:
-        raise ServiceError("Der Entscheidungstermin liegt vor dem Datum der Vorlage.", "decision_date")
+        raise ServiceError(gettext("Der Entscheidungstermin liegt vor dem Datum der Vorlage."), "decision_date")
     slug = (data.slug or "").strip().lower()
     exclude_id = motion.id if motion else None
     if slug:
         if not is_slug(slug):
             raise ServiceError(
-                "Die Kurzbezeichnung darf nur Kleinbuchstaben a–z, Ziffern und einzelne Bindestriche enthalten "
-                "(höchstens 120 Zeichen).",
+                gettext(
+                    "Die Kurzbezeichnung darf nur Kleinbuchstaben a–z, Ziffern und einzelne Bindestriche enthalten "
+                    "(höchstens 120 Zeichen)."
+                ),
                 "slug",
             )
         if _slug_taken(session, slug, exclude_id):
-            raise ServiceError(f"Die Kurzbezeichnung „{slug}“ ist schon vergeben.", "slug")
+            raise ServiceError(gettext("Die Kurzbezeichnung „%(slug)s“ ist schon vergeben.", slug=slug), "slug")
     else:
         slug = unique_slug(
             title, lambda candidate: _slug_taken(session, candidate, exclude_id), fallback="antrag", max_length=110
@@ -162,7 +172,12 @@ def replace_text(
     """Replace only the full text (e.g. from an import), moving provisions along with their passages."""
     text = normalise_text(new_text)
     if len(text) > MAX_TEXT_LENGTH:
-        raise ServiceError(f"Der Antragstext ist zu lang (erlaubt sind {format_thousands(MAX_TEXT_LENGTH)} Zeichen).")
+        raise ServiceError(
+            gettext(
+                "Der Antragstext ist zu lang (erlaubt sind %(MAX_TEXT_LENGTH)s Zeichen).",
+                MAX_TEXT_LENGTH=format_thousands(MAX_TEXT_LENGTH),
+            )
+        )
     old_text, motion.full_text = motion.full_text, text
     reanchoring = _reanchor(motion, old_text)
     record(
@@ -254,13 +269,13 @@ def list_motions(session: Session, archived: bool | None = False) -> list[Motion
 
 def archive_motion(session: Session, motion: Motion, *, user: User | None = None) -> None:
     if motion.archived_at is not None:
-        raise ServiceError("Der Antrag ist bereits archiviert.")
+        raise ServiceError(gettext("Der Antrag ist bereits archiviert."))
     motion.archived_at = utcnow()
     record(session, "motion.archive", motion, user=user)
 
 
 def unarchive_motion(session: Session, motion: Motion, *, user: User | None = None) -> None:
     if motion.archived_at is None:
-        raise ServiceError("Der Antrag ist nicht archiviert.")
+        raise ServiceError(gettext("Der Antrag ist nicht archiviert."))
     motion.archived_at = None
     record(session, "motion.unarchive", motion, user=user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from campaign.models import Motion, Provision, Stance, User
@@ -33,24 +34,24 @@ def check_line_range(full_text: str, line_from: int | None, line_to: int | None)
     if line_from is None and line_to is None:
         return
     if line_from is None:
-        raise ServiceError("Bitte auch die erste Zeile angeben.", "line_from")
+        raise ServiceError(_("Bitte auch die erste Zeile angeben."), "line_from")
     if line_to is None:
-        raise ServiceError("Bitte auch die letzte Zeile angeben.", "line_to")
+        raise ServiceError(_("Bitte auch die letzte Zeile angeben."), "line_to")
     count = line_count(full_text)
     if count == 0:
-        raise ServiceError("Der Antrag hat noch keinen Text; Zeilen lassen sich erst danach markieren.", "line_from")
+        raise ServiceError(_("Der Antrag hat noch keinen Text; Zeilen lassen sich erst danach markieren."), "line_from")
     if not 1 <= line_from <= count:
-        raise ServiceError(f"Die erste Zeile muss zwischen 1 und {count} liegen.", "line_from")
+        raise ServiceError(_("Die erste Zeile muss zwischen 1 und %(count)s liegen.", count=count), "line_from")
     if not 1 <= line_to <= count:
-        raise ServiceError(f"Die letzte Zeile muss zwischen 1 und {count} liegen.", "line_to")
+        raise ServiceError(_("Die letzte Zeile muss zwischen 1 und %(count)s liegen.", count=count), "line_to")
     if line_to < line_from:
-        raise ServiceError("Die letzte Zeile darf nicht vor der ersten liegen.", "line_to")
+        raise ServiceError(_("Die letzte Zeile darf nicht vor der ersten liegen."), "line_to")
 
 
 def _clean_provision(motion: Motion, data: ProvisionData) -> dict[str, Any]:
     title = clean_text(data.title, 300, "title", "Der Titel")
     if not title:
-        raise ServiceError("Bitte einen Titel für den Kernpunkt angeben.", "title")
+        raise ServiceError(_("Bitte einen Titel für den Kernpunkt angeben."), "title")
     check_line_range(motion.full_text, data.line_from, data.line_to)
     return {
         "title": title,
@@ -115,7 +116,7 @@ def delete_provision(session: Session, provision: Provision, *, user: User | Non
 def move_provision(session: Session, provision: Provision, direction: str, *, user: User | None = None) -> bool:
     """Swap with the neighbour above ("up") or below ("down"); False when it is already at that end."""
     if direction not in {"up", "down"}:
-        raise ServiceError("Unbekannte Richtung.")
+        raise ServiceError(_("Unbekannte Richtung."))
     motion = provision.motion
     _renumber(motion)
     ordered = sorted(motion.provisions, key=lambda item: item.position)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -48,11 +49,22 @@ def parse_authors(text: str) -> list[str]:
         if not line:
             continue
         if len(line) > AUTHOR_MAX:
-            raise ServiceError(f"Autor:in in Zeile {number} ist zu lang (höchstens {AUTHOR_MAX} Zeichen).")
+            raise ServiceError(
+                _(
+                    "Autor:in in Zeile %(number)s ist zu lang (höchstens %(AUTHOR_MAX)s Zeichen).",
+                    number=number,
+                    AUTHOR_MAX=AUTHOR_MAX,
+                )
+            )
         parts = [part.strip() for part in line.split(",")]
         if len(parts) > 2 or (len(parts) == 2 and not all(parts)):
             raise ServiceError(
-                f"Autor:in in Zeile {number} („{line}“) bitte als „Nachname, Vorname“ angeben, eine Person pro Zeile."
+                _(
+                    "Autor:in in Zeile %(number)s („%(line)s“) bitte als „Nachname, Vorname“ angeben, eine "
+                    "Person pro Zeile.",
+                    number=number,
+                    line=line,
+                )
             )
         authors.append(", ".join(parts))
     return authors
@@ -69,7 +81,7 @@ def normalise_doi(text: str) -> str:
         return ""
     if len(doi) > DOI_MAX or not _DOI.match(doi):
         raise ServiceError(
-            "Die DOI ist ungültig. Erwartet wird die Form „10.1234/abc“ (gern auch als https://doi.org/…-Link)."
+            _("Die DOI ist ungültig. Erwartet wird die Form „10.1234/abc“ (gern auch als https://doi.org/…-Link).")
         )
     return doi
 
@@ -77,15 +89,17 @@ def normalise_doi(text: str) -> str:
 def _clean(data: SourceData) -> SourceData:
     title = " ".join((data.title or "").split())
     if not title:
-        raise ServiceError("Bitte einen Titel angeben.")
+        raise ServiceError(_("Bitte einen Titel angeben."))
     if len(title) > TITLE_MAX:
-        raise ServiceError(f"Der Titel ist zu lang (höchstens {TITLE_MAX} Zeichen).")
+        raise ServiceError(_("Der Titel ist zu lang (höchstens %(TITLE_MAX)s Zeichen).", TITLE_MAX=TITLE_MAX))
     publisher = " ".join((data.publisher or "").split())
     if len(publisher) > PUBLISHER_MAX:
-        raise ServiceError(f"Der Herausgeber ist zu lang (höchstens {PUBLISHER_MAX} Zeichen).")
+        raise ServiceError(
+            _("Der Herausgeber ist zu lang (höchstens %(PUBLISHER_MAX)s Zeichen).", PUBLISHER_MAX=PUBLISHER_MAX)
+        )
     precision = data.date_precision
     if data.published_on is None and precision is not None:
-        raise ServiceError("Bitte ein Datum angeben oder die Genauigkeit leer lassen.")
+        raise ServiceError(_("Bitte ein Datum angeben oder die Genauigkeit leer lassen."))
     if data.published_on is not None and precision is None:
         precision = DatePrecision.DAY
     return SourceData(
@@ -184,8 +198,13 @@ def delete_source(session: Session, source: Source, *, user: User | None = None)
     arguments = citing_arguments(session, source)
     if arguments:
         raise ServiceError(
-            f"Die Quelle „{source.title}“ wird noch von {len(arguments)} Argument(en) zitiert "
-            f"({_claims(arguments)}). Entfernen Sie zuerst diese Belege."
+            _(
+                "Die Quelle „%(title)s“ wird noch von %(arguments)s Argument(en) zitiert (%(arguments2)s). "
+                "Entfernen Sie zuerst diese Belege.",
+                title=source.title,
+                arguments=len(arguments),
+                arguments2=_claims(arguments),
+            )
         )
     audit.record(session, "source.delete", source, user=user, title=source.title, key=source.key)
     session.delete(source)
@@ -196,9 +215,9 @@ def _clean_quote(text: str, page: str) -> tuple[str, str]:
     text = (text or "").strip()
     page = " ".join((page or "").split())
     if not text:
-        raise ServiceError("Bitte den Wortlaut der Textstelle angeben.")
+        raise ServiceError(_("Bitte den Wortlaut der Textstelle angeben."))
     if len(page) > PAGE_MAX:
-        raise ServiceError(f"Die Seitenangabe ist zu lang (höchstens {PAGE_MAX} Zeichen).")
+        raise ServiceError(_("Die Seitenangabe ist zu lang (höchstens %(PAGE_MAX)s Zeichen).", PAGE_MAX=PAGE_MAX))
     return text, page
 
 
@@ -234,8 +253,12 @@ def delete_quote(session: Session, quote: SourceQuote, *, user: User | None = No
     arguments = list(session.scalars(select(Argument).where(Argument.id.in_(citing)).order_by(Argument.id)))
     if arguments:
         raise ServiceError(
-            f"Diese Textstelle wird noch von {len(arguments)} Argument(en) zitiert ({_claims(arguments)}). "
-            "Entfernen Sie zuerst diese Belege."
+            _(
+                "Diese Textstelle wird noch von %(arguments)s Argument(en) zitiert (%(arguments2)s). Entfernen "
+                "Sie zuerst diese Belege.",
+                arguments=len(arguments),
+                arguments2=_claims(arguments),
+            )
         )
     audit.record(session, "source_quote.delete", quote, user=user, source_id=quote.source_id, text=quote.text[:200])
     source = quote.source

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from campaign.models import Campaign
@@ -37,7 +38,9 @@ def export_campaign_table(session: Session, campaign: Campaign, what: str, fmt: 
     """The campaign's table `what` in format `fmt` (csv, xlsx, json); a ServiceError names what is possible."""
     table = TABLES.get(what)
     if table is None:
-        raise ServiceError(f"Unbekannte Tabelle „{what}“; möglich sind {', '.join(sorted(TABLES))}.")
+        raise ServiceError(
+            _("Unbekannte Tabelle „%(what)s“; möglich sind %(value)s.", what=what, value=", ".join(sorted(TABLES)))
+        )
     return export_table(fmt, table.columns, table.rows(session, campaign), title=f"{table.title} {campaign.slug}")
 
 

@@ -27,6 +27,9 @@ COLUMNS = (
     Column("quality", "Qualität der Antwort"),
     Column("stance", "Haltung"),
     Column("commitments", "Zusagen"),
+    # A follow-up („Nachfrage“) never counts as sent; an answer to it counts in the row of its first letter.
+    Column("kind", "Art"),
+    Column("follow_up_of", "Nachfrage zu"),
 )
 
 
@@ -49,6 +52,8 @@ def rows(session: Session, campaign: Campaign) -> Iterator[dict[str, Any]]:
         counted = letter.id in sent
         yield {
             "reference": letter.reference_code,
+            "kind": letter.kind,
+            "follow_up_of": letter.follow_up_of.reference_code if letter.follow_up_of else "",
             "recipient": letter.recipient_name,
             "email": letter.recipient_email,
             "channel": letter.channel,

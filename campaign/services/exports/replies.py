@@ -25,6 +25,8 @@ COLUMNS = (
     # As counted on the dashboard (campaign.services.dashboard.definitions).
     Column("counts_as_reply", "Zählt als Antwort"),
     Column("substantive", "Inhaltlich"),
+    # The follow-up („Nachfrage“) the reply came to; it counts for the letter under `reference`.
+    Column("follow_up", "Antwort auf Nachfrage"),
 )
 
 
@@ -41,6 +43,7 @@ def rows(session: Session, campaign: Campaign) -> Iterator[dict[str, Any]]:
             "recipient": letter.recipient_name if letter else (reply.recipient.full_name if reply.recipient else ""),
             "channel": reply.channel,
             "kind": reply.kind,
+            "follow_up": reply.follow_up.reference_code if reply.follow_up else "",
             "quality": reply.quality,
             "stance": reply.stance,
             "received_at": reply.received_at,

@@ -27,6 +27,9 @@ MAX_GREETING_CHARS = 70
 # The address zone of the DIN 5008 window holds six lines at 10 pt.
 MAX_ADDRESS_LINES = 6
 
+# A follow-up's subject starts with this, so the recipient sees at once that it follows up an earlier letter.
+FOLLOW_UP_MARK = "Nachfrage"
+
 _BLOCK_START = re.compile(r"^<(p|ul|ol|h[1-6]|blockquote)[\s>]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
@@ -193,15 +196,22 @@ def compose_letter(
     on: date,
     reference_code: str,
     template_version: TemplateVersion | None = None,
+    original: dict[str, str] | None = None,
 ) -> ComposedLetter:
-    """Fill in the campaign's template for one recipient (sandboxed); TemplateProblem if the template is broken."""
+    """Fill in the campaign's template for one recipient (sandboxed); TemplateProblem if the template is broken.
+
+    `original` holds the first letter's fields when the letter is a follow-up to it; its subject then starts with
+    „Nachfrage“.
+    """
     version = template_version or current_template_version(campaign)
     arguments = select_arguments(campaign, recipient)
     endnotes = endnotes_for(arguments)
-    common = {"reference_code": reference_code, "on": on, "arguments": arguments}
+    common = {"reference_code": reference_code, "on": on, "arguments": arguments, "original": original}
     html_context = letter_context(campaign, recipient, for_html=True, **common)
     text_context = letter_context(campaign, recipient, **common)
     subject = " ".join(render_markup(version.subject, text_context).unescape().split())
+    if original is not None and not subject.casefold().startswith(FOLLOW_UP_MARK.casefold()):
+        subject = f"{FOLLOW_UP_MARK}: {subject}"
     body = render_markup(version.body, html_context)
     text = render_markup(version.body, text_context)
     salutation = html_context["salutation"]

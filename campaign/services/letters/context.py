@@ -9,8 +9,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from campaign.models import Argument, Campaign, Motion, Recipient
-from campaign.services.common.dates import german_date
+from campaign.models import Argument, Campaign, Letter, Motion, Recipient
+from campaign.services.common.dates import german_date, utc_to_german_time
 from campaign.services.common.markdown import markdown_to_text, render_markdown
 from campaign.services.evidence.citations import Citation, format_citation
 from campaign.services.letters.merge_fields import BY_NAME, with_aliases
@@ -75,6 +75,14 @@ def _motion_fields(motion: Motion | None) -> dict[str, str]:
     }
 
 
+def original_fields(letter: Letter | None) -> dict[str, str] | None:
+    """The first letter's fields for a follow-up to it (`erster_brief`): its code, when it left, its subject."""
+    if letter is None:
+        return None
+    left = letter.delivered_on or (utc_to_german_time(letter.sent_at).date() if letter.sent_at else None)
+    return {"reference_code": letter.reference_code, "sent_on": german_date(left), "subject": letter.subject}
+
+
 def letter_context(
     campaign: Campaign,
     recipient: Recipient,
@@ -83,12 +91,14 @@ def letter_context(
     on: date,
     arguments: list[Any] | None = None,
     for_html: bool = False,
+    original: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The merge fields for one letter (also under their German aliases), as plain dicts so templates can reach no
     model internals.
 
     Without `arguments`, the campaign's selection for this recipient is used (select_arguments). With
-    `for_html`, argument paragraphs are sanitised HTML (Markup); otherwise plain text for e-mails.
+    `for_html`, argument paragraphs are sanitised HTML (Markup); otherwise plain text for e-mails. `original` holds
+    the first letter's fields in a follow-up (empty in every other letter).
     """
     motion, sender = campaign.motion, campaign.organisation
     chosen = arguments if arguments is not None else select_arguments(campaign, recipient)
@@ -114,5 +124,6 @@ def letter_context(
         "deadline": german_date(campaign.deadline),
         "reference_code": reference_code,
         "date": german_date(on),
+        "original": {name: (original or {}).get(name, "") for name in _part_names("original")},
     }
     return with_aliases(fields)

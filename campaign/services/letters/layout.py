@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
+from flask_babel import gettext as _
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from campaign.services.common.errors import ServiceError
@@ -112,7 +113,7 @@ def layout_html(letters: Sequence[PrintableLetter], *, mode: str = "full", co_si
     if mode not in LAYOUT_MODES:
         raise ValueError(f"unknown layout mode {mode!r}")
     if not letters:
-        raise ServiceError("Es gibt keine Briefe zum Setzen.")
+        raise ServiceError(_("Es gibt keine Briefe zum Setzen."))
     first = letters[0]
     title = first.title if len(letters) == 1 else f"{first.subject} ({len(letters)} Briefe)"
     return _LAYOUT_ENV.get_template(LAYOUT_TEMPLATE).render(

@@ -35,6 +35,8 @@ class MergeField:
     label: str
     parts: tuple[FieldPart, ...] = ()
     loop: ListLoop | None = None
+    # Filled only in follow-ups („Nachfragen“): the campaign's letter templates may not use it.
+    follow_up_only: bool = False
 
     @property
     def is_list(self) -> bool:
@@ -129,12 +131,25 @@ FIELDS: tuple[MergeField, ...] = (
     MergeField("deadline", "frist", "Antwortfrist der Kampagne, z. B. „15. Dezember 2026“"),
     MergeField("reference_code", "zeichen", "Unser Zeichen dieses Briefs"),
     MergeField("date", "datum", "Datum des Briefs, z. B. „23. November 2026“"),
+    MergeField(
+        "original",
+        "erster_brief",
+        "Erster Brief (nur in der Vorlage für Nachfragen)",
+        _parts(
+            ("reference_code", "zeichen", "Unser Zeichen des ersten Briefs"),
+            ("sent_on", "versandt_am", "Versanddatum des ersten Briefs, z. B. „2. November 2026“"),
+            ("subject", "betreff", "Betreff des ersten Briefs"),
+        ),
+        follow_up_only=True,
+    ),
 )
 
 BY_NAME: dict[str, MergeField] = {key: field for field in FIELDS for key in (field.name, field.alias)}
 # Every top-level name a template may use, English and German.
 ALLOWED_NAMES = frozenset(BY_NAME)
 LIST_NAMES = frozenset(name for name, field in BY_NAME.items() if field.is_list)
+# The English names of the fields only a follow-up template may use.
+FOLLOW_UP_NAMES = frozenset(field.name for field in FIELDS if field.follow_up_only)
 
 
 def canonical(name: str) -> str:
@@ -199,11 +214,15 @@ def _loop(item: str, items: str, part: str) -> str:
     return "{% for " + item + " in " + items + " %}\n" + _print(f"{item}.{part}") + "\n\n{% endfor %}"
 
 
-def placeholder_groups() -> list[PlaceholderGroup]:
-    """The whitelist as the editor shows it: simple fields first, then each structured field and each list."""
-    simple = tuple(Placeholder(_print(f.alias), _print(f.name), f.label) for f in FIELDS if not f.parts)
+def placeholder_groups(*, follow_up: bool = False) -> list[PlaceholderGroup]:
+    """The whitelist as the editor shows it: simple fields first, then each structured field and each list.
+
+    The fields of the first letter are offered only in the follow-up template's editor (`follow_up`).
+    """
+    offered = [f for f in FIELDS if follow_up or not f.follow_up_only]
+    simple = tuple(Placeholder(_print(f.alias), _print(f.name), f.label) for f in offered if not f.parts)
     groups = [PlaceholderGroup("Brief", simple)]
-    for field in (f for f in FIELDS if f.parts):
+    for field in (f for f in offered if f.parts):
         loop = field.loop
         owner_de, owner_en = (loop.item, loop.item_english) if loop else (field.alias, field.name)
         entries = [

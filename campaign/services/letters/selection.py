@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -63,7 +65,7 @@ def set_chosen_arguments(
     wanted = list(dict.fromkeys(argument_ids))
     foreign = [argument_id for argument_id in wanted if argument_id not in by_id]
     if foreign:
-        raise ServiceError("Es können nur Argumente aus dem Argumentationsset dieser Kampagne gewählt werden.")
+        raise ServiceError(_("Es können nur Argumente aus dem Argumentationsset dieser Kampagne gewählt werden."))
     positions = positions or {}
     set_order = {argument_id: index for index, argument_id in enumerate(by_id)}
 
@@ -95,13 +97,15 @@ def set_chosen_arguments(
     return [by_id[argument_id] for argument_id in ordered]
 
 
-def _clean_tag(value: str, what: str, known: Iterable[str]) -> str:
+def _clean_tag(value: str, what: object, known: Iterable[str]) -> str:
     """The tag without surplus spaces, spelt as an existing tag if one matches regardless of case."""
     tag = " ".join((value or "").split())
     if not tag:
-        raise ServiceError(f"Bitte ein Schlagwort für {what} angeben.")
+        raise ServiceError(_("Bitte ein Schlagwort für %(what)s angeben.", what=what))
     if len(tag) > MAX_TAG_LENGTH:
-        raise ServiceError(f"Ein Schlagwort darf höchstens {MAX_TAG_LENGTH} Zeichen lang sein.")
+        raise ServiceError(
+            _("Ein Schlagwort darf höchstens %(MAX_TAG_LENGTH)s Zeichen lang sein.", MAX_TAG_LENGTH=MAX_TAG_LENGTH)
+        )
     return next((existing for existing in known if existing.casefold() == tag.casefold()), tag)
 
 
@@ -109,16 +113,27 @@ def add_rule(
     session: Session, campaign: Campaign, *, recipient_tag: str, argument_tag: str, user: User | None = None
 ) -> ArgumentRule:
     """Add „recipients tagged X also get the arguments tagged Y“; the argument tag must exist in the set."""
-    recipient_tag = _clean_tag(recipient_tag, "die Empfänger:innen", recipient_tags(session))
+    recipient_tag = _clean_tag(recipient_tag, _l("die Empfänger:innen"), recipient_tags(session))
     known_argument_tags = argument_tags(campaign)
-    argument_tag = _clean_tag(argument_tag, "die Argumente", known_argument_tags)
+    argument_tag = _clean_tag(argument_tag, _l("die Argumente"), known_argument_tags)
     if argument_tag not in known_argument_tags:
-        raise ServiceError(f"Kein Argument im Argumentationsset dieser Kampagne trägt das Schlagwort „{argument_tag}“.")
+        raise ServiceError(
+            _(
+                "Kein Argument im Argumentationsset dieser Kampagne trägt das Schlagwort „%(argument_tag)s“.",
+                argument_tag=argument_tag,
+            )
+        )
     if any(
         rule.recipient_tag.casefold() == recipient_tag.casefold() and rule.argument_tag == argument_tag
         for rule in campaign.argument_rules
     ):
-        raise ServiceError(f"Die Regel „{recipient_tag}“ → „{argument_tag}“ gibt es schon.")
+        raise ServiceError(
+            _(
+                "Die Regel „%(recipient_tag)s“ → „%(argument_tag)s“ gibt es schon.",
+                recipient_tag=recipient_tag,
+                argument_tag=argument_tag,
+            )
+        )
     position = max((rule.position for rule in campaign.argument_rules), default=-1) + 1
     rule = ArgumentRule(recipient_tag=recipient_tag, argument_tag=argument_tag, position=position)
     campaign.argument_rules.append(rule)
@@ -139,7 +154,7 @@ def remove_rule(session: Session, campaign: Campaign, rule_id: int, *, user: Use
     """Remove one of the campaign's rules (a rule of another campaign is refused)."""
     rule = next((rule for rule in campaign.argument_rules if rule.id == rule_id), None)
     if rule is None:
-        raise ServiceError("Diese Regel gibt es in dieser Kampagne nicht (mehr).")
+        raise ServiceError(_("Diese Regel gibt es in dieser Kampagne nicht (mehr)."))
     campaign.argument_rules.remove(rule)
     session.flush()
     record(

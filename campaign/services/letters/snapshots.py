@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -41,7 +42,12 @@ def _existing_letters(session: Session, campaign: Campaign, recipients: Sequence
     ids = [recipient.id for recipient in recipients]
     rows = session.scalars(
         select(Letter)
-        .where(Letter.campaign_id == campaign.id, Letter.recipient_id.in_(ids), Letter.supporter_id.is_(None))
+        .where(
+            Letter.campaign_id == campaign.id,
+            Letter.recipient_id.in_(ids),
+            Letter.supporter_id.is_(None),
+            Letter.follow_up_of_id.is_(None),  # a follow-up is made from its own template, never refreshed here
+        )
         .order_by(Letter.id)
     )
     return {letter.recipient_id: letter for letter in rows}  # the newest letter per recipient wins
@@ -64,7 +70,7 @@ def _frozen_notice(letter: Letter) -> str:
     )
 
 
-def _snapshot(composed: ComposedLetter, version: TemplateVersion, channel: Channel) -> dict[str, Any]:
+def snapshot_columns(composed: ComposedLetter, version: TemplateVersion, channel: Channel) -> dict[str, Any]:
     """The letter's columns that record what was addressed and written (cut to their column sizes)."""
     return {
         "template_version": version,
@@ -78,7 +84,7 @@ def _snapshot(composed: ComposedLetter, version: TemplateVersion, channel: Chann
     }
 
 
-def _write_snapshot(session: Session, letter: Letter, snapshot: dict[str, Any], *, user: User | None) -> None:
+def write_snapshot(session: Session, letter: Letter, snapshot: dict[str, Any], *, user: User | None) -> None:
     """Write the snapshot into the letter; an approved letter whose text changed needs approval again."""
     for name, value in snapshot.items():
         setattr(letter, name, value)
@@ -124,10 +130,10 @@ def prepare_letters(
         composed = compose_letter(
             campaign, recipient, on=on, reference_code=letter.reference_code, template_version=version
         )
-        snapshot = _snapshot(composed, version, channels.get(recipient.id, Channel.POST))
+        snapshot = snapshot_columns(composed, version, channels.get(recipient.id, Channel.POST))
         changed = new or any(getattr(letter, name) != value for name, value in snapshot.items())
         if changed:
-            _write_snapshot(session, letter, snapshot, user=user)
+            write_snapshot(session, letter, snapshot, user=user)
         prepared.append(PreparedLetter(letter=letter, composed=composed, changed=changed, new=new))
     for used in {item.composed.template_version for item in prepared}:
         if used.used_at is None:
@@ -166,6 +172,11 @@ def _record_generation(
 def store_pdf(letter: Letter, digest: str) -> None:
     """Record the SHA-256 of the PDF made from a letter's snapshot (never for a frozen letter)."""
     if letter.is_frozen:
-        raise ServiceError(f"Brief {letter.reference_code} ist bereits versandt und wird nicht mehr verändert.")
+        raise ServiceError(
+            _(
+                "Brief %(reference_code)s ist bereits versandt und wird nicht mehr verändert.",
+                reference_code=letter.reference_code,
+            )
+        )
     if letter.pdf_sha256 != digest:
         letter.pdf_sha256 = digest

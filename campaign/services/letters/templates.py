@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from campaign.models import Campaign, LetterTemplate, TemplateVersion, User
 from campaign.services.common.audit import record
 from campaign.services.letters.layout import CLOSING
-from campaign.services.letters.sandbox import TemplateProblem, check_template
+from campaign.services.letters.merge_fields import BY_NAME, FOLLOW_UP_NAMES
+from campaign.services.letters.sandbox import TemplateProblem, check_template, fields_used
 
 MAX_NAME_LENGTH = 200
 MAX_SUBJECT_LENGTH = 300
@@ -37,12 +38,21 @@ class TemplateFieldProblem(TemplateProblem):
         self.field = field
 
 
-def check_letter_template(source: str, *, field: str = "body") -> None:
-    """Run the sandbox's check (syntax, whitelist, internals); a problem names the form field it belongs to."""
+def check_letter_template(source: str, *, field: str = "body", follow_up: bool = False) -> None:
+    """Run the sandbox's check (syntax, whitelist, internals); a problem names the form field it belongs to.
+
+    The first letter's fields (`erster_brief`) are only filled in follow-ups, so only their template may use them.
+    """
     try:
         check_template(source)
     except TemplateProblem as exc:
         raise TemplateFieldProblem(field, f"{FIELD_LABELS[field]}: {exc}") from exc
+    misplaced = sorted(fields_used(source) & FOLLOW_UP_NAMES)
+    if misplaced and not follow_up:
+        names = ", ".join(f"{BY_NAME[name].alias} ({name})" for name in misplaced)
+        raise TemplateFieldProblem(
+            field, f"{FIELD_LABELS[field]}: Den Platzhalter {names} gibt es nur in der Vorlage für Nachfragen."
+        )
 
 
 def closing_warning(body: str) -> str:
@@ -58,7 +68,7 @@ def closing_warning(body: str) -> str:
     )
 
 
-def _clean_texts(subject: str, body: str) -> tuple[str, str]:
+def clean_texts(subject: str, body: str, *, follow_up: bool = False) -> tuple[str, str]:
     """Normalise line endings (browsers send CRLF) and check lengths and both templates."""
     subject = " ".join((subject or "").split())
     body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
@@ -70,8 +80,8 @@ def _clean_texts(subject: str, body: str) -> tuple[str, str]:
         raise TemplateFieldProblem("body", "Bitte einen Brieftext angeben.")
     if len(body) > MAX_BODY_LENGTH:
         raise TemplateFieldProblem("body", f"Der Brieftext darf höchstens {MAX_BODY_LENGTH} Zeichen lang sein.")
-    check_letter_template(subject, field="subject")
-    check_letter_template(body, field="body")
+    check_letter_template(subject, field="subject", follow_up=follow_up)
+    check_letter_template(body, field="body", follow_up=follow_up)
     return subject, body
 
 
@@ -94,10 +104,12 @@ def _clean_name(session: Session, campaign: Campaign, name: str, *, exclude: Let
 
 
 def campaign_templates(session: Session, campaign: Campaign) -> list[LetterTemplate]:
-    """The campaign's templates by name."""
+    """The campaign's letter templates by name (its follow-up template is not one of them)."""
     return list(
         session.scalars(
-            select(LetterTemplate).where(LetterTemplate.campaign_id == campaign.id).order_by(LetterTemplate.name)
+            select(LetterTemplate)
+            .where(LetterTemplate.campaign_id == campaign.id, LetterTemplate.is_follow_up.is_(False))
+            .order_by(LetterTemplate.name)
         )
     )
 
@@ -107,7 +119,7 @@ def create_template(
 ) -> LetterTemplate:
     """A new template with its first version; nothing is added when a field is refused."""
     name = _clean_name(session, campaign, name)
-    subject, body = _clean_texts(subject, body)
+    subject, body = clean_texts(subject, body)
     template = LetterTemplate(campaign_id=campaign.id, name=name)
     template.versions.append(
         TemplateVersion(number=1, subject=subject, body=body, created_by_id=user.id if user else None)
@@ -135,7 +147,7 @@ def save_template_version(
 
     Returns the version that now holds the text; unchanged text changes nothing.
     """
-    subject, body = _clean_texts(subject, body)
+    subject, body = clean_texts(subject, body, follow_up=template.is_follow_up)
     current = template.current_version
     if current is not None and current.subject == subject and current.body == body:
         return current
@@ -177,7 +189,8 @@ def campaign_template(session: Session, campaign: Campaign, template_id: int | N
         templates = campaign_templates(session, campaign)
         return templates[0] if templates else None
     template = session.get(LetterTemplate, template_id)
-    return template if template is not None and template.campaign_id == campaign.id else None
+    ours = template is not None and template.campaign_id == campaign.id and not template.is_follow_up
+    return template if ours else None
 
 
 def current_template_version(campaign: Campaign) -> TemplateVersion:

@@ -8,6 +8,7 @@ import io
 import re
 import warnings
 
+from flask_babel import gettext as _
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
@@ -44,9 +45,11 @@ _EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
 
 def _too_big(data: bytes, what: str) -> None:
     if not data:
-        raise ServiceError(f"{what}: Die Datei ist leer.")
+        raise ServiceError(_("%(what)s: Die Datei ist leer.", what=what))
     if len(data) > MAX_IMAGE_BYTES:
-        raise ServiceError(f"{what}: Die Datei ist zu groß (höchstens {MAX_IMAGE_BYTES // 1024} KB).")
+        raise ServiceError(
+            _("%(what)s: Die Datei ist zu groß (höchstens %(value)s KB).", what=what, value=MAX_IMAGE_BYTES // 1024)
+        )
 
 
 def _check_png(data: bytes, what: str) -> bytes:
@@ -56,16 +59,16 @@ def _check_png(data: bytes, what: str) -> bytes:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 if image.format != "PNG":
-                    raise ServiceError(f"{what}: Die Datei ist kein PNG-Bild.")
+                    raise ServiceError(_("%(what)s: Die Datei ist kein PNG-Bild.", what=what))
                 if image.width * image.height > MAX_PIXELS:
-                    raise ServiceError(f"{what}: Das Bild hat zu viele Pixel (höchstens 4000 × 4000).")
+                    raise ServiceError(_("%(what)s: Das Bild hat zu viele Pixel (höchstens 4000 × 4000).", what=what))
                 image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         if isinstance(exc, ServiceError):
             raise
-        raise ServiceError(f"{what}: Die PNG-Datei ist beschädigt oder kein Bild.") from exc
+        raise ServiceError(_("%(what)s: Die PNG-Datei ist beschädigt oder kein Bild.", what=what)) from exc
     except Image.DecompressionBombWarning as exc:
-        raise ServiceError(f"{what}: Das Bild hat zu viele Pixel (höchstens 4000 × 4000).") from exc
+        raise ServiceError(_("%(what)s: Das Bild hat zu viele Pixel (höchstens 4000 × 4000).", what=what)) from exc
     return data
 
 
@@ -87,15 +90,15 @@ def sanitise_svg(data: bytes, what: str = "Logo") -> bytes:
     """The SVG rebuilt with drawing elements and attributes only: no script, event handlers, style sheets,
     external references or entities. A file that is not an SVG document is refused."""
     if b"<!DOCTYPE" in data[:2048].upper() or b"<!ENTITY" in data.upper():
-        raise ServiceError(f"{what}: SVG-Dateien mit DOCTYPE oder Entitäten werden nicht angenommen.")
+        raise ServiceError(_("%(what)s: SVG-Dateien mit DOCTYPE oder Entitäten werden nicht angenommen.", what=what))
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                              remove_comments=True, remove_pis=True)  # fmt: skip
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise ServiceError(f"{what}: Die Datei ist kein gültiges SVG.") from exc
+        raise ServiceError(_("%(what)s: Die Datei ist kein gültiges SVG.", what=what)) from exc
     if root is None or _local_name(root.tag) != "svg" or etree.QName(root.tag).namespace not in (SVG_NS, None):
-        raise ServiceError(f"{what}: Die Datei ist kein SVG-Bild.")
+        raise ServiceError(_("%(what)s: Die Datei ist kein SVG-Bild.", what=what))
     for element in list(root.iter()):
         if element is not root and (_local_name(element.tag) not in ALLOWED_ELEMENTS):
             element.getparent().remove(element)
@@ -116,7 +119,11 @@ def check_image(data: bytes, filename: str = "", *, what: str = "Logo") -> tuple
     if head.startswith((b"<?xml", b"<svg", b"<!--")):
         return sanitise_svg(data, what), SVG
     raise ServiceError(
-        f"{what}: Bitte eine PNG- oder SVG-Datei hochladen (die Datei „{filename}“ ist keines von beiden)."
+        _(
+            "%(what)s: Bitte eine PNG- oder SVG-Datei hochladen (die Datei „%(filename)s“ ist keines von beiden).",
+            what=what,
+            filename=filename,
+        )
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -62,16 +64,16 @@ def _clean(session: Session, data: OrganisationData, exclude: Organisation | Non
     values = {field.name: (getattr(data, field.name) or "").replace("\r\n", "\n").strip() for field in fields(data)}
     values["name"] = " ".join(values["name"].split())
     if not values["name"]:
-        raise ServiceError("Bitte den Namen der Organisation angeben.", "name")
+        raise ServiceError(_("Bitte den Namen der Organisation angeben."), "name")
     if len(values["name"]) > NAME_MAX:
-        raise ServiceError(f"Der Name darf höchstens {NAME_MAX} Zeichen lang sein.", "name")
+        raise ServiceError(_("Der Name darf höchstens %(NAME_MAX)s Zeichen lang sein.", NAME_MAX=NAME_MAX), "name")
     # Compared in Python: SQLite's lower() folds only ASCII letters, and names like „Łódź“ must clash too.
     others = session.scalars(select(Organisation.name).where(Organisation.id != (exclude.id if exclude else -1)))
     if any(other.casefold() == values["name"].casefold() for other in others):
-        raise ServiceError(f"Es gibt schon eine Organisation „{values['name']}“.", "name")
+        raise ServiceError(_("Es gibt schon eine Organisation „%(value)s“.", value=values["name"]), "name")
     for name, limit in LIMITS.items():
         if len(values[name]) > limit:
-            raise ServiceError(f"{LABELS[name]}: höchstens {limit} Zeichen.", name)
+            raise ServiceError(_("%(value)s: höchstens %(limit)s Zeichen.", value=LABELS[name], limit=limit), name)
     if values["email"]:
         try:
             values["email"] = normalise_email(values["email"])
@@ -107,7 +109,11 @@ def delete_organisation(session: Session, organisation: Organisation, *, user: U
     used = session.scalar(select(func.count(Campaign.id)).where(Campaign.organisation_id == organisation.id)) or 0
     if used:
         raise ServiceError(
-            f"„{organisation.name}“ ist Absenderin von {used} Kampagne(n) und kann nicht gelöscht werden."
+            _(
+                "„%(name)s“ ist Absenderin von %(used)s Kampagne(n) und kann nicht gelöscht werden.",
+                name=organisation.name,
+                used=used,
+            )
         )
     record(session, "organisation.delete", organisation, user=user, name=organisation.name)
     session.delete(organisation)
@@ -118,7 +124,7 @@ def set_logo(
     session: Session, organisation: Organisation, data: bytes, filename: str = "", *, user: User | None = None
 ) -> None:
     """Store a checked PNG or sanitised SVG as the letterhead's logo."""
-    clean, media_type = check_image(data, filename, what="Logo")
+    clean, media_type = check_image(data, filename, what=_l("Logo"))
     organisation.logo, organisation.logo_type = clean, media_type
     session.flush()
     record(session, "organisation.logo", organisation, user=user, media_type=media_type, size=len(clean))
@@ -150,15 +156,17 @@ def add_signatory(
     """Add someone who signs the letters (last in order), with an optional scanned signature (PNG or SVG)."""
     name, role = " ".join((name or "").split()), " ".join((role or "").split())
     if not name:
-        raise ServiceError("Bitte den Namen der unterzeichnenden Person angeben.", "name")
+        raise ServiceError(_("Bitte den Namen der unterzeichnenden Person angeben."), "name")
     if len(name) > 120 or len(role) > 120:
-        raise ServiceError("Name und Funktion dürfen je höchstens 120 Zeichen lang sein.", "name")
+        raise ServiceError(_("Name und Funktion dürfen je höchstens 120 Zeichen lang sein."), "name")
     people = list(organisation.signatories or [])
     if len(people) >= MAX_SIGNATORIES:
-        raise ServiceError(f"Höchstens {MAX_SIGNATORIES} Personen können unterzeichnen.", "name")
+        raise ServiceError(
+            _("Höchstens %(MAX_SIGNATORIES)s Personen können unterzeichnen.", MAX_SIGNATORIES=MAX_SIGNATORIES), "name"
+        )
     person = {"name": name, "role": role}
     if signature:
-        clean, media_type = check_image(signature, filename, what="Unterschrift")
+        clean, media_type = check_image(signature, filename, what=_l("Unterschrift"))
         person["signature"] = data_uri(media_type, clean)
     organisation.signatories = [*people, person]  # a new list, so the JSON column sees the change
     session.flush()
@@ -168,7 +176,7 @@ def add_signatory(
 def remove_signatory(session: Session, organisation: Organisation, index: int, *, user: User | None = None) -> None:
     people = list(organisation.signatories or [])
     if not 0 <= index < len(people):
-        raise ServiceError("Diese unterzeichnende Person gibt es nicht (mehr).")
+        raise ServiceError(_("Diese unterzeichnende Person gibt es nicht (mehr)."))
     removed = people.pop(index)
     organisation.signatories = people
     session.flush()

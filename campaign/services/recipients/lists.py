@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
@@ -25,10 +26,10 @@ class ListSummary:
 def _clean_list_name(name: str) -> str:
     cleaned = collapse_spaces(name)
     if not cleaned:
-        raise ServiceError("Bitte einen Namen für die Liste angeben.")
+        raise ServiceError(_("Bitte einen Namen für die Liste angeben."))
     limit = _list_name_length()
     if len(cleaned) > limit:
-        raise ServiceError(f"Der Listenname darf höchstens {limit} Zeichen haben.")
+        raise ServiceError(_("Der Listenname darf höchstens %(limit)s Zeichen haben.", limit=limit))
     return cleaned
 
 
@@ -50,7 +51,7 @@ def lists_by_id(session: Session, list_ids: Sequence[int]) -> list[RecipientList
     wanted = set(list_ids)
     found = list(session.scalars(select(RecipientList).where(RecipientList.id.in_(wanted))))
     if len(found) != len(wanted):
-        raise ServiceError("Eine der gewählten Listen gibt es nicht mehr.")
+        raise ServiceError(_("Eine der gewählten Listen gibt es nicht mehr."))
     return found
 
 
@@ -67,7 +68,7 @@ def list_summaries(session: Session) -> list[ListSummary]:
 def create_list(session: Session, name: str, description: str = "", *, user: User | None = None) -> RecipientList:
     cleaned = _clean_list_name(name)
     if find_list(session, cleaned) is not None:
-        raise ServiceError(f"Eine Liste „{cleaned}“ gibt es bereits.")
+        raise ServiceError(_("Eine Liste „%(cleaned)s“ gibt es bereits.", cleaned=cleaned))
     recipient_list = RecipientList(name=cleaned, description=description.strip())
     session.add(recipient_list)
     record(session, "recipient_list.create", recipient_list, user=user, name=cleaned)
@@ -93,7 +94,7 @@ def rename_list(
     cleaned = _clean_list_name(name)
     other = find_list(session, cleaned)
     if other is not None and other.id != recipient_list.id:
-        raise ServiceError(f"Eine Liste „{cleaned}“ gibt es bereits.")
+        raise ServiceError(_("Eine Liste „%(cleaned)s“ gibt es bereits.", cleaned=cleaned))
     old_name = recipient_list.name
     recipient_list.name = cleaned
     if description is not None:
@@ -139,7 +140,7 @@ def add_to_list(
     for chunk in _chunks(sorted(wanted)):
         existing.update(session.scalars(select(Recipient.id).where(Recipient.id.in_(chunk))))
     if existing != wanted:
-        raise ServiceError("Einige der gewählten Empfänger:innen gibt es nicht mehr.")
+        raise ServiceError(_("Einige der gewählten Empfänger:innen gibt es nicht mehr."))
     new = sorted(wanted - member_ids(session, recipient_list))
     if new:
         rows = [{"list_id": recipient_list.id, "recipient_id": recipient_id} for recipient_id in new]

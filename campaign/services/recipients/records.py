@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -126,7 +127,9 @@ def parse_form_of_address(value: str | FormOfAddress | None) -> FormOfAddress:
         return FormOfAddress(folded)
     except ValueError:
         allowed = ", ".join(label(form) for form in FormOfAddress)
-        raise ServiceError(f"Unbekannte Anrede „{raw}“. Erlaubt sind: {allowed} (oder leer).") from None
+        raise ServiceError(
+            _("Unbekannte Anrede „%(raw)s“. Erlaubt sind: %(allowed)s (oder leer).", raw=raw, allowed=allowed)
+        ) from None
 
 
 def parse_tags(value: str | Iterable[str] | None) -> list[str]:
@@ -257,7 +260,12 @@ def _validated(session: Session, raw: Mapping[str, Any], exclude_id: int | None 
         )
         reason = "derselben E-Mail-Adresse" if same_email else "demselben Namen und derselben Anschrift"
         raise ServiceError(
-            f"Es gibt bereits eine Empfänger:in mit {reason}: {duplicate.full_name} (Nr. {duplicate.id})."
+            _(
+                "Es gibt bereits eine Empfänger:in mit %(reason)s: %(full_name)s (Nr. %(id)s).",
+                reason=reason,
+                full_name=duplicate.full_name,
+                id=duplicate.id,
+            )
         )
     return cleaned.values
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from campaign.db import utcnow
 from campaign.models import Campaign, Letter, LetterStatus, Recipient, Reply, ReplyKind, ReplyQuality, ReplyStance
@@ -44,6 +44,8 @@ class BoardRow:
     replies: list[Reply] = field(default_factory=list)
     automatic: list[Reply] = field(default_factory=list)
     due: bool = False
+    # The follow-up („Nachfrage“) to this letter, if one was made; answers to it are among `replies`.
+    follow_up: Letter | None = None
 
     @property
     def latest(self) -> Reply | None:
@@ -55,14 +57,30 @@ def _answered(*conditions: Any) -> Any:
     return exists(select(Reply.id).where(Reply.letter_id == Letter.id, Reply.kind == ReplyKind.REPLY, *conditions))
 
 
+FOLLOW_UP = aliased(Letter, name="follow_up")
+
+
 def due_condition(campaign: Campaign, now: datetime | None = None) -> Any:
-    """Sent, unanswered and older than the campaign's follow-up period."""
+    """A first letter, sent, unanswered, older than the campaign's follow-up period, and not yet followed up.
+
+    A follow-up is never due itself: a recipient gets at most one follow-up per letter.
+    """
     cutoff = (now or utcnow()) - timedelta(days=campaign.follow_up_days)
-    return and_(Letter.status == LetterStatus.SENT, Letter.sent_at <= cutoff, ~_answered())
+    followed_up = exists(select(FOLLOW_UP.id).where(FOLLOW_UP.follow_up_of_id == Letter.id))
+    # A letter on paper has no sending time, only the day it was posted or handed over.
+    left_in_time = or_(Letter.sent_at <= cutoff, and_(Letter.sent_at.is_(None), Letter.delivered_on <= cutoff.date()))
+    return and_(
+        Letter.status == LetterStatus.SENT,
+        left_in_time,
+        Letter.follow_up_of_id.is_(None),
+        ~_answered(),
+        ~followed_up,
+    )
 
 
 def board_statement(session: Session, campaign: Campaign, filters: BoardFilter) -> Select[tuple[Letter]]:
-    statement = select(Letter).where(Letter.campaign_id == campaign.id)
+    # One row per first letter: answers to a follow-up are filed under it, the follow-up shows in the history.
+    statement = select(Letter).where(Letter.campaign_id == campaign.id, Letter.follow_up_of_id.is_(None))
     people = RecipientFilter(list_id=filters.list_id, tag=filters.tag, function=filters.function)
     if people != RecipientFilter():
         chosen = filtered_statement(session, people).with_only_columns(Recipient.id)
@@ -105,6 +123,8 @@ def board_page(
         due_ids = set(session.scalars(select(Letter.id).where(Letter.id.in_(rows), due_condition(campaign))))
         for letter_id in due_ids:
             rows[letter_id].due = True
+        for follow_up in session.scalars(select(Letter).where(Letter.follow_up_of_id.in_(rows))):
+            rows[follow_up.follow_up_of_id].follow_up = follow_up
     return Page(list(rows.values()), letters.total, letters.page, letters.per_page)
 
 

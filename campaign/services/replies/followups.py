@@ -1,7 +1,7 @@
 """Follow-ups: sent letters without an answer after the campaign's period, and answers with a follow-up date.
 
-The follow-up letter itself (a template per campaign, sent through the letter pipeline) comes with the sending
-lifecycle; this module says whom to follow up and when.
+This module says whom to follow up and when; the follow-up letter itself (a template per campaign, sent through
+the letter pipeline) is made by campaign.services.replies.follow_up_letters.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,13 @@ class DueFollowUp:
         return f"seit {self.days_waiting} Tagen keine Antwort"
 
 
+def _days_since(letter: Letter, now: datetime) -> int:
+    """Days since the letter left: by mail at its sending time, on paper on the day it was posted or handed over."""
+    if letter.sent_at is not None:
+        return (now - letter.sent_at).days
+    return (now.date() - letter.delivered_on).days if letter.delivered_on else 0
+
+
 def due_follow_ups(session: Session, campaign: Campaign, *, now: datetime | None = None) -> list[DueFollowUp]:
     """Unanswered letters past the period (longest waiting first), then answers whose follow-up date has come."""
     now = now or utcnow()
@@ -43,7 +51,7 @@ def due_follow_ups(session: Session, campaign: Campaign, *, now: datetime | None
         .where(Letter.campaign_id == campaign.id, due_condition(campaign, now))
         .order_by(Letter.sent_at, Letter.id)
     )
-    due = [DueFollowUp(letter, (now - letter.sent_at).days) for letter in letters if letter.sent_at]
+    due = [DueFollowUp(letter, _days_since(letter, now)) for letter in letters]
     replies = session.scalars(
         select(Reply)
         .where(
@@ -83,7 +91,10 @@ def due_counts(session: Session, campaigns: list[Campaign], *, now: datetime | N
 def set_follow_up_days(session: Session, campaign: Campaign, days: int, *, user: User | None = None) -> None:
     """After how many days without an answer a letter is due for a follow-up."""
     if not MIN_DAYS <= days <= MAX_DAYS:
-        raise ServiceError(f"Bitte eine Zahl von {MIN_DAYS} bis {MAX_DAYS} Tagen angeben.", "days")
+        raise ServiceError(
+            _("Bitte eine Zahl von %(MIN_DAYS)s bis %(MAX_DAYS)s Tagen angeben.", MIN_DAYS=MIN_DAYS, MAX_DAYS=MAX_DAYS),
+            "days",
+        )
     before = campaign.follow_up_days
     campaign.follow_up_days = days
     session.flush()

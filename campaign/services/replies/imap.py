@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -53,14 +54,14 @@ def imap_settings(url: str) -> ImapSettings:
     """imaps://user:password@host[:993]/FOLDER (TLS) or imap://…[:143]/FOLDER[?starttls=1]."""
     parts = urlsplit((url or "").strip())
     if parts.scheme not in {"imap", "imaps"} or not parts.hostname:
-        raise ServiceError("IMAP_URL hat nicht die Form imaps://benutzer:passwort@host/INBOX (oder imap://…).")
+        raise ServiceError(_("IMAP_URL hat nicht die Form imaps://benutzer:passwort@host/INBOX (oder imap://…)."))
     if not parts.username:
-        raise ServiceError("IMAP_URL nennt keinen Benutzernamen (imaps://benutzer:passwort@host/INBOX).")
+        raise ServiceError(_("IMAP_URL nennt keinen Benutzernamen (imaps://benutzer:passwort@host/INBOX)."))
     folder = check_folder(unquote(parts.path.lstrip("/")) or "INBOX")
     try:
         port = parts.port or (993 if parts.scheme == "imaps" else 143)
     except ValueError as exc:
-        raise ServiceError("IMAP_URL enthält keinen gültigen Port.") from exc
+        raise ServiceError(_("IMAP_URL enthält keinen gültigen Port.")) from exc
     return ImapSettings(
         host=parts.hostname,
         port=port,
@@ -75,7 +76,10 @@ def imap_settings(url: str) -> ImapSettings:
 def check_folder(name: str) -> str:
     if not _FOLDER.match(name):
         raise ServiceError(
-            f"Der IMAP-Ordner „{name}“ ist ungültig (erlaubt: Buchstaben ohne Umlaute, Ziffern, . _ - /)."
+            _(
+                "Der IMAP-Ordner „%(name)s“ ist ungültig (erlaubt: Buchstaben ohne Umlaute, Ziffern, . _ - /).",
+                name=name,
+            )
         )
     return name
 

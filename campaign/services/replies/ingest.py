@@ -9,17 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from campaign.config import setting
 from campaign.db import utcnow
-from campaign.models import LetterStatus, Reply, ReplyChannel, ReplyKind, ReplyQuality, User
+from campaign.models import Reply, ReplyChannel, ReplyKind, ReplyQuality, User
 from campaign.services.common.audit import record
 from campaign.services.common.errors import ServiceError
-from campaign.services.common.states import transition
 from campaign.services.replies.attachments import add_attachment
+from campaign.services.replies.filing import file_under, mark_answered
 from campaign.services.replies.kinds import bounce_report, mail_kind
 from campaign.services.replies.mail import ParsedMail, parse_mail
 from campaign.services.replies.matching import Clues, Match, match_mail
@@ -69,9 +70,13 @@ def import_message(session: Session, raw: bytes, *, source: str = "file", user: 
     try:
         mail = parse_mail(raw)
     except UNREADABLE as exc:
-        raise ServiceError(f"Die Nachricht ist keine lesbare E-Mail ({exc.__class__.__name__}).") from exc
+        raise ServiceError(
+            _("Die Nachricht ist keine lesbare E-Mail (%(kind)s).", kind=exc.__class__.__name__)
+        ) from exc
     if not mail.from_address and mail.sent_at is None:
-        raise ServiceError("Die Nachricht hat weder Absender noch Datum; sie ist keine E-Mail und wurde übersprungen.")
+        raise ServiceError(
+            _("Die Nachricht hat weder Absender noch Datum; sie ist keine E-Mail und wurde übersprungen.")
+        )
     if session.scalar(select(Reply.id).where(Reply.message_id == mail.message_id)) is not None:
         return None
     try:
@@ -103,12 +108,12 @@ def import_messages(
 def split_mail_file(data: bytes) -> list[bytes]:
     """The messages of an uploaded file: an mbox (starting with a „From “ line) or a single .eml message."""
     if not data.strip():
-        raise ServiceError("Die Datei ist leer.")
+        raise ServiceError(_("Die Datei ist leer."))
     if data.startswith(b"From "):
         return list(iter_mbox(data.splitlines(keepends=True)))
     head = data[:4096].lower()
     if not any(name in head for name in (b"from:", b"subject:", b"message-id:", b"received:", b"date:")):
-        raise ServiceError("Die Datei ist weder eine E-Mail (.eml) noch ein Postfach im mbox-Format.")
+        raise ServiceError(_("Die Datei ist weder eine E-Mail (.eml) noch ein Postfach im mbox-Format."))
     return [data]
 
 
@@ -145,8 +150,8 @@ def _store(session: Session, mail: ParsedMail, *, source: str, user: User | None
     )
     bounce = kind is ReplyKind.BOUNCE
     match = _read_bounce(session, reply, mail, user) if bounce else _read_reply(session, reply, mail)
-    reply.letter, reply.recipient, reply.match_method = match.letter, match.recipient, match.method
-    reply.campaign_id = match.letter.campaign_id if match.letter else None
+    reply.recipient, reply.match_method, reply.campaign_id = match.recipient, match.method, None
+    file_under(reply, match.letter)
     reply.sender_domain = reply.from_address.rpartition("@")[2][:254]
     session.add(reply)
     session.flush()
@@ -154,8 +159,7 @@ def _store(session: Session, mail: ParsedMail, *, source: str, user: User | None
         reply.suggested_quality = suggest_quality(session, reply)
     if reply.kind is ReplyKind.AUTO_REPLY:
         reply.quality = ReplyQuality.AUTO_REPLY  # never counted as an answer, so nothing to confirm
-    if reply.kind is ReplyKind.REPLY and reply.letter is not None and reply.letter.status is LetterStatus.SENT:
-        transition(session, reply.letter, LetterStatus.REPLIED, user=user, note=f"Antwort eingegangen ({source})")
+    mark_answered(session, reply, user=user, note=f"Antwort eingegangen ({source})")
     for attachment in mail.attachments:
         add_attachment(session, reply, attachment.filename, attachment.data, strict=False)
     record(session, "reply.imported", reply, user=user, kind=reply.kind.value, match=reply.match_method, source=source)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -12,7 +13,6 @@ from campaign.db import utcnow
 from campaign.models import (
     Campaign,
     Letter,
-    LetterStatus,
     Recipient,
     RecipientAddress,
     Reply,
@@ -27,9 +27,9 @@ from campaign.services.common.audit import record
 from campaign.services.common.dates import today_in_germany
 from campaign.services.common.emails import canonical_email
 from campaign.services.common.errors import ServiceError
-from campaign.services.common.states import transition
 from campaign.services.common.text import collapse_spaces
 from campaign.services.replies.attachments import add_attachment
+from campaign.services.replies.filing import file_under, mark_answered
 from campaign.services.replies.matching import BY_HAND, SENT_STATES, match_sender
 from campaign.services.sending.bounces import record_bounce
 
@@ -74,24 +74,22 @@ def log_reply(session: Session, letter: Letter, data: LoggedReply, *, user: User
     """Record a reply to `letter` with its classification and files; the letter counts as answered."""
     text = (data.text or "").strip()
     if not text and not data.files:
-        raise ServiceError("Bitte den Text der Antwort eingeben oder eine Datei anhängen.", "text")
+        raise ServiceError(_("Bitte den Text der Antwort eingeben oder eine Datei anhängen."), "text")
     if len(text) > MAX_TEXT:
         raise ServiceError(f"Der Text ist zu lang (höchstens {MAX_TEXT:,} Zeichen).".replace(",", "."), "text")
     if data.received_on > today_in_germany():
-        raise ServiceError("Das Datum liegt in der Zukunft.", "received_on")
+        raise ServiceError(_("Das Datum liegt in der Zukunft."), "received_on")
     reply = Reply(
         kind=ReplyKind.REPLY,
         channel=data.channel,
         source="manual",
         match_method=BY_HAND,
-        letter=letter,
-        recipient=letter.recipient,
-        campaign_id=letter.campaign_id,
         received_at=datetime.combine(data.received_on, time(12, 0)),
         from_name=collapse_spaces(data.from_name)[:200],
         body_text=text,
         original_text=text,
     )
+    file_under(reply, letter)
     session.add(reply)
     session.flush()
     for filename, content in data.files:
@@ -117,7 +115,10 @@ def assign_reply(
 ) -> Assignment:
     """Tie an inbox mail to a letter; optionally remember its sender as an address of the letter's recipient."""
     if letter.status not in SENT_STATES:
-        raise ServiceError(f"Der Brief {letter.reference_code} wurde noch nicht verschickt.", "letter")
+        raise ServiceError(
+            _("Der Brief %(reference_code)s wurde noch nicht verschickt.", reference_code=letter.reference_code),
+            "letter",
+        )
     _attach(session, reply, letter, user)
     result = Assignment(reply)
     if learn_address and letter.recipient is not None:
@@ -142,7 +143,12 @@ def learn_sender(
         if known.recipient_id == recipient.id:
             return None
         raise ServiceError(
-            f"Die Adresse {reply.from_address} ist schon {known.recipient.full_name} zugeordnet.", "learn_address"
+            _(
+                "Die Adresse %(from_address)s ist schon %(full_name)s zugeordnet.",
+                from_address=reply.from_address,
+                full_name=known.recipient.full_name,
+            ),
+            "learn_address",
         )
     address = RecipientAddress(
         recipient=recipient,
@@ -162,9 +168,9 @@ def add_note(
 ) -> TrackingNote:
     text = (text or "").strip()
     if not text:
-        raise ServiceError("Bitte einen Text für die Notiz eingeben.", "text")
+        raise ServiceError(_("Bitte einen Text für die Notiz eingeben."), "text")
     if len(text) > MAX_NOTE:
-        raise ServiceError(f"Die Notiz ist zu lang (höchstens {MAX_NOTE} Zeichen).", "text")
+        raise ServiceError(_("Die Notiz ist zu lang (höchstens %(MAX_NOTE)s Zeichen).", MAX_NOTE=MAX_NOTE), "text")
     note = TrackingNote(campaign_id=campaign.id, recipient_id=recipient.id, text=text, created_by=user)
     session.add(note)
     session.flush()
@@ -197,13 +203,16 @@ def find_letters(session: Session, query: str, *, limit: int = 20) -> list[Lette
 def _apply(reply: Reply, data: Classification, user: User | None) -> None:
     commitments = (data.commitments or "").strip()
     if len(commitments) > MAX_COMMITMENTS:
-        raise ServiceError(f"Die Zusagen sind zu lang (höchstens {MAX_COMMITMENTS} Zeichen).", "commitments")
+        raise ServiceError(
+            _("Die Zusagen sind zu lang (höchstens %(MAX_COMMITMENTS)s Zeichen).", MAX_COMMITMENTS=MAX_COMMITMENTS),
+            "commitments",
+        )
     if data.kind is not None:
         reply.kind = data.kind
     reply.quality = ReplyQuality.AUTO_REPLY if reply.kind is ReplyKind.AUTO_REPLY else data.quality
     if reply.kind is ReplyKind.REPLY and reply.quality is ReplyQuality.AUTO_REPLY:
         raise ServiceError(
-            "Eine Antwort einer Person kann nicht als automatische Antwort eingeordnet werden.", "quality"
+            _("Eine Antwort einer Person kann nicht als automatische Antwort eingeordnet werden."), "quality"
         )
     reply.stance = data.stance
     reply.commitments = commitments
@@ -214,13 +223,11 @@ def _apply(reply: Reply, data: Classification, user: User | None) -> None:
 
 
 def _mark_answered(session: Session, reply: Reply, user: User | None) -> None:
-    letter = reply.letter
-    if reply.kind is ReplyKind.REPLY and letter is not None and letter.status is LetterStatus.SENT:
-        transition(session, letter, LetterStatus.REPLIED, user=user, note="Antwort erfasst")
+    mark_answered(session, reply, user=user, note="Antwort erfasst")
 
 
 def _attach(session: Session, reply: Reply, letter: Letter, user: User | None) -> None:
-    reply.letter, reply.recipient, reply.campaign_id = letter, letter.recipient, letter.campaign_id
+    file_under(reply, letter)
     reply.match_method = BY_HAND
     session.flush()
     _mark_answered(session, reply, user)

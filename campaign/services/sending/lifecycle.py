@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -26,7 +27,7 @@ from campaign.services.common.errors import ServiceError
 from campaign.services.common.states import transition
 from campaign.services.letters.batch.run import recipient_order
 from campaign.services.letters.snapshots import prepare_letters
-from campaign.services.sending.letter_mail import MailSettings, letter_mail, letter_pdf
+from campaign.services.sending.letter_mail import MailSettings, letter_mail, letter_pdf, original_message_id
 from campaign.services.sending.outbox import cancel, queue_mail, retry
 
 Progress = Callable[[int, int], None]
@@ -84,7 +85,9 @@ def campaign_letters(
             )
         )
         if unknown:
-            raise ServiceError(f"Diese Kampagne hat keinen Brief mit dem Zeichen {', '.join(sorted(unknown))}.")
+            raise ServiceError(
+                _("Diese Kampagne hat keinen Brief mit dem Zeichen %(value)s.", value=", ".join(sorted(unknown)))
+            )
         statement = statement.where(Letter.reference_code.in_(codes))
     return list(session.scalars(statement.order_by(Letter.reference_code)))
 
@@ -95,7 +98,7 @@ def generate_letters(
     """Generate (or refresh) the text of every target's letter as a draft; sent letters stay as they are."""
     ids = recipient_order(session, campaign)
     if not ids:
-        raise ServiceError(f"Die Kampagne „{campaign.title}“ hat noch keine Empfänger:innen.")
+        raise ServiceError(_("Die Kampagne „%(title)s“ hat noch keine Empfänger:innen.", title=campaign.title))
     result = StepResult()
     for start in range(0, len(ids), GENERATE_CHUNK):
         chunk = list(session.scalars(select(Recipient).where(Recipient.id.in_(ids[start : start + GENERATE_CHUNK]))))
@@ -122,9 +125,11 @@ def approve_letters(
     settings = current_settings(session, campaign)
     drafts = campaign_letters(session, campaign, [LetterStatus.DRAFT], codes)
     if not drafts:
-        raise ServiceError("Es gibt keine Entwürfe, die freigegeben werden könnten.")
+        raise ServiceError(_("Es gibt keine Entwürfe, die freigegeben werden könnten."))
     if settings.require_second_approver and user is None:
-        raise ServiceError("Diese Kampagne verlangt eine zweite Person zur Freigabe; bitte ein Benutzerkonto nennen.")
+        raise ServiceError(
+            _("Diese Kampagne verlangt eine zweite Person zur Freigabe; bitte ein Benutzerkonto nennen.")
+        )
     result = StepResult()
     for letter in drafts:
         if settings.require_second_approver and user.id in _authors(letter):
@@ -137,8 +142,10 @@ def approve_letters(
         result.done.append(letter.reference_code)
     if not result.done:
         raise ServiceError(
-            "Keinen Brief freigegeben: Diese Kampagne verlangt eine zweite Person, die die Briefe "
-            "weder erzeugt noch die Vorlage geschrieben hat."
+            _(
+                "Keinen Brief freigegeben: Diese Kampagne verlangt eine zweite Person, die die Briefe "
+                "weder erzeugt noch die Vorlage geschrieben hat."
+            )
         )
     record(session, "letters.approve", campaign, user=user, letters=result.done, refused=len(result.skipped))
     return result
@@ -147,7 +154,7 @@ def approve_letters(
 def schedule(session: Session, campaign: Campaign, at: datetime | None, *, user: User | None) -> None:
     """Send the campaign's queued mail no earlier than `at` (naive UTC), or as soon as possible (None)."""
     if at is not None and at <= utcnow():
-        raise ServiceError("Der Versandzeitpunkt liegt in der Vergangenheit.", field="send_at")
+        raise ServiceError(_("Der Versandzeitpunkt liegt in der Vergangenheit."), field="send_at")
     settings = sending_settings(session, campaign)
     settings.send_at = at
     session.execute(
@@ -182,7 +189,7 @@ def queue_letters(
         if letter.channel is Channel.EMAIL
     ]
     if not approved:
-        raise ServiceError("Es gibt keine freigegebenen E-Mail-Briefe zum Versenden.")
+        raise ServiceError(_("Es gibt keine freigegebenen E-Mail-Briefe zum Versenden."))
     result = StepResult()
     for number, letter in enumerate(approved, start=1):
         problem = _unsendable(letter)
@@ -192,7 +199,7 @@ def queue_letters(
         pdf = letter_pdf(letter) if settings.attach_pdf else None
         queue_mail(
             session,
-            letter_mail(letter, mail, pdf=pdf),
+            letter_mail(letter, mail, pdf=pdf, in_reply_to=original_message_id(session, letter)),
             kind="letter",
             letter=letter,
             send_after=settings.send_at,
@@ -243,7 +250,7 @@ def retry_failed(session: Session, campaign: Campaign, *, user: User | None) -> 
         transition(session, letter, LetterStatus.QUEUED, user=user, note="erneut versenden")
         result.done.append(letter.reference_code)
     if not result.done and not result.skipped:
-        raise ServiceError("Es gibt keine fehlgeschlagenen Briefe.")
+        raise ServiceError(_("Es gibt keine fehlgeschlagenen Briefe."))
     record(session, "letters.retry", campaign, user=user, letters=result.done)
     return result
 
@@ -261,7 +268,7 @@ def cancel_queued(session: Session, campaign: Campaign, *, user: User | None) ->
         transition(session, letter, LetterStatus.APPROVED, user=user, note="aus der Warteschlange genommen")
         result.done.append(letter.reference_code)
     if not result.done and not result.skipped:
-        raise ServiceError("Es sind keine Briefe in der Warteschlange.")
+        raise ServiceError(_("Es sind keine Briefe in der Warteschlange."))
     record(session, "letters.cancel", campaign, user=user, letters=result.done)
     return result
 

@@ -10,6 +10,8 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, make_msgid, parseaddr
 
+from flask_babel import gettext
+
 from campaign.services.common.emails import normalise_email
 from campaign.services.common.errors import ServiceError
 
@@ -57,7 +59,7 @@ def mailbox(address: str, name: str = "") -> Address:
     try:
         normalised = normalise_email(address)
     except ServiceError as exc:
-        raise ServiceError(f"Ungültige Absender- oder Empfängeradresse: {exc}") from exc
+        raise ServiceError(gettext("Ungültige Absender- oder Empfängeradresse: %(exc)s", exc=exc)) from exc
     local, _, domain = normalised.rpartition("@")
     return Address(display_name=clean_header_text(name, MAX_DISPLAY_NAME), username=local, domain=domain)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -33,16 +34,16 @@ def mark_delivered(
 ) -> StepResult:
     """Approved letters posted (all printed ones, or those named) or handed over in person (those named) on `on`."""
     if how not in DELIVERIES:
-        raise ServiceError(f"Unbekannter Versandweg „{how}“.")
+        raise ServiceError(_("Unbekannter Versandweg „%(how)s“.", how=how))
     if on > today_in_germany():
-        raise ServiceError("Das Datum liegt in der Zukunft.", field="on")
+        raise ServiceError(_("Das Datum liegt in der Zukunft."), field="on")
     if how == "in_person" and not codes:
-        raise ServiceError("Bitte die Briefe wählen, die persönlich übergeben wurden.", field="letters")
+        raise ServiceError(_("Bitte die Briefe wählen, die persönlich übergeben wurden."), field="letters")
     letters = campaign_letters(session, campaign, [LetterStatus.APPROVED], codes)
     if codes is None:
         letters = [letter for letter in letters if letter.channel is Channel.POST]
     if not letters:
-        raise ServiceError("Es gibt keine freigegebenen Briefe, die so markiert werden könnten.")
+        raise ServiceError(_("Es gibt keine freigegebenen Briefe, die so markiert werden könnten."))
     result = StepResult()
     for letter in letters:
         transition(session, letter, LetterStatus.SENT, user=user, note=f"{DELIVERIES[how]} am {on.isoformat()}")
@@ -94,8 +95,12 @@ def correct_address(
     result = StepResult()
     for letter in bounced:
         transition(session, letter, LetterStatus.DRAFT, user=user, note=f"Adresse korrigiert: {address}")
+        if letter.follow_up_of_id is not None:
+            # A follow-up keeps its text (made from the follow-up template); only its address is the new one.
+            letter.recipient_email = address
     if bounced:
-        prepare_letters(session, campaign, [recipient], on=today_in_germany(), user=user)
+        if any(letter.follow_up_of_id is None for letter in bounced):
+            prepare_letters(session, campaign, [recipient], on=today_in_germany(), user=user)
         if not current_settings(session, campaign).require_second_approver:
             for letter in bounced:
                 transition(session, letter, LetterStatus.APPROVED, user=user, note="nach Adresskorrektur")

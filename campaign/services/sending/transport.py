@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from flask_babel import gettext as _
+
 from campaign.services.common.errors import ServiceError
 
 SMTP_TIMEOUT_SECONDS = 30
@@ -164,7 +166,7 @@ def transport_for(mail_url: str) -> FileTransport | SmtpTransport:
         return FileTransport(Path(unquote(parts.path)))
     if parts.scheme in {"smtp", "smtps"}:
         if not parts.hostname:
-            raise ServiceError(f"MAIL_URL „{redacted(mail_url)}“ nennt keinen Mailserver.")
+            raise ServiceError(_("MAIL_URL „%(mail_url)s“ nennt keinen Mailserver.", mail_url=redacted(mail_url)))
         options = parse_qs(parts.query)
         implicit = parts.scheme == "smtps"
         return SmtpTransport(
@@ -178,8 +180,11 @@ def transport_for(mail_url: str) -> FileTransport | SmtpTransport:
             )
         )
     raise ServiceError(
-        f"MAIL_URL „{redacted(mail_url)}“ wird nicht unterstützt: file:///Ordner, "
-        "smtp://Benutzer:Passwort@Host:587?starttls=1 oder smtps://Benutzer:Passwort@Host:465."
+        _(
+            "MAIL_URL „%(mail_url)s“ wird nicht unterstützt: file:///Ordner, "
+            "smtp://Benutzer:Passwort@Host:587?starttls=1 oder smtps://Benutzer:Passwort@Host:465.",
+            mail_url=redacted(mail_url),
+        )
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -51,16 +52,20 @@ def add_consent_version(session: Session, version: str, text: str, *, user: User
     """Save a new version of the consent text; from now on new signatures record it."""
     version, text = version.strip(), text.strip()
     if not version:
-        raise ServiceError("Bitte eine Versionsbezeichnung angeben, etwa das Datum.", "version")
+        raise ServiceError(_("Bitte eine Versionsbezeichnung angeben, etwa das Datum."), "version")
     if len(version) > MAX_VERSION:
-        raise ServiceError(f"Die Version darf höchstens {MAX_VERSION} Zeichen lang sein.", "version")
+        raise ServiceError(
+            _("Die Version darf höchstens %(MAX_VERSION)s Zeichen lang sein.", MAX_VERSION=MAX_VERSION), "version"
+        )
     if not text:
-        raise ServiceError("Bitte den Text der Einwilligung angeben.", "text")
+        raise ServiceError(_("Bitte den Text der Einwilligung angeben."), "text")
     if len(text) > MAX_TEXT:
-        raise ServiceError(f"Der Text darf höchstens {MAX_TEXT} Zeichen lang sein.", "text")
+        raise ServiceError(_("Der Text darf höchstens %(MAX_TEXT)s Zeichen lang sein.", MAX_TEXT=MAX_TEXT), "text")
     known = {item.version for item in consent_versions(session)}
     if version in known:
-        raise ServiceError(f"Die Version „{version}“ gibt es schon; Versionen werden nie geändert.", "version")
+        raise ServiceError(
+            _("Die Version „%(version)s“ gibt es schon; Versionen werden nie geändert.", version=version), "version"
+        )
     item = ConsentText(version=version, text=text, created_by_id=user.id if user else None)
     session.add(item)
     session.flush()

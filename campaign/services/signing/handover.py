@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -90,7 +91,7 @@ def handover_file(handover: Handover, campaign: Campaign, fmt: str) -> bytes:
         return _xlsx(handover, campaign)
     if fmt == "pdf":
         return _pdf(handover, campaign)
-    raise ServiceError(f"Unbekanntes Format „{fmt}“; möglich sind {', '.join(FORMATS)}.")
+    raise ServiceError(_("Unbekanntes Format „%(fmt)s“; möglich sind %(value)s.", fmt=fmt, value=", ".join(FORMATS)))
 
 
 def _csv(handover: Handover) -> bytes:
@@ -157,7 +158,7 @@ def _read_rows(path: Path) -> list[list[str]]:
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
-            raise ServiceError(f"{path.name} ist keine lesbare Excel-Datei.") from exc
+            raise ServiceError(_("%(name)s ist keine lesbare Excel-Datei.", name=path.name)) from exc
         try:
             rows = workbook.worksheets[0].iter_rows(values_only=True)
             return [["" if cell is None else str(cell) for cell in row] for row in rows]
@@ -166,7 +167,7 @@ def _read_rows(path: Path) -> list[list[str]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ServiceError(f"{path.name} ist keine UTF-8-CSV-Datei einer Übergabeliste.") from exc
+        raise ServiceError(_("%(name)s ist keine UTF-8-CSV-Datei einer Übergabeliste.", name=path.name)) from exc
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
 
 
@@ -175,9 +176,11 @@ def verify_file(session: Session, path: Path) -> Verification:
     try:
         rows = _read_rows(path)
     except OSError as exc:
-        raise ServiceError(f"{path} lässt sich nicht lesen: {exc.strerror}") from exc
+        raise ServiceError(
+            _("%(path)s lässt sich nicht lesen: %(strerror)s", path=path, strerror=exc.strerror)
+        ) from exc
     if not rows or tuple(rows[0][: len(HEADERS)]) != HEADERS:
-        raise ServiceError(f"{path.name} ist keine Übergabeliste (die Kopfzeile fehlt).")
+        raise ServiceError(_("%(name)s ist keine Übergabeliste (die Kopfzeile fehlt).", name=path.name))
     printed, data = "", []
     for row in rows[1:]:
         cells = [cell for cell in row if cell != ""]

@@ -10,6 +10,7 @@ import enum
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -163,11 +164,11 @@ def remove_as_spam(session: Session, signature: Signature, reason: str, *, user:
     """Take a signature out of the count and the list as spam or abuse; the reason goes to the audit log."""
     reason = " ".join(reason.split())
     if not reason:
-        raise ServiceError("Bitte einen Grund angeben; er wird im Protokoll festgehalten.", "reason")
+        raise ServiceError(_("Bitte einen Grund angeben; er wird im Protokoll festgehalten."), "reason")
     if len(reason) > 300:
-        raise ServiceError("Der Grund darf höchstens 300 Zeichen lang sein.", "reason")
+        raise ServiceError(_("Der Grund darf höchstens 300 Zeichen lang sein."), "reason")
     # withdrawn_at marks when it left the count, so an erasure later does not count it again.
     if not move(session, Signature.id == signature.id, _S.REMOVED, user=user, note=reason, withdrawn_at=utcnow()):
-        raise ServiceError("Diese Mitzeichnung lässt sich nicht mehr entfernen.")
+        raise ServiceError(_("Diese Mitzeichnung lässt sich nicht mehr entfernen."))
     record(session, "signature.remove", signature, user=user, reason=reason)
     session.refresh(signature)

@@ -4,12 +4,14 @@ deadline, count against goal and the named co-signers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from campaign.models import Argument, Campaign, FormOfAddress, Recipient, Stance
-from campaign.services.common.dates import german_date, today_in_germany
+from campaign.services.common.dates import today_in_germany
 from campaign.services.common.markdown import render_markdown
 from campaign.services.evidence.citations import Citation
 from campaign.services.letters.compose import ComposedLetter, compose_letter
@@ -19,9 +21,9 @@ from campaign.services.signing.counts import confirmed_count
 from campaign.services.signing.signatories import PublicSignatories, public_signatories
 
 STANCE_HEADINGS = {
-    Stance.OPPOSE: "Was wir ablehnen",
-    Stance.AMEND: "Was wir ändern wollen",
-    Stance.WELCOME: "Was wir begrüßen",
+    Stance.OPPOSE: _l("Was wir ablehnen"),
+    Stance.AMEND: _l("Was wir ändern wollen"),
+    Stance.WELCOME: _l("Was wir begrüßen"),
 }
 
 
@@ -41,7 +43,7 @@ class PageProvision:
 
 @dataclass(frozen=True)
 class ProvisionGroup:
-    heading: str
+    heading: object  # lazy translated text
     provisions: list[PageProvision]
 
 
@@ -53,7 +55,7 @@ class CampaignPage:
     footnotes: list[Citation]
     confirmed: int
     goal: int
-    deadline: str
+    deadline: date | None
     signatories: PublicSignatories
     can_sign: bool
 
@@ -116,7 +118,7 @@ def campaign_page(session: Session, campaign: Campaign) -> CampaignPage:
         footnotes=footnotes,
         confirmed=confirmed_count(session, campaign.id),
         goal=campaign.goal_signatures,
-        deadline=german_date(campaign.deadline),
+        deadline=campaign.deadline,
         signatories=public_signatories(session, campaign),
         can_sign=campaign.open_letter and campaign.status.value == "active",
     )

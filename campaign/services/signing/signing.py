@@ -12,6 +12,8 @@ import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -66,17 +68,17 @@ def _clean(request: SigningRequest) -> dict[str, str]:
     values = {name: " ".join(getattr(request, name).split()) for name in LIMITS}
     for name, limit in LIMITS.items():
         if len(values[name]) > limit:
-            raise ServiceError(f"Höchstens {limit} Zeichen, bitte.", name)
+            raise ServiceError(_("Höchstens %(max)d Zeichen, bitte.", max=limit), name)
     for name, message in (
-        ("first_name", "Bitte Ihren Vornamen angeben."),
-        ("last_name", "Bitte Ihren Nachnamen angeben."),
-        ("postcode", "Bitte Ihre Postleitzahl angeben."),
-        ("city", "Bitte Ihren Ort angeben."),
+        ("first_name", _l("Bitte Ihren Vornamen angeben.")),
+        ("last_name", _l("Bitte Ihren Nachnamen angeben.")),
+        ("postcode", _l("Bitte Ihre Postleitzahl angeben.")),
+        ("city", _l("Bitte Ihren Ort angeben.")),
     ):
         if not values[name]:
-            raise ServiceError(message, name)
+            raise ServiceError(str(message), name)
     if values["function"] and not values["organisation"]:
-        raise ServiceError("Eine Funktion bitte nur zusammen mit der Organisation angeben.", "organisation")
+        raise ServiceError(_("Eine Funktion bitte nur zusammen mit der Organisation angeben."), "organisation")
     return values
 
 
@@ -98,7 +100,7 @@ def sign(session: Session, slug: str, request: SigningRequest, *, base_url: str)
     if campaign is None or campaign.status is not CampaignStatus.ACTIVE or not campaign.open_letter:
         return None
     if not _known_consent(session, request.consent_version):
-        raise ServiceError("Der Einwilligungstext hat sich geändert. Bitte lesen Sie ihn erneut.", "consent")
+        raise ServiceError(_("Der Einwilligungstext hat sich geändert. Bitte lesen Sie ihn erneut."), "consent")
     subject = f"{campaign.id}:{canonical}"
     secret = setting("SECRET_KEY")
     confirm, withdraw = tokens.issue(secret, tokens.CONFIRM, subject), tokens.issue(secret, tokens.WITHDRAW, subject)

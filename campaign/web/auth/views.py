@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +11,7 @@ from campaign.services.accounts.users import authenticate, end_sessions
 from campaign.web.auth import accounts
 from campaign.web.auth.forms import LoginForm, LogoutForm
 from campaign.web.auth.throttle import remember_browser, throttled
-from campaign.web.security import acting_user, end_session, start_session
+from campaign.web.security import acting_user, end_session, safe_next, start_session
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 bp.register_blueprint(accounts.bp)
@@ -21,9 +19,7 @@ bp.register_blueprint(accounts.bp)
 
 def _safe_next(target: str | None) -> str:
     """Only follow ?next= to a path on this site, never to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("organise.overview.index")
+    return safe_next(target, url_for("organise.overview.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from campaign.db import db
-from campaign.services.common.dates import german_date
 from campaign.services.common.tabular import FORMATS
 from campaign.services.dashboard import campaign_dashboard
 from campaign.services.dashboard.definitions import DEFINITIONS
 from campaign.services.exports import TABLES
 from campaign.web.charts import bar_chart, line_chart
+from campaign.web.datetimes import long_date
 from campaign.web.track.lookup import campaign_or_404
 
 bp = Blueprint("dashboard", __name__, url_prefix="/campaigns/<slug>")
@@ -20,11 +20,11 @@ bp = Blueprint("dashboard", __name__, url_prefix="/campaigns/<slug>")
 def show(slug: str):
     campaign = campaign_or_404(slug)
     board = campaign_dashboard(db.session, campaign)
-    signatures = [(german_date(day.day), day.total) for day in board.signatures]
+    signatures = [(long_date(day.day), day.total) for day in board.signatures]
     charts = {
         "signatures": line_chart(signatures, goal=campaign.goal_signatures),
-        "signatures_daily": bar_chart([(german_date(day.day), day.count) for day in board.signatures]),
-        "letters": bar_chart([(german_date(day.day), day.count) for day in board.letters_sent]),
+        "signatures_daily": bar_chart([(long_date(day.day), day.count) for day in board.signatures]),
+        "letters": bar_chart([(long_date(day.day), day.count) for day in board.letters_sent]),
         "reply_times": bar_chart([(bucket.label, bucket.count) for bucket in board.reply_times], height=180),
     }
     return render_template(

@@ -7,15 +7,17 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from campaign.models import LetterStatus, ReplyChannel, ReplyKind, ReplyQuality, ReplyStance
 from campaign.services.common.labels import label
+from campaign.services.letters.templates import MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH
 from campaign.services.recipients.search import FilterChoices
 from campaign.services.replies.attachments import ALLOWED_EXTENSIONS
 from campaign.services.replies.board import NO_REPLY, BoardFilter
 from campaign.services.replies.records import Classification
 from campaign.web.choices import enum_choices
+from campaign.web.organise.recipients.forms import MultiCheckboxField
 
 BOARD_PARAMS = ("q", "list_id", "tag", "function", "region", "status", "reply", "stance", "due")
 # A person's answer is classified by these; "automatische Antwort" belongs to the kind, not to a choice here.
@@ -141,3 +143,33 @@ class FollowUpDaysForm(FlaskForm):
         _l("Nachfassen nach Tagen ohne Antwort"),
         validators=[DataRequired(_l("Bitte eine Zahl angeben.")), NumberRange(min=1, max=365)],
     )
+
+
+class FollowUpTemplateForm(FlaskForm):
+    """The campaign's follow-up template: subject and body, checked in the sandbox when saved."""
+
+    subject = StringField(
+        _l("Betreff"), validators=[DataRequired(_l("Bitte einen Betreff angeben.")), Length(max=MAX_SUBJECT_LENGTH)]
+    )
+    body = TextAreaField(
+        _l("Brieftext"),
+        validators=[DataRequired(_l("Bitte einen Brieftext angeben.")), Length(max=MAX_BODY_LENGTH)],
+        render_kw={"rows": 16, "spellcheck": "true"},
+    )
+
+
+class LetterChoiceField(MultiCheckboxField):
+    """Ticked letters by id; anything that is no id is refused with a German message."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(_l("Die Auswahl der Briefe ist ungültig.")) from exc
+
+
+class FollowUpChoiceForm(FlaskForm):
+    """Which due letters get a follow-up: the ticked ones, or all that are due (the button pressed says which)."""
+
+    letters = LetterChoiceField(_l("Briefe"), coerce=int, validate_choice=False)
+    scope = StringField(validators=[AnyOf(["all", "selected"], message=_l("Bitte eine der Schaltflächen wählen."))])

@@ -6,6 +6,8 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
+
 from campaign.models import MotionStatus
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.text import check_url
@@ -51,31 +53,44 @@ def _motion_payload(data: bytes) -> dict[str, Any]:
         payload = json.loads(decode_text(data))
     except json.JSONDecodeError as exc:
         raise ServiceError(
-            f"Die Datei ist kein gültiges JSON (Zeile {exc.lineno}, Spalte {exc.colno}: {exc.msg}).", "file"
+            _(
+                "Die Datei ist kein gültiges JSON (Zeile %(lineno)s, Spalte %(colno)s: %(msg)s).",
+                lineno=exc.lineno,
+                colno=exc.colno,
+                msg=exc.msg,
+            ),
+            "file",
         ) from exc
     except RecursionError as exc:
         # The parser recurses once per level; an export of a motion is a few levels deep.
         raise ServiceError(
-            "Die JSON-Datei ist zu tief verschachtelt, um sie zu lesen. Erwartet wird der Export eines einzelnen "
-            "Antrags aus Antragsgrün (/rest/…/motion/…).",
+            _(
+                "Die JSON-Datei ist zu tief verschachtelt, um sie zu lesen. Erwartet wird der Export eines einzelnen "
+                "Antrags aus Antragsgrün (/rest/…/motion/…)."
+            ),
             "file",
         ) from exc
     if not isinstance(payload, dict):
         raise ServiceError(
-            "Die JSON-Datei enthält keinen Antrag. Erwartet wird der Export eines einzelnen Antrags aus "
-            "Antragsgrün (/rest/…/motion/…).",
+            _(
+                "Die JSON-Datei enthält keinen Antrag. Erwartet wird der Export eines einzelnen Antrags aus "
+                "Antragsgrün (/rest/…/motion/…)."
+            ),
             "file",
         )
     kind = payload.get("type")
     if kind is not None and kind != "motion":
         raise ServiceError(
-            f"Die JSON-Datei enthält keinen Antrag, sondern „{str(kind)[:40]}“. Bitte den Antrag selbst "
-            "exportieren (/rest/…/motion/…).",
+            _(
+                "Die JSON-Datei enthält keinen Antrag, sondern „%(value)s“. Bitte den Antrag selbst "
+                "exportieren (/rest/…/motion/…).",
+                value=str(kind)[:40],
+            ),
             "file",
         )
     if not isinstance(payload.get("sections"), list):
         raise ServiceError(
-            "Die JSON-Datei ist kein Antragsgrün-Antrag: Ihr fehlen die Abschnitte („sections“).", "file"
+            _("Die JSON-Datei ist kein Antragsgrün-Antrag: Ihr fehlen die Abschnitte („sections“)."), "file"
         )
     return payload
 
@@ -108,7 +123,7 @@ def _motion_text(sections: list[Any]) -> tuple[str, list[int]]:
     text = normalise_text("\n\n".join(paragraphs))
     if not text.strip():
         raise ServiceError(
-            "Die JSON-Datei enthält keinen Antragstext (kein Textabschnitt vom Typ „TextSimple“).", "file"
+            _("Die JSON-Datei enthält keinen Antragstext (kein Textabschnitt vom Typ „TextSimple“)."), "file"
         )
     return text, source_numbers
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
+
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.text import format_thousands
 from campaign.services.evidence.motion_import.isolation import LimitExceeded, ProcessLimits, run_isolated
@@ -64,7 +66,7 @@ def text_from_pdf(data: bytes, limits: PdfLimits = PDF_LIMITS) -> str:
     kilobytes can otherwise keep a web thread busy for minutes and take hundreds of megabytes.
     """
     if not data.lstrip().startswith(b"%PDF-"):
-        raise ServiceError("Die Datei ist keine PDF-Datei.", "file")
+        raise ServiceError(_("Die Datei ist keine PDF-Datei."), "file")
     pages = _extracted_pages(data, limits)
     text = _paragraphs_from_pdf_lines([line for page in pages for line in page.splitlines()])
     if not text.strip():

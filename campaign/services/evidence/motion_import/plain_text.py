@@ -6,6 +6,7 @@ import codecs
 import re
 
 from charset_normalizer import from_bytes
+from flask_babel import gettext as _
 
 from campaign.services.common.errors import ServiceError
 from campaign.services.evidence.motion_import.imported import NOT_READABLE
@@ -23,7 +24,7 @@ def decode_text(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise ServiceError("Die Textdatei ist beschädigt (ungültiges UTF-16).", "file") from exc
+            raise ServiceError(_("Die Textdatei ist beschädigt (ungültiges UTF-16)."), "file") from exc
     if b"\x00" in data:
         # Text files without a byte order mark never contain NUL bytes; binary files (Word, images) do.
         raise ServiceError(NOT_READABLE, "file")
@@ -33,7 +34,7 @@ def decode_text(data: bytes) -> str:
         pass
     best = from_bytes(data).best()
     if best is None:
-        raise ServiceError("Die Zeichenkodierung der Textdatei ließ sich nicht erkennen.", "file")
+        raise ServiceError(_("Die Zeichenkodierung der Textdatei ließ sich nicht erkennen."), "file")
     # Windows-1252 is a superset of Latin-1 for printable text and what German files usually are.
     encoding = "cp1252" if best.encoding in {"latin_1", "iso8859_1"} else best.encoding
     try:
@@ -49,5 +50,5 @@ def text_from_txt(data: bytes) -> str:
         raise ServiceError(NOT_READABLE, "file")
     text = normalise_text(_CONTROL.sub("", text))
     if not text.strip():
-        raise ServiceError("Die Datei enthält keinen Text.", "file")
+        raise ServiceError(_("Die Datei enthält keinen Text."), "file")
     return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from campaign.models import Motion, MotionStatus, User
@@ -28,17 +29,20 @@ def read_motion_file(filename: str, data: bytes) -> ImportedMotion:
     """Read an uploaded file by its type; every problem is a ServiceError with a German message."""
     if len(data) > MAX_IMPORT_BYTES:
         raise ServiceError(
-            f"Die Datei ist zu groß ({format_megabytes(len(data))}); erlaubt sind höchstens "
-            f"{MAX_IMPORT_BYTES // 1024 // 1024} MB.",
+            _(
+                "Die Datei ist zu groß (%(value)s); erlaubt sind höchstens %(value2)s MB.",
+                value=format_megabytes(len(data)),
+                value2=MAX_IMPORT_BYTES // 1024 // 1024,
+            ),
             "file",
         )
     extension = PurePath(filename or "").suffix.lower().lstrip(".")
     if extension not in ALLOWED_EXTENSIONS:
         raise ServiceError(
-            "Bitte eine Datei mit der Endung .txt, .docx, .pdf oder .json (Antragsgrün-Export) hochladen.", "file"
+            _("Bitte eine Datei mit der Endung .txt, .docx, .pdf oder .json (Antragsgrün-Export) hochladen."), "file"
         )
     if not data.strip():
-        raise ServiceError("Die Datei ist leer.", "file")
+        raise ServiceError(_("Die Datei ist leer."), "file")
     if extension == "pdf" or data.lstrip()[:5] == b"%PDF-":
         imported = ImportedMotion(text=text_from_pdf(data), format="pdf")
     elif extension == "docx":

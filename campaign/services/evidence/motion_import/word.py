@@ -10,6 +10,7 @@ import docx
 from docx.document import Document
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from flask_babel import gettext
 
 from campaign.services.common.archives import MB, ArchiveLimits, archive_problem
 from campaign.services.common.errors import ServiceError
@@ -53,7 +54,10 @@ def motion_from_docx(data: bytes) -> ImportedMotion:
     for count, paragraph in enumerate(_paragraphs(document)):
         if count >= MAX_PARAGRAPHS:
             raise ServiceError(
-                f"Das Word-Dokument hat mehr als {format_thousands(MAX_PARAGRAPHS)} Absätze; so lang ist kein Antrag.",
+                gettext(
+                    "Das Word-Dokument hat mehr als %(MAX_PARAGRAPHS)s Absätze; so lang ist kein Antrag.",
+                    MAX_PARAGRAPHS=format_thousands(MAX_PARAGRAPHS),
+                ),
                 "file",
             )
         if text := _paragraph_text(paragraph).strip():
@@ -63,7 +67,7 @@ def motion_from_docx(data: bytes) -> ImportedMotion:
                 raise ServiceError(TEXT_TOO_LONG, "file")
     text = normalise_text("\n\n".join(text for _, text in paragraphs))
     if not text.strip():
-        raise ServiceError("Das Word-Dokument enthält keinen Text.", "file")
+        raise ServiceError(gettext("Das Word-Dokument enthält keinen Text."), "file")
     first, first_text = paragraphs[0]
     if first.style is not None and first.style.name in _TITLE_STYLES:
         title = collapse_spaces(first_text)
@@ -75,8 +79,10 @@ def motion_from_docx(data: bytes) -> ImportedMotion:
 def _open(data: bytes) -> Document:
     if data.startswith(OLE_SIGNATURE):
         raise ServiceError(
-            "Die Datei ist ein Word-Dokument im alten Format (.doc) oder mit einem Passwort geschützt. Bitte "
-            "speichern Sie sie in Word ohne Passwort als .docx („Speichern unter“) und laden Sie sie erneut hoch.",
+            gettext(
+                "Die Datei ist ein Word-Dokument im alten Format (.doc) oder mit einem Passwort geschützt. Bitte "
+                "speichern Sie sie in Word ohne Passwort als .docx („Speichern unter“) und laden Sie sie erneut hoch."
+            ),
             "file",
         )
     try:
@@ -98,8 +104,11 @@ def _check_members(members: list[zipfile.ZipInfo]) -> None:
     problem = archive_problem(members, ARCHIVE_LIMITS)
     if problem:
         raise ServiceError(
-            f"Das Word-Dokument ist entpackt ungewöhnlich groß und wird nicht gelesen: {problem} Bitte speichern "
-            "Sie es neu oder laden Sie den Text als .txt-Datei hoch.",
+            gettext(
+                "Das Word-Dokument ist entpackt ungewöhnlich groß und wird nicht gelesen: %(problem)s Bitte "
+                "speichern Sie es neu oder laden Sie den Text als .txt-Datei hoch.",
+                problem=problem,
+            ),
             "file",
         )
 

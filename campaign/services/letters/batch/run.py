@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
 from pypdf import PdfReader
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
@@ -58,7 +59,9 @@ def output_file(root: Path, campaign: Campaign, fmt: str, job_id: int) -> Path:
 def recipient_order(session: Session, campaign: Campaign, sort: str = "postcode") -> list[int]:
     """The ids of the campaign's recipients in print order: by postcode, or grouped by region (Unterbezirk)."""
     if sort not in SORTS:
-        raise ServiceError(f"Unbekannte Sortierung „{sort}“. Möglich: {', '.join(SORTS)}.")
+        raise ServiceError(
+            _("Unbekannte Sortierung „%(sort)s“. Möglich: %(value)s.", sort=sort, value=", ".join(SORTS))
+        )
     by_postcode = (Recipient.postcode, Recipient.last_name, Recipient.first_name, Recipient.group_name, Recipient.id)
     order = by_postcode
     if sort == "region":
@@ -103,7 +106,9 @@ class _Output:
             folder.mkdir(parents=True, exist_ok=True)
             work = Path(tempfile.mkdtemp(prefix=".briefe-", dir=folder))
         except OSError as exc:
-            raise ServiceError(f"Das Verzeichnis „{folder}“ ist nicht beschreibbar: {exc}") from exc
+            raise ServiceError(
+                _("Das Verzeichnis „%(folder)s“ ist nicht beschreibbar: %(exc)s", folder=folder, exc=exc)
+            ) from exc
         return cls(fmt=fmt, target=target, work=work)
 
     def task(self, index: int, letters: tuple[PrintableLetter, ...], **options: Any) -> ChunkTask:
@@ -233,11 +238,11 @@ def render_campaign_letters(
     already sent are not changed and are listed in the result's `skipped`.
     """
     if fmt not in FORMATS:
-        raise ServiceError(f"Unbekanntes Format „{fmt}“. Möglich: {', '.join(FORMATS)}.")
+        raise ServiceError(_("Unbekanntes Format „%(fmt)s“. Möglich: %(value)s.", fmt=fmt, value=", ".join(FORMATS)))
     current_template_version(campaign)  # a campaign without a template stops here, with a clear message
     ids = recipient_order(session, campaign, sort)
     if not ids:
-        raise ServiceError(f"Die Kampagne „{campaign.title}“ hat noch keine Empfänger:innen.")
+        raise ServiceError(_("Die Kampagne „%(title)s“ hat noch keine Empfänger:innen.", title=campaign.title))
     co_signers = tuple(co_signer_names(session, campaign)) if campaign.open_letter else ()
     output = _Output.open(fmt, target)
     run = _Run(
@@ -260,10 +265,10 @@ def render_campaign_letters(
                 # Sent letters, left alone, count as done: the bar reaches its end with the last chunk.
                 progress(min(len(ids), run.result.letters + len(run.result.skipped)), len(ids))
         if not run.result.letters:
-            raise ServiceError("Alle Briefe dieser Kampagne sind bereits versandt; es gibt nichts neu zu erzeugen.")
+            raise ServiceError(_("Alle Briefe dieser Kampagne sind bereits versandt; es gibt nichts neu zu erzeugen."))
         output.finish(title=f"{campaign.title} – Druckdatei", author=_author(campaign))
     except OSError as exc:
-        raise ServiceError(f"Die Briefe konnten nicht geschrieben werden: {exc}") from exc
+        raise ServiceError(_("Die Briefe konnten nicht geschrieben werden: %(exc)s", exc=exc)) from exc
     except BrokenProcessPool as exc:
         raise ServiceError(BROKEN_POOL_MESSAGE) from exc
     finally:

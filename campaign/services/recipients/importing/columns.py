@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.text import fold_text
 from campaign.services.recipients.importing.table import Table
@@ -97,7 +99,13 @@ def parse_field_name(text: str) -> str:
             return name
     if folded in _FIELD_BY_HEADER:
         return _FIELD_BY_HEADER[folded]
-    raise ServiceError(f"Unbekanntes Feld „{text}“. Möglich sind: {', '.join(FIELD_LABELS.values())}, ignorieren.")
+    raise ServiceError(
+        _(
+            "Unbekanntes Feld „%(text)s“. Möglich sind: %(value)s, ignorieren.",
+            text=text,
+            value=", ".join(FIELD_LABELS.values()),
+        )
+    )
 
 
 def resolve_mapping(columns: list[Column], chosen: Mapping[int, str] | None = None) -> dict[int, str]:
@@ -108,7 +116,9 @@ def resolve_mapping(columns: list[Column], chosen: Mapping[int, str] | None = No
         value = chosen.get(column.index) or column.detected
         if value:
             if value != IGNORE and value not in FIELDS:
-                raise ServiceError(f"Unbekanntes Feld „{value}“ für die Spalte „{column.label}“.")
+                raise ServiceError(
+                    _("Unbekanntes Feld „%(value)s“ für die Spalte „%(label)s“.", value=value, label=column.label)
+                )
             mapping[column.index] = value
     by_field: dict[str, list[str]] = {}
     for column in columns:
@@ -118,7 +128,13 @@ def resolve_mapping(columns: list[Column], chosen: Mapping[int, str] | None = No
     for target, labels in by_field.items():
         if len(labels) > 1:
             joined = ", ".join(f"„{label}“" for label in labels)
-            raise ServiceError(f"Das Feld „{FIELD_LABELS[target]}“ ist mehreren Spalten zugeordnet: {joined}.")
+            raise ServiceError(
+                _(
+                    "Das Feld „%(value)s“ ist mehreren Spalten zugeordnet: %(joined)s.",
+                    value=FIELD_LABELS[target],
+                    joined=joined,
+                )
+            )
     return mapping
 
 
@@ -135,6 +151,8 @@ def mapping_by_header(columns: list[Column], overrides: Mapping[str, str]) -> di
         column = by_header.get(fold_text(header))
         if column is None:
             known = ", ".join(f"„{column.label}“" for column in columns)
-            raise ServiceError(f"Die Datei hat keine Spalte „{header}“. Spalten: {known}.")
+            raise ServiceError(
+                _("Die Datei hat keine Spalte „%(header)s“. Spalten: %(known)s.", header=header, known=known)
+            )
         result[column.index] = parse_field_name(target)
     return result

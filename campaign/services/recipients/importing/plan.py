@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from campaign.models import FormOfAddress, Recipient, User
@@ -126,7 +127,9 @@ def plan_import(
     notices: list[str] = []
     for column in undecided_columns(columns, mapping):
         if not ignore_undecided:
-            raise ServiceError(f"Bitte für die Spalte „{column.label}“ ein Feld wählen oder „ignorieren“.")
+            raise ServiceError(
+                gettext("Bitte für die Spalte „%(label)s“ ein Feld wählen oder „ignorieren“.", label=column.label)
+            )
         notices.append(f"Spalte „{column.label}“ nicht erkannt und ignoriert.")
         mapping[column.index] = IGNORE
     used = {target for target in mapping.values() if target != IGNORE}
@@ -236,8 +239,11 @@ def run_import(
     invalid = plan.count(RowStatus.INVALID)
     if invalid and not skip_invalid:
         raise ServiceError(
-            f"{invalid} Zeile(n) sind fehlerhaft; nichts importiert. Bitte die Datei korrigieren "
-            "oder ausdrücklich nur die gültigen Zeilen importieren."
+            gettext(
+                "%(invalid)s Zeile(n) sind fehlerhaft; nichts importiert. Bitte die Datei korrigieren oder "
+                "ausdrücklich nur die gültigen Zeilen importieren.",
+                invalid=invalid,
+            )
         )
     result = RecipientImport(
         filename=Path(filename).name,

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from flask_babel import gettext as _
+
 from campaign.services.common.errors import ServiceError
 from campaign.services.recipients.importing.table import Table
 
@@ -31,12 +33,12 @@ class _Paths(NamedTuple):
 def _paths(directory: Path, token: str) -> _Paths:
     # The token comes back from the browser: only our own random format may name a file.
     if not _TOKEN.fullmatch(token or ""):
-        raise ServiceError("Unbekannter Import. Bitte die Datei erneut hochladen.")
+        raise ServiceError(_("Unbekannter Import. Bitte die Datei erneut hochladen."))
     return _Paths(directory / f"{token}.table", directory / f"{token}.json")
 
 
 def _gone() -> ServiceError:
-    return ServiceError("Diese hochgeladene Datei gibt es nicht mehr. Bitte erneut hochladen.")
+    return ServiceError(_("Diese hochgeladene Datei gibt es nicht mehr. Bitte erneut hochladen."))
 
 
 def _new_token(directory: Path) -> tuple[str, _Paths]:

@@ -38,7 +38,8 @@ DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.
 
 def _preview_code() -> str:
     """Stands where the reference code will be, until the letter is generated and gets its own."""
-    return _("(Vorschau)")
+    # Part of the letter, so German like the letter, whatever the language of the page that asked for it.
+    return "(Vorschau)"
 
 
 @dataclass(frozen=True)

@@ -71,9 +71,17 @@ def new_template(slug: str):
     return _letters_page(found, form, 400)
 
 
+def _letter_template_or_404(template_id: int) -> LetterTemplate:
+    """A letter template; the follow-up template has its own page under /track, so it is not found here."""
+    found = db.get_or_404(LetterTemplate, template_id)
+    if found.is_follow_up:
+        abort(404)
+    return found
+
+
 @bp.get("/templates/<int:template_id>")
 def template(template_id: int):
-    found = db.get_or_404(LetterTemplate, template_id)
+    found = _letter_template_or_404(template_id)
     version = found.current_version
     texts = {"subject": version.subject, "body": version.body} if version else {}
     return _template_page(found, TemplateEditForm(data={"name": found.name, **texts}))
@@ -97,7 +105,7 @@ def _template_page(found: LetterTemplate, form: TemplateEditForm, status: int = 
 @bp.post("/templates/<int:template_id>")
 @role_required(*WRITERS)
 def save_template(template_id: int):
-    found = db.get_or_404(LetterTemplate, template_id)
+    found = _letter_template_or_404(template_id)
     form = TemplateEditForm()
     if form.validate_on_submit():
         before = found.current_version.number if found.current_version else 0

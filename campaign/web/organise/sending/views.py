@@ -18,6 +18,7 @@ from campaign.services.sending.letter_mail import MailSettings
 from campaign.services.sending.lifecycle import StepResult
 from campaign.services.sending.overview import sending_overview
 from campaign.web.boundary import after_commit, on_error_back_to
+from campaign.web.datetimes import local_time
 from campaign.web.forms import ConfirmForm
 from campaign.web.organise.jobs.forms import GenerateLettersForm
 from campaign.web.organise.letters.templates import campaign_or_404
@@ -126,7 +127,7 @@ def schedule(slug: str):
         after_commit(deliver_outbox)
         flash(_("Die Briefe werden so bald wie möglich versandt."), "success")
     else:
-        flash(_("Versand frühestens am %(when)s.", when=form.send_at.data.strftime("%d.%m.%Y um %H:%M")), "success")
+        flash(_("Versand frühestens am %(when)s.", when=local_time(at)), "success")
     return _back(slug, "zeitplan")
 
 

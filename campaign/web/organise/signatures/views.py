@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from campaign.db import db
 from campaign.services.signing.admin import signature_of, signatures_page, status_counts
@@ -53,7 +54,7 @@ def remove(slug: str, signature_id: int):
         flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
         return redirect(url_for(".index", slug=slug))
     remove_as_spam(db.session, signature, form.reason.data, user=acting_user())
-    flash("Die Mitzeichnung ist entfernt und wird nicht mehr gezählt.", "success")
+    flash(_("Die Mitzeichnung ist entfernt und wird nicht mehr gezählt."), "success")
     return redirect(url_for(".index", slug=slug))
 
 
@@ -82,7 +83,7 @@ def consent():
         if form.validate_on_submit():
             with errors_shown_on(form):
                 add_consent_version(db.session, form.version.data, form.text.data, user=acting_user())
-                flash("Die neue Version gilt ab sofort für neue Mitzeichnungen.", "success")
+                flash(_("Die neue Version gilt ab sofort für neue Mitzeichnungen."), "success")
                 return redirect(url_for(".consent"))
     status = 400 if form.errors else 200
     return render_template("organise/signatures/consent.html", form=form, versions=consent_versions(db.session)), status
