@@ -52,6 +52,7 @@ NOT_STORED_AS_TEXT = {
     "MoveForm.direction": "one of two words",
     "StatusForm.status": "a state name, checked",
     "DeliveredForm.how": "one of two words",
+    "FollowUpChoiceForm.scope": "one of two words (the button pressed)",
     "TemplateRuleForm.template_id": "a number",
     "ConsentForm.version": "attacked through the service (world.CONSENT_VERSION)",
     "SignatoryForm.role": "attacked through the service (world: a hostile signatory)",
