@@ -111,7 +111,8 @@ def _way_back() -> str:
         target = {**(request.args.to_dict() if keep_query else {}), **_url_values(endpoint, values)}
         return url_for(endpoint, _anchor=anchor.format(**values) or None, **target)
     referrer = urlsplit(request.referrer or "")
-    if referrer.netloc == request.host and referrer.path != request.path:
+    # A path starting with // would name another host in the Location header (http://site//evil.example/).
+    if referrer.netloc == request.host and referrer.path != request.path and not referrer.path.startswith("//"):
         return referrer.path + (f"?{referrer.query}" if referrer.query else "")
     return url_for("public.index")
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from campaign.models import Campaign, Channel, Letter, LetterStatus, Recipient, User
+from campaign.models import Campaign, Channel, Letter, LetterStatus, Recipient, Target, User
 from campaign.services.common.audit import record
 from campaign.services.common.dates import today_in_germany
 from campaign.services.common.emails import canonical_email, normalise_email
@@ -53,6 +53,13 @@ def mark_delivered(
     return result
 
 
+def _belongs_to(session: Session, campaign: Campaign, recipient: Recipient) -> bool:
+    """Whether the recipient is a target of the campaign or has a letter from it."""
+    target = select(Target.id).where(Target.campaign_id == campaign.id, Target.recipient_id == recipient.id)
+    letter = select(Letter.id).where(Letter.campaign_id == campaign.id, Letter.recipient_id == recipient.id)
+    return session.scalar(target.union_all(letter).limit(1)) is not None
+
+
 def correct_address(
     session: Session,
     campaign: Campaign,
@@ -67,6 +74,9 @@ def correct_address(
     Without four-eyes approval the letter is approved again at once and, with `resend`, queued; otherwise it
     waits for a second person like any draft.
     """
+    if not _belongs_to(session, campaign, recipient):
+        # The URL names the campaign: a person of another campaign is not corrected (nor logged) under this one.
+        raise ServiceError("Diese Person gehört nicht zu dieser Kampagne.")
     try:
         address = normalise_email(email)
     except ServiceError as exc:
