@@ -76,7 +76,7 @@ def correct_address(
     """
     if not _belongs_to(session, campaign, recipient):
         # The URL names the campaign: a person of another campaign is not corrected (nor logged) under this one.
-        raise ServiceError("Diese Person gehört nicht zu dieser Kampagne.")
+        raise ServiceError(_("Diese Person gehört nicht zu dieser Kampagne."))
     try:
         address = normalise_email(email)
     except ServiceError as exc:
