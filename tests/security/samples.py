@@ -41,6 +41,14 @@ SAMPLE_ARGUMENTS: dict[str, Callable[[World], Any]] = {
 # Where an argument's name means something else on one rule.
 ENDPOINT_ARGUMENTS: dict[str, dict[str, Callable[[World], Any]]] = {
     "public.confirm": {"token": lambda w: w.ids["confirm_token"]},
+    "public.write_confirm": {"slug": lambda w: w.ids["write_slug"], "token": lambda w: w.ids["write_confirm_token"]},
+    "public.write_letter": {"slug": lambda w: w.ids["write_slug"], "token": lambda w: w.ids["write_access_token"]},
+    "public.write_letter_pdf": {
+        "slug": lambda w: w.ids["write_slug"],
+        "token": lambda w: w.ids["write_access_token"],
+    },
+    "public.write_withdraw": {"slug": lambda w: w.ids["write_slug"], "token": lambda w: w.ids["write_access_token"]},
+    "public.write_answer": {"slug": lambda w: w.ids["write_slug"], "token": lambda w: w.ids["write_access_token"]},
     "public.withdraw": {"token": lambda w: w.ids["withdraw_token"]},
     "organise.recipient_import.review": {"token": lambda w: w.ids["import_token"]},
     "organise.recipient_import.cancel": {"token": lambda w: w.ids["import_token"]},

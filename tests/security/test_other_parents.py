@@ -131,6 +131,13 @@ NO_CONTROL = {
 }
 # Nested rules whose second argument is no object of another parent, and why.
 NOT_NESTED = {
+    "public.write_confirm": "a token (tests/writing/test_lifecycle.py: forged, foreign, expired)",
+    "public.write_letter": "a token (tests/writing/test_lifecycle.py)",
+    "public.write_letter_pdf": "a token (tests/writing/test_lifecycle.py)",
+    "public.write_withdraw": "a token (tests/writing/test_lifecycle.py)",
+    "public.write_answer": "a token (tests/writing/test_lifecycle.py)",
+    "organise.writing.approve": "another campaign's letter is a 404 (tests/writing/test_team_screens.py)",
+    "organise.writing.reject": "another campaign's letter is a 404 (tests/writing/test_team_screens.py)",
     "public.confirm": "a token (tests/security/test_signing_links.py)",
     "public.withdraw": "a token (tests/security/test_signing_links.py)",
     "organise.organisations.remove_signatory": "an index into the organisation's own list",

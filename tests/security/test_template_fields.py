@@ -35,6 +35,13 @@ SANDBOXED = {
 }
 # Text fields whose value is no stored text shown to others, or is checked to a narrow format, and why.
 NOT_STORED_AS_TEXT = {
+    "RejectForm.reason": "goes to the audit log only (attacked there through audit_events)",
+    "WriteForm.chosen": "argument ids, parsed as numbers",
+    "WriteForm.consent_version": "must name an existing consent text",
+    "WriteForm.email": "checked by email-validator",
+    "WriteForm.recipient": "a recipient id, checked against those offered",
+    "WriteForm.step": "one of the flow's fixed step names",
+    "WriteForm.writer_postcode": "five digits, checked by the form",
     "LoginForm.email": "compared with the accounts, never shown back",
     "LoginForm.password": "a password, never shown",
     "NewAccountForm.email": "checked by email-validator",

@@ -48,18 +48,22 @@ from campaign.models import (
     Signature,
     Source,
     SourceQuote,
+    SupporterLetter,
     Target,
     TrackingNote,
     User,
 )
 from campaign.services.demo import seed_demo
 from campaign.services.organisations.records import add_signatory
+from campaign.services.sending.outbox import mime_bytes
 from campaign.services.signing.consent import add_consent_version
+from campaign.services.writing.letters import access_token
 from tests.conftest import CampaignCliRunner
 from tests.factories import PASSWORD, make_user
 from tests.factories_recipients import make_list
 from tests.factories_replies import make_reply
 from tests.factories_signing import links_in, make_signature
+from tests.factories_writing import link_in, make_writing_campaign, write_form
 
 # What would run in a visitor's browser if a page printed it raw.
 SCRIPT = "<script>alert(1)</script>"
@@ -130,6 +134,16 @@ NOT_POISONED = {
     "jobs.message": "progress and result texts written by the code",
     "template_versions.subject": "sandboxed Jinja by design (test_template_fields.py attacks the sandbox)",
     "template_versions.body": "sandboxed Jinja by design (test_template_fields.py attacks the sandbox)",
+    "postcode_areas.postcode": "five digits, checked by the postcode import (tests/writing/test_postcodes.py)",
+    "supporter_letters.postcode": "five digits, checked by the write form",
+    "supporter_letters.email": "checked by email-validator in the write form",
+    "supporter_letters.delivery": "one of a fixed set of words written by the code",
+    "supporter_letters.reference_code": "made by the code from the counter's prefix and a number",
+    "supporter_letters.consent_version": "must name an existing consent text",
+    "supporter_letters.token_seed": "random, never shown",
+    "supporter_letters.confirm_token_hash": "a SHA-256 digest, never shown",
+    "supporter_letters.access_token_hash": "a SHA-256 digest, never shown",
+    "supporter_letters.site_url": "the site's own address at writing time, from the request, for links in mails",
 }
 
 # JSON columns that hold lists of typed words; the other JSON columns (audit details, job results, signatories,
@@ -312,14 +326,33 @@ def _sign_and_confirm(app: Flask, client: FlaskClient, world: World, address: st
     }
     assert client.post(f"/c/{slug}/sign", data=sign).status_code == 302
     with app.app_context():
-        raw = db.session.scalar(
-            select(OutboxMessage.raw).where(OutboxMessage.to_address == address).order_by(OutboxMessage.id.desc())
+        raw = mime_bytes(
+            db.session.scalars(
+                select(OutboxMessage).where(OutboxMessage.to_address == address).order_by(OutboxMessage.id.desc())
+            ).first()
         )
     message = email.message_from_bytes(raw, policy=email.policy.default)
     links = links_in(message.get_body(preferencelist=("plain",)).get_content())
     world.ids["confirm_token"] = links["confirm"].rsplit("/", 1)[1]
     world.ids["withdraw_token"] = links["withdraw"].rsplit("/", 1)[1]
     assert client.post(links["confirm"]).status_code == 200
+
+
+def _write_own_letter(app: Flask, client: FlaskClient, world: World) -> None:
+    """A visitor writes their own letter with hostile words through the write form and confirms it."""
+    with app.app_context():
+        written = make_writing_campaign(db.session)
+        db.session.commit()
+    form = write_form(written, own_text=f"{SCRIPT}{JINJA}", first_name=IMAGE, city=UNDERLINE)
+    assert client.post(f"/c/{written.slug}/write", data=form).status_code in (200, 302)
+    with app.app_context():
+        letter = db.session.scalars(select(SupporterLetter)).one()
+        mail = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+        world.ids["write_slug"] = written.slug
+        world.ids["write_confirm_token"] = link_in(mime_bytes(mail), "confirm").rsplit("/", 1)[1]
+        world.ids["write_access_token"] = access_token(letter)
+    confirm = f"/c/{written.slug}/write/confirm/{world.ids['write_confirm_token']}"
+    assert client.post(confirm).status_code in (200, 302)
 
 
 def _uploads(client: FlaskClient, world: World, port: int) -> None:
@@ -371,6 +404,7 @@ def build_world(app: Flask, client: FlaskClient, port: int, *, letters: bool = T
         world.admin_email = world.ids["admin_email"]
         db.session.commit()
     _sign_and_confirm(app, app.test_client(), world)
+    _write_own_letter(app, app.test_client(), world)
     _log_in(client, world.admin_email)
     _uploads(client, world, port)
     with app.app_context():
@@ -381,5 +415,5 @@ def build_world(app: Flask, client: FlaskClient, port: int, *, letters: bool = T
     # Signed once more now that the campaign's texts are poisoned: the confirmation mail is made from them.
     _sign_and_confirm(app, app.test_client(), world, "hostile2@example.org")
     with app.app_context():
-        world.mails = list(db.session.scalars(select(OutboxMessage.raw).where(OutboxMessage.raw != b"")))
+        world.mails = [mime_bytes(mail) for mail in db.session.scalars(select(OutboxMessage)) if mail.raw != b""]
     return world

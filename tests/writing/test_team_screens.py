@@ -7,6 +7,7 @@ from sqlalchemy import select
 from campaign.db import db
 from campaign.models import OpenRecipient, Role, SupporterLetter, SupporterLetterStatus, WritingSettings
 from campaign.services.writing.mails import KIND_CONFIRMATION, KIND_LETTER
+from tests.factories import make_campaign
 from tests.factories_writing import link_in, write_form
 from tests.writing.conftest import outbox
 
@@ -59,6 +60,12 @@ def test_held_letters_are_approved_or_rejected(client, app, written, login):
     first = _held_letter(client, app, written, own_text="Erster Brief mit eigenen Worten über Köln.")
     second = _held_letter(client, app, written, email="zweite@example.org", own_text="Ganz anders formuliert.")
     login()
+    with app.app_context():
+        other = make_campaign(db.session).slug  # the letters are not this campaign's: 404, nothing changes
+        db.session.commit()
+    assert client.post(f"/organise/campaigns/{other}/supporter-letters/{first}/approve").status_code == 404
+    refused = client.post(f"/organise/campaigns/{other}/supporter-letters/{second}/reject", data={"reason": "x"})
+    assert refused.status_code == 404 and outbox(app, KIND_LETTER) == []
     page = client.get(_url(written))
     assert "wartet auf Freigabe" in page.text and "Freigeben" in page.text
     client.post(_url(written, f"/{first}/approve"))
