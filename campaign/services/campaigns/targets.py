@@ -59,6 +59,11 @@ def target_ids(session: Session, campaign: Campaign) -> set[int]:
     return set(session.scalars(select(Target.recipient_id).where(Target.campaign_id == campaign.id)))
 
 
+def campaign_targets(session: Session, campaign: Campaign) -> list[Target]:
+    """The campaign's targets in the order they were added."""
+    return list(session.scalars(select(Target).where(Target.campaign_id == campaign.id).order_by(Target.id)))
+
+
 def count_targets(session: Session, campaign: Campaign) -> int:
     return session.scalar(select(func.count(Target.id)).where(Target.campaign_id == campaign.id)) or 0
 

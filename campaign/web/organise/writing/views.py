@@ -6,7 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from campaign.db import db
 from campaign.jobs.outbox import deliver_outbox
-from campaign.models import SupporterLetterStatus, Target
+from campaign.models import SupporterLetterStatus
+from campaign.services.campaigns.targets import campaign_targets
 from campaign.services.recipients.importing.reader import read_upload
 from campaign.services.writing import lifecycle
 from campaign.services.writing.overview import letter_of, letters_of, status_counts, variation
@@ -18,10 +19,6 @@ from campaign.web.security import WRITERS, acting_user, has_role, role_required
 from campaign.web.track.lookup import campaign_or_404
 
 bp = Blueprint("writing", __name__)
-
-
-def _targets(campaign):
-    return list(db.session.scalars(db.select(Target).where(Target.campaign_id == campaign.id).order_by(Target.id)))
 
 
 def _render(campaign, settings_form: WritingSettingsForm, status: int = 200):
@@ -36,7 +33,7 @@ def _render(campaign, settings_form: WritingSettingsForm, status: int = 200):
         form=settings_form,
         open_form=OpenRecipientsForm(),
         reject_form=RejectForm(),
-        targets=_targets(campaign),
+        targets=campaign_targets(db.session, campaign),
         open_ids=open_recipient_ids(db.session, campaign),
         can_write=has_role(*WRITERS),
         status=chosen,
