@@ -135,7 +135,9 @@ class Defaults:
     PROXY_FIX_X_PREFIX = 0
 
     RATELIMIT_STORAGE_URL = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    # No X-RateLimit-* headers on every answer: they cost two more trips to the counter store per limited request
+    # (the signing POST among them); a refused request still says when to try again (Retry-After, see web).
+    RATELIMIT_HEADERS_ENABLED = False
     # Login attempts per client address; failed logins per account and address; failed logins per account
     # from anywhere (not counted against a browser that has logged in to that account before, so strangers
     # cannot lock the owner out).

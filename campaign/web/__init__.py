@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g, render_template, request
@@ -11,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from campaign.extensions import login_manager
+from campaign.extensions import limiter, login_manager
 from campaign.models import Role
 from campaign.services.common.labels import label
 from campaign.web.api import bp as api_bp
@@ -110,9 +111,18 @@ def _navigation() -> list[NavItem]:
 def _render_http_error(error: HTTPException):
     code = error.code or 500
     message = str(ERROR_MESSAGES.get(code, error.description))
+    headers = _retry_after_limit() if code == 429 else {}
     if request.path.startswith("/api/"):
-        return {"error": message}, code
-    return render_template("errors/error.html", code=code, message=message), code
+        return {"error": message}, code, headers
+    return render_template("errors/error.html", code=code, message=message), code, headers
+
+
+def _retry_after_limit() -> dict[str, str]:
+    """Retry-After for a request over a rate limit: the seconds until the limit's window has room again."""
+    limit = limiter.current_limit
+    if limit is None:
+        return {}
+    return {"Retry-After": str(max(1, limit.reset_at - int(time.time())))}
 
 
 def _render_database_unavailable(error: Exception):

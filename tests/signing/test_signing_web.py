@@ -77,7 +77,10 @@ def test_signing_is_limited_per_address(app_factory):
     client = app.test_client()
     statuses = [client.post(f"/c/{slug}/sign", data=form_data()).status_code for _ in range(4)]
     assert statuses == [302, 302, 302, 429]
-    assert "Zu viele Versuche" in client.post(f"/c/{slug}/sign", data=form_data()).get_data(as_text=True)
+    refused = client.post(f"/c/{slug}/sign", data=form_data())
+    assert "Zu viele Versuche" in refused.get_data(as_text=True)
+    # The refusal says when to try again: within the minute of the limit, not before a second has passed.
+    assert 1 <= int(refused.headers["Retry-After"]) <= 61
     assert _count(app, Signature) == 3
 
 
