@@ -1,16 +1,21 @@
-"""Forms and validators shared by several screens: a bare confirmation, an up/down move, service checks."""
+"""Forms and validators shared by several screens: a bare confirmation, an up/down move, service checks, and
+the check of a form posted from another page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField
 from wtforms.validators import AnyOf, ValidationError
 
 from campaign.services.common.errors import ServiceError
+
+F = TypeVar("F", bound=FlaskForm)
 
 
 class ConfirmForm(FlaskForm):
@@ -33,3 +38,16 @@ def service_check(check: Callable[[str], Any]) -> Callable[[FlaskForm, Field], N
             raise ValidationError(str(exc)) from exc
 
     return validate
+
+
+def submitted_or_back(form_class: type[F], endpoint: str, **values: Any) -> F:
+    """The submitted form if it is valid; else its errors as a message and back to `endpoint` (nothing changes).
+
+    For POST-only actions whose form is on another page.
+    """
+    form = form_class()
+    if not form.validate_on_submit():
+        messages = [str(message) for errors in form.errors.values() for message in errors]
+        flash(" ".join(messages) or _("Das Formular war unvollständig."), "error")
+        abort(redirect(url_for(endpoint, **values)))
+    return form

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
@@ -83,6 +83,22 @@ def fold_text(text: str) -> str:
 def collapse_spaces(text: str) -> str:
     """Runs of white space (line breaks included) as one space, trimmed."""
     return " ".join(str(text or "").split())
+
+
+def short_fields(source: object, limits: Mapping[str, int], required: Iterable[tuple[str, object]]) -> dict[str, str]:
+    """The attributes of `source` named in `limits`, white space collapsed: a person's name and address as typed.
+
+    ServiceError (naming the field) for the first that is longer than its limit, else for the first of `required`
+    (field name, message) that is empty.
+    """
+    values = {name: collapse_spaces(getattr(source, name)) for name in limits}
+    for name, limit in limits.items():
+        if len(values[name]) > limit:
+            raise ServiceError(_("Höchstens %(max)d Zeichen, bitte.", max=limit), name)
+    for name, message in required:
+        if not values[name]:
+            raise ServiceError(str(message), name)
+    return values
 
 
 def is_germany(country: str) -> bool:

@@ -23,6 +23,7 @@ from campaign.db import utcnow
 from campaign.models import Campaign, CampaignStatus, ConsentText, Listing, Signature, SignatureStatus, Supporter
 from campaign.services.common.emails import canonical_email, normalise_email
 from campaign.services.common.errors import ServiceError
+from campaign.services.common.text import short_fields
 from campaign.services.sending.messages import OutgoingMail
 from campaign.services.sending.outbox import draft_row, insert_mail
 from campaign.services.signing import first_signature, mails, tokens
@@ -66,19 +67,16 @@ class SigningOutcome:
     mail_queued: bool
 
 
+_REQUIRED = (
+    ("first_name", _l("Bitte Ihren Vornamen angeben.")),
+    ("last_name", _l("Bitte Ihren Nachnamen angeben.")),
+    ("postcode", _l("Bitte Ihre Postleitzahl angeben.")),
+    ("city", _l("Bitte Ihren Ort angeben.")),
+)
+
+
 def _clean(request: SigningRequest) -> dict[str, str]:
-    values = {name: " ".join(getattr(request, name).split()) for name in LIMITS}
-    for name, limit in LIMITS.items():
-        if len(values[name]) > limit:
-            raise ServiceError(_("Höchstens %(max)d Zeichen, bitte.", max=limit), name)
-    for name, message in (
-        ("first_name", _l("Bitte Ihren Vornamen angeben.")),
-        ("last_name", _l("Bitte Ihren Nachnamen angeben.")),
-        ("postcode", _l("Bitte Ihre Postleitzahl angeben.")),
-        ("city", _l("Bitte Ihren Ort angeben.")),
-    ):
-        if not values[name]:
-            raise ServiceError(str(message), name)
+    values = short_fields(request, LIMITS, _REQUIRED)
     if values["function"] and not values["organisation"]:
         raise ServiceError(_("Eine Funktion bitte nur zusammen mit der Organisation angeben."), "organisation")
     return values

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from campaign.models import (
 )
 from campaign.services.common.emails import canonical_email, normalise_email
 from campaign.services.common.errors import ServiceError
+from campaign.services.common.text import short_fields
 from campaign.services.letters.references import allocate_reference_codes, reference_prefix
 from campaign.services.signing import tokens
 from campaign.services.writing import mails
@@ -90,20 +92,17 @@ def preview(session: Session, campaign: Campaign, draft: Draft) -> Preview:
     return Preview(recipient, letter, variation, may_email=bool(recipient.email))
 
 
+_REQUIRED = (
+    ("first_name", _l("Bitte Ihren Vornamen angeben.")),
+    ("last_name", _l("Bitte Ihren Nachnamen angeben.")),
+    ("street", _l("Bitte Straße und Hausnummer angeben: Ein Büro nimmt Briefe mit Anschrift ernster.")),
+    ("postcode", _l("Bitte Ihre Postleitzahl angeben.")),
+    ("city", _l("Bitte Ihren Ort angeben.")),
+)
+
+
 def _clean_writer(writer: Writer) -> Writer:
-    values = {name: " ".join(getattr(writer, name).split()) for name in LIMITS}
-    for name, limit in LIMITS.items():
-        if len(values[name]) > limit:
-            raise ServiceError(f"Höchstens {limit} Zeichen, bitte.", name)
-    for name, message in (
-        ("first_name", "Bitte Ihren Vornamen angeben."),
-        ("last_name", "Bitte Ihren Nachnamen angeben."),
-        ("street", "Bitte Straße und Hausnummer angeben: Ein Büro nimmt Briefe mit Anschrift ernster."),
-        ("postcode", "Bitte Ihre Postleitzahl angeben."),
-        ("city", "Bitte Ihren Ort angeben."),
-    ):
-        if not values[name]:
-            raise ServiceError(message, name)
+    values = short_fields(writer, LIMITS, _REQUIRED)
     try:
         email = normalise_email(writer.email)
     except ServiceError as error:

@@ -9,13 +9,14 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField
+from wtforms import BooleanField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
 from campaign.models import Listing
 from campaign.services.signing.signing import LIMITS
+from campaign.web.public.supporter_fields import max_length, supporter_fields
 
 LISTING_CHOICES = [
     SelectChoice(Listing.FULL_NAME.value, _l("mit vollem Namen und Ort")),
@@ -30,11 +31,14 @@ def _wtforms_translations(locale: str) -> Translations:
     return Translations.load(messages_path(), [locale], domain="wtforms")
 
 
-def _length(name: str) -> Length:
-    return Length(max=LIMITS[name], message=_l("Höchstens %(max)d Zeichen, bitte."))
-
-
-class SigningForm(FlaskForm):
+class SigningForm(
+    supporter_fields(
+        LIMITS,
+        email_hint=_l("Wir schicken Ihnen einen Link zur Bestätigung. Sie wird nicht veröffentlicht."),
+        consent_refused=_l("Ohne Ihre Einwilligung können wir nicht mitzählen."),
+    ),
+    FlaskForm,
+):
     """Name, address, place, optional organisation, how to be listed, consent (required) and newsletter (not)."""
 
     class Meta:
@@ -48,38 +52,19 @@ class SigningForm(FlaskForm):
                 return None
             return _wtforms_translations(str(get_locale()))
 
-    first_name = StringField(
-        _l("Vorname"), validators=[DataRequired(_l("Bitte Ihren Vornamen angeben.")), _length("first_name")]
-    )
-    last_name = StringField(
-        _l("Nachname"), validators=[DataRequired(_l("Bitte Ihren Nachnamen angeben.")), _length("last_name")]
-    )
-    email = EmailField(
-        _l("E-Mail-Adresse"),
-        validators=[DataRequired(_l("Bitte Ihre E-Mail-Adresse angeben.")), Length(max=254)],
-        description=_l("Wir schicken Ihnen einen Link zur Bestätigung. Sie wird nicht veröffentlicht."),
-    )
-    postcode = StringField(
-        _l("Postleitzahl"), validators=[DataRequired(_l("Bitte Ihre Postleitzahl angeben.")), _length("postcode")]
-    )
-    city = StringField(_l("Ort"), validators=[DataRequired(_l("Bitte Ihren Ort angeben.")), _length("city")])
     organisation = StringField(
         _l("Organisation (freiwillig)"),
-        validators=[Optional(), _length("organisation")],
+        validators=[Optional(), max_length(LIMITS["organisation"])],
         description=_l("Wenn Sie für eine Organisation zeichnen: Sie erscheint unter den Erstunterzeichnenden."),
     )
-    function = StringField(_l("Funktion (freiwillig)"), validators=[Optional(), _length("function")])
+    function = StringField(_l("Funktion (freiwillig)"), validators=[Optional(), max_length(LIMITS["function"])])
     listing = RadioField(
         _l("Wie sollen wir Sie unter dem Brief nennen?"),
         choices=LISTING_CHOICES,
         default=Listing.FULL_NAME.value,
         validators=[DataRequired(_l("Bitte wählen Sie, wie Sie genannt werden möchten."))],
     )
-    consent = BooleanField(validators=[DataRequired(_l("Ohne Ihre Einwilligung können wir nicht mitzählen."))])
-    consent_version = HiddenField()
     newsletter = BooleanField(_l("Ich möchte außerdem den Newsletter der Kampagne erhalten (freiwillig)."))
-    # Honeypot: hidden from people by CSS and from screen readers; bots fill every field they find.
-    website = StringField(_l("Bitte dieses Feld leer lassen"), validators=[Optional()])
 
 
 class LinkForm(FlaskForm):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -12,6 +12,7 @@ from campaign.models import QuestionnaireAnswer
 from campaign.services.writing.compose import MAX_OWN_TEXT
 from campaign.services.writing.letters import LIMITS
 from campaign.services.writing.questionnaire import MAX_REPLY_TEXT
+from campaign.web.public.supporter_fields import max_length, supporter_fields
 
 STEPS = ("postcode", "recipients", "arguments", "paragraph", "preview", "submit")
 DELIVERY_CHOICES = [
@@ -26,12 +27,16 @@ ANSWER_CHOICES = [
 ]
 
 
-def _length(name: str) -> Length:
-    return Length(max=LIMITS[name], message=_l("Höchstens %(max)d Zeichen, bitte."))
-
-
-class WriteForm(FlaskForm):
-    """Every field of the flow; the steps before the current one travel along as hidden fields."""
+class WriteForm(
+    supporter_fields(
+        LIMITS,
+        email_hint=_l("Für die Bestätigung, für Antworten des Büros und für eine kurze Nachfrage später."),
+        consent_refused=_l("Ohne Ihre Einwilligung können wir den Brief nicht verschicken."),
+        postcode="writer_postcode",
+    ),
+    FlaskForm,
+):
+    """Every field of the flow, the supporter's details among them; earlier steps travel along as hidden fields."""
 
     step = HiddenField()
     postcode = StringField(
@@ -43,44 +48,23 @@ class WriteForm(FlaskForm):
     chosen = HiddenField()
     own_text = TextAreaField(
         _l("Ihr eigener Absatz"),
-        validators=[Optional(), Length(max=MAX_OWN_TEXT, message=_l("Höchstens %(max)d Zeichen, bitte."))],
+        validators=[Optional(), max_length(MAX_OWN_TEXT)],
         description=_l(
             "Warum ist Ihnen das wichtig? Was erleben Sie vor Ort? "
             "Persönliche Worte wirken stärker als jeder Textbaustein."
         ),
     )
-    first_name = StringField(
-        _l("Vorname"), validators=[DataRequired(_l("Bitte Ihren Vornamen angeben.")), _length("first_name")]
-    )
-    last_name = StringField(
-        _l("Nachname"), validators=[DataRequired(_l("Bitte Ihren Nachnamen angeben.")), _length("last_name")]
-    )
-    email = EmailField(
-        _l("E-Mail-Adresse"),
-        validators=[DataRequired(_l("Bitte Ihre E-Mail-Adresse angeben.")), Length(max=254)],
-        description=_l("Für die Bestätigung, für Antworten des Büros und für eine kurze Nachfrage später."),
-    )
     street = StringField(
         _l("Straße und Hausnummer"),
-        validators=[DataRequired(_l("Bitte Straße und Hausnummer angeben.")), _length("street")],
+        validators=[DataRequired(_l("Bitte Straße und Hausnummer angeben.")), max_length(LIMITS["street"])],
         description=_l("Steht unter Ihrem Brief: Abgeordnetenbüros nehmen Briefe mit Anschrift ernster."),
     )
-    writer_postcode = StringField(
-        _l("Postleitzahl"), validators=[DataRequired(_l("Bitte Ihre Postleitzahl angeben.")), _length("postcode")]
-    )
-    city = StringField(_l("Ort"), validators=[DataRequired(_l("Bitte Ihren Ort angeben.")), _length("city")])
     delivery = RadioField(
         _l("Wie soll der Brief ankommen?"),
         choices=DELIVERY_CHOICES,
         default="email",
         validators=[InputRequired(_l("Bitte wählen Sie, wie der Brief verschickt wird."))],
     )
-    consent = BooleanField(
-        validators=[DataRequired(_l("Ohne Ihre Einwilligung können wir den Brief nicht verschicken."))]
-    )
-    consent_version = HiddenField()
-    # Honeypot, as on the signing form.
-    website = StringField(_l("Bitte dieses Feld leer lassen"), validators=[Optional()])
 
     DETAILS = ("first_name", "last_name", "email", "street", "writer_postcode", "city", "delivery", "consent")
 
@@ -97,6 +81,6 @@ class AnswerForm(FlaskForm):
     )
     text = TextAreaField(
         _l("Text der Antwort (freiwillig)"),
-        validators=[Optional(), Length(max=MAX_REPLY_TEXT, message=_l("Höchstens %(max)d Zeichen, bitte."))],
+        validators=[Optional(), max_length(MAX_REPLY_TEXT)],
         description=_l("Fügen Sie die Antwort hier ein, wenn Sie sie mit uns teilen möchten."),
     )

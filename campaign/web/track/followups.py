@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -20,7 +20,7 @@ from campaign.services.replies import follow_up_letters as letters
 from campaign.services.replies.followups import due_follow_ups, set_follow_up_days
 from campaign.services.sending.lifecycle import StepResult
 from campaign.web.boundary import after_commit, errors_shown_on, on_error_back_to
-from campaign.web.forms import ConfirmForm
+from campaign.web.forms import ConfirmForm, submitted_or_back
 from campaign.web.security import acting_user
 from campaign.web.track.forms import FollowUpChoiceForm, FollowUpDaysForm, FollowUpTemplateForm
 from campaign.web.track.lookup import campaign_or_404
@@ -95,13 +95,7 @@ def template(slug: str):
 
 def _submitted(slug: str, form_class):
     """The campaign and its submitted form; a form that fails validation (or CSRF) changes nothing."""
-    campaign = campaign_or_404(slug)
-    form = form_class()
-    if not form.validate_on_submit():
-        messages = [str(message) for errors in form.errors.values() for message in errors]
-        flash(" ".join(messages) or _("Das Formular war unvollständig."), "error")
-        abort(redirect(url_for(BACK, slug=slug)))
-    return campaign, form
+    return campaign_or_404(slug), submitted_or_back(form_class, BACK, slug=slug)
 
 
 def _report(result: StepResult, message: str) -> None:

@@ -13,6 +13,7 @@ from campaign.services.campaigns.hub import campaign_hub
 from campaign.services.campaigns.records import all_campaigns
 from campaign.services.common.labels import label
 from campaign.web.boundary import errors_shown_on, on_error_back_to
+from campaign.web.forms import submitted_or_back
 from campaign.web.organise.campaigns.forms import CampaignForm, DuplicateForm, StatusForm
 from campaign.web.organise.letters.templates import campaign_or_404
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
@@ -119,10 +120,7 @@ def status(slug: str):
 @on_error_back_to(".show")
 def duplicate(slug: str):
     found = campaign_or_404(slug)
-    form = DuplicateForm()
-    if not form.validate_on_submit():
-        flash(" ".join(message for errors in form.errors.values() for message in errors), "error")
-        return redirect(url_for(".show", slug=found.slug))
+    form = submitted_or_back(DuplicateForm, ".show", slug=found.slug)
     copy = service.duplicate_campaign(
         db.session, found, title=form.title.data, slug=form.slug.data or "", user=acting_user()
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -19,7 +19,7 @@ from campaign.services.sending.lifecycle import StepResult
 from campaign.services.sending.overview import sending_overview
 from campaign.web.boundary import after_commit, on_error_back_to
 from campaign.web.datetimes import local_time
-from campaign.web.forms import ConfirmForm
+from campaign.web.forms import ConfirmForm, submitted_or_back
 from campaign.web.organise.jobs.forms import GenerateLettersForm
 from campaign.web.organise.letters.templates import campaign_or_404
 from campaign.web.organise.sending.forms import AddressForm, DeliveredForm, ScheduleForm, SendingSettingsForm
@@ -64,13 +64,7 @@ def index(slug: str):
 
 def _campaign_and_form(slug: str, form_class):
     """The campaign and its submitted form; a form that fails validation (or CSRF) changes nothing."""
-    campaign = campaign_or_404(slug)
-    form = form_class()
-    if not form.validate_on_submit():
-        messages = [str(message) for errors in form.errors.values() for message in errors]
-        flash(" ".join(messages) or _("Das Formular war unvollständig."), "error")
-        abort(redirect(url_for(BACK, slug=slug)))
-    return campaign, form
+    return campaign_or_404(slug), submitted_or_back(form_class, BACK, slug=slug)
 
 
 @bp.post("/settings")

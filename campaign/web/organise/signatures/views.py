@@ -11,6 +11,7 @@ from campaign.services.signing.consent import add_consent_version, consent_versi
 from campaign.services.signing.handover import handover_file, make_handover
 from campaign.services.signing.lifecycle import remove_as_spam
 from campaign.web.boundary import errors_shown_on, on_error_back_to
+from campaign.web.forms import submitted_or_back
 from campaign.web.organise.signatures.forms import ConsentForm, HandoverForm, RemoveForm, SignatureFilterForm
 from campaign.web.paging import page_links
 from campaign.web.security import WRITERS, acting_user, has_role
@@ -49,10 +50,7 @@ def index(slug: str):
 def remove(slug: str, signature_id: int):
     campaign = campaign_or_404(slug)
     signature = signature_of(db.session, campaign, signature_id) or abort(404)
-    form = RemoveForm()
-    if not form.validate_on_submit():
-        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
-        return redirect(url_for(".index", slug=slug))
+    form = submitted_or_back(RemoveForm, ".index", slug=slug)
     remove_as_spam(db.session, signature, form.reason.data, user=acting_user())
     flash(_("Die Mitzeichnung ist entfernt und wird nicht mehr gezählt."), "success")
     return redirect(url_for(".index", slug=slug))

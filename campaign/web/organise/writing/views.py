@@ -14,6 +14,7 @@ from campaign.services.writing.overview import letter_of, letters_of, status_cou
 from campaign.services.writing.postcodes import import_postcodes, postcode_table_size
 from campaign.services.writing.settings import open_recipient_ids, save_settings, set_open_recipients, settings_for
 from campaign.web.boundary import after_commit, errors_shown_on, on_error_back_to
+from campaign.web.forms import submitted_or_back
 from campaign.web.organise.writing.forms import OpenRecipientsForm, PostcodeImportForm, RejectForm, WritingSettingsForm
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
 from campaign.web.track.lookup import campaign_or_404
@@ -92,10 +93,7 @@ def approve(slug: str, letter_id: int):
 def reject(slug: str, letter_id: int):
     campaign = campaign_or_404(slug)
     letter = letter_of(db.session, campaign, letter_id) or abort(404)
-    form = RejectForm()
-    if not form.validate_on_submit():
-        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
-        return redirect(url_for(".index", slug=slug))
+    form = submitted_or_back(RejectForm, ".index", slug=slug)
     lifecycle.reject(db.session, letter, form.reason.data, user=acting_user())
     flash("Der Brief wird nicht verschickt.", "success")
     return redirect(url_for(".index", slug=slug))

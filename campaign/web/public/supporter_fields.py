@@ -1,0 +1,53 @@
+"""The fields both supporter forms ask for (signing the open letter, writing one's own): name, e-mail, consent."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, HiddenField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+TOO_LONG = _l("Höchstens %(max)d Zeichen, bitte.")
+
+
+def max_length(limit: int) -> Length:
+    """At most `limit` characters, with the supporter pages' message."""
+    return Length(max=limit, message=TOO_LONG)
+
+
+def supporter_fields(
+    limits: Mapping[str, int], *, email_hint: str, consent_refused: str, postcode: str = "postcode"
+) -> type:
+    """A mixin with the shared fields, within the maximum lengths of the form's service (`limits`).
+
+    The form says what differs: why it asks for the e-mail address, what cannot happen without consent, and the
+    name of the postcode field (the letter flow's own `postcode` is the one it finds the recipients with).
+    """
+    fields = {
+        "first_name": StringField(
+            _l("Vorname"),
+            validators=[DataRequired(_l("Bitte Ihren Vornamen angeben.")), max_length(limits["first_name"])],
+        ),
+        "last_name": StringField(
+            _l("Nachname"),
+            validators=[DataRequired(_l("Bitte Ihren Nachnamen angeben.")), max_length(limits["last_name"])],
+        ),
+        "email": EmailField(
+            _l("E-Mail-Adresse"),
+            validators=[DataRequired(_l("Bitte Ihre E-Mail-Adresse angeben.")), Length(max=254)],
+            description=email_hint,
+        ),
+        postcode: StringField(
+            _l("Postleitzahl"),
+            validators=[DataRequired(_l("Bitte Ihre Postleitzahl angeben.")), max_length(limits["postcode"])],
+        ),
+        "city": StringField(
+            _l("Ort"), validators=[DataRequired(_l("Bitte Ihren Ort angeben.")), max_length(limits["city"])]
+        ),
+        "consent": BooleanField(validators=[DataRequired(consent_refused)]),
+        "consent_version": HiddenField(),
+        # Honeypot: hidden from people by CSS and from screen readers; bots fill every field they find.
+        "website": StringField(_l("Bitte dieses Feld leer lassen"), validators=[Optional()]),
+    }
+    return type("SupporterFields", (), fields)
