@@ -15,6 +15,8 @@ from flask import Flask, has_app_context
 from huey import Huey
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
+from campaign.services.common.translation import in_german
+
 
 class FlaskHuey(Huey):
     """A Huey queue whose storage comes from the Flask config and whose tasks run inside the app."""
@@ -47,7 +49,7 @@ class FlaskHuey(Huey):
         """An app task that runs jobs of `kind`; it is called with the job's id."""
 
         def decorate(func: Callable[[int], Any]) -> Any:
-            task = self.app_task(**options)(func)
+            task = self.app_task(**options)(_in_german(func))
             self.job_tasks[kind] = task
             return task
 
@@ -64,6 +66,18 @@ class FlaskHuey(Huey):
                 return func(*args, **kwargs)
 
         return run
+
+
+def _in_german(func: Callable[[int], Any]) -> Callable[[int], Any]:
+    """A job's texts are stored in German and shown in the viewer's language, also when it runs inside a request
+    (JOBS_URL=immediate): refusals raised with `_()` during the job come out in German too."""
+
+    @functools.wraps(func)
+    def run(job_id: int) -> Any:
+        with in_german():
+            return func(job_id)
+
+    return run
 
 
 def storage_for(name: str, url: str) -> Any:

@@ -1,15 +1,27 @@
-"""Texts that are stored and shown later: kept as their German msgid and parameters, translated when shown.
+"""Texts stored in German and shown later in the viewer's language, and the marker for messages stored that way.
 
 A job's progress is written by a worker, which has no page language, and read by whoever opens the job's page;
-so the text is stored untranslated (`Stored`) and put into the viewer's language when it is shown.
+a refused attachment's reason is kept with the reply. Such texts are always stored in German, the language of
+the msgids (`in_german`), and `in_page_language` turns a stored text that is one of our messages (its
+parameters filled in) into the current page's language when it is shown. Texts that are no message of ours
+(a mail server's own words, say) stay as they are.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import force_locale, get_locale, get_translations
+
+SOURCE_LANGUAGE = "de"
+# A parameter of a msgid: %(name)s or %(name)d; %% is a literal percent sign.
+_PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])|%%")
+# Stored texts are short; longer ones are no message of ours and not worth matching.
+_MAX_LENGTH = 2000
 
 
 def N_(message: str) -> str:
@@ -17,37 +29,73 @@ def N_(message: str) -> str:
     return message
 
 
-@dataclass(frozen=True)
-class Stored:
-    """A German msgid (marked with N_) and its parameters; parameters may be Stored texts themselves."""
-
-    msgid: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def german(self) -> str:
-        """The text in German, the language of the msgids (for logs, the CLI and old readers of the column)."""
-        values = {key: value.german() if isinstance(value, Stored) else value for key, value in self.params.items()}
-        return self.msgid % values if values else self.msgid
-
-    def shown(self) -> str:
-        """The text in the current page's language."""
-        values = {key: value.shown() if isinstance(value, Stored) else value for key, value in self.params.items()}
-        return gettext(self.msgid, **values)
-
-    def as_data(self) -> dict[str, Any]:
-        """A JSON-ready form (see `from_data`)."""
-        params = {key: value.as_data() if isinstance(value, Stored) else value for key, value in self.params.items()}
-        return {"msgid": self.msgid, "params": params}
-
-    @classmethod
-    def from_data(cls, data: Any) -> Stored | None:
-        """The text `as_data` made, or None if `data` is not one."""
-        if not isinstance(data, dict) or not isinstance(data.get("msgid"), str):
-            return None
-        params = data.get("params") if isinstance(data.get("params"), dict) else {}
-        return cls(data["msgid"], {key: cls.from_data(value) or value for key, value in params.items()})
+@contextmanager
+def in_german() -> Iterator[None]:
+    """Messages made inside come out in German, whatever the page's language (for texts that are stored)."""
+    with force_locale(SOURCE_LANGUAGE):
+        yield
 
 
-def shown(text: str) -> str:
-    """A stored German text in the page's language if it is one of our msgids without parameters, else unchanged."""
-    return gettext(text) if text else text
+def _pattern(msgid: str) -> re.Pattern[str] | None:
+    """A regular expression that matches the German text of `msgid` with any parameters (None without any)."""
+    parts: list[str] = []
+    seen: set[str] = set()
+    position = 0
+    for match in _PLACEHOLDER.finditer(msgid):
+        parts.append(re.escape(msgid[position : match.start()]))
+        name, kind = match.group(1), match.group(2)
+        if name is None:
+            parts.append("%")
+        elif name in seen:
+            parts.append(f"(?P={name})")
+        else:
+            seen.add(name)
+            parts.append(f"(?P<{name}>-?\\d+)" if kind == "d" else f"(?P<{name}>.+?)")
+        position = match.end()
+    if not seen:
+        return None
+    parts.append(re.escape(msgid[position:]))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+@lru_cache(maxsize=8)
+def _messages(locale: str, catalogue_id: int) -> tuple[tuple[re.Pattern[str], str, frozenset[str]], ...]:
+    """The catalogue's messages with parameters, the longest fixed text first (the most specific match wins)."""
+    catalogue: dict[Any, str] = getattr(get_translations(), "_catalog", {})
+    found = []
+    for msgid, text in catalogue.items():
+        if isinstance(msgid, str) and msgid and text and (pattern := _pattern(msgid)):
+            numbers = frozenset(name for name, kind in re.findall(r"%\((\w+)\)([sd])", msgid) if kind == "d")
+            found.append((len(_PLACEHOLDER.sub("", msgid)), pattern, text, numbers))
+    found.sort(key=lambda entry: -entry[0])
+    return tuple((pattern, text, numbers) for _length, pattern, text, numbers in found)
+
+
+def in_page_language(text: str) -> str:
+    """A stored German text in the current page's language, if it is one of our messages; else unchanged."""
+    locale = str(get_locale() or SOURCE_LANGUAGE)
+    if not text or locale.split("_")[0] == SOURCE_LANGUAGE or len(text) > _MAX_LENGTH:
+        return text
+    translations = get_translations()
+    return _translated(text, translations.gettext, _messages(locale, id(translations)), depth=2)
+
+
+def _translated(text: str, gettext: Callable[[str], str], messages: tuple, *, depth: int) -> str:
+    fixed = gettext(text)
+    if fixed != text:
+        return fixed
+    for pattern, translation, numbers in messages:
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        values: dict[str, Any] = {}
+        for name, value in match.groupdict().items():
+            if name in numbers:
+                values[name] = int(value)
+            else:
+                values[name] = _translated(value, gettext, messages, depth=depth - 1) if depth else value
+        try:
+            return translation % values
+        except (KeyError, TypeError, ValueError):
+            return text
+    return text
