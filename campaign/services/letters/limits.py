@@ -78,7 +78,7 @@ class RenderBudget:
             raise RenderLimitExceeded(
                 _(
                     "Das Ausfüllen der Vorlage dauert zu lange (mehr als %(seconds)s Sekunden). Bitte vereinfachen.",
-                    seconds=f"{self.seconds:g}",
+                    seconds=format(self.seconds, "g"),
                 )
             )
 

@@ -171,7 +171,7 @@ def _attribute_problems(parsed: nodes.Template) -> list[str]:
                     node.lineno,
                     _(
                         "„%(field)s“ gibt es nicht. Erlaubt sind: %(allowed)s.",
-                        field=f"{base}.{name}",
+                        field=base + "." + name,
                         allowed=", ".join(offered),
                     ),
                 )
