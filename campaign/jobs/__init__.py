@@ -49,35 +49,26 @@ class FlaskHuey(Huey):
         """An app task that runs jobs of `kind`; it is called with the job's id."""
 
         def decorate(func: Callable[[int], Any]) -> Any:
-            task = self.app_task(**options)(_in_german(func))
+            task = self.app_task(**options)(func)
             self.job_tasks[kind] = task
             return task
 
         return decorate
 
     def _in_app(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        # Tasks run in German, also inside a request (JOBS_URL=immediate): what they store (a job's text, a mail
+        # server's error) is German and shown in the viewer's language (campaign.services.common.translation).
         @functools.wraps(func)
         def run(*args: Any, **kwargs: Any) -> Any:
             if has_app_context():  # immediate mode inside a request or CLI command
-                return func(*args, **kwargs)
+                with in_german():
+                    return func(*args, **kwargs)
             if self.app is None:
                 raise RuntimeError("Die Job-Warteschlange ist nicht mit einer App verbunden (init_jobs fehlt).")
-            with self.app.app_context():
+            with self.app.app_context(), in_german():
                 return func(*args, **kwargs)
 
         return run
-
-
-def _in_german(func: Callable[[int], Any]) -> Callable[[int], Any]:
-    """A job's texts are stored in German and shown in the viewer's language, also when it runs inside a request
-    (JOBS_URL=immediate): refusals raised with `_()` during the job come out in German too."""
-
-    @functools.wraps(func)
-    def run(job_id: int) -> Any:
-        with in_german():
-            return func(job_id)
-
-    return run
 
 
 def storage_for(name: str, url: str) -> Any:
