@@ -126,7 +126,7 @@ class ImapMailbox:
             raise ImapError(
                 _(
                     "Das Postfach %(mailbox)s ist nicht erreichbar: %(error)s",
-                    mailbox=f"{settings.host}:{settings.port}",
+                    mailbox=settings.host + ":" + str(settings.port),
                     error=exc,
                 )
             ) from exc

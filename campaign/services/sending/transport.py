@@ -124,7 +124,7 @@ class SmtpTransport:
             raise ConnectionFailed(
                 _(
                     "Mailserver %(server)s ist nicht erreichbar (%(kind)s: %(error)s).",
-                    server=f"{settings.host}:{settings.port}",
+                    server=settings.host + ":" + str(settings.port),
                     kind=exc.__class__.__name__,
                     error=exc,
                 )
