@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from campaign.db import db
-from campaign.models import Job, ReplyAttachment, Role
+from campaign.models import Job, Letter, LetterStatus, ReplyAttachment, Role
 from campaign.services.replies.ingest import import_message
 from tests.factories import make_campaign, make_recipient
 from tests.factories_letters import make_letter_campaign, make_organisation, make_template
@@ -231,3 +231,22 @@ def test_a_failed_job_says_why_in_the_viewers_language(app, client, login):
     assert f"The campaign “{title}” has no recipients yet." in english
     german = _text(client.get(f"/organise/jobs/{job_id}", headers=GERMAN))
     assert f"Die Kampagne „{title}“ hat noch keine Empfänger:innen." in german
+
+
+def test_a_jobs_skipped_letters_are_listed_in_the_viewers_language(app, client, login):
+    with app.app_context():
+        slug = make_print_campaign(db.session, 2).slug
+        db.session.commit()
+    login()
+    _job_id(client.post(f"/organise/campaigns/{slug}/letters/generate", data={"format": "zip"}))
+    with app.app_context():
+        letter = db.session.scalar(select(Letter).order_by(Letter.id).limit(1))
+        letter.status = LetterStatus.SENT
+        db.session.commit()
+        code, name = letter.reference_code, letter.recipient_name
+    job_id = _job_id(client.post(f"/organise/campaigns/{slug}/letters/generate", data={"format": "zip"}))
+    english = _text(client.get(f"/organise/jobs/{job_id}", headers=ENGLISH))
+    assert f"Letter {code} to {name} is already sent and is no longer changed." in english
+    assert "1 letters already sent stayed unchanged." in english
+    german = _text(client.get(f"/organise/jobs/{job_id}", headers=GERMAN))
+    assert f"Brief {code} an {name} ist bereits versandt und wird nicht mehr verändert." in german

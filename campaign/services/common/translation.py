@@ -60,15 +60,21 @@ def _pattern(msgid: str) -> re.Pattern[str] | None:
 
 @lru_cache(maxsize=8)
 def _messages(locale: str, catalogue_id: int) -> tuple[tuple[re.Pattern[str], str, frozenset[str]], ...]:
-    """The catalogue's messages with parameters, the longest fixed text first (the most specific match wins)."""
+    """The catalogue's messages with parameters, the most specific first, so that the first match is the best one.
+
+    Two msgids can both match a text: „Brief %(code)s ist bereits versandt …“ also matches what „Brief %(code)s an
+    %(name)s ist bereits %(status)s …“ made. The one with more fixed pieces between its parameters describes the
+    text more closely; among equals, the one with more fixed text.
+    """
     catalogue: dict[Any, str] = getattr(get_translations(), "_catalog", {})
     found = []
     for msgid, text in catalogue.items():
         if isinstance(msgid, str) and msgid and text and (pattern := _pattern(msgid)):
             numbers = frozenset(name for name, kind in re.findall(r"%\((\w+)\)([sd])", msgid) if kind == "d")
-            found.append((len(_PLACEHOLDER.sub("", msgid)), pattern, text, numbers))
-    found.sort(key=lambda entry: -entry[0])
-    return tuple((pattern, text, numbers) for _length, pattern, text, numbers in found)
+            pieces = [piece for piece in re.split(r"%\(\w+\)[sd]", msgid) if piece]
+            found.append(((len(pieces), sum(map(len, pieces))), pattern, text, numbers))
+    found.sort(key=lambda entry: entry[0], reverse=True)
+    return tuple((pattern, text, numbers) for _specificity, pattern, text, numbers in found)
 
 
 def in_page_language(text: str) -> str:
