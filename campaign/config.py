@@ -50,6 +50,7 @@ ENV_SETTINGS = (
     "SIGNATURE_RETENTION_DAYS",
     "PRIVACY_CONTROLLER",
     "PRIVACY_CONTACT",
+    "ACCESS_LOG_DAYS",
     "PROXY_FIX_X_FOR",
     "PROXY_FIX_X_PROTO",
     "PROXY_FIX_X_HOST",
@@ -124,6 +125,9 @@ class Defaults:
     # Who is responsible for the data (name and postal address) and how to reach them: shown on /privacy.
     PRIVACY_CONTROLLER = ""
     PRIVACY_CONTACT = ""
+    # Days the reverse proxy keeps its access log with client addresses (deploy/nginx/campaign.conf; Debian's
+    # logrotate keeps 14), as /privacy states it; 0 when the proxy keeps no access log.
+    ACCESS_LOG_DAYS = 14
 
     # Behind a reverse proxy: how many proxies in front of the app set X-Forwarded-For, -Proto, -Host, -Port and
     # -Prefix (werkzeug's ProxyFix). 0 (the default) ignores the header, so nobody can forge a client address

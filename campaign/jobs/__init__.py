@@ -15,6 +15,8 @@ from flask import Flask, has_app_context
 from huey import Huey
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
+from campaign.services.common.translation import in_german
+
 
 class FlaskHuey(Huey):
     """A Huey queue whose storage comes from the Flask config and whose tasks run inside the app."""
@@ -54,13 +56,16 @@ class FlaskHuey(Huey):
         return decorate
 
     def _in_app(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        # Tasks run in German, also inside a request (JOBS_URL=immediate): what they store (a job's text, a mail
+        # server's error) is German and shown in the viewer's language (campaign.services.common.translation).
         @functools.wraps(func)
         def run(*args: Any, **kwargs: Any) -> Any:
             if has_app_context():  # immediate mode inside a request or CLI command
-                return func(*args, **kwargs)
+                with in_german():
+                    return func(*args, **kwargs)
             if self.app is None:
                 raise RuntimeError("Die Job-Warteschlange ist nicht mit einer App verbunden (init_jobs fehlt).")
-            with self.app.app_context():
+            with self.app.app_context(), in_german():
                 return func(*args, **kwargs)
 
         return run

@@ -13,6 +13,7 @@ from campaign.db import db
 from campaign.models import Campaign, Job, User
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.jobs import JobLost, claim_job, fail_job, keep_alive, lost_workers, report_progress
+from campaign.services.common.translation import N_
 
 
 @dataclass
@@ -46,7 +47,7 @@ def start_campaign_job(job_id: int, message: str) -> CampaignJob | None:
     keep_alive(session, job_id, claimed_at)
     campaign = session.get(Campaign, job.campaign_id) if job.campaign_id else None
     if campaign is None:
-        fail_job(session, job, "Die Kampagne gibt es nicht mehr.")
+        fail_job(session, job, N_("Die Kampagne gibt es nicht mehr."))
         session.commit()
         return None
     user = session.get(User, job.created_by_id) if job.created_by_id else None
@@ -56,7 +57,8 @@ def start_campaign_job(job_id: int, message: str) -> CampaignJob | None:
 def run_to_end(claimed: CampaignJob, work: Callable[[], None], *, unexpected: str) -> bool:
     """Run `work` and commit it; a refusal (ServiceError) or an unexpected error fails the job instead.
 
-    `unexpected` is the job page's message for an error that is not the user's to fix (it is logged in full).
+    `unexpected` is the job page's message (a German msgid, marked with N_) for an error that is not the user's
+    to fix (it is logged in full).
     Returns whether the work was committed.
     """
     session = db.session
@@ -70,7 +72,7 @@ def run_to_end(claimed: CampaignJob, work: Callable[[], None], *, unexpected: st
         return False
     except Exception:
         current_app.logger.exception("%s (Kampagne %s)", unexpected, claimed.campaign.slug)
-        fail_rolled_back(claimed.job.id, claimed.claimed_at, f"{unexpected} Siehe Server-Log.")
+        fail_rolled_back(claimed.job.id, claimed.claimed_at, N_("%(error)s Siehe Server-Log.") % {"error": unexpected})
         return False
     session.commit()
     return True

@@ -12,6 +12,7 @@ from campaign.jobs import huey
 from campaign.jobs.frame import run_to_end, start_campaign_job
 from campaign.services.common.dates import today_in_germany
 from campaign.services.common.jobs import finish_job, job_params
+from campaign.services.common.translation import N_
 from campaign.services.letters.batch.run import BatchResult, output_file, render_campaign_letters
 
 KIND = "letters.render"
@@ -25,7 +26,7 @@ def letters_root() -> Path:
 @huey.job_task(KIND)
 def render_letters_job(job_id: int) -> None:
     """Generate the letters of the job's campaign and write the ZIP or print PDF; progress is committed per chunk."""
-    claimed = start_campaign_job(job_id, "Briefe werden erzeugt …")
+    claimed = start_campaign_job(job_id, N_("Briefe werden erzeugt …"))
     if claimed is None:
         return
     params = job_params(claimed.job)
@@ -43,11 +44,13 @@ def render_letters_job(job_id: int) -> None:
             user=claimed.user,
             workers=current_app.config["LETTER_RENDER_WORKERS"] or None,  # 0: one per core
             # One commit per chunk: the letters of the chunk and the progress become visible together.
-            progress=lambda done, total: claimed.report(done, total, f"{done} von {total} Briefen erzeugt"),
+            progress=lambda done, total: claimed.report(
+                done, total, N_("%(done)s von %(total)s Briefen erzeugt") % {"done": done, "total": total}
+            ),
         )
         finish_job(db.session, claimed.job, result=_summary(result, root), message=_message(result))
 
-    run_to_end(claimed, work, unexpected="Unerwarteter Fehler beim Erzeugen der Briefe.")
+    run_to_end(claimed, work, unexpected=N_("Unerwarteter Fehler beim Erzeugen der Briefe."))
 
 
 def _summary(result: BatchResult, root: Path) -> dict[str, Any]:
@@ -62,7 +65,14 @@ def _summary(result: BatchResult, root: Path) -> dict[str, Any]:
 
 
 def _message(result: BatchResult) -> str:
-    message = f"{result.letters} Briefe erzeugt ({result.pages} Seiten)."
+    """The finished job's message, in German (shown in the viewer's language)."""
+    values = {"letters": result.letters, "pages": result.pages, "skipped": len(result.skipped)}
     if result.skipped:
-        message += f" {len(result.skipped)} bereits versandte Briefe blieben unverändert."
-    return message
+        return (
+            N_(
+                "%(letters)s Briefe erzeugt (%(pages)s Seiten). "
+                "%(skipped)s bereits versandte Briefe blieben unverändert."
+            )
+            % values
+        )
+    return N_("%(letters)s Briefe erzeugt (%(pages)s Seiten).") % values

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from campaign.extensions import limiter, login_manager
 from campaign.models import Role
 from campaign.services.common.labels import label
+from campaign.services.common.translation import in_page_language
 from campaign.web.api import bp as api_bp
 from campaign.web.auth import bp as auth_bp
 from campaign.web.boundary import register_boundary
@@ -57,6 +58,8 @@ FILTERS = {
     "number": number,
     "german_date": long_date,
     "german_number": number,
+    # A text stored in German (a refused attachment's reason, a job's message) in the page's language.
+    "stored_text": in_page_language,
 }
 
 

@@ -114,7 +114,7 @@ def test_sent_letters_never_change(db_session, tmp_path):
         f"{draft.reference_code}-erika-muster1.pdf"
     ]
     assert result.skipped == [
-        f"Brief {sent.reference_code} an Erika Muster0 ist bereits sent und wird nicht mehr verändert."
+        f"Brief {sent.reference_code} an Erika Muster0 ist bereits versandt und wird nicht mehr verändert."
     ]
     assert {name: getattr(sent, name) for name in before} == before
     assert sent.template_version is version and sent.status is LetterStatus.SENT

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 
 def test_the_privacy_page_shows_the_controller_contact_and_periods_from_the_settings(app_factory):
     app = app_factory(
@@ -17,3 +19,28 @@ def test_the_privacy_page_shows_the_controller_contact_and_periods_from_the_sett
     assert "keine Schriften, Skripte, Zähler oder Knöpfe Dritter" in page
     for right in ("Auskunft", "Löschung", "Widerruf", "Art. 77"):
         assert right in page
+
+
+def test_the_privacy_page_names_the_access_log_and_the_rate_limit_counters_in_both_languages(app_factory):
+    app = app_factory(ACCESS_LOG_DAYS=7, SIGN_RATE_LIMIT="10 per minute; 100 per day")
+    client = app.test_client()
+    german = html.unescape(client.get("/privacy", headers={"Accept-Language": "de"}).get_data(as_text=True))
+    assert "im Zugriffsprotokoll fest: Ihre IP-Adresse" in german and "Art. 6 Abs. 1 lit. f" in german
+    assert "Das Zugriffsprotokoll des Webservers löschen wir nach 7 Tagen." in german
+    assert "zählen wir Anfragen je IP-Adresse (bei der Anmeldung auch je eingegebener E-Mail-Adresse)" in german
+    assert "verfallen am Ende ihres Zeitfensters, spätestens nach 24 Stunden." in german
+    english = html.unescape(client.get("/privacy", headers={"Accept-Language": "en"}).get_data(as_text=True))
+    assert "access log: your IP address" in english and "We delete the web server’s access log after 7 days." in english
+    assert "we count requests per IP address (at the login also per e-mail address entered)" in english
+    assert "expire at the end of their time window, after 24 hours at the latest." in english
+
+
+def test_without_an_access_log_the_privacy_page_says_so(app_factory):
+    app = app_factory(ACCESS_LOG_DAYS=0)
+    client = app.test_client()
+    german = html.unescape(client.get("/privacy", headers={"Accept-Language": "de"}).get_data(as_text=True))
+    assert "führt kein Zugriffsprotokoll mit Ihrer IP-Adresse" in german and "löschen wir nach 0" not in german
+    # The defaults: the longest rate limit is „per hour“.
+    assert "spätestens nach 1 Stunde." in german
+    english = html.unescape(client.get("/privacy", headers={"Accept-Language": "en"}).get_data(as_text=True))
+    assert "keeps no access log with your IP address" in english

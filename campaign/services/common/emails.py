@@ -84,7 +84,7 @@ _REASONS: tuple[tuple[re.Pattern[str], object], ...] = tuple(
         ),
     )
 )
-_CHARACTER_NAMES = {"SPACE": "Leerzeichen", "NO-BREAK SPACE": "geschütztes Leerzeichen", "TAB": "Tabulator"}
+_CHARACTER_NAMES = {"SPACE": _l("Leerzeichen"), "NO-BREAK SPACE": _l("geschütztes Leerzeichen"), "TAB": _l("Tabulator")}
 
 
 def _german_characters(detail: str) -> str:
@@ -92,7 +92,7 @@ def _german_characters(detail: str) -> str:
     names = []
     for item in detail.split(", "):
         quoted = re.fullmatch(r"'(.+)'", item)
-        names.append(f"„{quoted.group(1)}“" if quoted else _CHARACTER_NAMES.get(item, item))
+        names.append(f"„{quoted.group(1)}“" if quoted else str(_CHARACTER_NAMES.get(item, item)))
     return ", ".join(names)
 
 

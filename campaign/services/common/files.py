@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from flask_babel import gettext as _
+
 # A killed process leaves its temporary file behind; the prefix lets the next run (and an admin) find it.
 PARTIAL_PREFIX = ".unfertig-"
 _NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
@@ -59,16 +61,20 @@ def remove_partial_files(folder: Path, name: str = "") -> None:
 
 
 def write_error_message(exc: OSError, where: Path | str) -> str:
-    """A German sentence for a failed write that says what to do, with the system's own words in brackets."""
+    """A sentence for a failed write that says what to do, with the system's own words in brackets."""
     reason = exc.strerror or str(exc)
     if exc.errno == errno.EFBIG:
-        return (
-            f"Die Datei wird größer, als der Datenträger oder der Server-Prozess erlaubt ({where}: {reason}). Es "
-            "wurde keine unvollständige Datei gespeichert. Bitte die Grenze erhöhen oder weniger auf einmal erzeugen."
+        return _(
+            "Die Datei wird größer, als der Datenträger oder der Server-Prozess erlaubt (%(where)s: %(reason)s). Es "
+            "wurde keine unvollständige Datei gespeichert. Bitte die Grenze erhöhen oder weniger auf einmal erzeugen.",
+            where=where,
+            reason=reason,
         )
     if exc.errno in _NO_SPACE:
-        return (
-            f"Auf dem Datenträger ist kein Platz mehr frei ({where}: {reason}). Es wurde keine unvollständige "
-            "Datei gespeichert. Bitte Speicherplatz freigeben und den Vorgang erneut starten."
+        return _(
+            "Auf dem Datenträger ist kein Platz mehr frei (%(where)s: %(reason)s). Es wurde keine unvollständige "
+            "Datei gespeichert. Bitte Speicherplatz freigeben und den Vorgang erneut starten.",
+            where=where,
+            reason=reason,
         )
-    return f"Die Datei konnte nicht geschrieben werden ({where}: {reason})."
+    return _("Die Datei konnte nicht geschrieben werden (%(where)s: %(reason)s).", where=where, reason=reason)

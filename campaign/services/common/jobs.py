@@ -22,10 +22,14 @@ from campaign.models import Campaign, Job, JobStatus, StateChange, User
 from campaign.services.common.audit import record
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.states import transition
+from campaign.services.common.translation import N_
 
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 MAX_MESSAGE = 500
-WAITING_MESSAGE = "Wartet auf einen freien Job-Worker …"
+# A job's message is stored in German (written by a worker, which has no page language) and shown in the viewer's
+# language (campaign.services.common.translation.in_page_language): so it is made from a msgid with `%`, not `_()`.
+WAITING_MESSAGE = N_("Wartet auf einen freien Job-Worker …")
+RUNNING_MESSAGE = N_("Läuft …")
 
 
 class JobLost(ServiceError):
@@ -107,7 +111,7 @@ def claim_job(session: Session, job_id: int, *, message: str = "", note: str = "
     job.started_at = job.heartbeat_at = utcnow()
     job.finished_at = None
     job.total, job.done = 0, 0
-    job.message = (message or "Läuft …")[:MAX_MESSAGE]
+    job.message = (message or RUNNING_MESSAGE)[:MAX_MESSAGE]
     session.flush()
     return job
 
@@ -232,10 +236,10 @@ def sweep_jobs(session: Session, *, pending: Collection[int] = (), now: datetime
 
 
 def _given_up_message(attempts: int) -> str:
-    return (
-        f"Abgebrochen: Der Job-Worker ist {attempts}-mal während dieses Auftrags ausgefallen (abgestürzt, "
+    return N_(
+        "Abgebrochen: Der Job-Worker ist %(attempts)s-mal während dieses Auftrags ausgefallen (abgestürzt, "
         "beendet oder ohne Arbeitsspeicher). Bitte prüfen Sie das Server-Log und starten Sie den Auftrag erneut."
-    )
+    ) % {"attempts": attempts}
 
 
 def _requeue(session: Session, job: Job, *, note: str, user: User | None = None) -> None:
@@ -257,7 +261,7 @@ def retry_job(session: Session, job: Job, *, user: User | None = None) -> Job:
         raise ServiceError(_("Dieser Auftrag ist bereits fertig."))
     if job.status in ACTIVE and not is_stale(job):
         raise ServiceError(
-            "Dieser Auftrag läuft noch." if job.status is JobStatus.RUNNING else "Dieser Auftrag wartet bereits."
+            _("Dieser Auftrag läuft noch.") if job.status is JobStatus.RUNNING else _("Dieser Auftrag wartet bereits.")
         )
     if job.status is JobStatus.FAILED and job.campaign_id is not None:
         _refuse_second_active(session, job.kind, session.get(Campaign, job.campaign_id))

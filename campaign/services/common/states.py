@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from campaign.models import StateChange, User
@@ -22,8 +23,12 @@ def transition(
     old_status = obj.status
     if not obj.can_become(new_status):
         raise TransitionError(
-            f"Statuswechsel von „{old_status.value}“ nach „{new_status.value}“ ist nicht erlaubt "
-            f"({type(obj).__name__} {getattr(obj, 'id', '')})."
+            _(
+                "Statuswechsel von „%(old)s“ nach „%(new)s“ ist nicht erlaubt (%(object)s).",
+                old=old_status.value,
+                new=new_status.value,
+                object=(type(obj).__name__ + " " + str(getattr(obj, "id", ""))).strip(),
+            )
         )
     obj.status = new_status
     session.flush()  # obj needs its id before the log row can point at it

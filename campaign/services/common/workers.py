@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
@@ -12,7 +13,7 @@ from campaign.config import setting
 from campaign.db import utcnow
 from campaign.models import WorkerHeartbeat
 
-START_HINT = (
+START_HINT = _l(
     "Es läuft kein Job-Worker, deshalb wartet der Auftrag. Starten Sie einen mit „campaign worker“ "
     "(oder Webserver und Worker zusammen mit „campaign up“ bzw. „make run“)."
 )
@@ -53,7 +54,7 @@ class WorkerStatus:
 
     @property
     def warning(self) -> str | None:
-        return None if self.alive or self.inline else START_HINT
+        return None if self.alive or self.inline else str(START_HINT)
 
 
 def worker_status(session: Session, *, now: datetime | None = None) -> WorkerStatus:

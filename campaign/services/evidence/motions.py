@@ -68,7 +68,7 @@ def _slug_taken(session: Session, slug: str, exclude_id: int | None) -> bool:
 
 def _clean_motion(session: Session, data: MotionData, motion: Motion | None) -> dict[str, Any]:
     """Validated column values for `data`; the slug is generated from the title when left empty."""
-    title = clean_text(data.title, 300, "title", "Der Titel")
+    title = clean_text(data.title, 300, "title", gettext("Der Titel"))
     if not title:
         raise ServiceError(gettext("Bitte einen Titel angeben."), "title")
     full_text = normalise_text(data.full_text)
@@ -103,13 +103,13 @@ def _clean_motion(session: Session, data: MotionData, motion: Motion | None) -> 
     return {
         "title": title,
         "slug": slug,
-        "kind": enum_value(MotionKind, data.kind, "kind", "die Art"),
-        "party": clean_text(data.party, 120, "party", "Die Partei"),
-        "body": clean_text(data.body, 200, "body", "Das Gremium"),
+        "kind": enum_value(MotionKind, data.kind, "kind", gettext("die Art")),
+        "party": clean_text(data.party, 120, "party", gettext("Die Partei")),
+        "body": clean_text(data.body, 200, "body", gettext("Das Gremium")),
         "presented_on": data.presented_on,
-        "decision_forum": clean_text(data.decision_forum, 200, "decision_forum", "Das Beschlussgremium"),
+        "decision_forum": clean_text(data.decision_forum, 200, "decision_forum", gettext("Das Beschlussgremium")),
         "decision_date": data.decision_date,
-        "status": enum_value(MotionStatus, data.status, "status", "den Status"),
+        "status": enum_value(MotionStatus, data.status, "status", gettext("den Status")),
         "source_url": check_url(data.source_url, "source_url"),
         "full_text": full_text,
     }

@@ -49,14 +49,14 @@ def check_line_range(full_text: str, line_from: int | None, line_to: int | None)
 
 
 def _clean_provision(motion: Motion, data: ProvisionData) -> dict[str, Any]:
-    title = clean_text(data.title, 300, "title", "Der Titel")
+    title = clean_text(data.title, 300, "title", _("Der Titel"))
     if not title:
         raise ServiceError(_("Bitte einen Titel für den Kernpunkt angeben."), "title")
     check_line_range(motion.full_text, data.line_from, data.line_to)
     return {
         "title": title,
-        "summary": clean_text(data.summary, MAX_SUMMARY_LENGTH, "summary", "Die Zusammenfassung"),
-        "stance": enum_value(Stance, data.stance, "stance", "die Haltung"),
+        "summary": clean_text(data.summary, MAX_SUMMARY_LENGTH, "summary", _("Die Zusammenfassung")),
+        "stance": enum_value(Stance, data.stance, "stance", _("die Haltung")),
         "line_from": data.line_from,
         "line_to": data.line_to,
     }

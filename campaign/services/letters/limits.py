@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from jinja2 import pass_context
 from jinja2.filters import FILTERS
 from jinja2.runtime import Context, markup_join
@@ -36,12 +37,15 @@ MAX_SECONDS = 5.0
 
 
 class RenderLimitExceeded(Exception):
-    """A render went over one of its limits; the message says which, in German."""
+    """A render went over one of its limits; the message says which."""
 
 
 def _too_long() -> RenderLimitExceeded:
     return RenderLimitExceeded(
-        f"Die Vorlage würde einen übermäßig langen Text erzeugen (mehr als {format_thousands(MAX_TEXT_CHARS)} Zeichen)."
+        _(
+            "Die Vorlage würde einen übermäßig langen Text erzeugen (mehr als %(limit)s Zeichen).",
+            limit=format_thousands(MAX_TEXT_CHARS),
+        )
     )
 
 
@@ -62,14 +66,20 @@ class RenderBudget:
         self.built_chars += chars
         if self.operations > self.max_operations:
             raise RenderLimitExceeded(
-                f"Die Vorlage braucht zu viele Rechenschritte (mehr als {format_thousands(self.max_operations)}). "
-                "Bitte verschachtelte Schleifen vereinfachen."
+                _(
+                    "Die Vorlage braucht zu viele Rechenschritte (mehr als %(limit)s). "
+                    "Bitte verschachtelte Schleifen vereinfachen.",
+                    limit=format_thousands(self.max_operations),
+                )
             )
         if self.built_chars > self.max_built_chars:
-            raise RenderLimitExceeded("Die Vorlage erzeugt beim Ausfüllen zu viel Text. Bitte vereinfachen.")
+            raise RenderLimitExceeded(_("Die Vorlage erzeugt beim Ausfüllen zu viel Text. Bitte vereinfachen."))
         if time.monotonic() - self.started > self.seconds:
             raise RenderLimitExceeded(
-                f"Das Ausfüllen der Vorlage dauert zu lange (mehr als {self.seconds:g} Sekunden). Bitte vereinfachen."
+                _(
+                    "Das Ausfüllen der Vorlage dauert zu lange (mehr als %(seconds)s Sekunden). Bitte vereinfachen.",
+                    seconds=format(self.seconds, "g"),
+                )
             )
 
 
@@ -149,7 +159,9 @@ def require_length(length: int) -> None:
 def require_items(count: int) -> None:
     if count > MAX_ITEMS:
         limit = format_thousands(MAX_ITEMS)
-        raise RenderLimitExceeded(f"Die Vorlage würde eine Liste mit mehr als {limit} Einträgen bilden.")
+        raise RenderLimitExceeded(
+            _("Die Vorlage würde eine Liste mit mehr als %(limit)s Einträgen bilden.", limit=limit)
+        )
 
 
 # printf-style conversions: %(name)-08.3f, with the width and precision that decide the size of the result.
@@ -161,7 +173,7 @@ def require_printf_sizes(pattern: str, arguments: Any) -> None:
     for width, precision in _PRINTF_SPEC.findall(pattern):
         for number in (width, precision):
             if number == "*":
-                raise RenderLimitExceeded("Breiten mit „*“ sind in Formatangaben nicht erlaubt.")
+                raise RenderLimitExceeded(_("Breiten mit „*“ sind in Formatangaben nicht erlaubt."))
             if number and (len(number) > 7 or int(number) > MAX_TEXT_CHARS):
                 raise _too_long()
     require_size(pattern, arguments)
@@ -173,12 +185,12 @@ def require_printf_sizes(pattern: str, arguments: Any) -> None:
 def require_binop_size(operator: str, left: Any, right: Any) -> None:
     """Refuse `left operator right` if its result would be oversized, before Python builds it."""
     if operator == "**":
-        raise RenderLimitExceeded("Potenzieren (**) ist in Briefvorlagen nicht erlaubt.")
+        raise RenderLimitExceeded(_("Potenzieren (**) ist in Briefvorlagen nicht erlaubt."))
     if operator == "*":
         sized, factor = (left, right) if isinstance(right, int) else (right, left)
         if isinstance(sized, int) and isinstance(factor, int):
             if sized.bit_length() + factor.bit_length() > 4_000:
-                raise RenderLimitExceeded("Die Vorlage rechnet mit zu großen Zahlen.")
+                raise RenderLimitExceeded(_("Die Vorlage rechnet mit zu großen Zahlen."))
         elif isinstance(factor, int) and not isinstance(factor, bool) and isinstance(sized, str | list | tuple):
             require_length(text_size(sized) * max(factor, 0))
             if not isinstance(sized, str):
@@ -231,7 +243,7 @@ def _check_wordwrap(
     break_on_hyphens: bool = True,
 ) -> None:
     if int(width) < 1:
-        raise RenderLimitExceeded("wordwrap braucht eine Breite von mindestens 1.")
+        raise RenderLimitExceeded(_("wordwrap braucht eine Breite von mindestens 1."))
     size = text_size(value)
     require_length(size + (size // int(width) + 1) * len(wrapstring or "\n"))
 
@@ -256,7 +268,13 @@ def _check_count_argument(name: str, position: int) -> Callable[..., None]:
     def check(value: Any, *args: Any, **kwargs: Any) -> None:
         number = args[position] if len(args) > position else kwargs.get(name, 0)
         if int(number) > MAX_ITEMS:
-            raise RenderLimitExceeded(f"Die Zahl bei „{name}“ ist zu groß (höchstens {format_thousands(MAX_ITEMS)}).")
+            raise RenderLimitExceeded(
+                _(
+                    "Die Zahl bei „%(name)s“ ist zu groß (höchstens %(limit)s).",
+                    name=name,
+                    limit=format_thousands(MAX_ITEMS),
+                )
+            )
 
     return check
 

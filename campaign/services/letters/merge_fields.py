@@ -1,10 +1,13 @@
-"""The merge fields a letter template may use: English names, German aliases and labels, the editor's list."""
+"""The merge fields a letter template may use: English names, German aliases, translated labels, the editor's list."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 
 @dataclass(frozen=True)
@@ -53,92 +56,92 @@ def _parts(*triples: tuple[str, str, str]) -> tuple[FieldPart, ...]:
 
 # The whitelist (documented in letters/README.md). Aliases are ASCII so they are typed on any keyboard.
 FIELDS: tuple[MergeField, ...] = (
-    MergeField("salutation", "anrede", "Anrede ohne Komma, z. B. „Sehr geehrte Frau Dr. Doğan“"),
+    MergeField("salutation", "anrede", _l("Anrede ohne Komma, z. B. „Sehr geehrte Frau Dr. Doğan“")),
     MergeField(
         "recipient",
         "empfaenger",
-        "Empfänger:in",
+        _l("Empfänger:in"),
         _parts(
-            ("first_name", "vorname", "Vorname"),
-            ("last_name", "nachname", "Nachname"),
-            ("full_name", "voller_name", "Voller Name mit Titel"),
-            ("title", "titel", "Akademischer Titel, z. B. „Dr.“"),
-            ("function", "funktion", "Funktion, z. B. „Delegierte zum Landesparteitag“"),
-            ("organisation", "organisation", "Organisation oder Gremium"),
-            ("unterbezirk", "unterbezirk", "Unterbezirk"),
-            ("kreis", "kreis", "Kreis"),
-            ("wahlkreis", "wahlkreis", "Wahlkreis"),
-            ("kommune", "kommune", "Kommune"),
-            ("city", "ort", "Ort"),
+            ("first_name", "vorname", _l("Vorname")),
+            ("last_name", "nachname", _l("Nachname")),
+            ("full_name", "voller_name", _l("Voller Name mit Titel")),
+            ("title", "titel", _l("Akademischer Titel, z. B. „Dr.“")),
+            ("function", "funktion", _l("Funktion, z. B. „Delegierte zum Landesparteitag“")),
+            ("organisation", "organisation", _l("Organisation oder Gremium")),
+            ("unterbezirk", "unterbezirk", _l("Unterbezirk")),
+            ("kreis", "kreis", _l("Kreis")),
+            ("wahlkreis", "wahlkreis", _l("Wahlkreis")),
+            ("kommune", "kommune", _l("Kommune")),
+            ("city", "ort", _l("Ort")),
         ),
     ),
     MergeField(
         "sender",
         "absender",
-        "Absender-Organisation",
+        _l("Absender-Organisation"),
         _parts(
-            ("name", "name", "Name"),
-            ("short_name", "kurzname", "Kurzname"),
-            ("city", "ort", "Ort"),
-            ("email", "email", "E-Mail-Adresse"),
-            ("website", "webseite", "Internetseite"),
+            ("name", "name", _l("Name")),
+            ("short_name", "kurzname", _l("Kurzname")),
+            ("city", "ort", _l("Ort")),
+            ("email", "email", _l("E-Mail-Adresse")),
+            ("website", "webseite", _l("Internetseite")),
         ),
     ),
     MergeField(
         "motion",
         "antrag",
-        "Antrag",
+        _l("Antrag"),
         _parts(
-            ("title", "titel", "Titel"),
-            ("kind", "art", "Art, z. B. „leitantrag“"),
-            ("party", "partei", "Partei"),
-            ("body", "gremium", "Vorlegendes Gremium"),
-            ("presented_on", "vorgelegt_am", "Vorgelegt am"),
-            ("decision_forum", "beschlussgremium", "Beschließendes Gremium"),
-            ("decision_date", "beschlussdatum", "Beschlussdatum"),
+            ("title", "titel", _l("Titel")),
+            ("kind", "art", _l("Art, z. B. „leitantrag“")),
+            ("party", "partei", _l("Partei")),
+            ("body", "gremium", _l("Vorlegendes Gremium")),
+            ("presented_on", "vorgelegt_am", _l("Vorgelegt am")),
+            ("decision_forum", "beschlussgremium", _l("Beschließendes Gremium")),
+            ("decision_date", "beschlussdatum", _l("Beschlussdatum")),
         ),
     ),
     MergeField(
         "campaign",
         "kampagne",
-        "Kampagne",
-        _parts(("title", "titel", "Titel"), ("deadline", "frist", "Antwortfrist")),
+        _l("Kampagne"),
+        _parts(("title", "titel", _l("Titel")), ("deadline", "frist", _l("Antwortfrist"))),
     ),
     MergeField(
         "provisions",
         "kernpunkte",
-        "Kernpunkte des Antrags (Liste)",
+        _l("Kernpunkte des Antrags (Liste)"),
         _parts(
-            ("title", "titel", "Titel"),
-            ("summary", "zusammenfassung", "Zusammenfassung"),
-            ("stance", "haltung", "Haltung"),
+            ("title", "titel", _l("Titel")),
+            ("summary", "zusammenfassung", _l("Zusammenfassung")),
+            ("stance", "haltung", _l("Haltung")),
         ),
-        loop=ListLoop("kernpunkt", "provision", "title", "Alle Kernpunkte nacheinander (Schleife); darin:"),
+        loop=ListLoop("kernpunkt", "provision", "title", _l("Alle Kernpunkte nacheinander (Schleife); darin:")),
     ),
     MergeField(
         "arguments",
         "argumente",
-        "Ausgewählte Argumente (Liste)",
+        _l("Ausgewählte Argumente (Liste)"),
         _parts(
-            ("claim", "kernaussage", "Kernaussage"),
-            ("paragraph", "absatz", "Briefabsatz"),
-            ("notes", "quellen", "Nummern der Quellen, z. B. „[1, 2]“"),
+            ("claim", "kernaussage", _l("Kernaussage")),
+            ("paragraph", "absatz", _l("Briefabsatz")),
+            ("notes", "quellen", _l("Nummern der Quellen, z. B. „[1, 2]“")),
         ),
         loop=ListLoop(
-            "argument", "argument", "paragraph", "Alle ausgewählten Argumente nacheinander (Schleife); darin:"
+            "argument", "argument", "paragraph", _l("Alle ausgewählten Argumente nacheinander (Schleife); darin:")
         ),
     ),
-    MergeField("deadline", "frist", "Antwortfrist der Kampagne, z. B. „15. Dezember 2026“"),
-    MergeField("reference_code", "zeichen", "Unser Zeichen dieses Briefs"),
-    MergeField("date", "datum", "Datum des Briefs, z. B. „23. November 2026“"),
+    MergeField("deadline", "frist", _l("Antwortfrist der Kampagne, z. B. „15. Dezember 2026“")),
+    MergeField("reference_code", "zeichen", _l("Unser Zeichen dieses Briefs")),
+    MergeField("date", "datum", _l("Datum des Briefs, z. B. „23. November 2026“")),
     MergeField(
         "original",
         "erster_brief",
-        "Erster Brief (nur in der Vorlage für Nachfragen)",
+        _l("Erster Brief (nur in der Vorlage für Nachfragen)"),
         _parts(
-            ("reference_code", "zeichen", "Unser Zeichen des ersten Briefs"),
-            ("sent_on", "versandt_am", "Versanddatum des ersten Briefs, z. B. „2. November 2026“"),
-            ("subject", "betreff", "Betreff des ersten Briefs"),
+            ("reference_code", "zeichen", _l("Unser Zeichen des ersten Briefs")),
+            ("sent_on", "versandt_am", _l("Versanddatum des ersten Briefs, z. B. „2. November 2026“")),
+            ("subject", "betreff", _l("Betreff des ersten Briefs")),
         ),
         follow_up_only=True,
     ),
@@ -182,13 +185,13 @@ def attribute_names(name: str) -> tuple[str, ...]:
 
 
 def placeholder_label(path: Iterable[str]) -> str:
-    """The German label of a placeholder like ("motion", "decision_date"): „Antrag: Beschlussdatum“."""
+    """The label of a placeholder like ("motion", "decision_date"): „Antrag: Beschlussdatum“."""
     first, *rest = list(path)
     field = BY_NAME.get(first)
     if field is None:
         return first
     part = field.part(rest[0]) if rest else None
-    return f"{field.label}: {part.label}" if part else field.label
+    return f"{field.label}: {part.label}" if part else str(field.label)
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,7 @@ def placeholder_groups(*, follow_up: bool = False) -> list[PlaceholderGroup]:
     """
     offered = [f for f in FIELDS if follow_up or not f.follow_up_only]
     simple = tuple(Placeholder(_print(f.alias), _print(f.name), f.label) for f in offered if not f.parts)
-    groups = [PlaceholderGroup("Brief", simple)]
+    groups = [PlaceholderGroup(_("Brief"), simple)]
     for field in (f for f in offered if f.parts):
         loop = field.loop
         owner_de, owner_en = (loop.item, loop.item_english) if loop else (field.alias, field.name)

@@ -14,6 +14,7 @@ import types
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.runtime import Context, LoopContext
@@ -22,6 +23,7 @@ from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
 from campaign.services.common.errors import ServiceError
+from campaign.services.common.translation import N_
 from campaign.services.letters.limits import (
     USER_FILTERS,
     RenderBudget,
@@ -52,9 +54,12 @@ from campaign.services.letters.template_checks import (
 )
 from campaign.services.letters.template_errors import explain_syntax_error
 
-TOO_DEEP = "Die Vorlage ist zu tief verschachtelt (Klammern in Klammern, Filter an Filter …)."
 # Internal names of the transformed template (unreachable for authors: the filter check runs before).
 _COUNTED, _CONCAT, _SLICE = "letter_counted_iterable", "letter_checked_concat", "letter_checked_slice"
+
+
+def _too_deep() -> str:
+    return _("Die Vorlage ist zu tief verschachtelt (Klammern in Klammern, Filter an Filter …).")
 
 
 class TemplateProblem(ServiceError):
@@ -140,9 +145,15 @@ def _parse(source: str) -> nodes.Template:
     try:
         return _ENV.parse(source)
     except TemplateSyntaxError as exc:
-        raise TemplateProblem(f"Syntaxfehler in Zeile {exc.lineno}: {explain_syntax_error(exc.message or '')}") from exc
+        raise TemplateProblem(
+            _(
+                "Syntaxfehler in Zeile %(line)s: %(explanation)s",
+                line=exc.lineno,
+                explanation=explain_syntax_error(exc.message or ""),
+            )
+        ) from exc
     except RecursionError as exc:
-        raise TemplateProblem(TOO_DEEP) from exc
+        raise TemplateProblem(_too_deep()) from exc
 
 
 @functools.lru_cache(maxsize=64)
@@ -151,7 +162,7 @@ def _checked_template(source: str) -> Template:
     try:
         return _check_and_compile(source)
     except (RecursionError, MemoryError) as exc:  # a parse tree deeper than Python's stack
-        raise TemplateProblem(TOO_DEEP) from exc
+        raise TemplateProblem(_too_deep()) from exc
 
 
 def _check_and_compile(source: str) -> Template:
@@ -170,9 +181,9 @@ def _check_and_compile(source: str) -> Template:
     try:
         return _ENV.from_string(parsed)
     except SyntaxError as exc:  # Python refuses code nested more than 200 levels
-        raise TemplateProblem(TOO_DEEP) from exc
+        raise TemplateProblem(_too_deep()) from exc
     except TemplateError as exc:
-        raise TemplateProblem(f"Die Vorlage lässt sich nicht übersetzen: {exc}") from exc
+        raise TemplateProblem(_("Die Vorlage lässt sich nicht übersetzen: %(error)s", error=exc)) from exc
 
 
 class _Guard(NodeTransformer):
@@ -253,21 +264,21 @@ def _template_line(exc: BaseException) -> int | None:
     return lines[-1] if lines else None
 
 
-def _where(exc: BaseException, template: str) -> str:
-    """`template` with the line filled in, e.g. " in Zeile 3", or "" when the line is unknown."""
+def _problem(exc: BaseException, with_line: str, without_line: str, **values: Any) -> TemplateProblem:
+    """The problem in the words of `with_line` (its „%(line)s“ filled in), or `without_line` if the line is unknown."""
     line = _template_line(exc)
-    return template.format(line) if line else ""
+    return TemplateProblem(_(with_line, line=line, **values) if line else _(without_line, **values))
 
 
 def _security_message(exc: SecurityError) -> str:
     method = re.search(r"access to attribute '([^']+)' of '([^']+)' object is unsafe", str(exc))
     if method:
-        return f"„{method[1]}“ ist in Briefvorlagen nicht erlaubt"
+        return _("„%(name)s“ ist in Briefvorlagen nicht erlaubt", name=method[1])
     return str(exc)
 
 
 def render_markup(source: str, context: dict[str, Any], *, budget: RenderBudget | None = None) -> Markup:
-    """Render a template in the sandbox within its budget; every failure becomes a TemplateProblem in German."""
+    """Render a template in the sandbox within its budget; every failure becomes a TemplateProblem."""
     template = _checked_template(source)
     pieces: list[str] = []
     length = 0
@@ -280,18 +291,32 @@ def render_markup(source: str, context: dict[str, Any], *, budget: RenderBudget 
                 spent.charge(chars=len(piece))
                 pieces.append(piece)
         except RenderLimitExceeded as exc:
-            raise TemplateProblem(f"{_where(exc, 'Zeile {}: ')}{exc}") from exc
-        except SecurityError as exc:
+            line = _template_line(exc)
             raise TemplateProblem(
-                f"Nicht erlaubter Zugriff in der Vorlage{_where(exc, ' (Zeile {})')}: {_security_message(exc)}."
+                _("Zeile %(line)s: %(problem)s", line=line, problem=exc) if line else str(exc)
+            ) from exc
+        except SecurityError as exc:
+            raise _problem(
+                exc,
+                N_("Nicht erlaubter Zugriff in der Vorlage (Zeile %(line)s): %(detail)s."),
+                N_("Nicht erlaubter Zugriff in der Vorlage: %(detail)s."),
+                detail=_security_message(exc),
             ) from exc
         except UndefinedError as exc:
             missing = re.search(r"has no attribute '([^']+)'", exc.message or "")
-            detail = f"„{missing[1]}“ gibt es nicht" if missing else (exc.message or "unbekannt")
-            raise TemplateProblem(f"Unbekanntes Feld in der Vorlage{_where(exc, ' in Zeile {}')}: {detail}.") from exc
+            detail = _("„%(name)s“ gibt es nicht", name=missing[1]) if missing else (exc.message or _("unbekannt"))
+            raise _problem(
+                exc,
+                N_("Unbekanntes Feld in der Vorlage in Zeile %(line)s: %(detail)s."),
+                N_("Unbekanntes Feld in der Vorlage: %(detail)s."),
+                detail=detail,
+            ) from exc
         except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError) as exc:
-            raise TemplateProblem(
-                f"Die Vorlage lässt sich nicht ausfüllen{_where(exc, ' in Zeile {}')}: {exc}"
+            raise _problem(
+                exc,
+                N_("Die Vorlage lässt sich nicht ausfüllen in Zeile %(line)s: %(error)s"),
+                N_("Die Vorlage lässt sich nicht ausfüllen: %(error)s"),
+                error=exc,
             ) from exc
         finally:
             output.close()

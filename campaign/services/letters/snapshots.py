@@ -17,6 +17,7 @@ from campaign.models import Campaign, Channel, Letter, LetterStatus, Recipient, 
 from campaign.services.campaigns.targets import target_versions
 from campaign.services.common.audit import record
 from campaign.services.common.errors import ServiceError
+from campaign.services.common.labels import label
 from campaign.services.common.states import transition
 from campaign.services.letters.compose import ComposedLetter, compose_letter
 from campaign.services.letters.references import allocate_reference_codes, reference_prefix
@@ -64,9 +65,11 @@ def _channels(session: Session, campaign: Campaign, recipients: Sequence[Recipie
 
 
 def _frozen_notice(letter: Letter) -> str:
-    return (
-        f"Brief {letter.reference_code} an {letter.recipient_name} ist bereits "
-        f"{letter.status.value} und wird nicht mehr verändert."
+    return _(
+        "Brief %(code)s an %(name)s ist bereits %(status)s und wird nicht mehr verändert.",
+        code=letter.reference_code,
+        name=letter.recipient_name,
+        status=label(letter.status),
     )
 
 

@@ -6,6 +6,10 @@ REFUSED_FILTER_REASONS; the filters allowed are campaign.services.letters.limits
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from jinja2 import nodes
 from jinja2.tests import TESTS
 
@@ -28,29 +32,42 @@ BUILTIN_METHODS = frozenset(
 def unknown_names_message(unknown: list[str]) -> str:
     """„Unbekannte Platzhalter: …“ with a hint where an umlaut spelling stands for an alias (empfänger → empfaenger)."""
     folded = {fold_text(name): name for name in ALLOWED_NAMES}
-    hints = [f"„{name}“ heißt „{folded[fold_text(name)]}“" for name in unknown if fold_text(name) in folded]
+    hints = [
+        _("„%(written)s“ heißt „%(name)s“", written=name, name=folded[fold_text(name)])
+        for name in unknown
+        if fold_text(name) in folded
+    ]
     allowed = ", ".join(f"{field.name} ({field.alias})" for field in FIELDS)
     hint = f" ({'; '.join(hints)})" if hints else ""
-    return f"Unbekannte Platzhalter: {', '.join(unknown)}{hint}. Erlaubt sind: {allowed}."
+    return _(
+        "Unbekannte Platzhalter: %(names)s%(hint)s. Erlaubt sind: %(allowed)s.",
+        names=", ".join(unknown),
+        hint=hint,
+        allowed=allowed,
+    )
 
 
 # Statements that have no place in a letter template, and why.
-REFUSED_STATEMENTS: tuple[tuple[tuple[type[nodes.Node], ...], str], ...] = (
+REFUSED_STATEMENTS: tuple[tuple[tuple[type[nodes.Node], ...], Any], ...] = (
     (
         (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport),
-        "Andere Vorlagen einzubinden ist in Briefvorlagen nicht möglich.",
+        _l("Andere Vorlagen einzubinden ist in Briefvorlagen nicht möglich."),
     ),
     (
         (nodes.EvalContextModifier,),
-        "{% autoescape %} ist in Briefvorlagen nicht erlaubt: Platzhalter werden immer als Text eingesetzt, "
-        "nie als HTML.",
+        _l(
+            "{% autoescape %} ist in Briefvorlagen nicht erlaubt: Platzhalter werden immer als Text eingesetzt, "
+            "nie als HTML."
+        ),
     ),
-    ((nodes.Macro, nodes.CallBlock), "Makros ({% macro %}, {% call %}) sind in Briefvorlagen nicht möglich."),
-    ((nodes.Block,), "Blöcke ({% block %}) sind in Briefvorlagen nicht möglich."),
+    ((nodes.Macro, nodes.CallBlock), _l("Makros ({% macro %}, {% call %}) sind in Briefvorlagen nicht möglich.")),
+    ((nodes.Block,), _l("Blöcke ({% block %}) sind in Briefvorlagen nicht möglich.")),
     (
         (nodes.AssignBlock, nodes.FilterBlock),
-        "{% set %} … {% endset %} und {% filter %} … {% endfilter %} sind in Briefvorlagen nicht möglich; "
-        "bitte {% set name = … %} bzw. den Filter am Platzhalter verwenden, z. B. {{ anrede|upper }}.",
+        _l(
+            "{% set %} … {% endset %} und {% filter %} … {% endfilter %} sind in Briefvorlagen nicht möglich; "
+            "bitte {% set name = … %} bzw. den Filter am Platzhalter verwenden, z. B. {{ anrede|upper }}."
+        ),
     ),
 )
 
@@ -59,45 +76,54 @@ def structure_problems(parsed: nodes.Template) -> list[str]:
     """Refused statements, internals, unknown filters, tests, methods and attributes, each with its line."""
     problems: list[str] = []
     for kinds, message in REFUSED_STATEMENTS:
-        problems.extend(f"Zeile {node.lineno}: {message}" for node in parsed.find_all(kinds))
+        problems.extend(_line(node.lineno, str(message)) for node in parsed.find_all(kinds))
     for loop in parsed.find_all(nodes.For):
         if loop.recursive:
-            problems.append(f"Zeile {loop.lineno}: Rekursive Schleifen sind in Briefvorlagen nicht möglich.")
+            problems.append(_line(loop.lineno, _("Rekursive Schleifen sind in Briefvorlagen nicht möglich.")))
     for node in parsed.find_all(nodes.Name):
         # `self` is Jinja's handle on the template object: never a merge field, and not a free name that the
         # whitelist check would see.
         if node.name == "self":
-            problems.append(f"Zeile {node.lineno}: „self“ ist in Briefvorlagen nicht erlaubt.")
+            problems.append(_line(node.lineno, _("„self“ ist in Briefvorlagen nicht erlaubt.")))
     for node in parsed.find_all(nodes.Filter):
         if node.name not in USER_FILTERS:
-            problems.append(f"Zeile {node.lineno}: {_refused_filter(node.name)}")
+            problems.append(_line(node.lineno, _refused_filter(node.name)))
     for node in parsed.find_all(nodes.Test):
         if node.name not in TESTS:
-            problems.append(f"Zeile {node.lineno}: Den Test „{node.name}“ gibt es in Briefvorlagen nicht.")
+            problems.append(
+                _line(node.lineno, _("Den Test „%(name)s“ gibt es in Briefvorlagen nicht.", name=node.name))
+            )
     for node in parsed.find_all(nodes.BinExpr):
         if node.operator == "**":
-            problems.append(f"Zeile {node.lineno}: Potenzieren (**) ist in Briefvorlagen nicht erlaubt.")
+            problems.append(_line(node.lineno, _("Potenzieren (**) ist in Briefvorlagen nicht erlaubt.")))
     problems.extend(_method_problems(parsed))
     problems.extend(_attribute_problems(parsed))
     return list(dict.fromkeys(problems))
 
 
 REFUSED_FILTER_REASONS = {
-    "safe": "er würde Text als HTML in den Brief setzen",
-    "forceescape": "Platzhalter werden ohnehin als Text eingesetzt; doppelt maskiert erschiene Code im Brief",
-    "urlize": "er würde aus Text Links (HTML) machen",
-    "xmlattr": "er erzeugt HTML-Attribute",
-    "tojson": "er erzeugt Daten für Skripte",
-    "attr": "Felder werden mit Punkt angesprochen, z. B. recipient.last_name",
-    "sum": "Briefe rechnen nicht",
-    "random": "ein Brief muss bei jedem Erzeugen gleich lauten",
-    "pprint": "er ist zur Fehlersuche in Programmen gedacht",
+    "safe": _l("er würde Text als HTML in den Brief setzen"),
+    "forceescape": _l("Platzhalter werden ohnehin als Text eingesetzt; doppelt maskiert erschiene Code im Brief"),
+    "urlize": _l("er würde aus Text Links (HTML) machen"),
+    "xmlattr": _l("er erzeugt HTML-Attribute"),
+    "tojson": _l("er erzeugt Daten für Skripte"),
+    "attr": _l("Felder werden mit Punkt angesprochen, z. B. recipient.last_name"),
+    "sum": _l("Briefe rechnen nicht"),
+    "random": _l("ein Brief muss bei jedem Erzeugen gleich lauten"),
+    "pprint": _l("er ist zur Fehlersuche in Programmen gedacht"),
 }
+
+
+def _line(lineno: int, problem: str) -> str:
+    """A problem with the template line it was found on: „Zeile 3: …“."""
+    return _("Zeile %(line)s: %(problem)s", line=lineno, problem=problem)
 
 
 def _refused_filter(name: str) -> str:
     reason = REFUSED_FILTER_REASONS.get(name)
-    return f"Den Filter „{name}“ gibt es in Briefvorlagen nicht" + (f": {reason}." if reason else ".")
+    if reason:
+        return _("Den Filter „%(name)s“ gibt es in Briefvorlagen nicht: %(reason)s.", name=name, reason=reason)
+    return _("Den Filter „%(name)s“ gibt es in Briefvorlagen nicht.", name=name)
 
 
 def _method_problems(parsed: nodes.Template) -> list[str]:
@@ -106,7 +132,9 @@ def _method_problems(parsed: nodes.Template) -> list[str]:
     for call in parsed.find_all(nodes.Call):
         name = call.node.attr if isinstance(call.node, nodes.Getattr) else None
         if name in BUILTIN_METHODS and name not in TEXT_METHODS | DICT_METHODS | LOOP_METHODS:
-            problems.append(f"Zeile {call.lineno}: Die Methode „{name}“ ist in Briefvorlagen nicht erlaubt.")
+            problems.append(
+                _line(call.lineno, _("Die Methode „%(name)s“ ist in Briefvorlagen nicht erlaubt.", name=name))
+            )
     return problems
 
 
@@ -128,7 +156,9 @@ def _attribute_problems(parsed: nodes.Template) -> list[str]:
         if not isinstance(name, str):
             continue
         if name.startswith("_"):
-            problems.append(f"Zeile {node.lineno}: Zugriff auf interne Attribute („{name}“) ist nicht erlaubt.")
+            problems.append(
+                _line(node.lineno, _("Zugriff auf interne Attribute („%(name)s“) ist nicht erlaubt.", name=name))
+            )
             continue
         if not isinstance(node.node, nodes.Name):
             continue
@@ -136,5 +166,14 @@ def _attribute_problems(parsed: nodes.Template) -> list[str]:
         owner = aliases.get(base) if base not in ALLOWED_NAMES else (None if base in LIST_NAMES else base)
         offered = attribute_names(owner) if owner else ()
         if offered and name not in offered:
-            problems.append(f"Zeile {node.lineno}: „{base}.{name}“ gibt es nicht. Erlaubt sind: {', '.join(offered)}.")
+            problems.append(
+                _line(
+                    node.lineno,
+                    _(
+                        "„%(field)s“ gibt es nicht. Erlaubt sind: %(allowed)s.",
+                        field=base + "." + name,
+                        allowed=", ".join(offered),
+                    ),
+                )
+            )
     return problems

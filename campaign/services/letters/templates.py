@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -17,7 +19,7 @@ MAX_NAME_LENGTH = 200
 MAX_SUBJECT_LENGTH = 300
 MAX_BODY_LENGTH = 100_000
 
-FIELD_LABELS = {"name": "Name", "subject": "Betreff", "body": "Brieftext"}
+FIELD_LABELS = {"name": _l("Name"), "subject": _l("Betreff"), "body": _l("Brieftext")}
 
 # A closing line: „Mit freundlichen Grüßen“, „Viele Grüße“, „Mit solidarischem Gruß“, „Hochachtungsvoll“ …
 _GREETING_WORD = r"gr(?:ü|ue)(?:ß|ss)(?:e|en)?|gru(?:ß|ss)"
@@ -51,20 +53,27 @@ def check_letter_template(source: str, *, field: str = "body", follow_up: bool =
     if misplaced and not follow_up:
         names = ", ".join(f"{BY_NAME[name].alias} ({name})" for name in misplaced)
         raise TemplateFieldProblem(
-            field, f"{FIELD_LABELS[field]}: Den Platzhalter {names} gibt es nur in der Vorlage für Nachfragen."
+            field,
+            _(
+                "%(field)s: Den Platzhalter %(names)s gibt es nur in der Vorlage für Nachfragen.",
+                field=FIELD_LABELS[field],
+                names=names,
+            ),
         )
 
 
 def closing_warning(body: str) -> str:
-    """A German warning if the body ends with a closing, which the layout adds anyway ("" otherwise)."""
+    """A warning if the body ends with a closing, which the layout adds anyway ("" otherwise)."""
     lines = [line.strip() for line in _TEMPLATE_TAGS.sub("", body or "").splitlines() if line.strip()]
     closing = next((line for line in lines[-CLOSING_LOOKBACK_LINES:] if _CLOSING_LINE.match(line)), None)
     if closing is None:
         return ""
-    return (
-        f"Der Brieftext endet mit der Grußformel „{closing.rstrip(',')}“. Das Layout setzt „{CLOSING}“ und die "
+    return _(
+        "Der Brieftext endet mit der Grußformel „%(closing)s“. Das Layout setzt „%(layout)s“ und die "
         "Unterschriften selbst unter jeden Brief, so stünde der Gruß doppelt im Brief. Bitte die Grußformel "
-        "(und die Namen darunter) aus der Vorlage löschen."
+        "(und die Namen darunter) aus der Vorlage löschen.",
+        closing=closing.rstrip(","),
+        layout=CLOSING,
     )
 
 
@@ -73,13 +82,17 @@ def clean_texts(subject: str, body: str, *, follow_up: bool = False) -> tuple[st
     subject = " ".join((subject or "").split())
     body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
     if not subject:
-        raise TemplateFieldProblem("subject", "Bitte einen Betreff angeben.")
+        raise TemplateFieldProblem("subject", _("Bitte einen Betreff angeben."))
     if len(subject) > MAX_SUBJECT_LENGTH:
-        raise TemplateFieldProblem("subject", f"Der Betreff darf höchstens {MAX_SUBJECT_LENGTH} Zeichen lang sein.")
+        raise TemplateFieldProblem(
+            "subject", _("Der Betreff darf höchstens %(max)s Zeichen lang sein.", max=MAX_SUBJECT_LENGTH)
+        )
     if not body.strip():
-        raise TemplateFieldProblem("body", "Bitte einen Brieftext angeben.")
+        raise TemplateFieldProblem("body", _("Bitte einen Brieftext angeben."))
     if len(body) > MAX_BODY_LENGTH:
-        raise TemplateFieldProblem("body", f"Der Brieftext darf höchstens {MAX_BODY_LENGTH} Zeichen lang sein.")
+        raise TemplateFieldProblem(
+            "body", _("Der Brieftext darf höchstens %(max)s Zeichen lang sein.", max=MAX_BODY_LENGTH)
+        )
     check_letter_template(subject, field="subject", follow_up=follow_up)
     check_letter_template(body, field="body", follow_up=follow_up)
     return subject, body
@@ -88,9 +101,9 @@ def clean_texts(subject: str, body: str, *, follow_up: bool = False) -> tuple[st
 def _clean_name(session: Session, campaign: Campaign, name: str, *, exclude: LetterTemplate | None = None) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise TemplateFieldProblem("name", "Bitte einen Namen für die Vorlage angeben.")
+        raise TemplateFieldProblem("name", _("Bitte einen Namen für die Vorlage angeben."))
     if len(name) > MAX_NAME_LENGTH:
-        raise TemplateFieldProblem("name", f"Der Name darf höchstens {MAX_NAME_LENGTH} Zeichen lang sein.")
+        raise TemplateFieldProblem("name", _("Der Name darf höchstens %(max)s Zeichen lang sein.", max=MAX_NAME_LENGTH))
     clash = session.scalar(
         select(LetterTemplate.id).where(
             LetterTemplate.campaign_id == campaign.id,
@@ -99,7 +112,7 @@ def _clean_name(session: Session, campaign: Campaign, name: str, *, exclude: Let
         )
     )
     if clash is not None:
-        raise TemplateFieldProblem("name", f"Diese Kampagne hat schon eine Vorlage „{name}“.")
+        raise TemplateFieldProblem("name", _("Diese Kampagne hat schon eine Vorlage „%(name)s“.", name=name))
     return name
 
 
@@ -198,7 +211,7 @@ def current_template_version(campaign: Campaign) -> TemplateVersion:
     for template in campaign.templates:
         if template.current_version is not None:
             return template.current_version
-    raise TemplateProblem(f"Die Kampagne „{campaign.title}“ hat noch keine Briefvorlage.")
+    raise TemplateProblem(_("Die Kampagne „%(title)s“ hat noch keine Briefvorlage.", title=campaign.title))
 
 
 def campaign_by_slug(session: Session, slug: str) -> Campaign | None:

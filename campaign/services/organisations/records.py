@@ -29,14 +29,14 @@ LIMITS = {
     "footer_lines": 1000,
 }
 LABELS = {
-    "short_name": "Kurzname",
-    "street": "Straße",
-    "postcode": "PLZ",
-    "city": "Ort",
-    "phone": "Telefon",
-    "website": "Internet",
-    "letterhead_note": "Zusatz im Briefkopf",
-    "footer_lines": "Fußzeilen",
+    "short_name": _l("Kurzname"),
+    "street": _l("Straße"),
+    "postcode": _l("PLZ"),
+    "city": _l("Ort"),
+    "phone": _l("Telefon"),
+    "website": _l("Internet"),
+    "letterhead_note": _l("Zusatz im Briefkopf"),
+    "footer_lines": _l("Fußzeilen"),
 }
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -43,24 +44,24 @@ TEXT_FIELDS = (
 FIELDS = ("form_of_address", *TEXT_FIELDS, "tags")
 
 FIELD_LABELS = {
-    "form_of_address": "Anrede",
-    "title": "Titel",
-    "first_name": "Vorname",
-    "last_name": "Nachname",
-    "group_name": "Gruppe",
-    "function": "Funktion",
-    "organisation": "Organisation",
-    "street": "Straße und Hausnummer",
-    "postcode": "PLZ",
-    "city": "Ort",
-    "country": "Land",
-    "email": "E-Mail",
-    "unterbezirk": "Unterbezirk",
-    "kreis": "Kreis",
-    "wahlkreis": "Wahlkreis",
-    "kommune": "Kommune",
-    "notes": "Notizen",
-    "tags": "Schlagworte",
+    "form_of_address": _l("Anrede"),
+    "title": _l("Titel"),
+    "first_name": _l("Vorname"),
+    "last_name": _l("Nachname"),
+    "group_name": _l("Gruppe"),
+    "function": _l("Funktion"),
+    "organisation": _l("Organisation"),
+    "street": _l("Straße und Hausnummer"),
+    "postcode": _l("PLZ"),
+    "city": _l("Ort"),
+    "country": _l("Land"),
+    "email": _l("E-Mail"),
+    "unterbezirk": _l("Unterbezirk"),
+    "kreis": _l("Kreis"),
+    "wahlkreis": _l("Wahlkreis"),
+    "kommune": _l("Kommune"),
+    "notes": _l("Notizen"),
+    "tags": _l("Schlagworte"),
 }
 
 # Spellings of the form of address found in German and English exports (compared after fold_text()).
@@ -158,9 +159,11 @@ def clean_recipient(raw: Mapping[str, Any]) -> CleanedRecipient:
         values[name] = _clean_text(name, str(raw.get(name) or ""))
         limit = _column_length(name)
         if limit and len(values[name]) > limit:
-            errors[name] = f"höchstens {limit} Zeichen (sind {len(values[name])})."
+            errors[name] = _("höchstens %(limit)s Zeichen (sind %(length)s).", limit=limit, length=len(values[name]))
     if values["street"].count("\n") >= MAX_STREET_LINES:
-        errors.setdefault("street", f"höchstens {MAX_STREET_LINES} Zeilen (mehr passen nicht ins Anschriftfeld).")
+        errors.setdefault(
+            "street", _("höchstens %(limit)s Zeilen (mehr passen nicht ins Anschriftfeld).", limit=MAX_STREET_LINES)
+        )
     try:
         values["form_of_address"] = parse_form_of_address(raw.get("form_of_address"))
     except ServiceError as exc:
@@ -170,7 +173,9 @@ def clean_recipient(raw: Mapping[str, Any]) -> CleanedRecipient:
     values["tags"] = parse_tags(raw.get("tags"))
     too_long = [tag for tag in values["tags"] if len(tag) > MAX_TAG_LENGTH]
     if too_long:
-        errors["tags"] = f"Schlagwort „{too_long[0][:40]}…“ ist länger als {MAX_TAG_LENGTH} Zeichen."
+        errors["tags"] = _(
+            "Schlagwort „%(tag)s…“ ist länger als %(limit)s Zeichen.", tag=too_long[0][:40], limit=MAX_TAG_LENGTH
+        )
 
     values["email_canonical"] = ""
     if values["email"] and "email" not in errors:
@@ -204,9 +209,11 @@ def _check_postcode(values: dict[str, Any], errors: dict[str, str], warnings: li
             errors["postcode"] = problem
         else:
             values["postcode"] = "0" + postcode
-            warnings.append(f"PLZ „{postcode}“ zu „{values['postcode']}“ ergänzt.")
+            warnings.append(
+                _("PLZ „%(written)s“ zu „%(postcode)s“ ergänzt.", written=postcode, postcode=values["postcode"])
+            )
     elif not postcodes.GERMAN_POSTCODE.fullmatch(postcode):
-        errors["postcode"] = f"„{postcode}“ ist keine deutsche Postleitzahl (fünf Ziffern)."
+        errors["postcode"] = _("„%(postcode)s“ ist keine deutsche Postleitzahl (fünf Ziffern).", postcode=postcode)
 
 
 def _four_digit_problem(postcode: str, city: str) -> str:
@@ -218,12 +225,20 @@ def _four_digit_problem(postcode: str, city: str) -> str:
     padded = "0" + postcode
     known_places = postcodes.places(padded)
     if not known_places:
-        return f"„{postcode}“ hat nur vier Ziffern, und die PLZ „{padded}“ gibt es nicht. Bitte die PLZ prüfen."
+        return _(
+            "„%(written)s“ hat nur vier Ziffern, und die PLZ „%(postcode)s“ gibt es nicht. Bitte die PLZ prüfen.",
+            written=postcode,
+            postcode=padded,
+        )
     if city and not postcodes.matches_city(padded, city):
         shown = ", ".join(known_places[:3]) + (" …" if len(known_places) > 3 else "")
-        return (
-            f"„{postcode}“ hat nur vier Ziffern, und „{padded}“ gehört nicht zu „{city}“, sondern zu {shown}. "
-            "Bitte die PLZ prüfen."
+        return _(
+            "„%(written)s“ hat nur vier Ziffern, und „%(postcode)s“ gehört nicht zu „%(city)s“, sondern zu %(places)s. "
+            "Bitte die PLZ prüfen.",
+            written=postcode,
+            postcode=padded,
+            city=city,
+            places=shown,
         )
     return ""
 
@@ -231,12 +246,12 @@ def _four_digit_problem(postcode: str, city: str) -> str:
 def _check_name(values: dict[str, Any], errors: dict[str, str]) -> None:
     if values["form_of_address"] is FormOfAddress.GRUPPE:
         if not (values["group_name"] or values["organisation"]):
-            errors.setdefault("group_name", "Für eine Gruppe bitte den Gruppennamen oder die Organisation angeben.")
+            errors.setdefault("group_name", _("Für eine Gruppe bitte den Gruppennamen oder die Organisation angeben."))
     elif not values["last_name"]:
         if values["first_name"]:
-            errors.setdefault("last_name", "Bitte den Nachnamen angeben.")
+            errors.setdefault("last_name", _("Bitte den Nachnamen angeben."))
         else:
-            errors.setdefault("last_name", "Bitte einen Namen (Vor- und Nachname) oder eine Gruppe angeben.")
+            errors.setdefault("last_name", _("Bitte einen Namen (Vor- und Nachname) oder eine Gruppe angeben."))
 
 
 def display_name(values: Mapping[str, Any]) -> str:
@@ -258,7 +273,7 @@ def _validated(session: Session, raw: Mapping[str, Any], exclude_id: int | None 
         same_email = (
             cleaned.values["email_canonical"] and duplicate.email_canonical == cleaned.values["email_canonical"]
         )
-        reason = "derselben E-Mail-Adresse" if same_email else "demselben Namen und derselben Anschrift"
+        reason = _("derselben E-Mail-Adresse") if same_email else _("demselben Namen und derselben Anschrift")
         raise ServiceError(
             _(
                 "Es gibt bereits eine Empfänger:in mit %(reason)s: %(full_name)s (Nr. %(id)s).",

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from campaign.config import setting
 from campaign.models import Reply, ReplyAttachment
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.text import format_megabytes
+from campaign.services.common.translation import in_german
 
 ZIP = (b"PK\x03\x04",)
 
@@ -50,29 +53,44 @@ def clean_filename(name: str) -> str:
 
 
 def attachment_problem(filename: str, data: bytes, max_bytes: int) -> str | None:
-    """Why this file is not kept (German, naming the file), or None if it may be."""
+    """Why this file is not kept (naming the file), or None if it may be."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     file_type = FILE_TYPES.get(extension)
     if file_type is None:
-        return f"„{filename}“: Dieser Dateityp wird nicht gespeichert. Erlaubt sind: {', '.join(ALLOWED_EXTENSIONS)}."
+        return _(
+            "„%(name)s“: Dieser Dateityp wird nicht gespeichert. Erlaubt sind: %(allowed)s.",
+            name=filename,
+            allowed=", ".join(ALLOWED_EXTENSIONS),
+        )
     if not data:
-        return f"„{filename}“ ist leer."
+        return _("„%(name)s“ ist leer.", name=filename)
     if len(data) > max_bytes:
         size, limit = format_megabytes(len(data)), format_megabytes(max_bytes)
-        return f"„{filename}“ ist {size} groß; erlaubt sind höchstens {limit}."
+        return _(
+            "„%(name)s“ ist %(size)s groß; erlaubt sind höchstens %(limit)s.", name=filename, size=size, limit=limit
+        )
     if file_type.signatures and not data.startswith(file_type.signatures):
-        return f"„{filename}“ ist keine echte {extension.upper()}-Datei (der Inhalt passt nicht zur Endung)."
+        return _(
+            "„%(name)s“ ist keine echte %(kind)s-Datei (der Inhalt passt nicht zur Endung).",
+            name=filename,
+            kind=extension.upper(),
+        )
     return None
+
+
+def _attachment_problem(reply: Reply, name: str, data: bytes) -> str | None:
+    if len(reply.attachments) >= MAX_ATTACHMENTS:
+        return _("„%(name)s“: höchstens %(max)s Anhänge je Antwort werden gespeichert.", name=name, max=MAX_ATTACHMENTS)
+    return attachment_problem(name, data, int(setting("REPLY_ATTACHMENT_MAX_BYTES")))
 
 
 def add_attachment(session: Session, reply: Reply, filename: str, data: bytes, *, strict: bool) -> ReplyAttachment:
     """Keep a file with the reply. A refused file raises ServiceError when `strict` (an upload the user can
-    correct); from an imported mail it is listed by name with the reason, so the coordinator knows it existed."""
+    correct); from an imported mail it is listed by name with the reason, so the coordinator knows it existed (the
+    reason is stored in German and shown in the page's language)."""
     name = clean_filename(filename)
-    if len(reply.attachments) >= MAX_ATTACHMENTS:
-        problem: str | None = f"„{name}“: höchstens {MAX_ATTACHMENTS} Anhänge je Antwort werden gespeichert."
-    else:
-        problem = attachment_problem(name, data, int(setting("REPLY_ATTACHMENT_MAX_BYTES")))
+    with contextlib.nullcontext() if strict else in_german():
+        problem = _attachment_problem(reply, name, data)
     if problem and strict:
         raise ServiceError(problem, "attachments")
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""

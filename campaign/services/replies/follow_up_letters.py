@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -94,32 +95,34 @@ def _due_letters(session: Session, campaign: Campaign, now: datetime | None) -> 
 def _why_not_due(letter: Letter) -> str:
     code = letter.reference_code
     if letter.follow_up_of_id is not None:
-        return f"{code}: ist selbst eine Nachfrage"
+        return _("%(code)s: ist selbst eine Nachfrage", code=code)
     if letter.follow_up is not None:
-        return f"{code}: hat schon eine Nachfrage ({letter.follow_up.reference_code})"
+        return _(
+            "%(code)s: hat schon eine Nachfrage (%(follow_up)s)", code=code, follow_up=letter.follow_up.reference_code
+        )
     if letter.status is LetterStatus.REPLIED:
-        return f"{code}: ist beantwortet"
+        return _("%(code)s: ist beantwortet", code=code)
     if letter.status is not LetterStatus.SENT:
-        return f"{code}: ist nicht versandt"
-    return f"{code}: ist noch nicht fällig"
+        return _("%(code)s: ist nicht versandt", code=code)
+    return _("%(code)s: ist noch nicht fällig", code=code)
 
 
 def _chosen(
     session: Session, campaign: Campaign, letter_ids: Collection[int] | None, now: datetime | None
 ) -> tuple[list[Letter], list[str]]:
-    """The due letters to follow up (all, or the chosen ones) and a German line per chosen letter left out."""
+    """The due letters to follow up (all, or the chosen ones) and a line per chosen letter left out."""
     due = _due_letters(session, campaign, now)
     if letter_ids is None:
         return list(due.values()), []
     wanted = set(letter_ids)
     if not wanted:
-        raise ServiceError("Bitte mindestens einen Brief auswählen.", "letters")
+        raise ServiceError(_("Bitte mindestens einen Brief auswählen."), "letters")
     found = {
         letter.id: letter
         for letter in session.scalars(select(Letter).where(Letter.id.in_(wanted), Letter.campaign_id == campaign.id))
     }
     if wanted - set(found):
-        raise ServiceError("Mindestens einer der gewählten Briefe gehört nicht zu dieser Kampagne.", "letters")
+        raise ServiceError(_("Mindestens einer der gewählten Briefe gehört nicht zu dieser Kampagne."), "letters")
     chosen = [letter for letter_id, letter in due.items() if letter_id in wanted]
     skipped = [_why_not_due(found[letter_id]) for letter_id in sorted(wanted - set(due))]
     return chosen, skipped
@@ -138,24 +141,28 @@ def generate_follow_ups(
     template = follow_up_template(session, campaign)
     version = template.current_version if template is not None else None
     if version is None:
-        raise ServiceError("Bitte zuerst die Vorlage für Nachfragen schreiben und speichern.", "template")
+        raise ServiceError(_("Bitte zuerst die Vorlage für Nachfragen schreiben und speichern."), "template")
     chosen, skipped = _chosen(session, campaign, letter_ids, now)
     result = StepResult(skipped=skipped)
     for letter in [letter for letter in chosen if letter.recipient is None]:
-        result.skipped.append(f"{letter.reference_code}: die Empfänger:in gibt es nicht mehr")
+        result.skipped.append(_("%(code)s: die Empfänger:in gibt es nicht mehr", code=letter.reference_code))
     chosen = [letter for letter in chosen if letter.recipient is not None]
     if len(chosen) > MAX_PER_RUN:
-        result.skipped.append(f"{len(chosen) - MAX_PER_RUN} weitere: bitte noch einmal erzeugen")
+        result.skipped.append(_("%(count)s weitere: bitte noch einmal erzeugen", count=len(chosen) - MAX_PER_RUN))
         chosen = chosen[:MAX_PER_RUN]
     if not chosen:
-        reasons = f" ({'; '.join(result.skipped[:5])})" if result.skipped else ""
-        raise ServiceError(f"Keine Nachfrage erzeugt: Es ist keine fällig{reasons}.", "letters")
+        if result.skipped:
+            reasons = "; ".join(result.skipped[:5])
+            raise ServiceError(
+                _("Keine Nachfrage erzeugt: Es ist keine fällig (%(reasons)s).", reasons=reasons), "letters"
+            )
+        raise ServiceError(_("Keine Nachfrage erzeugt: Es ist keine fällig."), "letters")
     codes = allocate_reference_codes(session, reference_prefix(campaign, on), len(chosen))
     for original, code in zip(chosen, codes, strict=True):
         if _make_follow_up(session, campaign, original, code, version=version, on=on, user=user):
             result.done.append(code)
         else:
-            result.skipped.append(f"{original.reference_code}: hat inzwischen schon eine Nachfrage")
+            result.skipped.append(_("%(code)s: hat inzwischen schon eine Nachfrage", code=original.reference_code))
     if version.used_at is None:
         version.used_at = utcnow()  # from now on the version is immutable
     session.flush()
@@ -209,7 +216,7 @@ def refresh_follow_ups(session: Session, campaign: Campaign, *, on: date, user: 
     template = follow_up_template(session, campaign)
     version = template.current_version if template is not None else None
     if version is None:
-        raise ServiceError("Bitte zuerst die Vorlage für Nachfragen schreiben und speichern.", "template")
+        raise ServiceError(_("Bitte zuerst die Vorlage für Nachfragen schreiben und speichern."), "template")
     result = StepResult()
     for row in follow_up_rows(session, campaign):
         letter = row.letter
@@ -283,7 +290,7 @@ def print_follow_ups(session: Session, campaign: Campaign) -> bytes:
         )
     ]
     if not letters:
-        raise ServiceError("Es gibt keine freigegebenen Nachfragen, die per Post gehen.")
+        raise ServiceError(_("Es gibt keine freigegebenen Nachfragen, die per Post gehen."))
     composed = [
         compose_letter(
             campaign,
@@ -310,7 +317,7 @@ def approve_follow_ups(session: Session, campaign: Campaign, *, user: User | Non
     """Approve the follow-up drafts (and only them), with the campaign's four-eyes rule."""
     codes = follow_up_codes(session, campaign, LetterStatus.DRAFT)
     if not codes:
-        raise ServiceError("Es gibt keine Nachfragen im Entwurf.")
+        raise ServiceError(_("Es gibt keine Nachfragen im Entwurf."))
     return approve_letters(session, campaign, user=user, codes=codes)
 
 
@@ -318,7 +325,7 @@ def sendable_follow_ups(session: Session, campaign: Campaign) -> list[str]:
     """The codes of the approved follow-ups that go by e-mail (what the send button queues)."""
     codes = _follow_ups_in(session, campaign, LetterStatus.APPROVED, Channel.EMAIL)
     if not codes:
-        raise ServiceError("Es gibt keine freigegebenen Nachfragen per E-Mail.")
+        raise ServiceError(_("Es gibt keine freigegebenen Nachfragen per E-Mail."))
     return sorted(codes)
 
 
@@ -326,5 +333,5 @@ def post_follow_ups(session: Session, campaign: Campaign, *, on: date, user: Use
     """The approved follow-ups on paper were posted on `on`."""
     codes = _follow_ups_in(session, campaign, LetterStatus.APPROVED, Channel.POST)
     if not codes:
-        raise ServiceError("Es gibt keine freigegebenen Nachfragen, die per Post gehen.")
+        raise ServiceError(_("Es gibt keine freigegebenen Nachfragen, die per Post gehen."))
     return mark_delivered(session, campaign, how="post", on=on, codes=codes, user=user)

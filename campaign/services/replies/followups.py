@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,8 +33,8 @@ class DueFollowUp:
     @property
     def reason(self) -> str:
         if self.reply is not None and self.reply.follow_up_on:
-            return f"Nachfassen vereinbart zum {self.reply.follow_up_on.strftime('%d.%m.%Y')}"
-        return f"seit {self.days_waiting} Tagen keine Antwort"
+            return _("Nachfassen vereinbart zum %(date)s", date=format_date(self.reply.follow_up_on, "medium"))
+        return _("seit %(days)s Tagen keine Antwort", days=self.days_waiting)
 
 
 def _days_since(letter: Letter, now: datetime) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
@@ -25,14 +27,14 @@ from campaign.services.replies.followups import DueFollowUp, due_follow_ups
 
 # What the audit trail's actions mean, in the words of the history page.
 ACTIONS = {
-    "reply.imported": "Antwort importiert",
-    "reply.logged": "Antwort von Hand erfasst",
-    "reply.classified": "Antwort eingeordnet",
-    "reply.assigned": "Antwort zugeordnet",
-    "recipient.address_learned": "Absenderadresse gelernt",
-    "recipient.email_failed": "E-Mail-Adresse unzustellbar",
-    "recipient.email_failure_cleared": "E-Mail-Adresse wieder gültig",
-    "note.added": "Notiz",
+    "reply.imported": _l("Antwort importiert"),
+    "reply.logged": _l("Antwort von Hand erfasst"),
+    "reply.classified": _l("Antwort eingeordnet"),
+    "reply.assigned": _l("Antwort zugeordnet"),
+    "recipient.address_learned": _l("Absenderadresse gelernt"),
+    "recipient.email_failed": _l("E-Mail-Adresse unzustellbar"),
+    "recipient.email_failure_cleared": _l("E-Mail-Adresse wieder gültig"),
+    "note.added": _l("Notiz"),
 }
 
 
@@ -107,7 +109,7 @@ def _entries(session: Session, history: RecipientHistory) -> list[HistoryEntry]:
         for reply in history.replies
     ]
     entries += [
-        HistoryEntry(note.created_at, "Notiz", note.text, users.get(note.created_by_id or 0, ""))
+        HistoryEntry(note.created_at, _("Notiz"), note.text, users.get(note.created_by_id or 0, ""))
         for note in history.notes
     ]
     letter_codes = {letter.id: letter.reference_code for letter in history.letters}
@@ -117,7 +119,11 @@ def _entries(session: Session, history: RecipientHistory) -> list[HistoryEntry]:
     entries += [
         HistoryEntry(
             change.created_at,
-            f"Brief {letter_codes[change.object_id]}: {label(LetterStatus(change.to_status))}",
+            _(
+                "Brief %(code)s: %(status)s",
+                code=letter_codes[change.object_id],
+                status=label(LetterStatus(change.to_status)),
+            ),
             change.note,
             users.get(change.user_id or 0, ""),
         )
@@ -134,7 +140,7 @@ def _entries(session: Session, history: RecipientHistory) -> list[HistoryEntry]:
     entries += [
         HistoryEntry(
             event.created_at,
-            ACTIONS.get(event.action, event.action),
+            str(ACTIONS.get(event.action, event.action)),
             _describe(event.details),
             users.get(event.user_id or 0, ""),
         )

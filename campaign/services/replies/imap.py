@@ -115,11 +115,29 @@ class ImapMailbox:
             self.client.login(settings.username, settings.password)
             status, _data = self.client.select(_quoted(settings.folder))
         except imaplib.IMAP4.error as exc:
-            raise ImapError(f"Das Postfach {settings.mailbox} hat die Anmeldung abgelehnt: {_text(exc)}") from exc
+            raise ImapError(
+                _(
+                    "Das Postfach %(mailbox)s hat die Anmeldung abgelehnt: %(error)s",
+                    mailbox=settings.mailbox,
+                    error=_text(exc),
+                )
+            ) from exc
         except (OSError, ssl.SSLError) as exc:
-            raise ImapError(f"Das Postfach {settings.host}:{settings.port} ist nicht erreichbar: {exc}") from exc
+            raise ImapError(
+                _(
+                    "Das Postfach %(mailbox)s ist nicht erreichbar: %(error)s",
+                    mailbox=settings.host + ":" + str(settings.port),
+                    error=exc,
+                )
+            ) from exc
         if status != "OK":
-            raise ImapError(f"Den Ordner „{settings.folder}“ gibt es im Postfach {settings.mailbox} nicht.")
+            raise ImapError(
+                _(
+                    "Den Ordner „%(folder)s“ gibt es im Postfach %(mailbox)s nicht.",
+                    folder=settings.folder,
+                    mailbox=settings.mailbox,
+                )
+            )
         self.uid_validity = int(self.client.untagged_responses.get("UIDVALIDITY", [b"0"])[0])
 
     def __exit__(self, *exc: object) -> None:
@@ -140,7 +158,7 @@ class ImapMailbox:
         for item in data:
             if isinstance(item, tuple) and len(item) == 2:
                 return item[1]
-        raise ImapError(f"Die Nachricht mit UID {uid} ist nicht mehr im Postfach.")
+        raise ImapError(_("Die Nachricht mit UID %(uid)s ist nicht mehr im Postfach.", uid=uid))
 
     def mark_imported(self, uid: int, how: str, move_to: str) -> None:
         """Flag (\\Seen and $Imported), move to `move_to`, or keep the message as it is."""
@@ -162,16 +180,18 @@ class ImapMailbox:
 
     def _client(self) -> imaplib.IMAP4:
         if self.client is None:
-            raise ImapError("Keine Verbindung zum Postfach.")
+            raise ImapError(_("Keine Verbindung zum Postfach."))
         return self.client
 
     def _command(self, name: str, run) -> list:
         try:
             status, data = run(self._client())
         except (imaplib.IMAP4.error, OSError) as exc:
-            raise ImapError(f"Der IMAP-Befehl {name} ist fehlgeschlagen: {_text(exc)}") from exc
+            raise ImapError(
+                _("Der IMAP-Befehl %(name)s ist fehlgeschlagen: %(error)s", name=name, error=_text(exc))
+            ) from exc
         if status != "OK":
-            raise ImapError(f"Der IMAP-Server hat {name} abgelehnt: {_text(data)}")
+            raise ImapError(_("Der IMAP-Server hat %(name)s abgelehnt: %(error)s", name=name, error=_text(data)))
         return data
 
 

@@ -27,7 +27,7 @@ from campaign.services.common.audit import record
 from campaign.services.common.dates import today_in_germany
 from campaign.services.common.emails import canonical_email
 from campaign.services.common.errors import ServiceError
-from campaign.services.common.text import collapse_spaces
+from campaign.services.common.text import collapse_spaces, format_thousands
 from campaign.services.replies.attachments import add_attachment
 from campaign.services.replies.filing import file_under, mark_answered
 from campaign.services.replies.matching import BY_HAND, SENT_STATES, match_sender
@@ -76,7 +76,9 @@ def log_reply(session: Session, letter: Letter, data: LoggedReply, *, user: User
     if not text and not data.files:
         raise ServiceError(_("Bitte den Text der Antwort eingeben oder eine Datei anhängen."), "text")
     if len(text) > MAX_TEXT:
-        raise ServiceError(f"Der Text ist zu lang (höchstens {MAX_TEXT:,} Zeichen).".replace(",", "."), "text")
+        raise ServiceError(
+            _("Der Text ist zu lang (höchstens %(max)s Zeichen).", max=format_thousands(MAX_TEXT)), "text"
+        )
     if data.received_on > today_in_germany():
         raise ServiceError(_("Das Datum liegt in der Zukunft."), "received_on")
     reply = Reply(

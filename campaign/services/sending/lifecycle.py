@@ -139,7 +139,10 @@ def approve_letters(
     for letter in drafts:
         if settings.require_second_approver and user.id in _authors(letter):
             result.skipped.append(
-                f"{letter.reference_code}: von Ihnen erzeugt oder geschrieben; eine zweite Person muss freigeben."
+                _(
+                    "%(code)s: von Ihnen erzeugt oder geschrieben; eine zweite Person muss freigeben.",
+                    code=letter.reference_code,
+                )
             )
             continue
         transition(session, letter, LetterStatus.APPROVED, user=user, note="freigegeben")
@@ -204,7 +207,7 @@ def queue_letters(
     for number, letter in enumerate(approved, start=1):
         problem = _unsendable(letter)
         if problem:
-            result.skipped.append(f"{letter.reference_code}: {problem}")
+            result.skipped.append(_("%(code)s: %(problem)s", code=letter.reference_code, problem=problem))
             continue
         pdf = letter_pdf(letter) if settings.attach_pdf else None
         queue_mail(
@@ -225,9 +228,9 @@ def queue_letters(
 
 def _unsendable(letter: Letter) -> str:
     if not letter.recipient_email:
-        return "keine E-Mail-Adresse"
+        return _("keine E-Mail-Adresse")
     if letter.recipient is not None and letter.recipient.email_failed_at is not None:
-        return f"Adresse {letter.recipient_email} ist als fehlerhaft markiert"
+        return _("Adresse %(address)s ist als fehlerhaft markiert", address=letter.recipient_email)
     return ""
 
 
@@ -251,7 +254,7 @@ def retry_failed(session: Session, campaign: Campaign, *, user: User | None) -> 
     for letter in campaign_letters(session, campaign, [LetterStatus.FAILED]):
         message = _last_message(session, letter)
         if message is None or message.status not in (OutboxStatus.DEAD, OutboxStatus.FAILED):
-            result.skipped.append(f"{letter.reference_code}: keine gescheiterte Nachricht gefunden")
+            result.skipped.append(_("%(code)s: keine gescheiterte Nachricht gefunden", code=letter.reference_code))
             continue
         if message.status is OutboxStatus.FAILED:
             transition(session, message, OutboxStatus.DEAD, user=user, note="für neuen Versuch")
@@ -271,7 +274,7 @@ def cancel_queued(session: Session, campaign: Campaign, *, user: User | None) ->
     for letter in campaign_letters(session, campaign, [LetterStatus.QUEUED]):
         message = _last_message(session, letter)
         if message is not None and message.status not in WAITING:
-            result.skipped.append(f"{letter.reference_code}: wird gerade gesendet")
+            result.skipped.append(_("%(code)s: wird gerade gesendet", code=letter.reference_code))
             continue
         if message is not None:
             cancel(session, message, user=user, note="Versand abgebrochen")

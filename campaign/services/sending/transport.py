@@ -61,7 +61,9 @@ class FileTransport:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ConnectionFailed(f"Ausgangsordner {self.directory} lässt sich nicht anlegen: {exc}") from exc
+            raise ConnectionFailed(
+                _("Ausgangsordner %(folder)s lässt sich nicht anlegen: %(error)s", folder=self.directory, error=exc)
+            ) from exc
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -77,7 +79,9 @@ class FileTransport:
             os.replace(temporary, final)
         except OSError as exc:
             Path(temporary).unlink(missing_ok=True)
-            raise DeliveryError(f"Datei konnte nicht geschrieben werden: {exc}", permanent=False) from exc
+            raise DeliveryError(
+                _("Datei konnte nicht geschrieben werden: %(error)s", error=exc), permanent=False
+            ) from exc
 
 
 class SmtpTransport:
@@ -114,31 +118,36 @@ class SmtpTransport:
                 connection.login(settings.username, settings.password)
         except smtplib.SMTPAuthenticationError as exc:
             raise ConnectionFailed(
-                "Der Mailserver hat die Anmeldung abgelehnt (Benutzername/Passwort prüfen)."
+                _("Der Mailserver hat die Anmeldung abgelehnt (Benutzername/Passwort prüfen).")
             ) from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise ConnectionFailed(
-                f"Mailserver {settings.host}:{settings.port} ist nicht erreichbar ({exc.__class__.__name__}: {exc})."
+                _(
+                    "Mailserver %(server)s ist nicht erreichbar (%(kind)s: %(error)s).",
+                    server=settings.host + ":" + str(settings.port),
+                    kind=exc.__class__.__name__,
+                    error=exc,
+                )
             ) from exc
         return connection
 
     def send(self, envelope_from: str, to_address: str, raw: bytes) -> None:
         if self.connection is None:
-            raise ConnectionFailed("Keine Verbindung zum Mailserver.")
+            raise ConnectionFailed(_("Keine Verbindung zum Mailserver."))
         try:
             self.connection.sendmail(
                 envelope_from, [to_address], raw, mail_options=self._options(envelope_from, to_address)
             )
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = exc.recipients.get(to_address, (None, b""))
-            raise _refused(code, reply, "Empfängeradresse abgelehnt") from exc
+            raise _refused(code, reply, _("Empfängeradresse abgelehnt")) from exc
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-            raise _refused(exc.smtp_code, exc.smtp_error, "Nachricht abgelehnt") from exc
+            raise _refused(exc.smtp_code, exc.smtp_error, _("Nachricht abgelehnt")) from exc
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
             self.connection = None
-            raise ConnectionFailed(f"Verbindung zum Mailserver abgebrochen: {exc}") from exc
+            raise ConnectionFailed(_("Verbindung zum Mailserver abgebrochen: %(error)s", error=exc)) from exc
         except smtplib.SMTPException as exc:
-            raise DeliveryError(f"SMTP-Fehler: {exc}", permanent=False) from exc
+            raise DeliveryError(_("SMTP-Fehler: %(error)s", error=exc), permanent=False) from exc
 
     def _options(self, envelope_from: str, to_address: str) -> list[str]:
         """SMTPUTF8 for an address with non-ASCII characters, if the server offers it; refused for good otherwise."""
@@ -147,7 +156,10 @@ class SmtpTransport:
         self.connection.ehlo_or_helo_if_needed()
         if not self.connection.has_extn("smtputf8"):
             raise DeliveryError(
-                f"Der Mailserver nimmt keine Adressen mit Nicht-ASCII-Zeichen an (SMTPUTF8 fehlt): {to_address}",
+                _(
+                    "Der Mailserver nimmt keine Adressen mit Nicht-ASCII-Zeichen an (SMTPUTF8 fehlt): %(address)s",
+                    address=to_address,
+                ),
                 permanent=True,
             )
         return ["SMTPUTF8"]

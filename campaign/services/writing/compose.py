@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from campaign.models import Argument, Campaign, Recipient
@@ -123,9 +124,9 @@ def chosen_arguments(campaign: Campaign, argument_ids: Sequence[int]) -> list[Ar
     """The offered arguments with these ids, in the given order; ServiceError for ids that are not offered."""
     offered = {argument.id: argument for argument in offered_arguments(campaign)}
     if len(argument_ids) > MAX_ARGUMENTS:
-        raise ServiceError(f"Bitte höchstens {MAX_ARGUMENTS} Argumente wählen.", "arguments")
+        raise ServiceError(_("Bitte höchstens %(max)s Argumente wählen.", max=MAX_ARGUMENTS), "arguments")
     if any(argument_id not in offered for argument_id in argument_ids):
-        raise ServiceError("Diese Argumente gehören nicht zur Kampagne.", "arguments")
+        raise ServiceError(_("Diese Argumente gehören nicht zur Kampagne."), "arguments")
     return [offered[argument_id] for argument_id in dict.fromkeys(argument_ids)]
 
 
@@ -134,7 +135,7 @@ def clean_own_text(text: str) -> str:
     text = "\n".join(line.rstrip() for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     text = text.strip()
     if len(text) > MAX_OWN_TEXT:
-        raise ServiceError(f"Ihr Absatz ist zu lang: höchstens {MAX_OWN_TEXT} Zeichen, bitte.", "own_text")
+        raise ServiceError(_("Ihr Absatz ist zu lang: höchstens %(max)s Zeichen, bitte.", max=MAX_OWN_TEXT), "own_text")
     return text
 
 
@@ -148,7 +149,7 @@ def compose(campaign: Campaign, recipient: Recipient, argument_ids: Sequence[int
     arguments = chosen_arguments(campaign, argument_ids)
     own = clean_own_text(own_text)
     if not arguments and not own:
-        raise ServiceError("Bitte wählen Sie mindestens ein Argument oder schreiben Sie einen eigenen Absatz.", "")
+        raise ServiceError(_("Bitte wählen Sie mindestens ein Argument oder schreiben Sie einen eigenen Absatz."), "")
     html = [render_markdown(argument.paragraph or argument.claim) for argument in arguments]
     text = [markdown_to_text(argument.paragraph or argument.claim) for argument in arguments]
     own_blocks = [block.strip() for block in _PARAGRAPHS.split(own) if block.strip()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -170,16 +171,18 @@ def submit(session: Session, campaign: Campaign, submission: Submission, *, site
     found = preview(session, campaign, submission.draft)
     if found.variation.blocked:
         raise ServiceError(
-            "Ihr Brief gleicht fast wörtlich Briefen, die schon an diese Person gingen. Bitte schreiben Sie ihn "
-            "mehr in eigenen Worten.",
+            _(
+                "Ihr Brief gleicht fast wörtlich Briefen, die schon an diese Person gingen. Bitte schreiben Sie ihn "
+                "mehr in eigenen Worten."
+            ),
             "own_text",
         )
     if submission.delivery not in ("email", "post"):
-        raise ServiceError("Bitte wählen Sie, wie der Brief verschickt wird.", "delivery")
+        raise ServiceError(_("Bitte wählen Sie, wie der Brief verschickt wird."), "delivery")
     if submission.delivery == "email" and not found.may_email:
-        raise ServiceError("Für diese Person haben wir keine E-Mail-Adresse: Bitte per Post schicken.", "delivery")
+        raise ServiceError(_("Für diese Person haben wir keine E-Mail-Adresse: Bitte per Post schicken."), "delivery")
     if not _known_consent(submission.consent_version):
-        raise ServiceError("Der Einwilligungstext hat sich geändert. Bitte lesen Sie ihn erneut.", "consent")
+        raise ServiceError(_("Der Einwilligungstext hat sich geändert. Bitte lesen Sie ihn erneut."), "consent")
     seed = secrets.token_hex(16)
     confirm, access = _tokens(seed)
     letter = SupporterLetter(
@@ -216,7 +219,7 @@ def writer_of(letter: SupporterLetter) -> Writer:
 def written(letter: SupporterLetter) -> WrittenLetter:
     """The letter composed again from what was stored (the arguments' current wording)."""
     if letter.recipient is None:
-        raise ServiceError("Die Empfänger:in dieses Briefs gibt es nicht mehr.")
+        raise ServiceError(_("Die Empfänger:in dieses Briefs gibt es nicht mehr."))
     return compose(letter.campaign, letter.recipient, letter.argument_ids, letter.own_text)
 
 

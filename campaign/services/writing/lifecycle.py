@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -113,7 +114,7 @@ def send(session: Session, letter: SupporterLetter, *, note: str, user: User | N
 def approve(session: Session, letter: SupporterLetter, *, user: User) -> None:
     """A held letter is approved by the team and goes out now."""
     if letter.status is not _W.HELD:
-        raise ServiceError("Dieser Brief wartet nicht auf Freigabe.")
+        raise ServiceError(_("Dieser Brief wartet nicht auf Freigabe."))
     send(session, letter, note="freigegeben", user=user)
     record(session, "supporter_letter.approve", letter, user=user)
 
@@ -122,11 +123,11 @@ def reject(session: Session, letter: SupporterLetter, reason: str, *, user: User
     """A held letter is not sent (abuse, insults); the reason goes to the log."""
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ServiceError("Bitte einen Grund angeben; er wird im Protokoll festgehalten.", "reason")
+        raise ServiceError(_("Bitte einen Grund angeben; er wird im Protokoll festgehalten."), "reason")
     if len(reason) > 300:
-        raise ServiceError("Der Grund darf höchstens 300 Zeichen lang sein.", "reason")
+        raise ServiceError(_("Der Grund darf höchstens %(max)s Zeichen lang sein.", max=300), "reason")
     if letter.status is not _W.HELD:
-        raise ServiceError("Dieser Brief wartet nicht auf Freigabe.")
+        raise ServiceError(_("Dieser Brief wartet nicht auf Freigabe."))
     transition(session, letter, _W.REJECTED, user=user, note=reason)
     record(session, "supporter_letter.reject", letter, user=user, reason=reason)
 
@@ -144,7 +145,7 @@ def mark_posted(session: Session, letter: SupporterLetter) -> None:
     if letter.status is _W.SENT:
         return
     if letter.status is not _W.TO_POST:
-        raise ServiceError("Dieser Brief wird nicht per Post verschickt.")
+        raise ServiceError(_("Dieser Brief wird nicht per Post verschickt."))
     record_row = _record_letter(session, letter, Channel.POST)
     record_row.delivery, record_row.delivered_on = "post", today_in_germany()
     transition(session, record_row, LetterStatus.SENT, note="von der Unterstützer:in abgeschickt")

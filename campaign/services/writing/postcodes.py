@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -54,7 +55,11 @@ def _columns(headers: Sequence[str]) -> dict[str, int]:
     ]
     if missing:
         raise ServiceError(
-            "Die Kopfzeile braucht die Spalten plz, ebene und gebiet; es fehlt: " + ", ".join(missing) + ".", "file"
+            _(
+                "Die Kopfzeile braucht die Spalten plz, ebene und gebiet; es fehlt: %(missing)s.",
+                missing=", ".join(missing),
+            ),
+            "file",
         )
     return found
 
@@ -63,16 +68,19 @@ def _row(cells: Sequence[str], columns: dict[str, int]) -> tuple[str, AreaKind, 
     """One row's (postcode, level, area); ServiceError with the reason if it is not usable."""
     value = {name: collapse_spaces(cells[index]) if index < len(cells) else "" for name, index in columns.items()}
     if not GERMAN_POSTCODE.fullmatch(value["postcode"]):
-        raise ServiceError(f"„{value['postcode'][:20]}“ ist keine fünfstellige Postleitzahl.")
+        raise ServiceError(_("„%(postcode)s“ ist keine fünfstellige Postleitzahl.", postcode=value["postcode"][:20]))
     kind = KINDS.get(fold_text(value["kind"]))
     if kind is None:
         raise ServiceError(
-            f"Ebene „{value['kind'][:30]}“ gibt es nicht; erlaubt sind Unterbezirk, Kreis, Wahlkreis, Kommune."
+            _(
+                "Ebene „%(kind)s“ gibt es nicht; erlaubt sind Unterbezirk, Kreis, Wahlkreis, Kommune.",
+                kind=value["kind"][:30],
+            )
         )
     if not value["area"]:
-        raise ServiceError("Das Gebiet fehlt.")
+        raise ServiceError(_("Das Gebiet fehlt."))
     if len(value["area"]) > MAX_AREA:
-        raise ServiceError(f"Das Gebiet ist länger als {MAX_AREA} Zeichen.")
+        raise ServiceError(_("Das Gebiet ist länger als %(max)s Zeichen.", max=MAX_AREA))
     return value["postcode"], kind, value["area"]
 
 
@@ -136,7 +144,7 @@ def clean_postcode(text: str) -> str:
     """The postcode as typed, without spaces; ServiceError unless it is five digits."""
     code = "".join((text or "").split())
     if not GERMAN_POSTCODE.fullmatch(code):
-        raise ServiceError("Bitte eine fünfstellige Postleitzahl angeben, etwa 40210.", "postcode")
+        raise ServiceError(_("Bitte eine fünfstellige Postleitzahl angeben, etwa 40210."), "postcode")
     return code
 
 
@@ -179,4 +187,4 @@ def writable_recipient(session: Session, campaign: Campaign, recipient_id: int, 
     for recipient in allowed:
         if recipient.id == recipient_id:
             return recipient
-    raise ServiceError("Bitte wählen Sie eine der angebotenen Empfänger:innen.", "recipient")
+    raise ServiceError(_("Bitte wählen Sie eine der angebotenen Empfänger:innen."), "recipient")

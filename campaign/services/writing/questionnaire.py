@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,7 @@ from campaign.models import (
 )
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.states import transition
+from campaign.services.common.text import format_thousands
 from campaign.services.writing import mails
 from campaign.services.writing.letters import access_token
 
@@ -92,12 +94,14 @@ def record_answer(
 ) -> Reply | None:
     """Store the writer's answer; a reported reply joins the letter's replies (and the letter counts as answered)."""
     if letter.status is not SupporterLetterStatus.SENT:
-        raise ServiceError("Dieser Brief ist noch nicht verschickt.")
+        raise ServiceError(_("Dieser Brief ist noch nicht verschickt."))
     text = (text or "").replace("\r\n", "\n").strip()
     if len(text) > MAX_REPLY_TEXT:
-        raise ServiceError(f"Der Text ist zu lang (höchstens {MAX_REPLY_TEXT:,} Zeichen).".replace(",", "."), "text")
+        raise ServiceError(
+            _("Der Text ist zu lang (höchstens %(max)s Zeichen).", max=format_thousands(MAX_REPLY_TEXT)), "text"
+        )
     if answer is _Q.NO_REPLY and text:
-        raise ServiceError("Sie haben „noch keine Antwort“ gewählt, aber einen Antworttext eingefügt.", "text")
+        raise ServiceError(_("Sie haben „noch keine Antwort“ gewählt, aber einen Antworttext eingefügt."), "text")
     letter.answer, letter.answered_at = answer, utcnow()
     if answer is _Q.NO_REPLY:
         session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -47,9 +48,9 @@ def writing_campaign(session: Session, slug: str) -> Campaign | None:
 def save_settings(session: Session, campaign: Campaign, change: SettingsChange, *, user: User | None = None) -> None:
     """Store the settings; ServiceError for numbers out of range."""
     if not 1 <= change.questionnaire_days <= MAX_DAYS:
-        raise ServiceError(f"Bitte eine Zahl von 1 bis {MAX_DAYS} Tagen angeben.", "questionnaire_days")
+        raise ServiceError(_("Bitte eine Zahl von 1 bis %(max)s Tagen angeben.", max=MAX_DAYS), "questionnaire_days")
     if not 1 <= change.similar_limit <= MAX_SIMILAR_LIMIT:
-        raise ServiceError(f"Bitte eine Zahl von 1 bis {MAX_SIMILAR_LIMIT} angeben.", "similar_limit")
+        raise ServiceError(_("Bitte eine Zahl von 1 bis %(max)s angeben.", max=MAX_SIMILAR_LIMIT), "similar_limit")
     settings = session.get(WritingSettings, campaign.id) or WritingSettings(campaign_id=campaign.id)
     settings.enabled, settings.moderated = change.enabled, change.moderated
     settings.block_similar, settings.similar_limit = change.block_similar, change.similar_limit
@@ -70,7 +71,7 @@ def set_open_recipients(
     wanted = set(recipient_ids)
     targets = set(session.scalars(select(Target.recipient_id).where(Target.campaign_id == campaign.id)))
     if wanted - targets:
-        raise ServiceError("Nur Empfänger:innen dieser Kampagne lassen sich freigeben.", "recipients")
+        raise ServiceError(_("Nur Empfänger:innen dieser Kampagne lassen sich freigeben."), "recipients")
     session.execute(delete(OpenRecipient).where(OpenRecipient.campaign_id == campaign.id))
     session.add_all(OpenRecipient(campaign_id=campaign.id, recipient_id=rid) for rid in sorted(wanted))
     session.flush()

@@ -152,7 +152,6 @@ def send(slug: str):
         QUEUE_JOB,
         campaign=campaign,
         user=acting_user(),
-        message=_("Wartet auf einen freien Job-Worker …"),
         params={"codes": codes},
     )
     after_commit(queue_letters_job, job.id)

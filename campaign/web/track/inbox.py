@@ -47,7 +47,7 @@ def _import_uploads(form: ImportForm) -> ImportReport:
     """Every uploaded file's messages; a file that is no mail stops the whole upload with its name."""
     messages: list[tuple[str, list[bytes]]] = []
     for upload in form.files.data or []:
-        name = upload.filename or "Datei"
+        name = upload.filename or _("Datei")
         try:
             messages.append((name, split_mail_file(upload.read())))
         except ServiceError as exc:

@@ -178,11 +178,18 @@ def _numbering_notes(source_numbers: list[int], our_count: int) -> tuple[str, ..
     notes = []
     if first != 1:
         notes.append(
-            f"In Antragsgrün beginnt die Zeilenzählung dieses Antrags bei Zeile {first}; hier beginnt sie bei 1."
+            _(
+                "In Antragsgrün beginnt die Zeilenzählung dieses Antrags bei Zeile %(first)s; hier beginnt sie bei 1.",
+                first=first,
+            )
         )
     if last - first + 1 != our_count:
         notes.append(
-            f"Antragsgrün zählt {last - first + 1} Zeilen, hier sind es {our_count} (andere Zeilenlänge oder "
-            "Einrückung). Zeilenangaben beziehen sich auf die Zählung hier."
+            _(
+                "Antragsgrün zählt %(theirs)s Zeilen, hier sind es %(ours)s (andere Zeilenlänge oder Einrückung). "
+                "Zeilenangaben beziehen sich auf die Zählung hier.",
+                theirs=last - first + 1,
+                ours=our_count,
+            )
         )
     return tuple(notes)

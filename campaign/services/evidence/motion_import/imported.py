@@ -5,18 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from campaign.models import MotionStatus
 from campaign.services.common.text import collapse_spaces
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 ALLOWED_EXTENSIONS = ("txt", "docx", "pdf", "json")
-FORMAT_LABELS = {"txt": "Textdatei", "docx": "Word-Dokument", "pdf": "PDF", "antragsgruen": "Antragsgrün-Export"}
-NOT_READABLE = (
+FORMAT_LABELS = {
+    "txt": _l("Textdatei"),
+    "docx": _l("Word-Dokument"),
+    "pdf": "PDF",
+    "antragsgruen": _l("Antragsgrün-Export"),
+}
+NOT_READABLE = _l(
     "Die Datei enthält keinen lesbaren Text. Bitte eine Textdatei (.txt), ein Word-Dokument (.docx), ein PDF oder "
     "einen Antragsgrün-Export hochladen."
 )
 MAX_TITLE_LENGTH = 200
-TEXT_TOO_LONG = "Der Text in der Datei ist zu lang für einen Antrag."
+TEXT_TOO_LONG = _l("Der Text in der Datei ist zu lang für einen Antrag.")
 # A first line that ends like this is the start of the text, not its title.
 _NOT_A_TITLE_END = (".", ",", ";", ":")
 

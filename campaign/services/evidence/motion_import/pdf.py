@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.text import format_thousands
@@ -18,14 +19,14 @@ from campaign.services.evidence.motions import MAX_TEXT_LENGTH
 
 WORKER = Path(__file__).with_name("pdf_worker.py")
 MB = 1024 * 1024
-_AS_TEXT_FILE = "Bitte laden Sie den Text als Word- oder Textdatei hoch oder fügen Sie ihn in das Textfeld ein."
-_DAMAGED = (
+_AS_TEXT_FILE = _l("Bitte laden Sie den Text als Word- oder Textdatei hoch oder fügen Sie ihn in das Textfeld ein.")
+_DAMAGED = _l(
     "Die PDF-Datei ist beschädigt oder kann nicht gelesen werden. Bitte speichern Sie sie neu oder laden Sie den "
     "Text als Word- oder Textdatei hoch."
 )
 _STOPPED = {
-    "time": "Das Auslesen der PDF-Datei dauerte zu lange und wurde abgebrochen. ",
-    "memory": "Das Auslesen der PDF-Datei brauchte zu viel Speicher und wurde abgebrochen. ",
+    "time": _l("Das Auslesen der PDF-Datei dauerte zu lange und wurde abgebrochen."),
+    "memory": _l("Das Auslesen der PDF-Datei brauchte zu viel Speicher und wurde abgebrochen."),
 }
 
 
@@ -71,7 +72,8 @@ def text_from_pdf(data: bytes, limits: PdfLimits = PDF_LIMITS) -> str:
     text = _paragraphs_from_pdf_lines([line for page in pages for line in page.splitlines()])
     if not text.strip():
         raise ServiceError(
-            "Die PDF-Datei enthält keinen auslesbaren Text (vielleicht ist sie eingescannt). " + _AS_TEXT_FILE, "file"
+            _("Die PDF-Datei enthält keinen auslesbaren Text (vielleicht ist sie eingescannt).") + f" {_AS_TEXT_FILE}",
+            "file",
         )
     return text
 
@@ -81,9 +83,9 @@ def _extracted_pages(data: bytes, limits: PdfLimits) -> list[str]:
     try:
         result = run_isolated(WORKER, data, limits, *(str(cap) for cap in caps))
     except LimitExceeded as exc:
-        raise ServiceError(_STOPPED[exc.what] + _AS_TEXT_FILE, "file") from exc
+        raise ServiceError(f"{_STOPPED[exc.what]} {_AS_TEXT_FILE}", "file") from exc
     except RuntimeError as exc:
-        raise ServiceError(_DAMAGED, "file") from exc
+        raise ServiceError(str(_DAMAGED), "file") from exc
     pages = result.get("pages")
     if isinstance(pages, list) and all(isinstance(page, str) for page in pages):
         return pages
@@ -94,18 +96,21 @@ def _refusal(result: dict[str, Any], limits: PdfLimits) -> str:
     """The message for what the extraction process refused."""
     error = result.get("error")
     if error == "encrypted":
-        return "Die PDF-Datei ist mit einem Passwort geschützt. Bitte eine ungeschützte Fassung hochladen."
+        return _("Die PDF-Datei ist mit einem Passwort geschützt. Bitte eine ungeschützte Fassung hochladen.")
     if error == "pages":
-        return (
-            f"Die PDF-Datei hat {format_thousands(int(result.get('pages') or 0))} Seiten; eingelesen werden "
-            f"höchstens {limits.max_pages} Seiten. Bitte laden Sie nur den Antrag hoch."
+        return _(
+            "Die PDF-Datei hat %(pages)s Seiten; eingelesen werden höchstens %(limit)s Seiten. "
+            "Bitte laden Sie nur den Antrag hoch.",
+            pages=format_thousands(int(result.get("pages") or 0)),
+            limit=limits.max_pages,
         )
     if error in {"content", "chars"}:
-        return (
-            "Die PDF-Datei ist zu umfangreich: Entpackt enthalten ihre Seiten mehr als "
-            f"{limits.max_content_bytes // MB} MB Daten. " + _AS_TEXT_FILE
+        too_large = _(
+            "Die PDF-Datei ist zu umfangreich: Entpackt enthalten ihre Seiten mehr als %(limit)s MB Daten.",
+            limit=limits.max_content_bytes // MB,
         )
-    return _DAMAGED
+        return f"{too_large} {_AS_TEXT_FILE}"
+    return str(_DAMAGED)
 
 
 def _paragraphs_from_pdf_lines(raw_lines: list[str]) -> str:

@@ -27,7 +27,7 @@ def decode_text(data: bytes) -> str:
             raise ServiceError(_("Die Textdatei ist beschädigt (ungültiges UTF-16)."), "file") from exc
     if b"\x00" in data:
         # Text files without a byte order mark never contain NUL bytes; binary files (Word, images) do.
-        raise ServiceError(NOT_READABLE, "file")
+        raise ServiceError(str(NOT_READABLE), "file")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -47,7 +47,7 @@ def text_from_txt(data: bytes) -> str:
     """The text of a .txt file, normalised as motions store it."""
     text = decode_text(data)
     if len(_CONTROL.findall(text)) > max(3, len(text) // 1000):
-        raise ServiceError(NOT_READABLE, "file")
+        raise ServiceError(str(NOT_READABLE), "file")
     text = normalise_text(_CONTROL.sub("", text))
     if not text.strip():
         raise ServiceError(_("Die Datei enthält keinen Text."), "file")

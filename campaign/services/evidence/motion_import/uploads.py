@@ -53,7 +53,7 @@ def read_motion_file(filename: str, data: bytes) -> ImportedMotion:
         text = text_from_txt(data)
         imported = ImportedMotion(text=text, format="txt", title=leading_title(text))
     if len(imported.text) > MAX_TEXT_LENGTH:
-        raise ServiceError(TEXT_TOO_LONG, "file")
+        raise ServiceError(str(TEXT_TOO_LONG), "file")
     return imported
 
 

@@ -11,6 +11,7 @@ from docx.document import Document
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from campaign.services.common.archives import MB, ArchiveLimits, archive_problem
 from campaign.services.common.errors import ServiceError
@@ -31,7 +32,7 @@ ARCHIVE_LIMITS = ArchiveLimits(max_member_bytes=8 * MB, max_total_bytes=48 * MB,
 MAX_PARAGRAPHS = 50_000
 # Word 97–2003 files and password-protected .docx files are OLE compound files, not ZIPs.
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-NOT_WORD = (
+NOT_WORD = _l(
     "Die Datei ist kein gültiges Word-Dokument (.docx). Bitte speichern Sie sie in Word neu als .docx oder laden "
     "Sie den Text als .txt-Datei hoch."
 )
@@ -64,7 +65,7 @@ def motion_from_docx(data: bytes) -> ImportedMotion:
             paragraphs.append((paragraph, markers.marker(paragraph) + text))
             length += len(text) + 2
             if length > MAX_TEXT_LENGTH:
-                raise ServiceError(TEXT_TOO_LONG, "file")
+                raise ServiceError(str(TEXT_TOO_LONG), "file")
     text = normalise_text("\n\n".join(text for _, text in paragraphs))
     if not text.strip():
         raise ServiceError(gettext("Das Word-Dokument enthält keinen Text."), "file")
@@ -89,14 +90,14 @@ def _open(data: bytes) -> Document:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
-        raise ServiceError(NOT_WORD, "file") from exc
+        raise ServiceError(str(NOT_WORD), "file") from exc
     _check_members(members)
     if not any(member.filename == "word/document.xml" for member in members):
-        raise ServiceError(NOT_WORD, "file")
+        raise ServiceError(str(NOT_WORD), "file")
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx and lxml raise many different errors on damaged files
-        raise ServiceError(NOT_WORD, "file") from exc
+        raise ServiceError(str(NOT_WORD), "file") from exc
 
 
 def _check_members(members: list[zipfile.ZipInfo]) -> None:

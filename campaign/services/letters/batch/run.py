@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
@@ -37,7 +38,7 @@ CHUNK_SIZE = 8
 # Chunks composed together (one prepare_letters call); the pool holds three chunks per worker, so on two cores the
 # parent composes while the workers still have a batch to render.
 COMPOSE_CHUNKS = 4
-BROKEN_POOL_MESSAGE = (
+BROKEN_POOL_MESSAGE = _l(
     "Ein Prozess zum Setzen der Briefe ist abgebrochen (zu wenig Arbeitsspeicher?). Bitte erneut versuchen; "
     "bereits erzeugte Briefe behalten ihr Zeichen."
 )
@@ -276,7 +277,7 @@ def render_campaign_letters(
     except OSError as exc:
         raise ServiceError(write_error_message(exc, target.parent if fmt != "pdf" else target)) from exc
     except BrokenProcessPool as exc:
-        raise ServiceError(BROKEN_POOL_MESSAGE) from exc
+        raise ServiceError(str(BROKEN_POOL_MESSAGE)) from exc
     finally:
         output.clean_up()
     return run.result

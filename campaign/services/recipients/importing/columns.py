@@ -62,7 +62,7 @@ class Column:
 
     @property
     def label(self) -> str:
-        return self.header or f"Spalte {self.index + 1}"
+        return self.header or _("Spalte %(number)s", number=self.index + 1)
 
 
 def detect_columns(table: Table) -> list[Column]:
@@ -86,7 +86,7 @@ def detect_columns(table: Table) -> list[Column]:
 
 def field_choices() -> list[tuple[str, str]]:
     """(value, German label) of every field a column can be assigned to, plus „ignorieren“."""
-    return [(IGNORE, "– ignorieren –"), *((name, FIELD_LABELS[name]) for name in FIELDS)]
+    return [(IGNORE, _("– ignorieren –")), *((name, str(FIELD_LABELS[name])) for name in FIELDS)]
 
 
 def parse_field_name(text: str) -> str:
@@ -95,7 +95,7 @@ def parse_field_name(text: str) -> str:
     if folded in {"ignorieren", "ignore", ""}:
         return IGNORE
     for name in FIELDS:
-        if folded in {fold_text(name), fold_text(FIELD_LABELS[name])}:
+        if folded in {fold_text(name), fold_text(str(FIELD_LABELS[name]))}:
             return name
     if folded in _FIELD_BY_HEADER:
         return _FIELD_BY_HEADER[folded]
@@ -103,7 +103,7 @@ def parse_field_name(text: str) -> str:
         _(
             "Unbekanntes Feld „%(text)s“. Möglich sind: %(value)s, ignorieren.",
             text=text,
-            value=", ".join(FIELD_LABELS.values()),
+            value=", ".join(map(str, FIELD_LABELS.values())),
         )
     )
 

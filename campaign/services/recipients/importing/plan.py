@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy.orm import Session
 
 from campaign.models import FormOfAddress, Recipient, User
@@ -42,10 +42,10 @@ class RowStatus(enum.StrEnum):
 
 
 STATUS_LABELS = {
-    RowStatus.NEW: "neu",
-    RowStatus.EXISTING: "bereits vorhanden",
-    RowStatus.DUPLICATE: "doppelt in der Datei",
-    RowStatus.INVALID: "fehlerhaft",
+    RowStatus.NEW: lazy_gettext("neu"),
+    RowStatus.EXISTING: lazy_gettext("bereits vorhanden"),
+    RowStatus.DUPLICATE: lazy_gettext("doppelt in der Datei"),
+    RowStatus.INVALID: lazy_gettext("fehlerhaft"),
 }
 
 
@@ -130,14 +130,17 @@ def plan_import(
             raise ServiceError(
                 gettext("Bitte für die Spalte „%(label)s“ ein Feld wählen oder „ignorieren“.", label=column.label)
             )
-        notices.append(f"Spalte „{column.label}“ nicht erkannt und ignoriert.")
+        notices.append(gettext("Spalte „%(label)s“ nicht erkannt und ignoriert.", label=column.label))
         mapping[column.index] = IGNORE
     used = {target for target in mapping.values() if target != IGNORE}
     if not used & set(NAME_FIELDS):
         known = ", ".join(f"„{column.label}“" for column in columns)
         raise ImportFileError(
-            "Die Datei hat keine Spalte für den Namen (Vorname/Nachname, Gruppe oder Organisation). "
-            f"Gefundene Spalten: {known}."
+            gettext(
+                "Die Datei hat keine Spalte für den Namen (Vorname/Nachname, Gruppe oder Organisation). "
+                "Gefundene Spalten: %(known)s.",
+                known=known,
+            )
         )
 
     existing = existing_recipients_index(session)
@@ -178,7 +181,11 @@ def _interpret_row(raw: dict[str, str], warnings_: list[str]) -> None:
     if not first_name and not last_name and (raw.get("group_name") or raw.get("organisation")):
         raw["form_of_address"] = FormOfAddress.GRUPPE.value
     elif raw.get("group_name") and (first_name or last_name):
-        warnings_.append(f"Gruppe „{raw['group_name']}“ nicht übernommen, weil die Zeile einen Personennamen hat.")
+        warnings_.append(
+            gettext(
+                "Gruppe „%(group)s“ nicht übernommen, weil die Zeile einen Personennamen hat.", group=raw["group_name"]
+            )
+        )
         raw["group_name"] = ""
 
 
@@ -191,15 +198,25 @@ def _check_row(
             row.line,
             RowStatus.INVALID,
             messages=[
-                f"{len(row.cells)} Felder statt {width} wie in der Kopfzeile "
-                "(Trennzeichen oder Anführungszeichen im Text prüfen)."
+                gettext(
+                    "%(count)s Felder statt %(width)s wie in der Kopfzeile "
+                    "(Trennzeichen oder Anführungszeichen im Text prüfen).",
+                    count=len(row.cells),
+                    width=width,
+                )
             ],
         )
     if len(row.cells) < width:
         return RowResult(
             row.line,
             RowStatus.INVALID,
-            messages=[f"nur {len(row.cells)} von {width} Feldern (Zeile abgeschnitten oder falsches Trennzeichen?)."],
+            messages=[
+                gettext(
+                    "nur %(count)s von %(width)s Feldern (Zeile abgeschnitten oder falsches Trennzeichen?).",
+                    count=len(row.cells),
+                    width=width,
+                )
+            ],
         )
     row_warnings: list[str] = []
     raw = _row_values(row, mapping)
@@ -213,11 +230,11 @@ def _check_row(
     identity = Identity.of(cleaned.values)
     existing_id = existing.find(identity)
     if existing_id is not None:
-        message = f"bereits vorhanden (Empfänger:in Nr. {existing_id}) – wird übersprungen."
+        message = gettext("bereits vorhanden (Empfänger:in Nr. %(id)s) – wird übersprungen.", id=existing_id)
         return RowResult(row.line, RowStatus.EXISTING, name, cleaned.values, [message], row_warnings, existing_id)
     earlier = in_file.find(identity)
     if earlier is not None:
-        message = f"doppelt in der Datei (wie Zeile {earlier}) – wird übersprungen."
+        message = gettext("doppelt in der Datei (wie Zeile %(line)s) – wird übersprungen.", line=earlier)
         return RowResult(row.line, RowStatus.DUPLICATE, name, cleaned.values, [message], row_warnings)
     in_file.add(identity, row.line)
     return RowResult(row.line, RowStatus.NEW, name, cleaned.values, warnings=row_warnings)
@@ -299,12 +316,25 @@ def report_lines(plan: ImportPlan) -> Iterator[str]:
 
 
 def result_line(result: RecipientImport) -> str:
-    parts = [f"{result.created} neu angelegt", f"{result.existing} bereits vorhanden"]
+    """What an import did, in one sentence (the page's flash message, the CLI's last line)."""
+    parts = [
+        gettext("%(count)s neu angelegt", count=result.created),
+        gettext("%(count)s bereits vorhanden", count=result.existing),
+    ]
     if result.duplicates_in_file:
-        parts.append(f"{result.duplicates_in_file} doppelt in der Datei")
+        parts.append(gettext("%(count)s doppelt in der Datei", count=result.duplicates_in_file))
     if result.skipped_invalid:
-        parts.append(f"{result.skipped_invalid} fehlerhafte Zeilen übersprungen")
+        parts.append(gettext("%(count)s fehlerhafte Zeilen übersprungen", count=result.skipped_invalid))
     if result.list_name:
-        created = " (neu angelegt)" if result.list_created else ""
-        parts.append(f"{result.added_to_list} zur Liste „{result.list_name}“{created} hinzugefügt")
-    return "Import: " + ", ".join(parts) + "."
+        if result.list_created:
+            added = gettext(
+                "%(count)s zur Liste „%(name)s“ (neu angelegt) hinzugefügt",
+                count=result.added_to_list,
+                name=result.list_name,
+            )
+        else:
+            added = gettext(
+                "%(count)s zur Liste „%(name)s“ hinzugefügt", count=result.added_to_list, name=result.list_name
+            )
+        parts.append(added)
+    return gettext("Import: %(parts)s.", parts=", ".join(parts))

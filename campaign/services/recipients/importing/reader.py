@@ -7,9 +7,11 @@ import csv
 import io
 import re
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from charset_normalizer import from_bytes
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from campaign.services.recipients.importing.table import (
     MAX_FILE_BYTES,
@@ -28,16 +30,16 @@ DELIMITERS = ";,\t"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 # Formats people pick by mistake, by the bytes they start with.
-FILE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (ZIP_MAGIC, "eine ZIP-Datei (etwa eine Excel- oder Word-Datei)"),
-    (OLE_MAGIC, "eine Datei im alten Office-Format (.xls oder .doc)"),
-    (b"\x89PNG", "ein Bild (PNG)"),
-    (b"\xff\xd8\xff", "ein Bild (JPEG)"),
-    (b"GIF8", "ein Bild (GIF)"),
-    (b"{\\rtf", "ein RTF-Dokument"),
-    (b"\x1f\x8b", "ein gepacktes Archiv (gzip)"),
-    (b"7z\xbc\xaf", "ein gepacktes Archiv (7-Zip)"),
-    (b"Rar!", "ein gepacktes Archiv (RAR)"),
+FILE_SIGNATURES: tuple[tuple[bytes, Any], ...] = (
+    (ZIP_MAGIC, _l("eine ZIP-Datei (etwa eine Excel- oder Word-Datei)")),
+    (OLE_MAGIC, _l("eine Datei im alten Office-Format (.xls oder .doc)")),
+    (b"\x89PNG", _l("ein Bild (PNG)")),
+    (b"\xff\xd8\xff", _l("ein Bild (JPEG)")),
+    (b"GIF8", _l("ein Bild (GIF)")),
+    (b"{\\rtf", _l("ein RTF-Dokument")),
+    (b"\x1f\x8b", _l("ein gepacktes Archiv (gzip)")),
+    (b"7z\xbc\xaf", _l("ein gepacktes Archiv (7-Zip)")),
+    (b"Rar!", _l("ein gepacktes Archiv (RAR)")),
 )
 # A PDF's marker may follow some bytes of junk, always at the start of a line within the first kilobyte.
 PDF_MARKER = re.compile(rb"(?:^|[\r\n])%PDF-\d")
@@ -60,57 +62,74 @@ def read_upload(stream: IO[bytes], filename: str = "") -> bytes:
     size = len(data)
     while chunk := stream.read(_READ_CHUNK):
         size += len(chunk)
-    raise too_large(Path(filename).name or "Datei", size)
+    raise too_large(Path(filename).name or _("Datei"), size)
 
 
 def check_file_size(size: int, filename: str = "") -> None:
     """ImportFileError naming the real size and the limit when a file of `size` bytes is too large."""
     if size > MAX_FILE_BYTES:
-        raise too_large(Path(filename).name or "Datei", size)
+        raise too_large(Path(filename).name or _("Datei"), size)
 
 
 def read_table(data: bytes, filename: str = "") -> Table:
     """Read a CSV or XLSX file into a table; ImportFileError with a clear message if that is impossible."""
-    name = Path(filename).name or "Datei"
+    name = Path(filename).name or _("Datei")
     suffix = Path(filename).suffix.lower()
     check_file_size(len(data), name)
     if not data.strip():
-        raise ImportFileError(f"„{name}“ ist leer.")
+        raise ImportFileError(_("„%(name)s“ ist leer.", name=name))
     if data.startswith(OLE_MAGIC):
         raise ImportFileError(
-            f"„{name}“ ist im alten Excel-Format (.xls). Bitte in Excel als .xlsx oder als CSV speichern."
+            _(
+                "„%(name)s“ ist im alten Excel-Format (.xls). Bitte in Excel als .xlsx oder als CSV speichern.",
+                name=name,
+            )
         )
     if suffix in EXCEL_SUFFIXES or (suffix == "" and data.startswith(ZIP_MAGIC)):
         if not data.startswith(ZIP_MAGIC):
             kind = file_kind(data)
-            raise ImportFileError(
-                f"„{name}“ ist keine Excel-Datei (XLSX), obwohl sie so heißt{f', sondern {kind}' if kind else ''}. "
-                "Bitte die Datei in Excel öffnen und als .xlsx speichern – oder als .csv hochladen."
-            )
+            advice = _("Bitte die Datei in Excel öffnen und als .xlsx speichern – oder als .csv hochladen.")
+            if kind:
+                message = _(
+                    "„%(name)s“ ist keine Excel-Datei (XLSX), obwohl sie so heißt, sondern %(kind)s.",
+                    name=name,
+                    kind=kind,
+                )
+            else:
+                message = _("„%(name)s“ ist keine Excel-Datei (XLSX), obwohl sie so heißt.", name=name)
+            raise ImportFileError(f"{message} {advice}")
         table = read_xlsx(data, name)
     elif suffix in TEXT_SUFFIXES:
         table = _read_csv(data, name)
     else:
-        raise ImportFileError(f"Dateityp „{suffix}“ wird nicht unterstützt. Bitte eine CSV- oder XLSX-Datei wählen.")
+        raise ImportFileError(
+            _("Dateityp „%(suffix)s“ wird nicht unterstützt. Bitte eine CSV- oder XLSX-Datei wählen.", suffix=suffix)
+        )
     if not table.headers:
-        raise ImportFileError(f"„{name}“ enthält keine Kopfzeile mit Spaltennamen.")
+        raise ImportFileError(_("„%(name)s“ enthält keine Kopfzeile mit Spaltennamen.", name=name))
     return table
 
 
 def file_kind(data: bytes) -> str:
     """What a file is by its first bytes, when it is a known format that is not text („ein PDF-Dokument“), else ""."""
     if PDF_MARKER.search(data[:1024]):
-        return "ein PDF-Dokument"
+        return _("ein PDF-Dokument")
     for signature, kind in FILE_SIGNATURES:
         if data.startswith(signature):
-            return kind
+            return str(kind)
     return ""
 
 
-def _not_text(name: str, kind: str = "") -> ImportFileError:
-    what = f"keine lesbare Textdatei, sondern {kind}" if kind else "keine lesbare Textdatei"
-    advice = " Eine Excel-Datei bitte mit der Endung .xlsx hochladen." if kind.startswith("eine ZIP") else ""
-    return ImportFileError(f"„{name}“ ist {what}. Bitte eine CSV- oder XLSX-Datei wählen.{advice}")
+def _not_text(name: str, data: bytes = b"") -> ImportFileError:
+    kind = file_kind(data)
+    if kind:
+        message = _("„%(name)s“ ist keine lesbare Textdatei, sondern %(kind)s.", name=name, kind=kind)
+    else:
+        message = _("„%(name)s“ ist keine lesbare Textdatei.", name=name)
+    message += " " + _("Bitte eine CSV- oder XLSX-Datei wählen.")
+    if data.startswith(ZIP_MAGIC):
+        message += " " + _("Eine Excel-Datei bitte mit der Endung .xlsx hochladen.")
+    return ImportFileError(message)
 
 
 def _looks_binary(text: str) -> bool:
@@ -119,18 +138,23 @@ def _looks_binary(text: str) -> bool:
     return controls > max(2, len(sample) // 100)
 
 
-def decode_text(data: bytes, name: str = "Datei") -> tuple[str, str]:
+def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
     """The text of a CSV file and a description of its encoding (UTF-8 with or without BOM, UTF-16, Windows-1252)."""
+    name = name or _("Datei")
     if data.startswith(codecs.BOM_UTF8):
         try:
             return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 mit BOM"
         except UnicodeDecodeError as exc:
-            raise ImportFileError(f"„{name}“ ist als UTF-8 markiert, enthält aber ungültige Zeichen.") from exc
+            raise ImportFileError(
+                _("„%(name)s“ ist als UTF-8 markiert, enthält aber ungültige Zeichen.", name=name)
+            ) from exc
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError as exc:
-            raise ImportFileError(f"„{name}“ ist als UTF-16 markiert, enthält aber ungültige Zeichen.") from exc
+            raise ImportFileError(
+                _("„%(name)s“ ist als UTF-16 markiert, enthält aber ungültige Zeichen.", name=name)
+            ) from exc
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -168,15 +192,14 @@ def detect_delimiter(text: str) -> str:
 
 
 def _read_csv(data: bytes, name: str) -> Table:
-    kind = file_kind(data)
-    if kind:
-        raise _not_text(name, kind)
+    if file_kind(data):
+        raise _not_text(name, data)
     text, encoding = decode_text(data, name)
     if "\x00" in text or _looks_binary(text):
         raise _not_text(name)
     text = text.lstrip("\ufeff")
     if not text.strip():
-        raise ImportFileError(f"„{name}“ ist leer.")
+        raise ImportFileError(_("„%(name)s“ ist leer.", name=name))
     # Some exports start with Excel's „sep=;“ hint line; it names the delimiter and is no data.
     hint = re.match(r"sep=([;,\t|])\r?\n", text)
     delimiter = hint.group(1) if hint else detect_delimiter(text)
@@ -200,5 +223,12 @@ def _read_csv(data: bytes, name: str) -> Table:
             rows.append(Row(line, cells))
             check_row_count(len(rows), name)
     except csv.Error as exc:
-        raise ImportFileError(f"„{name}“, Zeile {previous_line + 1}: kein gültiges CSV ({exc}).") from exc
+        raise ImportFileError(
+            _(
+                "„%(name)s“, Zeile %(line)s: kein gültiges CSV (%(error)s).",
+                name=name,
+                line=previous_line + 1,
+                error=exc,
+            )
+        ) from exc
     return Table("CSV", headers or [], rows, encoding=encoding, delimiter=delimiter)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.text import collapse_spaces, format_megabytes, format_thousands
 
@@ -12,7 +15,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 # Recipient tables have about twenty columns; exports of member databases a few dozen.
 MAX_COLUMNS = 200
-DELIMITER_NAMES = {";": "Semikolon", ",": "Komma", "\t": "Tabulator"}
+DELIMITER_NAMES = {";": _l("Semikolon"), ",": _l("Komma"), "\t": _l("Tabulator")}
 
 
 class ImportFileError(ServiceError):
@@ -43,8 +46,12 @@ class Table:
     @property
     def description(self) -> str:
         if self.kind == "XLSX":
-            return "Excel-Datei (XLSX), erstes Tabellenblatt"
-        return f"CSV, {self.encoding}, Trennzeichen {DELIMITER_NAMES.get(self.delimiter, self.delimiter)}"
+            return _("Excel-Datei (XLSX), erstes Tabellenblatt")
+        return _(
+            "CSV, %(encoding)s, Trennzeichen %(delimiter)s",
+            encoding=_("UTF-8 mit BOM") if self.encoding == "UTF-8 mit BOM" else self.encoding,
+            delimiter=DELIMITER_NAMES.get(self.delimiter, self.delimiter),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The table as JSON-ready data, so a later step can use it without reading the file again."""
@@ -75,8 +82,12 @@ class Table:
 def too_large(name: str, size: int) -> ImportFileError:
     """The error for a file over MAX_FILE_BYTES, naming its real size and the limit."""
     return ImportFileError(
-        f"„{name}“ ist {format_megabytes(size)} groß; erlaubt sind höchstens {MAX_FILE_BYTES // 1024 // 1024} MB. "
-        "Bitte die Datei aufteilen."
+        _(
+            "„%(name)s“ ist %(size)s groß; erlaubt sind höchstens %(limit)s MB. Bitte die Datei aufteilen.",
+            name=name,
+            size=format_megabytes(size),
+            limit=MAX_FILE_BYTES // 1024 // 1024,
+        )
     )
 
 
@@ -87,8 +98,12 @@ def trimmed_headers(cells: list[str]) -> list[str]:
         headers.pop()
     if len(headers) > MAX_COLUMNS:
         raise ImportFileError(
-            f"Die Kopfzeile hat {format_thousands(len(headers))} Spalten; erlaubt sind höchstens {MAX_COLUMNS}. "
-            "Bitte nur die Spalten mit den Angaben zu den Empfänger:innen speichern."
+            _(
+                "Die Kopfzeile hat %(count)s Spalten; erlaubt sind höchstens %(limit)s. "
+                "Bitte nur die Spalten mit den Angaben zu den Empfänger:innen speichern.",
+                count=format_thousands(len(headers)),
+                limit=MAX_COLUMNS,
+            )
         )
     return headers
 
@@ -96,5 +111,9 @@ def trimmed_headers(cells: list[str]) -> list[str]:
 def check_row_count(count: int, name: str) -> None:
     if count > MAX_ROWS:
         raise ImportFileError(
-            f"„{name}“ hat mehr als {format_thousands(MAX_ROWS)} Datenzeilen; bitte die Datei aufteilen."
+            _(
+                "„%(name)s“ hat mehr als %(limit)s Datenzeilen; bitte die Datei aufteilen.",
+                name=name,
+                limit=format_thousands(MAX_ROWS),
+            )
         )

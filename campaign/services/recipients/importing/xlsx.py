@@ -20,6 +20,7 @@ from typing import IO, Any
 from xml.parsers import expat
 
 import openpyxl
+from flask_babel import gettext as _
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
 from campaign.services.common.archives import MB, ArchiveLimits, archive_problem
@@ -53,8 +54,12 @@ _XML_PART = re.compile(r"\.(xml|rels)$", re.IGNORECASE)
 
 def _refused(name: str, reason: str) -> ImportFileError:
     return ImportFileError(
-        f"„{name}“ wird aus Sicherheitsgründen nicht gelesen: {reason} "
-        "Bitte nur die Tabelle mit den Empfänger:innen in eine neue Excel-Datei kopieren oder als CSV speichern."
+        _(
+            "„%(name)s“ wird aus Sicherheitsgründen nicht gelesen: %(reason)s Bitte nur die Tabelle mit den "
+            "Empfänger:innen in eine neue Excel-Datei kopieren oder als CSV speichern.",
+            name=name,
+            reason=reason,
+        )
     )
 
 
@@ -75,12 +80,12 @@ class _PartScan:
         self.column = 0
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
-        namespace, _, local = tag.rpartition(" ")
+        namespace, _separator, local = tag.rpartition(" ")
         if self.unit_depth:
             self.unit_depth += 1
             self.unit_elements += 1
             if self.unit_elements > MAX_ELEMENTS_PER_ROW:
-                raise _refused(self.name, f"Eine Zeile im Teil „{self.part}“ hat zu viele Elemente.")
+                raise _refused(self.name, _("Eine Zeile im Teil „%(part)s“ hat zu viele Elemente.", part=self.part))
             if local == "c" and namespace in SPREADSHEET_NAMESPACES:
                 self._cell(attributes.get("r", ""))
         elif namespace in SPREADSHEET_NAMESPACES and local in {"row", "si"}:
@@ -88,11 +93,11 @@ class _PartScan:
         else:
             self.outside += 1
             if self.outside > MAX_ELEMENTS_OUTSIDE_ROWS:
-                raise _refused(self.name, f"Der Teil „{self.part}“ hat ungewöhnlich viele Elemente.")
+                raise _refused(self.name, _("Der Teil „%(part)s“ hat ungewöhnlich viele Elemente.", part=self.part))
 
     def doctype(self, *declaration: object) -> None:
         # Office never writes a DTD; one in a workbook can only serve entity expansion.
-        raise _refused(self.name, f"Der Teil „{self.part}“ enthält eine DTD.")
+        raise _refused(self.name, _("Der Teil „%(part)s“ enthält eine DTD.", part=self.part))
 
     def end(self, tag: str) -> None:
         if self.unit_depth:
@@ -103,23 +108,32 @@ class _PartScan:
         if local == "row":
             self.rows += 1
             if self.rows > MAX_SHEET_ROWS:
-                reason = (
-                    f"Ein Tabellenblatt hat mehr als {format_thousands(MAX_SHEET_ROWS)} Zeilen (auch leere zählen)."
+                reason = _(
+                    "Ein Tabellenblatt hat mehr als %(limit)s Zeilen (auch leere zählen).",
+                    limit=format_thousands(MAX_SHEET_ROWS),
                 )
                 raise _refused(self.name, reason)
         else:
             self.strings += 1
             if self.strings > MAX_SHARED_STRINGS:
-                raise _refused(self.name, f"Sie enthält mehr als {format_thousands(MAX_SHARED_STRINGS)} Texte.")
+                raise _refused(
+                    self.name, _("Sie enthält mehr als %(limit)s Texte.", limit=format_thousands(MAX_SHARED_STRINGS))
+                )
 
     def _cell(self, reference: str) -> None:
         letters = _COLUMN_LETTERS.match(reference)
         self.column = column_index_from_string(letters.group().upper()) if letters else self.column + 1
         if self.column > MAX_COLUMNS:
             raise ImportFileError(
-                f"„{self.name}“ hat Zellen bis Spalte {get_column_letter(min(self.column, 18278))}; erlaubt sind "
-                f"höchstens {MAX_COLUMNS} Spalten (bis {get_column_letter(MAX_COLUMNS)}). Bitte die Zellen rechts "
-                "der Tabelle löschen oder nur die Tabelle in eine neue Datei kopieren."
+                _(
+                    "„%(name)s“ hat Zellen bis Spalte %(column)s; erlaubt sind höchstens %(limit)s Spalten "
+                    "(bis %(last)s). Bitte die Zellen rechts der Tabelle löschen oder nur die Tabelle in eine neue "
+                    "Datei kopieren.",
+                    name=self.name,
+                    column=get_column_letter(min(self.column, 18278)),
+                    limit=MAX_COLUMNS,
+                    last=get_column_letter(MAX_COLUMNS),
+                )
             )
 
 
@@ -133,7 +147,9 @@ def scan_part(stream: IO[bytes], name: str, part: str) -> None:
     try:
         parser.ParseFile(stream)
     except expat.ExpatError as exc:
-        raise ImportFileError(f"„{name}“ ist keine gültige Excel-Datei (XLSX): „{part}“ ist beschädigt.") from exc
+        raise ImportFileError(
+            _("„%(name)s“ ist keine gültige Excel-Datei (XLSX): „%(part)s“ ist beschädigt.", name=name, part=part)
+        ) from exc
 
 
 def check_workbook(data: bytes, name: str) -> None:
@@ -146,7 +162,9 @@ def check_workbook(data: bytes, name: str) -> None:
                     with archive.open(info) as stream:
                         scan_part(stream, name, info.filename)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
-        raise ImportFileError(f"„{name}“ ist keine gültige Excel-Datei (XLSX): beschädigtes ZIP-Archiv.") from exc
+        raise ImportFileError(
+            _("„%(name)s“ ist keine gültige Excel-Datei (XLSX): beschädigtes ZIP-Archiv.", name=name)
+        ) from exc
 
 
 def read_xlsx(data: bytes, name: str) -> Table:
@@ -158,15 +176,17 @@ def read_xlsx(data: bytes, name: str) -> Table:
         try:
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except zipfile.BadZipFile as exc:
-            raise ImportFileError(f"„{name}“ ist keine gültige Excel-Datei (XLSX): beschädigtes ZIP-Archiv.") from exc
+            raise ImportFileError(
+                _("„%(name)s“ ist keine gültige Excel-Datei (XLSX): beschädigtes ZIP-Archiv.", name=name)
+            ) from exc
         # openpyxl raises many different exception types for foreign or damaged files.
         except Exception as exc:
             raise ImportFileError(
-                f"„{name}“ ist keine gültige Excel-Datei (XLSX) und konnte nicht gelesen werden."
+                _("„%(name)s“ ist keine gültige Excel-Datei (XLSX) und konnte nicht gelesen werden.", name=name)
             ) from exc
         try:
             if not workbook.worksheets:
-                raise ImportFileError(f"„{name}“ enthält kein Tabellenblatt.")
+                raise ImportFileError(_("„%(name)s“ enthält kein Tabellenblatt.", name=name))
             return _table(_sheet_rows(workbook.worksheets[0]), name)
         finally:
             workbook.close()

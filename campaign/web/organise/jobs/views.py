@@ -14,6 +14,7 @@ from campaign.jobs.queue import enqueue_job
 from campaign.models import Campaign, Job, JobStatus
 from campaign.services.common.jobs import active_job, create_job, is_stale, retry_job
 from campaign.services.common.labels import label
+from campaign.services.common.translation import in_page_language
 from campaign.services.common.workers import worker_status
 from campaign.services.letters.templates import current_template_version
 from campaign.web.boundary import after_commit, on_error_back_to
@@ -46,7 +47,6 @@ def generate_letters(slug: str):
         LETTERS_JOB,
         campaign=campaign,
         user=acting_user(),
-        message=_("Wartet auf einen freien Job-Worker …"),
         params={"format": form.format.data, "sort": form.sort.data},
     )
     # Enqueued only after the commit, so the worker finds the job row (with JOBS_URL=immediate it runs right then).
@@ -79,11 +79,12 @@ def _view(job: Job) -> dict:
         "total": job.total,
         "done": job.done,
         "percent": job.percent,
-        "message": job.message,
+        # Stored in German by the worker; shown in the viewer's language.
+        "message": in_page_language(job.message),
         "finished": job.status in (JobStatus.DONE, JobStatus.FAILED),
         "download_url": url_for(".download", job_id=job.id) if path else None,
         "filename": path.name if path else None,
-        "skipped": list((job.result or {}).get("skipped", [])),
+        "skipped": [in_page_language(str(line)) for line in (job.result or {}).get("skipped", [])],
         # Why a queued job does not move: no worker is running (and how to start one).
         "warning": worker_status(db.session).warning if waiting else None,
         "retryable": job.status is JobStatus.FAILED or is_stale(job),

@@ -102,9 +102,7 @@ def queue(slug: str):
     running = active_job(db.session, QUEUE_JOB, campaign)
     if running is not None:
         return redirect(url_for("organise.jobs.show", job_id=running.id))
-    job = create_job(
-        db.session, QUEUE_JOB, campaign=campaign, user=acting_user(), message=_("Wartet auf einen freien Job-Worker …")
-    )
+    job = create_job(db.session, QUEUE_JOB, campaign=campaign, user=acting_user())
     after_commit(queue_letters_job, job.id)
     flash(_("Die freigegebenen Briefe werden in den Postausgang gelegt."), "success")
     return redirect(url_for("organise.jobs.show", job_id=job.id))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from campaign.db import db
 from campaign.jobs.outbox import deliver_outbox
@@ -55,7 +57,7 @@ def save(slug: str):
     if form.validate_on_submit():
         with errors_shown_on(form):
             save_settings(db.session, campaign, form.to_change(), user=acting_user())
-            flash("Die Einstellungen sind gespeichert.", "success")
+            flash(_("Die Einstellungen sind gespeichert."), "success")
             return redirect(url_for(".index", slug=slug))
     return _render(campaign, form, 400)
 
@@ -69,7 +71,14 @@ def open_recipients(slug: str):
         abort(400)
     ids = [int(value) for value in request.form.getlist("recipient") if value.isdigit()]
     count = set_open_recipients(db.session, campaign, ids, user=acting_user())
-    flash(f"{count} Empfänger:innen sind für alle Unterstützer:innen offen.", "success")
+    flash(
+        ngettext(
+            "%(num)s Empfänger:in ist für alle Unterstützer:innen offen.",
+            "%(num)s Empfänger:innen sind für alle Unterstützer:innen offen.",
+            count,
+        ),
+        "success",
+    )
     return redirect(url_for(".index", slug=slug))
 
 
@@ -83,7 +92,7 @@ def approve(slug: str, letter_id: int):
         abort(400)
     lifecycle.approve(db.session, letter, user=acting_user())
     after_commit(deliver_outbox)
-    flash("Der Brief ist freigegeben und geht jetzt raus.", "success")
+    flash(_("Der Brief ist freigegeben und geht jetzt raus."), "success")
     return redirect(url_for(".index", slug=slug))
 
 
@@ -95,7 +104,7 @@ def reject(slug: str, letter_id: int):
     letter = letter_of(db.session, campaign, letter_id) or abort(404)
     form = submitted_or_back(RejectForm, ".index", slug=slug)
     lifecycle.reject(db.session, letter, form.reason.data, user=acting_user())
-    flash("Der Brief wird nicht verschickt.", "success")
+    flash(_("Der Brief wird nicht verschickt."), "success")
     return redirect(url_for(".index", slug=slug))
 
 
