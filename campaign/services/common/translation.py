@@ -20,8 +20,9 @@ from flask_babel import force_locale, get_locale, get_translations
 SOURCE_LANGUAGE = "de"
 # A parameter of a msgid: %(name)s or %(name)d; %% is a literal percent sign.
 _PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])|%%")
-# Stored texts are short; longer ones are no message of ours and not worth matching.
-_MAX_LENGTH = 2000
+# Stored texts of ours are short; a longer one is shown as stored. The bound also caps what a text with hostile
+# parts (an attachment's file name, an imported name) can cost the lazy patterns below, which backtrack.
+_MAX_LENGTH = 500
 
 
 def N_(message: str) -> str:
@@ -59,7 +60,7 @@ def _pattern(msgid: str) -> re.Pattern[str] | None:
 
 
 @lru_cache(maxsize=8)
-def _messages(locale: str, catalogue_id: int) -> tuple[tuple[re.Pattern[str], str, frozenset[str]], ...]:
+def _messages(locale: str, catalogue_id: int) -> tuple[tuple[str, str, re.Pattern[str], str, frozenset[str]], ...]:
     """The catalogue's messages with parameters, the most specific first, so that the first match is the best one.
 
     Two msgids can both match a text: „Brief %(code)s ist bereits versandt …“ also matches what „Brief %(code)s an
@@ -71,10 +72,14 @@ def _messages(locale: str, catalogue_id: int) -> tuple[tuple[re.Pattern[str], st
     for msgid, text in catalogue.items():
         if isinstance(msgid, str) and msgid and text and (pattern := _pattern(msgid)):
             numbers = frozenset(name for name, kind in re.findall(r"%\((\w+)\)([sd])", msgid) if kind == "d")
-            pieces = [piece for piece in re.split(r"%\(\w+\)[sd]", msgid) if piece]
-            found.append(((len(pieces), sum(map(len, pieces))), pattern, text, numbers))
+            split = re.split(r"%\(\w+\)[sd]", msgid)
+            pieces = [piece for piece in split if piece]
+            # The fixed text before the first and after the last parameter: a cheap test that rules out almost
+            # every msgid before its pattern runs.
+            prefix, suffix = split[0].replace("%%", "%"), split[-1].replace("%%", "%")
+            found.append(((len(pieces), sum(map(len, pieces))), prefix, suffix, pattern, text, numbers))
     found.sort(key=lambda entry: entry[0], reverse=True)
-    return tuple((pattern, text, numbers) for _specificity, pattern, text, numbers in found)
+    return tuple(entry[1:] for entry in found)
 
 
 def in_page_language(text: str) -> str:
@@ -90,7 +95,9 @@ def _translated(text: str, gettext: Callable[[str], str], messages: tuple, *, de
     fixed = gettext(text)
     if fixed != text:
         return fixed
-    for pattern, translation, numbers in messages:
+    for prefix, suffix, pattern, translation, numbers in messages:
+        if not (text.startswith(prefix) and text.endswith(suffix)):
+            continue
         match = pattern.fullmatch(text)
         if match is None:
             continue
