@@ -74,6 +74,24 @@ def test_windows_1252_survives_a_euro_sign_and_typographic_quotes():
     assert table.encoding == "Windows-1252" and table.rows[0].cells == ["Weiß", "„Spende“ 50 €"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Name\nBöhm\n", "Name;E-Mail;PLZ\nÖz;oez@example.org;50667\n", "Nachname;Vorname\nÖzdemir;Ayşe\nGroß;Jörg\n"],
+)
+def test_a_short_windows_1252_list_is_not_taken_for_an_east_asian_encoding(text):
+    table = importer.read_table(text.encode("cp1252", "replace"), "kurz.csv")
+    assert table.encoding == "Windows-1252"
+    assert [table.headers, *[row.cells for row in table.rows]] == [
+        line.split(";") for line in text.encode("cp1252", "replace").decode("cp1252").splitlines()
+    ]
+
+
+def test_a_big5_list_is_still_read_as_big5():
+    text = "姓名;城市\n陳大文;臺北市\n林美玲;高雄市\n王小明;臺中市\n"
+    table = importer.read_table(text.encode("big5"), "big5.csv")
+    assert table.encoding.startswith("big5") and table.rows[0].cells == ["陳大文", "臺北市"]
+
+
 def test_a_single_column_file_needs_no_delimiter():
     table = importer.read_table("Nachname\nMüller\nSchmidt\n".encode(), "namen.csv")
     assert table.headers == ["Nachname"] and [row.cells for row in table.rows] == [["Müller"], ["Schmidt"]]

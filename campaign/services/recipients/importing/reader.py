@@ -46,6 +46,12 @@ PDF_MARKER = re.compile(rb"(?:^|[\r\n])%PDF-\d")
 # charset-normalizer names of encodings with more than one byte per character; anything else is read as
 # Windows-1252, which covers what German Excel saves as „CSV (Trennzeichen-getrennt)“.
 _MULTIBYTE_PREFIXES = ("utf", "gb", "big5", "shift", "euc", "cp932", "cp949", "cp950", "hz", "iso2022", "johab")
+# What a German or other Western list holds beyond ASCII when read as Windows-1252: letters (ä, ß, é, š, œ),
+# typographic quotes and dashes, €, §, °, no-break space. A legacy East Asian file read that way shows signs such
+# as ¤, ¡, ³, or bytes that Windows-1252 does not define.
+_WESTERN_CHARACTERS = frozenset(
+    character for character in bytes(range(0x80, 0x100)).decode("cp1252", errors="ignore") if character.isalpha()
+) | frozenset("„“”‚‘’–—…€•°§«»·\xa0")
 # charset-normalizer's „mess“ above which its guess is no guess: the bytes are no text in any encoding.
 MAX_MESS = 0.2
 _READ_CHUNK = 64 * 1024
@@ -166,12 +172,22 @@ def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
     if best is None:
         raise _not_text(name)
     encoding = best.encoding
-    if not encoding.startswith(_MULTIBYTE_PREFIXES):
+    # A short file with one „Böhm“ gives charset-normalizer too little to go on, and it may guess Big5 („B鐬m“).
+    if not encoding.startswith(_MULTIBYTE_PREFIXES) or _reads_as_western(data):
         try:
             return data.decode("cp1252"), "Windows-1252"
         except UnicodeDecodeError:
             return data.decode("latin-1"), "Latin-1"
     return str(best), encoding
+
+
+def _reads_as_western(data: bytes) -> bool:
+    """Whether the bytes read as Windows-1252 text with nothing beyond ASCII but Western letters and signs."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return all(character.isascii() or character in _WESTERN_CHARACTERS for character in set(text))
 
 
 def detect_delimiter(text: str) -> str:
