@@ -7,7 +7,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Parallel test processes (pytest-xdist): one per CPU core.
+# Parallel test processes (pytest-xdist): one per CPU core. --dist worksteal: a process that has run out of tests
+# takes over the not yet started half of another's, so the slow tests at the front of the collection (browser,
+# workers, `campaign up`) never leave one process running alone while the other has nothing left.
 TEST_WORKERS ?= auto
 # The UI's translation catalogues: the .po files are committed, the compiled .mo files are built here (git-ignored).
 TRANSLATIONS := campaign/translations
@@ -43,7 +45,7 @@ run: $(STAMP) $(CATALOGUES)
 test: $(STAMP) $(CATALOGUES)
 	@$(BIN)/python campaign/checks.py
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: $(STAMP) $(CATALOGUES)
 	@for script in tests/benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
