@@ -7,9 +7,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Parallel test processes (pytest-xdist): one per CPU core. --dist worksteal: a process that has run out of tests
-# takes over the not yet started half of another's, so the slow tests at the front of the collection (browser,
-# workers, `campaign up`) never leave one process running alone while the other has nothing left.
+# Parallel test processes (pytest-xdist): one per CPU core. Each process takes the next test file when it is nearly
+# done with its own (--dist loadfile, in the order of the collection: --no-loadscope-reorder). So the slow files at
+# the front (browser, job workers, `campaign up`) are shared out first and the quick ones even out the end; and a
+# file's module fixtures (the hostile world of tests/security/test_every_url.py) are built once, not per process.
 TEST_WORKERS ?= auto
 # The UI's translation catalogues: the .po files are committed, the compiled .mo files are built here (git-ignored).
 TRANSLATIONS := campaign/translations
@@ -45,7 +46,7 @@ run: $(STAMP) $(CATALOGUES)
 test: $(STAMP) $(CATALOGUES)
 	@$(BIN)/python campaign/checks.py
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 bench: $(STAMP) $(CATALOGUES)
 	@for script in tests/benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
