@@ -7,7 +7,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Parallel test processes (pytest-xdist): one per CPU core.
+# Parallel test processes (pytest-xdist): one per CPU core. Each process takes the next test file when it is nearly
+# done with its own (--dist loadfile, in the order of the collection: --no-loadscope-reorder). So the slow files at
+# the front (browser, job workers, `campaign up`) are shared out first and the quick ones even out the end; and a
+# file's module fixtures (the hostile world of tests/security/test_every_url.py) are built once, not per process.
+# PYTHONDONTWRITEBYTECODE emptied: with it set, each test process rewrote the asserts of every test module again
+# (5 s of its start) and each `campaign` child process compiled the package from source: nothing was cached.
 TEST_WORKERS ?= auto
 # The UI's translation catalogues: the .po files are committed, the compiled .mo files are built here (git-ignored).
 TRANSLATIONS := campaign/translations
@@ -43,7 +48,7 @@ run: $(STAMP) $(CATALOGUES)
 test: $(STAMP) $(CATALOGUES)
 	@$(BIN)/python campaign/checks.py
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 bench: $(STAMP) $(CATALOGUES)
 	@for script in tests/benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done

@@ -259,11 +259,15 @@ def build_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
 
 
 def release_app(app: Flask) -> None:
-    """Delete the rows the test left behind and close the app's connections."""
+    """Delete the rows the test left behind and hand the app's connections back to the shared engine's pool.
+
+    Not disposed: the next test's app uses the same engine, and reopening a SQLite database in WAL mode each test
+    (closing the last connection checkpoints and deletes the log, opening sets the pragmas again) cost more than
+    the test itself in many a web test.
+    """
     with app.app_context():
         db.session.remove()
         clean_tables()
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -50,6 +50,22 @@ PEOPLE = [
     ("Thomas", "Klein", "Kreisvorsitzender", "Dortmund", ["spd"], Channel.POST),
 ]
 
+# The campaign's headline figures, counted by hand from PEOPLE and the replies below.
+HAND_COUNTED = {
+    "letters_sent": 10,
+    "letters_replied": 3,
+    "letters_substantive": 2,
+    "response_rate": 30.0,
+    "substantive_rate": 20.0,
+    "auto_replies": 1,
+    "bounces": 1,
+    "unclassified": 0,
+    "signatures_confirmed": 3,
+    "median_days_to_reply": 6.0,
+}
+# The moment the dashboard tests look at the campaign from, four weeks after SENT_AT.
+NOW = datetime(2026, 3, 30, 12, 0)
+
 # segment → key → (sent, answered, substantive), counted by hand from PEOPLE and the replies below.
 EXPECTED_SEGMENTS = {
     "function": {"MdL": (5, 2, 2), "Kreisvorsitzende": (3, 1, 0), "Kreisvorsitzender": (2, 0, 0)},

@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from http.cookiejar import CookieJar
@@ -17,60 +16,19 @@ from urllib.parse import urlencode
 
 import pytest
 
-
-def _wait_until_ready(process: subprocess.Popen, output: list[str], seconds: float = 60) -> str:
-    """Wait until the web server answers and the worker has reported that it runs; the server's address."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"campaign up ended early with {process.returncode}: {''.join(output)}")
-        address = re.search(r"läuft auf (http://127\.0\.0\.1:\d+)/", "".join(output))
-        if address and any("Job-Worker läuft" in line for line in output):
-            try:
-                with urllib.request.urlopen(address.group(1) + "/", timeout=2):
-                    return address.group(1)
-            except OSError:
-                pass
-        time.sleep(0.1)
-    raise AssertionError(f"not ready within {seconds} s: {''.join(output)}")
+from tests.support.campaign_up import UP, environment, running
 
 
 @pytest.fixture
 def running_app(tmp_path: Path):
-    """`campaign up` on the embedded defaults (SQLite, Huey on SQLite, mail to files) in a fresh instance folder.
-
-    On a port the system chooses (--port 0), so that tests running in parallel never compete for one.
-    """
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "JOBS_URL", "MAIL_URL", "SECRET_KEY", "CAMPAIGN_ENV", "RATELIMIT_STORAGE_URL"}
-    }
-    environment["INSTANCE_PATH"] = str(tmp_path / "instance")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "campaign", "up", "--port", "0"],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    output: list[str] = []
-    reader = threading.Thread(target=lambda: output.extend(process.stdout), daemon=True)
-    reader.start()
-    try:
-        base = _wait_until_ready(process, output)
-        yield process, base, tmp_path / "instance", output
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-        reader.join(timeout=10)
-        process.stdout.close()
+    """`campaign up` on the embedded defaults (SQLite, Huey on SQLite, mail to files) in a fresh instance folder."""
+    instance = tmp_path / "instance"
+    with running(UP, environment(INSTANCE_PATH=str(instance))) as (process, base, output):
+        yield process, base, instance, output
 
 
-def test_up_serves_the_demo_and_the_organiser_can_log_in(running_app):
-    _process, base, instance, _output = running_app
+def test_up_serves_the_demo_the_organiser_can_log_in_and_ctrl_c_stops_web_server_and_worker(running_app):
+    process, base, instance, output = running_app
     with urllib.request.urlopen(base + "/") as response:
         assert "NRW, jetzt erst gerecht" in response.read().decode()
 
@@ -95,9 +53,6 @@ def test_up_serves_the_demo_and_the_organiser_can_log_in(running_app):
     recipients = opener.open(base + "/organise/recipients").read().decode()
     assert "example.org" in recipients
 
-
-def test_ctrl_c_stops_web_server_and_worker(running_app):
-    process, _base, _instance, output = running_app
     # Ctrl-C in a terminal signals the whole foreground process group: web server and worker alike.
     os.killpg(process.pid, signal.SIGINT)
     assert process.wait(timeout=30) == 0, "".join(output)

@@ -14,30 +14,11 @@ from campaign.services.dashboard.figures import headline
 from campaign.services.dashboard.segments import segment
 from campaign.services.dashboard.signatures import confirmed_total, refresh_signature_days, signature_days
 from tests.factories import make_campaign, make_recipient
-from tests.factories_dashboard import EXPECTED_SEGMENTS, make_counted_campaign, make_recipient_letter, make_signature
-
-NOW = datetime(2026, 3, 30, 12, 0)
-
-
-@pytest.fixture
-def counted(db_session):
-    return make_counted_campaign(db_session)
+from tests.factories_dashboard import EXPECTED_SEGMENTS, HAND_COUNTED, NOW, make_recipient_letter, make_signature
 
 
 def test_headline_figures_match_the_hand_count(db_session, counted):
-    figures = headline(db_session, counted).as_dict()
-    assert figures == {
-        "letters_sent": 10,
-        "letters_replied": 3,
-        "letters_substantive": 2,
-        "response_rate": 30.0,
-        "substantive_rate": 20.0,
-        "auto_replies": 1,
-        "bounces": 1,
-        "unclassified": 0,
-        "signatures_confirmed": 3,
-        "median_days_to_reply": 6.0,
-    }
+    assert headline(db_session, counted).as_dict() == HAND_COUNTED
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_SEGMENTS))

@@ -4,7 +4,7 @@ for the first letter; the exports say which row is a follow-up and which reply c
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -16,21 +16,7 @@ from campaign.services.dashboard.segments import segment
 from campaign.services.exports import export_campaign_table
 from campaign.services.replies.filing import file_under
 from campaign.services.replies.records import Classification, LoggedReply, log_reply
-from tests.factories_dashboard import EXPECTED_SEGMENTS, SENT_AT, make_counted_campaign
-
-NOW = datetime(2026, 3, 30, 12, 0)
-HAND_COUNTED = {
-    "letters_sent": 10,
-    "letters_replied": 3,
-    "letters_substantive": 2,
-    "response_rate": 30.0,
-    "substantive_rate": 20.0,
-    "auto_replies": 1,
-    "bounces": 1,
-    "unclassified": 0,
-    "signatures_confirmed": 3,
-    "median_days_to_reply": 6.0,
-}
+from tests.factories_dashboard import EXPECTED_SEGMENTS, HAND_COUNTED, NOW, SENT_AT
 
 
 def _letter(session, campaign, last_name: str) -> Letter:
@@ -66,10 +52,10 @@ def _follow_up(session, first: Letter) -> Letter:
 
 
 @pytest.fixture
-def followed_up(db_session):
+def followed_up(db_session, counted):
     """The hand-counted campaign, with follow-ups to Groß, Dupré (e-mail) and Demir (post), and an auto-reply to
     Dupré's follow-up."""
-    campaign = make_counted_campaign(db_session)
+    campaign = counted
     follow_ups = {
         name: _follow_up(db_session, _letter(db_session, campaign, name)) for name in ("Groß", "Dupré", "Demir")
     }

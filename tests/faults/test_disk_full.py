@@ -12,12 +12,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import re
-import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -36,6 +33,7 @@ from campaign.models import Job, JobStatus, Letter, Role
 from tests.conftest import require_service
 from tests.factories import PASSWORD, make_user
 from tests.factories_letters import make_letter_campaign
+from tests.support.campaign_up import UP, environment, running
 
 LETTERS = 10  # about 90 KB as print file, and as much again for its parts while it is put together
 DISK = 1024 * 1024
@@ -64,17 +62,6 @@ class SmallDiskServer:
         return sorted(str(path.relative_to(self.letters)) for path in self.letters.rglob("*"))
 
 
-def _wait_until_ready(process: subprocess.Popen, output: list[str], seconds: float = 90) -> str:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "".join(output)
-        address = re.search(r"läuft auf (http://127\.0\.0\.1:\d+)/", "".join(output))
-        if address and any("Job-Worker läuft" in line for line in output):
-            return address.group(1)
-        time.sleep(0.1)
-    raise AssertionError(f"not ready within {seconds} s: {''.join(output)}")
-
-
 @pytest.fixture
 def small_disk_server(app_factory, migrated_database: str, tmp_path: Path) -> Iterator[SmallDiskServer]:
     require_service(_namespaces_allowed(), "Benutzer-Namensräume (unshare --user --mount)")
@@ -82,36 +69,17 @@ def small_disk_server(app_factory, migrated_database: str, tmp_path: Path) -> It
     instance = tmp_path / "instance"
     letters = instance / "letters"
     letters.mkdir(parents=True)
-    skip = {"DATABASE_URL", "JOBS_URL", "MAIL_URL", "SECRET_KEY", "CAMPAIGN_ENV", "RATELIMIT_STORAGE_URL"}
-    environment = {key: value for key, value in os.environ.items() if key not in skip}
-    environment |= {
+    settings = {
         "INSTANCE_PATH": str(instance),
         "DATABASE_URL": migrated_database,
         "LETTER_RENDER_WORKERS": "1",
         "SMALL_DISK": str(letters),
     }
     mount = f'mount -t tmpfs -o size={DISK} kleine-platte "$SMALL_DISK" && exec "$@"'
-    process = subprocess.Popen(
-        [*UNSHARE, "sh", "-c", mount, "sh", sys.executable, "-m", "campaign", "up", "--port", "0"],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    output: list[str] = []
-    reader = threading.Thread(target=lambda: output.extend(process.stdout), daemon=True)
-    reader.start()
-    try:
-        base = _wait_until_ready(process, output)
+    with running([*UNSHARE, "sh", "-c", mount, "sh", *UP], environment(**settings), seconds=90) as started:
+        process, base, output = started
         # sh exec'd the server in place: this pid's root is the file system with the small disk mounted.
         yield SmallDiskServer(process, base, Path(f"/proc/{process.pid}/root") / letters.relative_to("/"), output)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-        reader.join(timeout=10)
-        process.stdout.close()
 
 
 class Browser:

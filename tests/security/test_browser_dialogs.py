@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from tests.browser.conftest import browser, serving  # noqa: F401  (browser is a fixture, used by name)
+from tests.browser.conftest import chromium, serving
 from tests.factories import PASSWORD
 from tests.security.world import build_world
 
@@ -56,6 +56,13 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Not the browser tests' fixture: that one lives as long as their package, and this module is outside it."""
+    with chromium() as launched:
+        yield launched
+
+
 @pytest.fixture
 def hostile_site(app_factory):
     _Recorder.requests = []
@@ -71,7 +78,7 @@ def hostile_site(app_factory):
     thread.join()
 
 
-def test_key_pages_over_hostile_records_run_no_injected_script(browser, hostile_site):  # noqa: F811
+def test_key_pages_over_hostile_records_run_no_injected_script(browser, hostile_site):
     live, world = hostile_site
     context = browser.new_context(locale="de-DE", base_url=live.url)
     context.set_default_timeout(15_000)

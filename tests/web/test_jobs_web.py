@@ -236,7 +236,7 @@ def test_a_real_consumer_runs_the_letters_job(app_factory, tmp_path, migrated_da
             if state["finished"]:
                 break
             assert worker.poll() is None, worker.stderr.read().decode()[-2000:]
-            time.sleep(0.5)
+            time.sleep(0.1)
     finally:
         worker.send_signal(signal.SIGINT)
         try:
