@@ -136,7 +136,12 @@ def test_a_reply_by_post_is_logged_with_its_scan_and_shows_in_the_history(app, c
     assert download.data == PDF and download.headers["Content-Disposition"].startswith("attachment;")
     history = client.get(f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}").get_data(as_text=True)
     assert "Antwort von Hand erfasst" in history and "Zusagen: unterstützt Änderungsantrag 3" in history
-    assert "beantwortet" in history
+    assert "beantwortet" in history and "Antwort erfasst" in history
+    # The note of the letter's state change is stored in German and shown in the viewer's language.
+    english = client.get(
+        f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}", headers={"Accept-Language": "en-GB"}
+    ).get_data(as_text=True)
+    assert "reply logged" in english and "Antwort erfasst" not in english
 
 
 @pytest.mark.parametrize(

@@ -220,10 +220,10 @@ def sweep_jobs(session: Session, *, pending: Collection[int] = (), now: datetime
         job = session.get(Job, job_id, populate_existing=True)
         attempts = lost_workers(session, job) + 1
         if attempts >= setting("JOBS_MAX_ATTEMPTS"):
-            fail_job(session, job, _given_up_message(attempts), note="Job-Worker ausgefallen")
+            fail_job(session, job, _given_up_message(attempts), note=N_("Job-Worker ausgefallen"))
             result.failed.append(job_id)
         else:
-            _requeue(session, job, note="Job-Worker ausgefallen; neu eingereiht")
+            _requeue(session, job, note=N_("Job-Worker ausgefallen; neu eingereiht"))
             result.requeued.append(job_id)
     waiting = _lock_jobs(
         session,
@@ -269,6 +269,6 @@ def retry_job(session: Session, job: Job, *, user: User | None = None) -> Job:
         job.heartbeat_at = utcnow()
         session.flush()
     else:
-        _requeue(session, job, user=user, note="erneut gestartet")
+        _requeue(session, job, user=user, note=N_("erneut gestartet"))
     record(session, "job.retry", job, user=user, kind=job.kind, campaign_id=job.campaign_id)
     return job

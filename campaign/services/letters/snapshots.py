@@ -19,6 +19,7 @@ from campaign.services.common.audit import record
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.labels import label
 from campaign.services.common.states import transition
+from campaign.services.common.translation import N_
 from campaign.services.letters.compose import ComposedLetter, compose_letter
 from campaign.services.letters.references import allocate_reference_codes, reference_prefix
 from campaign.services.letters.templates import current_template_version
@@ -94,7 +95,7 @@ def write_snapshot(session: Session, letter: Letter, snapshot: dict[str, Any], *
     letter.rendered_at = utcnow()
     letter.prepared_by_id = user.id if user else None
     if letter.status is LetterStatus.APPROVED:
-        transition(session, letter, LetterStatus.DRAFT, user=user, note="Text neu erzeugt")
+        transition(session, letter, LetterStatus.DRAFT, user=user, note=N_("Text neu erzeugt"))
 
 
 def prepare_letters(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from campaign.db import utcnow
 from campaign.models import AuditEvent, OutboxMessage, Signature, SignatureStatus, StateChange, Supporter, User
 from campaign.services.common.emails import canonical_email, normalise_email
+from campaign.services.common.translation import N_
 from campaign.services.signing import tokens
 from campaign.services.signing.lifecycle import move
 from campaign.services.writing.privacy import anonymise_supporter, erase_letters, has_letters
@@ -74,7 +75,7 @@ def erase_person(session: Session, email: str, *, user: User | None = None) -> i
         return None
     address = supporter.email
     ids = list(session.scalars(select(Signature.id).where(Signature.supporter_id == supporter.id)))
-    erased = erase_signatures(session, ids, note="auf Antrag gelöscht", user=user)
+    erased = erase_signatures(session, ids, note=N_("auf Antrag gelöscht"), user=user)
     letters, keep_row = erase_letters(session, supporter)
     # Mail that went to the address without belonging to a signature (a letter's confirmation and questionnaire).
     session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == address))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from campaign.config import setting
 from campaign.db import utcnow
 from campaign.models import Campaign, OutboxMessage, Signature, SignatureStatus
+from campaign.services.common.translation import N_
 from campaign.services.privacy.erasure import delete_orphaned_supporters, erase_signatures
 from campaign.services.writing.privacy import purge_letters
 
@@ -48,7 +49,7 @@ def purge(session: Session, now: datetime | None = None) -> PurgeReport:
             )
         )
     )
-    ended_count = erase_signatures(session, ended, note="Aufbewahrungsfrist nach Widerruf abgelaufen")
+    ended_count = erase_signatures(session, ended, note=N_("Aufbewahrungsfrist nach Widerruf abgelaufen"))
     deadline_before = (now - timedelta(days=int(setting("SIGNATURE_RETENTION_DAYS")))).date()
     expired = list(
         session.scalars(

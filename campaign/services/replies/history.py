@@ -23,6 +23,7 @@ from campaign.models import (
     User,
 )
 from campaign.services.common.labels import label
+from campaign.services.common.translation import in_page_language
 from campaign.services.replies.followups import DueFollowUp, due_follow_ups
 
 # What the audit trail's actions mean, in the words of the history page.
@@ -124,7 +125,7 @@ def _entries(session: Session, history: RecipientHistory) -> list[HistoryEntry]:
                 code=letter_codes[change.object_id],
                 status=label(LetterStatus(change.to_status)),
             ),
-            change.note,
+            in_page_language(change.note),
             users.get(change.user_id or 0, ""),
         )
         for change in changes

@@ -19,6 +19,7 @@ from campaign.db import utcnow
 from campaign.models import Reply, ReplyChannel, ReplyKind, ReplyQuality, User
 from campaign.services.common.audit import record
 from campaign.services.common.errors import ServiceError
+from campaign.services.common.translation import N_
 from campaign.services.replies.attachments import add_attachment
 from campaign.services.replies.filing import file_under, mark_answered
 from campaign.services.replies.kinds import bounce_report, mail_kind
@@ -159,7 +160,7 @@ def _store(session: Session, mail: ParsedMail, *, source: str, user: User | None
         reply.suggested_quality = suggest_quality(session, reply)
     if reply.kind is ReplyKind.AUTO_REPLY:
         reply.quality = ReplyQuality.AUTO_REPLY  # never counted as an answer, so nothing to confirm
-    mark_answered(session, reply, user=user, note=f"Antwort eingegangen ({source})")
+    mark_answered(session, reply, user=user, note=N_("Antwort eingegangen (%(source)s)") % {"source": source})
     for attachment in mail.attachments:
         add_attachment(session, reply, attachment.filename, attachment.data, strict=False)
     record(session, "reply.imported", reply, user=user, kind=reply.kind.value, match=reply.match_method, source=source)

@@ -28,6 +28,7 @@ from campaign.services.common.dates import today_in_germany
 from campaign.services.common.emails import canonical_email
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.text import collapse_spaces, format_thousands
+from campaign.services.common.translation import N_
 from campaign.services.replies.attachments import add_attachment
 from campaign.services.replies.filing import file_under, mark_answered
 from campaign.services.replies.matching import BY_HAND, SENT_STATES, match_sender
@@ -225,7 +226,7 @@ def _apply(reply: Reply, data: Classification, user: User | None) -> None:
 
 
 def _mark_answered(session: Session, reply: Reply, user: User | None) -> None:
-    mark_answered(session, reply, user=user, note="Antwort erfasst")
+    mark_answered(session, reply, user=user, note=N_("Antwort erfasst"))
 
 
 def _attach(session: Session, reply: Reply, letter: Letter, user: User | None) -> None:

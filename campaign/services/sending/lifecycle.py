@@ -25,6 +25,7 @@ from campaign.models import (
 from campaign.services.common.audit import record
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.states import transition
+from campaign.services.common.translation import N_
 from campaign.services.letters.batch.run import recipient_order
 from campaign.services.letters.snapshots import prepare_letters
 from campaign.services.sending.letter_mail import MailSettings, letter_mail, letter_pdf, original_message_id
@@ -145,7 +146,7 @@ def approve_letters(
                 )
             )
             continue
-        transition(session, letter, LetterStatus.APPROVED, user=user, note="freigegeben")
+        transition(session, letter, LetterStatus.APPROVED, user=user, note=N_("freigegeben"))
         letter.approved_by_id = user.id if user else None
         result.done.append(letter.reference_code)
     if not result.done:
@@ -218,7 +219,7 @@ def queue_letters(
             send_after=settings.send_at,
             held=settings.paused,
         )
-        transition(session, letter, LetterStatus.QUEUED, user=user, note="zum Versand eingereiht")
+        transition(session, letter, LetterStatus.QUEUED, user=user, note=N_("zum Versand eingereiht"))
         result.done.append(letter.reference_code)
         if progress:
             progress(number, len(approved))
@@ -257,10 +258,10 @@ def retry_failed(session: Session, campaign: Campaign, *, user: User | None) -> 
             result.skipped.append(_("%(code)s: keine gescheiterte Nachricht gefunden", code=letter.reference_code))
             continue
         if message.status is OutboxStatus.FAILED:
-            transition(session, message, OutboxStatus.DEAD, user=user, note="für neuen Versuch")
+            transition(session, message, OutboxStatus.DEAD, user=user, note=N_("für neuen Versuch"))
         retry(session, message, user=user)
         message.held = current_settings(session, campaign).paused
-        transition(session, letter, LetterStatus.QUEUED, user=user, note="erneut versenden")
+        transition(session, letter, LetterStatus.QUEUED, user=user, note=N_("erneut versenden"))
         result.done.append(letter.reference_code)
     if not result.done and not result.skipped:
         raise ServiceError(_("Es gibt keine fehlgeschlagenen Briefe."))
@@ -277,8 +278,8 @@ def cancel_queued(session: Session, campaign: Campaign, *, user: User | None) ->
             result.skipped.append(_("%(code)s: wird gerade gesendet", code=letter.reference_code))
             continue
         if message is not None:
-            cancel(session, message, user=user, note="Versand abgebrochen")
-        transition(session, letter, LetterStatus.APPROVED, user=user, note="aus der Warteschlange genommen")
+            cancel(session, message, user=user, note=N_("Versand abgebrochen"))
+        transition(session, letter, LetterStatus.APPROVED, user=user, note=N_("aus der Warteschlange genommen"))
         result.done.append(letter.reference_code)
     if not result.done and not result.skipped:
         raise ServiceError(_("Es sind keine Briefe in der Warteschlange."))

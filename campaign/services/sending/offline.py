@@ -15,6 +15,7 @@ from campaign.services.common.dates import today_in_germany
 from campaign.services.common.emails import canonical_email, normalise_email
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.states import transition
+from campaign.services.common.translation import N_
 from campaign.services.letters.snapshots import prepare_letters
 from campaign.services.sending.bounces import clear_failure
 from campaign.services.sending.letter_mail import MailSettings
@@ -94,7 +95,13 @@ def correct_address(
     ).all()
     result = StepResult()
     for letter in bounced:
-        transition(session, letter, LetterStatus.DRAFT, user=user, note=f"Adresse korrigiert: {address}")
+        transition(
+            session,
+            letter,
+            LetterStatus.DRAFT,
+            user=user,
+            note=N_("Adresse korrigiert: %(address)s") % {"address": address},
+        )
         if letter.follow_up_of_id is not None:
             # A follow-up keeps its text (made from the follow-up template); only its address is the new one.
             letter.recipient_email = address
@@ -103,7 +110,7 @@ def correct_address(
             prepare_letters(session, campaign, [recipient], on=today_in_germany(), user=user)
         if not current_settings(session, campaign).require_second_approver:
             for letter in bounced:
-                transition(session, letter, LetterStatus.APPROVED, user=user, note="nach Adresskorrektur")
+                transition(session, letter, LetterStatus.APPROVED, user=user, note=N_("nach Adresskorrektur"))
                 letter.approved_by_id = user.id if user else None
             if resend is not None:
                 queue_letters(session, campaign, resend, user=user, codes=[letter.reference_code for letter in bounced])

@@ -13,6 +13,7 @@ from campaign.db import utcnow
 from campaign.models import Letter, LetterStatus, OutboxMessage, OutboxStatus, Signature, StateChange, User
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.states import transition
+from campaign.services.common.translation import N_
 from campaign.services.sending.bounces import record_bounce
 from campaign.services.sending.messages import (
     OutgoingMail,
@@ -121,7 +122,7 @@ def _build_drafts(session: Session, messages: list[OutboxMessage]) -> list[Outbo
                 message.raw = mime_bytes(message)
             except ServiceError as error:
                 message.last_error = str(error)[:2000]
-                transition(session, message, OutboxStatus.DEAD, note="Adresse ungültig")
+                transition(session, message, OutboxStatus.DEAD, note=N_("Adresse ungültig"))
                 continue
             message.draft = None
         ready.append(message)
@@ -184,7 +185,7 @@ def record_sent(session: Session, message: OutboxMessage, now: datetime | None =
     message.last_error = ""
     letter = message.letter
     if letter is not None and letter.status is LetterStatus.QUEUED:
-        transition(session, letter, LetterStatus.SENT, note="vom Mailserver angenommen")
+        transition(session, letter, LetterStatus.SENT, note=N_("vom Mailserver angenommen"))
         letter.sent_at, letter.delivery = message.sent_at, "email"
     session.flush()
 
@@ -196,7 +197,7 @@ def record_failure(
     now = now or utcnow()
     message.last_error = str(error)[:2000]
     if error.permanent:
-        transition(session, message, OutboxStatus.DEAD, note="dauerhaft abgelehnt")
+        transition(session, message, OutboxStatus.DEAD, note=N_("dauerhaft abgelehnt"))
         # The server refused the address itself: the letter bounced and the address needs correcting.
         record_bounce(session, address=message.to_address, reason=str(error), letter=message.letter, source="smtp")
     elif message.attempts >= policy.max_attempts:
@@ -205,7 +206,9 @@ def record_failure(
         if message.letter is not None and message.letter.status is LetterStatus.QUEUED:
             transition(session, message.letter, LetterStatus.FAILED, note=f"{note}: {error}"[:500])
     else:
-        transition(session, message, OutboxStatus.FAILED, note=f"Versuch {message.attempts}")
+        transition(
+            session, message, OutboxStatus.FAILED, note=N_("Versuch %(attempt)d") % {"attempt": message.attempts}
+        )
         message.next_attempt_at = now + BACKOFF[min(message.attempts, len(BACKOFF)) - 1]
     session.flush()
     return message.status
@@ -222,7 +225,7 @@ def release_expired_claims(session: Session, now: datetime | None = None) -> int
         )
     )
     for message in stale:
-        transition(session, message, OutboxStatus.PENDING, note="Versand unterbrochen (Worker ausgefallen)")
+        transition(session, message, OutboxStatus.PENDING, note=N_("Versand unterbrochen (Worker ausgefallen)"))
         message.next_attempt_at = now
     session.flush()
     return len(stale)
@@ -230,7 +233,7 @@ def release_expired_claims(session: Session, now: datetime | None = None) -> int
 
 def retry(session: Session, message: OutboxMessage, *, user: User | None = None) -> None:
     """Send a FAILED or DEAD message again now (after a user corrected what was wrong)."""
-    transition(session, message, OutboxStatus.PENDING, user=user, note="erneut versenden")
+    transition(session, message, OutboxStatus.PENDING, user=user, note=N_("erneut versenden"))
     message.attempts = 0
     message.next_attempt_at = utcnow()
     session.flush()
