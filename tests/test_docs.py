@@ -38,7 +38,10 @@ def test_every_setting_is_read_somewhere():
 
 def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
     found = []
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    # The lazy groups import a command's module in get_command (list_commands would build the app for Flask's).
+    for name in sorted({*group.commands, *getattr(group, "lazy_commands", {})}):
+        command = group.get_command(context, name)
         if isinstance(command, click.Group):
             found += _commands(command, f"{prefix}{name} ")
         else:

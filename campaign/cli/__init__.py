@@ -5,38 +5,34 @@ from __future__ import annotations
 from flask.cli import FlaskGroup
 
 from campaign import create_app
-from campaign.cli.backup import backup_command, restore_command
-from campaign.cli.export import export_command
-from campaign.cli.letter_lifecycle import LIFECYCLE_COMMANDS
-from campaign.cli.letters import letters_group
-from campaign.cli.outbox import outbox_group
-from campaign.cli.privacy import privacy_group
-from campaign.cli.recipients import recipients_group
-from campaign.cli.replies import replies_group
-from campaign.cli.runtime import seed_demo_command, up_command, worker_command
-from campaign.cli.signatures import signatures_group
-from campaign.cli.stats import stats_command
-from campaign.cli.users import users_group
+from campaign.cli.lazy import LazyGroup
 
-COMMANDS = (
-    seed_demo_command,
-    users_group,
-    worker_command,
-    up_command,
-    recipients_group,
-    letters_group,
-    outbox_group,
-    replies_group,
-    export_command,
-    backup_command,
-    restore_command,
-    signatures_group,
-    privacy_group,
-    stats_command,
+# Each command's module is imported only when the command runs (or its help is shown): a command loads the
+# services it uses, not those of every other command.
+COMMANDS = {
+    "seed-demo": "campaign.cli.runtime:seed_demo_command",
+    "users": "campaign.cli.users:users_group",
+    "worker": "campaign.cli.runtime:worker_command",
+    "up": "campaign.cli.runtime:up_command",
+    "recipients": "campaign.cli.recipients:recipients_group",
+    "letters": "campaign.cli.letters:letters_group",
+    "outbox": "campaign.cli.outbox:outbox_group",
+    "replies": "campaign.cli.replies:replies_group",
+    "export": "campaign.cli.export:export_command",
+    "backup": "campaign.cli.backup:backup_command",
+    "restore": "campaign.cli.backup:restore_command",
+    "signatures": "campaign.cli.signatures:signatures_group",
+    "privacy": "campaign.cli.privacy:privacy_group",
+    "stats": "campaign.cli.stats:stats_command",
+}
+
+
+class CampaignGroup(LazyGroup, FlaskGroup):
+    """Flask's group (`run`, `shell`, `routes`, plugin commands such as `db`) plus our commands, loaded lazily."""
+
+
+cli = CampaignGroup(
+    create_app=create_app,
+    lazy_commands=COMMANDS,
+    help="Kampagnen-Werkzeug: Briefkampagnen gegen Parteitagsanträge.",
 )
-
-cli = FlaskGroup(create_app=create_app, help="Kampagnen-Werkzeug: Briefkampagnen gegen Parteitagsanträge.")
-for command in COMMANDS:
-    cli.add_command(command)
-for command in LIFECYCLE_COMMANDS:
-    letters_group.add_command(command)

@@ -102,6 +102,3 @@ def letters_queue(slug: str, at: str | None, as_user: str | None) -> None:
         db.session.rollback()
         raise CommandError(str(exc)) from exc
     _finish(result, "in den Postausgang gelegt" + (f" (Versand ab {at})" if at else ""))
-
-
-LIFECYCLE_COMMANDS = (letters_generate, letters_approve, letters_queue)

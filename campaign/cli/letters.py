@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from campaign.cli.errors import CommandError
+from campaign.cli.lazy import LazyGroup
 from campaign.db import db
 from campaign.models import Campaign
 from campaign.services.common.dates import today_in_germany
@@ -46,7 +47,15 @@ class RenderProgress:
             self.bar = None
 
 
-@click.group("letters")
+@click.group(
+    "letters",
+    cls=LazyGroup,
+    lazy_commands={
+        "generate": "campaign.cli.letter_lifecycle:letters_generate",
+        "approve": "campaign.cli.letter_lifecycle:letters_approve",
+        "queue": "campaign.cli.letter_lifecycle:letters_queue",
+    },
+)
 def letters_group() -> None:
     """Briefe erzeugen."""
 
