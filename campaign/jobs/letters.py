@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 
@@ -13,7 +13,10 @@ from campaign.jobs.frame import run_to_end, start_campaign_job
 from campaign.services.common.dates import today_in_germany
 from campaign.services.common.jobs import finish_job, job_params
 from campaign.services.common.translation import N_
-from campaign.services.letters.batch.run import BatchResult, output_file, render_campaign_letters
+from campaign.services.letters.batch.plan import output_file
+
+if TYPE_CHECKING:
+    from campaign.services.letters.batch.run import BatchResult
 
 KIND = "letters.render"
 
@@ -26,6 +29,9 @@ def letters_root() -> Path:
 @huey.job_task(KIND)
 def render_letters_job(job_id: int) -> None:
     """Generate the letters of the job's campaign and write the ZIP or print PDF; progress is committed per chunk."""
+    # Imported by the task, not the module: the web process, which only enqueues it, does not load pypdf.
+    from campaign.services.letters.batch.run import render_campaign_letters
+
     claimed = start_campaign_job(job_id, N_("Briefe werden erzeugt …"))
     if claimed is None:
         return

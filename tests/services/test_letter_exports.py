@@ -19,13 +19,13 @@ from campaign.services.letters.exports import (
     MAIL_MERGE_COLUMNS,
     campaign_targets,
     compose_campaign_letters,
-    letters_docx,
     mail_merge_csv,
 )
 from campaign.services.letters.layout import letters_html
 from campaign.services.letters.sandbox import TemplateProblem
 from campaign.services.letters.selection import set_chosen_arguments
 from campaign.services.letters.snapshots import prepare_letters
+from campaign.services.letters.word import letters_docx
 from tests.factories import make_campaign, make_recipient
 from tests.factories_letter_ui import make_target
 from tests.factories_letters import make_letter_campaign

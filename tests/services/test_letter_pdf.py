@@ -12,8 +12,9 @@ from pypdf import PdfReader
 
 from campaign.models import FormOfAddress
 from campaign.services.common.text import slugify
+from campaign.services.letters.batch.plan import letter_filename
 from campaign.services.letters.batch.renderer import ChunkTask, LetterRenderer
-from campaign.services.letters.batch.run import letter_filename, render_campaign_letters
+from campaign.services.letters.batch.run import render_campaign_letters
 from campaign.services.letters.compose import address_lines, compose_letter
 from campaign.services.letters.layout import render_letters_pdf
 from campaign.services.letters.snapshots import sha256

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from campaign.models import Letter, OutboxMessage
 from campaign.services.common.errors import ServiceError
-from campaign.services.letters.batch.run import letter_filename
+from campaign.services.letters.batch.plan import letter_filename
 from campaign.services.letters.compose import compose_letter
 from campaign.services.letters.context import original_fields
 from campaign.services.letters.layout import render_letters_pdf

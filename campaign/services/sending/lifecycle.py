@@ -26,7 +26,7 @@ from campaign.services.common.audit import record
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.states import transition
 from campaign.services.common.translation import N_
-from campaign.services.letters.batch.run import recipient_order
+from campaign.services.letters.batch.plan import recipient_order
 from campaign.services.letters.snapshots import prepare_letters
 from campaign.services.sending.letter_mail import MailSettings, letter_mail, letter_pdf, original_message_id
 from campaign.services.sending.outbox import cancel, queue_mail, retry

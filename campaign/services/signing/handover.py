@@ -24,7 +24,6 @@ from campaign.services.common.audit import record
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.tabular import spreadsheet_safe
 from campaign.services.letters.pdf import render_pdf
-from campaign.services.recipients.importing.xlsx import check_workbook
 
 HEADERS = ("Nr.", "Vorname", "Nachname", "PLZ", "Ort", "Organisation", "Funktion", "Bestätigt am")
 FINGERPRINT_LABEL = "SHA-256-Fingerabdruck"
@@ -152,6 +151,8 @@ class Verification:
 def _read_rows(path: Path) -> list[list[str]]:
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
+
+        from campaign.services.recipients.importing.xlsx import check_workbook  # with openpyxl, only for XLSX
 
         data = path.read_bytes()
         check_workbook(data, path.name)  # the import's guard: nothing that unpacks or parses to too much

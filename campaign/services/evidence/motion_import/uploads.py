@@ -21,7 +21,6 @@ from campaign.services.evidence.motion_import.imported import (
 )
 from campaign.services.evidence.motion_import.pdf import text_from_pdf
 from campaign.services.evidence.motion_import.plain_text import text_from_txt
-from campaign.services.evidence.motion_import.word import motion_from_docx
 from campaign.services.evidence.motions import MAX_TEXT_LENGTH, MotionData, Reanchoring, create_motion, replace_text
 
 
@@ -46,6 +45,9 @@ def read_motion_file(filename: str, data: bytes) -> ImportedMotion:
     if extension == "pdf" or data.lstrip()[:5] == b"%PDF-":
         imported = ImportedMotion(text=text_from_pdf(data), format="pdf")
     elif extension == "docx":
+        # Imported here: python-docx is needed for this format only, not by every process that builds the app.
+        from campaign.services.evidence.motion_import.word import motion_from_docx
+
         imported = motion_from_docx(data)
     elif extension == "json":
         imported = motion_from_antragsgruen(data)

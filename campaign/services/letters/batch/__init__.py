@@ -14,7 +14,7 @@ as they finish, so no core waits; it only writes the database and the output fil
 chunks in flight: per-letter PDFs go straight to files, the ZIP is filled from those files, and the merged print
 PDF is written object by object from the chunk files.
 
-Modules: `run` (a campaign's letters end to end: render_campaign_letters), `pool` (the render processes),
-`renderer` (one chunk in one process, overlay stamping), `writer` (the streamed print file), `preload` (what the
-fork server loads once for every worker).
+Modules: `run` (a campaign's letters end to end: render_campaign_letters), `plan` (formats, print order, file
+names: what needs no PDF library), `pool` (the render processes), `renderer` (one chunk in one process, overlay
+stamping), `writer` (the streamed print file), `preload` (what the fork server loads once for every worker).
 """

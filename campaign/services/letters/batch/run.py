@@ -14,13 +14,13 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader
-from sqlalchemy import case, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from campaign.models import Campaign, Recipient, Target, TemplateVersion, User
+from campaign.models import Campaign, Recipient, TemplateVersion, User
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.files import atomic_file, remove_partial_files, write_error_message
-from campaign.services.common.text import slugify
+from campaign.services.letters.batch.plan import FORMATS, letter_filename, recipient_order
 from campaign.services.letters.batch.pool import render_chunks
 from campaign.services.letters.batch.renderer import ChunkTask, RenderedLetter
 from campaign.services.letters.batch.writer import StreamingPdfWriter
@@ -29,8 +29,6 @@ from campaign.services.letters.snapshots import PreparedLetter, prepare_letters,
 from campaign.services.letters.templates import current_template_version
 from campaign.services.signing.signatories import co_signer_names
 
-FORMATS = ("pdf", "zip", "merged")
-SORTS = ("postcode", "region")
 # Letters per task for a render process. Every letter is its own document, so this only sets how often progress is
 # reported and how long the last chunks can keep one core busy while the others have nothing left (at most one
 # chunk each): about two seconds for letters set in full, less for letters on a shared master.
@@ -42,37 +40,6 @@ BROKEN_POOL_MESSAGE = _l(
     "Ein Prozess zum Setzen der Briefe ist abgebrochen (zu wenig Arbeitsspeicher?). Bitte erneut versuchen; "
     "bereits erzeugte Briefe behalten ihr Zeichen."
 )
-
-
-def letter_filename(letter: PrintableLetter) -> str:
-    """NRW-2026-0001-ayse-karadag.pdf"""
-    slug = slugify(letter.recipient_name, 60)
-    return f"{letter.reference_code}-{slug}.pdf" if slug else f"{letter.reference_code}.pdf"
-
-
-def output_file(root: Path, campaign: Campaign, fmt: str, job_id: int) -> Path:
-    """Where a job's output goes: <root>/<campaign slug>/<slug>-briefe-<job>.zip, -druck-<job>.pdf or a folder."""
-    names = {"zip": f"{campaign.slug}-briefe-{job_id}.zip", "merged": f"{campaign.slug}-druck-{job_id}.pdf"}
-    return root / campaign.slug / names.get(fmt, f"{campaign.slug}-briefe-{job_id}")
-
-
-def recipient_order(session: Session, campaign: Campaign, sort: str = "postcode") -> list[int]:
-    """The ids of the campaign's recipients in print order: by postcode, or grouped by region (Unterbezirk)."""
-    if sort not in SORTS:
-        raise ServiceError(
-            _("Unbekannte Sortierung „%(sort)s“. Möglich: %(value)s.", sort=sort, value=", ".join(SORTS))
-        )
-    by_postcode = (Recipient.postcode, Recipient.last_name, Recipient.first_name, Recipient.group_name, Recipient.id)
-    order = by_postcode
-    if sort == "region":
-        order = (case((Recipient.unterbezirk == "", 1), else_=0), Recipient.unterbezirk, *by_postcode)
-    statement = (
-        select(Recipient.id)
-        .join(Target, Target.recipient_id == Recipient.id)
-        .where(Target.campaign_id == campaign.id)
-        .order_by(*order)
-    )
-    return list(session.scalars(statement))
 
 
 @dataclass

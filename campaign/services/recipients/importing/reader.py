@@ -22,7 +22,6 @@ from campaign.services.recipients.importing.table import (
     too_large,
     trimmed_headers,
 )
-from campaign.services.recipients.importing.xlsx import read_xlsx
 
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ""})
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
@@ -104,6 +103,9 @@ def read_table(data: bytes, filename: str = "") -> Table:
             else:
                 message = _("„%(name)s“ ist keine Excel-Datei (XLSX), obwohl sie so heißt.", name=name)
             raise ImportFileError(f"{message} {advice}")
+        # Imported here: it loads openpyxl, which every process importing the web layer would pay for at start.
+        from campaign.services.recipients.importing.xlsx import read_xlsx
+
         table = read_xlsx(data, name)
     elif suffix in TEXT_SUFFIXES:
         table = _read_csv(data, name)

@@ -227,5 +227,8 @@ def docx(slug: str):
             flash(_("Diese Kampagne hat noch keine Empfänger:innen."), "error")
             return redirect(url_for("organise.letters.campaign", slug=slug))
         name = f"briefe-{campaign.slug}.docx"
-    content = exports.letters_docx(letters, title=f"{letters[0].subject} – {campaign.title}")
+    # Imported here: python-docx is needed by this download only, not by every process that builds the app.
+    from campaign.services.letters.word import letters_docx
+
+    content = letters_docx(letters, title=f"{letters[0].subject} – {campaign.title}")
     return _download(content, DOCX_MIMETYPE, name)
