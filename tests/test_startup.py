@@ -1,12 +1,21 @@
-"""Start-up cost: building the app, the CLI and the job modules loads no PDF stack; the first render loads it."""
+"""Start-up cost: the app, the CLI and the job modules load no PDF, Word or spreadsheet stack until it is needed."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+import click
+
+from campaign.cli import COMMANDS, cli
+from tests.support.campaign_up import environment
+
+# Each needed only by the commands and pages that read or write such a file (or render letters).
+HEAVY = ("openpyxl", "docx", "pypdf", "weasyprint")
 
 # Run in a fresh interpreter: this test process has long imported WeasyPrint for other tests.
 SCRIPT = textwrap.dedent(
@@ -31,6 +40,20 @@ SCRIPT = textwrap.dedent(
     """
 )
 
+# `campaign ARGS…` in a fresh interpreter; prints which of the modules named in argv[1] it imported.
+COMMAND_SCRIPT = textwrap.dedent(
+    """
+    import json, sys
+    from campaign.cli import cli
+
+    try:
+        cli.main(sys.argv[2:], prog_name="campaign")
+    except SystemExit:
+        pass
+    print(json.dumps(sorted(name for name in json.loads(sys.argv[1]) if name in sys.modules)))
+    """
+)
+
 
 def test_building_the_app_does_not_import_weasyprint(tmp_path: Path):
     done = subprocess.run(
@@ -40,3 +63,41 @@ def test_building_the_app_does_not_import_weasyprint(tmp_path: Path):
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["at_start"] == []
     assert report["pdf"] == "%PDF-" and report["after"] is True
+
+
+def test_a_command_loads_neither_the_other_commands_nor_their_file_libraries(migrated_database: str, tmp_path: Path):
+    settings = environment(INSTANCE_PATH=str(tmp_path), DATABASE_URL=migrated_database, JOBS_URL="immediate")
+
+    def loaded(*args: str) -> tuple[str, list[str]]:
+        done = subprocess.run(
+            [sys.executable, "-c", COMMAND_SCRIPT, json.dumps(HEAVY), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env=settings,
+        )
+        assert done.returncode == 0, done.stderr
+        *output, modules = done.stdout.strip().splitlines()
+        return "\n".join(output) + done.stderr, json.loads(modules)
+
+    assert loaded("worker", "--help")[1] == []
+    assert loaded("letters", "queue", "--help")[1] == []
+    # A command that runs: it builds the app and asks the database (which has no such campaign).
+    output, modules = loaded("stats", "keine-kampagne")
+    assert "Keine Kampagne" in output and modules == []
+    # The one command here that renders letters does load the PDF tools.
+    assert "pypdf" in loaded("letters", "render", "--help")[1]
+
+
+def test_the_help_lists_every_command_with_its_one_line_help(runner):
+    shown = runner.invoke(args=["--help"])
+    assert shown.exit_code == 0, shown.output
+    commands = shown.output.split("Commands:\n", 1)[1]
+    listed = dict(re.findall(r"^  ([a-z-]+)\s+(\S.*)$", commands, flags=re.MULTILINE))
+    for name in COMMANDS:
+        command = cli.get_command(click.Context(cli), name)
+        assert command.get_short_help_str(limit=200).startswith(listed[name].removesuffix("...")), name
+    assert {"run", "shell", "routes", "db"} <= set(listed)  # Flask's own commands and Flask-Migrate's stay
+    letters = runner.invoke(args=["letters", "--help"]).output.split("Commands:\n", 1)[1]
+    assert set(re.findall(r"^  ([a-z]+) ", letters, flags=re.MULTILINE)) == {"render", "generate", "approve", "queue"}

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from campaign.cli.letters import RenderProgress
+from campaign.cli.letter_render import RenderProgress
 from campaign.db import db
 from campaign.models import FormOfAddress, Letter, Recipient, Target
 from campaign.services.letters.compose import address_lines
