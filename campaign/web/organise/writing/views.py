@@ -16,7 +16,7 @@ from campaign.services.writing.overview import letter_of, letters_of, status_cou
 from campaign.services.writing.postcodes import import_postcodes, postcode_table_size
 from campaign.services.writing.settings import open_recipient_ids, save_settings, set_open_recipients, settings_for
 from campaign.web.boundary import after_commit, errors_shown_on, on_error_back_to
-from campaign.web.forms import submitted_or_back
+from campaign.web.forms import ConfirmForm, submitted_or_back
 from campaign.web.organise.writing.forms import OpenRecipientsForm, PostcodeImportForm, RejectForm, WritingSettingsForm
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
 from campaign.web.track.lookup import campaign_or_404
@@ -88,7 +88,7 @@ def open_recipients(slug: str):
 def approve(slug: str, letter_id: int):
     campaign = campaign_or_404(slug)
     letter = letter_of(db.session, campaign, letter_id) or abort(404)
-    if not OpenRecipientsForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     lifecycle.approve(db.session, letter, user=acting_user())
     after_commit(deliver_outbox)
