@@ -76,9 +76,9 @@ def _message(result: BatchResult) -> str:
     if result.skipped:
         return (
             N_(
-                "%(letters)s Briefe erzeugt (%(pages)s Seiten). "
-                "%(skipped)s bereits versandte Briefe blieben unverändert."
+                "Briefe erzeugt: %(letters)s (Seiten: %(pages)s). "
+                "Bereits versandt und unverändert geblieben: %(skipped)s."
             )
             % values
         )
-    return N_("%(letters)s Briefe erzeugt (%(pages)s Seiten).") % values
+    return N_("Briefe erzeugt: %(letters)s (Seiten: %(pages)s).") % values

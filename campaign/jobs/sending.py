@@ -53,20 +53,23 @@ def queue_letters_job(job_id: int) -> None:
 
 
 def _message(result: StepResult, claimed: CampaignJob) -> str:
-    """The finished job's message, in German (shown in the viewer's language); one msgid for each case."""
+    """The finished job's message, in German (shown in the viewer's language); one msgid for each case.
+
+    Counts come after a colon („Briefe im Postausgang: 1.“), which reads right for any number in both languages.
+    """
     values = {"done": len(result.done), "skipped": len(result.skipped)}
     if result.skipped and claimed.resumed:
         message = N_(
-            "%(done)s Briefe im Postausgang. %(skipped)s übersprungen. Nach dem Ausfall eines Job-Workers "
+            "Briefe im Postausgang: %(done)s, übersprungen: %(skipped)s. Nach dem Ausfall eines Job-Workers "
             "fortgesetzt; zuvor eingereihte Briefe blieben unverändert."
         )
     elif claimed.resumed:
         message = N_(
-            "%(done)s Briefe im Postausgang. Nach dem Ausfall eines Job-Workers fortgesetzt; zuvor eingereihte "
+            "Briefe im Postausgang: %(done)s. Nach dem Ausfall eines Job-Workers fortgesetzt; zuvor eingereihte "
             "Briefe blieben unverändert."
         )
     elif result.skipped:
-        message = N_("%(done)s Briefe im Postausgang. %(skipped)s übersprungen.")
+        message = N_("Briefe im Postausgang: %(done)s, übersprungen: %(skipped)s.")
     else:
-        message = N_("%(done)s Briefe im Postausgang.")
+        message = N_("Briefe im Postausgang: %(done)s.")
     return message % values

@@ -81,7 +81,7 @@ def test_a_coordinator_writes_makes_approves_and_sends_a_follow_up(page, live_se
     page.get_by_role("button", name="1 Entwurf freigeben").click()
     expect(page.get_by_text("1 Nachfrage freigegeben.")).to_be_visible()
     page.get_by_role("button", name="Freigegebene Nachfragen per E-Mail versenden").click()
-    expect(page.get_by_text("1 Briefe im Postausgang.")).to_be_visible()
+    expect(page.get_by_text("Briefe im Postausgang: 1.")).to_be_visible()
 
     page.goto(page.url.split("/organise/")[0] + "/track/")
     expect(page.get_by_role("link", name="Gerechtes NRW: 2 Nachfragen fällig.")).to_be_visible()

@@ -182,7 +182,7 @@ def write_template(page: Page, slug: str) -> None:
 def generate_letters(page: Page, slug: str) -> None:
     page.goto(f"/organise/campaigns/{slug}/letters")
     page.get_by_role("button", name="Briefe erzeugen").click()
-    expect(page.get_by_text("3 Briefe erzeugt")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Briefe erzeugt: 3")).to_be_visible(timeout=60_000)
 
 
 def see_letters_listed(page: Page, slug: str, names: list[str]) -> None:

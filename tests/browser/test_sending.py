@@ -41,7 +41,7 @@ def test_approve_send_and_post_the_letters_of_a_campaign(page, live_server, cons
     expect(page.get_by_text("3 Briefe freigegeben.")).to_be_visible()
     page.get_by_role("button", name="Freigegebene E-Mail-Briefe versenden").click()
     expect(page.get_by_role("heading", name="Briefe versenden", level=1)).to_be_visible()
-    expect(page.get_by_text("2 Briefe im Postausgang.")).to_be_visible()
+    expect(page.get_by_text("Briefe im Postausgang: 2.")).to_be_visible()
     assert axe_violations(page) == []
 
     page.goto(f"/organise/campaigns/{slug}/sending")

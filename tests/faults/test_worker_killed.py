@@ -156,7 +156,7 @@ def test_a_queue_job_whose_worker_died_after_queueing_everything_finishes_when_r
         assert sweep().requeued == [job.id]  # JOBS_URL=immediate: the requeued job runs right here
         db.session.expire_all()
         assert job.status is JobStatus.DONE, job.message
-        assert job.message.startswith("0 Briefe im Postausgang.") and "fortgesetzt" in job.message
+        assert job.message.startswith("Briefe im Postausgang: 0.") and "fortgesetzt" in job.message
         assert db.session.scalar(select(func.count(OutboxMessage.id))) == 3
         log = db.session.scalars(
             select(StateChange.to_status).where(StateChange.object_type == "Job", StateChange.object_id == job.id)

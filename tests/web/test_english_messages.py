@@ -208,14 +208,14 @@ def test_a_job_shows_its_progress_text_in_the_viewers_language(app, client, logi
         client.post(f"/organise/campaigns/{slug}/letters/generate", data={"format": "zip"}, headers=ENGLISH)
     )
     with app.app_context():
-        assert db.session.get(Job, job_id).message == "2 Briefe erzeugt (2 Seiten)."  # stored in German
+        assert db.session.get(Job, job_id).message == "Briefe erzeugt: 2 (Seiten: 2)."  # stored in German
     english = _text(client.get(f"/organise/jobs/{job_id}", headers=ENGLISH))
-    assert "2 letters generated (2 pages)." in english and "Briefe erzeugt" not in english
+    assert "Letters generated: 2 (pages: 2)." in english and "Briefe erzeugt" not in english
     assert client.get(f"/organise/jobs/{job_id}.json", headers=ENGLISH).get_json()["message"] == (
-        "2 letters generated (2 pages)."
+        "Letters generated: 2 (pages: 2)."
     )
     german = _text(client.get(f"/organise/jobs/{job_id}", headers=GERMAN))
-    assert "2 Briefe erzeugt (2 Seiten)." in german and "letters generated" not in german
+    assert "Briefe erzeugt: 2 (Seiten: 2)." in german and "Letters generated" not in german
 
 
 def test_a_failed_job_says_why_in_the_viewers_language(app, client, login):
@@ -247,6 +247,6 @@ def test_a_jobs_skipped_letters_are_listed_in_the_viewers_language(app, client, 
     job_id = _job_id(client.post(f"/organise/campaigns/{slug}/letters/generate", data={"format": "zip"}))
     english = _text(client.get(f"/organise/jobs/{job_id}", headers=ENGLISH))
     assert f"Letter {code} to {name} is already sent and is no longer changed." in english
-    assert "1 letters already sent stayed unchanged." in english
+    assert "Already sent and left unchanged: 1." in english
     german = _text(client.get(f"/organise/jobs/{job_id}", headers=GERMAN))
     assert f"Brief {code} an {name} ist bereits versandt und wird nicht mehr verändert." in german

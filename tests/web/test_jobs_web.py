@@ -55,7 +55,7 @@ def test_organiser_generates_all_letters_and_downloads_the_zip(app, client, slug
     state = client.get(f"/organise/jobs/{job_id}.json").get_json()
     assert state["status"] == "done" and state["done"] == state["total"] == LETTERS and state["percent"] == 100
     assert state["download_url"] == f"/organise/jobs/{job_id}/download"
-    assert f"{LETTERS} Briefe erzeugt" in state["message"]
+    assert f"Briefe erzeugt: {LETTERS}" in state["message"]
 
     page = client.get(f"/organise/jobs/{job_id}").get_data(as_text=True)
     assert "<progress" in page and f'value="{LETTERS}"' in page and "fertig" in page

@@ -73,7 +73,7 @@ def test_four_eyes_schedule_queue_and_send(app, client, login, campaign, mail_se
     queued = second.post(_url(campaign, "queue"))
     assert "/organise/jobs/" in queued.headers["Location"]
     job_page = second.get(queued.headers["Location"]).get_data(as_text=True)
-    assert "Briefe versenden" in job_page and "2 Briefe im Postausgang." in job_page
+    assert "Briefe versenden" in job_page and "Briefe im Postausgang: 2." in job_page
     assert mail_server.received == []  # scheduled for 2099
     assert _statuses(app, campaign) == [LetterStatus.QUEUED, LetterStatus.QUEUED, LetterStatus.APPROVED]
     second.post(_url(campaign, "schedule"), data={"send_at": ""})  # now
