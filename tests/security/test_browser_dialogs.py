@@ -6,14 +6,12 @@ script error or CSP violation is reported, and nothing is requested from the loo
 
 from __future__ import annotations
 
-import http.server
-import threading
-
 import pytest
 
 from tests.browser.conftest import chromium, serving
 from tests.factories import PASSWORD
 from tests.security.world import build_world
+from tests.support.recording_server import recording_server
 
 KEY_PAGES = [
     "/",
@@ -44,18 +42,6 @@ KEY_PAGES = [
 ]
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []
-
-    def do_GET(self) -> None:
-        type(self).requests.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def browser():
     """Not the browser tests' fixture: that one lives as long as their package, and this module is outside it."""
@@ -65,21 +51,15 @@ def browser():
 
 @pytest.fixture
 def hostile_site(app_factory):
-    _Recorder.requests = []
-    target = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=target.serve_forever, daemon=True)
-    thread.start()
-    app = app_factory()
-    world = build_world(app, app.test_client(), target.server_port, letters=False)
-    with serving(app, world.admin_email) as live:
-        yield live, world
-    target.shutdown()
-    target.server_close()
-    thread.join()
+    with recording_server() as (port, fetched):
+        app = app_factory()
+        world = build_world(app, app.test_client(), port, letters=False)
+        with serving(app, world.admin_email) as live:
+            yield live, world, fetched
 
 
 def test_key_pages_over_hostile_records_run_no_injected_script(browser, hostile_site):
-    live, world = hostile_site
+    live, world, fetched = hostile_site
     context = browser.new_context(locale="de-DE", base_url=live.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
@@ -101,4 +81,4 @@ def test_key_pages_over_hostile_records_run_no_injected_script(browser, hostile_
         context.close()
     assert dialogs == []
     assert [error for error in errors if "Failed to load resource" not in error[1]] == []
-    assert _Recorder.requests == []
+    assert fetched == []

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import email
 import email.policy
-import http.server
 import io
 import re
-import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,6 +38,7 @@ from tests.security.world import (
     poisoned_columns,
     text_columns,
 )
+from tests.support.recording_server import recording_server
 from tests.web.conftest import csrf_token
 
 PUBLIC_BLUEPRINTS = ("public.", "api.", "responses.")
@@ -62,29 +61,11 @@ class Answer:
     text: str  # the page, or the text of a PDF or of the PDFs in a ZIP
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []
-
-    def do_GET(self) -> None:
-        type(self).requests.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def loopback() -> Iterator[tuple[int, list[str]]]:
     """A web server on 127.0.0.1 that records what anyone fetched from it (nothing should)."""
-    _Recorder.requests = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_port, _Recorder.requests
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with recording_server() as server:
+        yield server
 
 
 def _text(data: bytes, content_type: str) -> str:
