@@ -175,7 +175,10 @@ def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
         raise _not_text(name)
     encoding = best.encoding
     # A short file with one „Böhm“ gives charset-normalizer too little to go on, and it may guess Big5 („B鐬m“).
-    if not encoding.startswith(_MULTIBYTE_PREFIXES) or _reads_as_western(data):
+    western = _western_text(data)
+    if western is not None:
+        return western, "Windows-1252"
+    if not encoding.startswith(_MULTIBYTE_PREFIXES):
         try:
             return data.decode("cp1252"), "Windows-1252"
         except UnicodeDecodeError:
@@ -183,13 +186,13 @@ def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
     return str(best), encoding
 
 
-def _reads_as_western(data: bytes) -> bool:
-    """Whether the bytes read as Windows-1252 text with nothing beyond ASCII but Western letters and signs."""
+def _western_text(data: bytes) -> str | None:
+    """The bytes as Windows-1252 text if that has nothing beyond ASCII but Western letters and signs, else None."""
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
-        return False
-    return all(character.isascii() or character in _WESTERN_CHARACTERS for character in set(text))
+        return None
+    return text if all(character.isascii() or character in _WESTERN_CHARACTERS for character in set(text)) else None
 
 
 def detect_delimiter(text: str) -> str:
