@@ -37,10 +37,29 @@ class LiveServer:
     app: Any
 
 
+def closing_responses(app: Any) -> Any:
+    """`app` as a WSGI app whose responses are closed even when the browser drops the connection mid-file.
+
+    Werkzeug's development server reads what is left of a dropped connection before it closes the response, and
+    that read can fail too: the static file stayed open, and the ResourceWarning of its garbage collection failed
+    whichever test came next. A generator is closed when it is collected, and closes the response with it.
+    """
+
+    def serve(environ: dict[str, Any], start_response: Any) -> Iterator[bytes]:
+        response = app(environ, start_response)
+        try:
+            yield from response
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    return serve
+
+
 @contextmanager
 def serving(app: Any, email: str) -> Iterator[LiveServer]:
     """Serve `app` with werkzeug on a free loopback port while the block runs; `email` is the account to log in."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_responses(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:

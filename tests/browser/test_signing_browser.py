@@ -3,16 +3,14 @@ changes), confirm, see the count rise on the page and in the JSON, withdraw and 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from campaign.db import db
 from campaign.jobs.outbox import deliver_due
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, serving
 from tests.factories_signing import MAIL_FROM, links_in, make_open_letter
 from tests.services.sending import conftest as sending
 from tests.support.axe import axe_violations
@@ -29,15 +27,8 @@ PHONE = {"width": 390, "height": 844}
 def signing_server(app_factory, mail_server) -> Iterator[LiveServer]:
     """The app with CSRF on and mail to the loopback SMTP server; mail stays queued until the test delivers it."""
     app = app_factory(WTF_CSRF_ENABLED=True, JOBS_URL="memory://", MAIL_URL=mail_server.url, MAIL_FROM=MAIL_FROM)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", email="", password="", app=app)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with serving(app, "") as live:
+        yield live
 
 
 def _no_serious_violations(page) -> None:
