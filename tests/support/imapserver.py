@@ -28,6 +28,8 @@ listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+# A refused login is answered at once (by default Dovecot waits two seconds).
+auth_failure_delay = 0
 default_internal_user = {user}
 default_internal_group = {group}
 default_login_user = {user}
@@ -134,6 +136,21 @@ class ImapServer:
         with imaplib.IMAP4("127.0.0.1", self.port) as client:
             client.login(USER, PASSWORD)
             client.append(folder, "", imaplib.Time2Internaldate(time.time()), raw)
+            client.logout()
+
+    def empty(self) -> None:
+        """Delete every message and every folder but INBOX: the next test finds the mailbox of a fresh server."""
+        with imaplib.IMAP4("127.0.0.1", self.port) as client:
+            client.login(USER, PASSWORD)
+            _status, listing = client.list()
+            for line in listing:
+                name = line.decode().split(' "." ', 1)[1]  # (\\HasNoChildren) "." Importiert
+                if name.strip('"') != "INBOX":
+                    client.delete(name)
+            _status, count = client.select("INBOX")
+            if int(count[0]):
+                client.store("1:*", "+FLAGS", r"(\Deleted)")
+                client.expunge()
             client.logout()
 
     def stop(self) -> None:

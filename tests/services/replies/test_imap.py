@@ -22,8 +22,25 @@ from tests.support.imapserver import PASSWORD, USER, ImapServer
 ALL_MAILS = [*sorted(EXPECTED), "gmail_en_duplicate.eml"]
 
 
+@pytest.fixture(scope="module")
+def dovecot() -> Iterator[ImapServer]:
+    """One Dovecot for the module: stopping one takes a second, more than most tests here."""
+    require_service(imapserver.available(), "Dovecot")
+    server = ImapServer().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def imap_server() -> Iterator[ImapServer]:
+def imap_server(dovecot: ImapServer) -> Iterator[ImapServer]:
+    """The module's Dovecot, with an empty mailbox for each test."""
+    yield dovecot
+    dovecot.empty()
+
+
+@pytest.fixture
+def lone_imap_server() -> Iterator[ImapServer]:
+    """A Dovecot of its own, for a refused login: Dovecot then slows down every later login from the address."""
     require_service(imapserver.available(), "Dovecot")
     server = ImapServer().start()
     yield server
@@ -97,20 +114,27 @@ def test_the_scheduled_poll_waits_for_the_interval(app_factory, imap_server):
         assert fetch_replies(force=True).imported == 1
 
 
+def _fails_and_is_remembered(app, message: str) -> None:
+    with app.app_context():
+        report = fetch_replies()
+        assert report.imported == 0 and message in report.errors[0]
+        assert message in db.session.scalar(select(MailboxState.last_error))
+
+
 @pytest.mark.parametrize(
     ("url_of", "message"),
     [
-        (lambda server: server.url.replace(PASSWORD, "falsch"), "hat die Anmeldung abgelehnt"),
         (lambda server: f"imap://{USER}:x@127.0.0.1:1/INBOX", "ist nicht erreichbar"),
         (lambda server: server.url.replace("/INBOX", "/Gibtsnicht"), "Den Ordner „Gibtsnicht“ gibt es"),
     ],
 )
 def test_a_mailbox_that_fails_is_reported_in_german_and_remembered(app_factory, imap_server, url_of, message):
-    app = _app(app_factory, url_of(imap_server))
-    with app.app_context():
-        report = fetch_replies()
-        assert report.imported == 0 and message in report.errors[0]
-        assert message in db.session.scalar(select(MailboxState.last_error))
+    _fails_and_is_remembered(_app(app_factory, url_of(imap_server)), message)
+
+
+def test_a_refused_login_is_reported_in_german_and_remembered(app_factory, lone_imap_server):
+    url = lone_imap_server.url.replace(PASSWORD, "falsch")
+    _fails_and_is_remembered(_app(app_factory, url), "hat die Anmeldung abgelehnt")
 
 
 @pytest.mark.parametrize(
