@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from flask_babel import force_locale, get_locale, get_translations
+from flask_babel import force_locale, format_decimal, get_locale, get_translations
 
 SOURCE_LANGUAGE = "de"
 # A parameter of a msgid: %(name)s or %(name)d; %% is a literal percent sign.
@@ -23,6 +23,8 @@ _PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])|%%")
 # Stored texts of ours are short; a longer one is shown as stored. The bound also caps what a text with hostile
 # parts (an attachment's file name, an imported name) can cost the lazy patterns below, which backtrack.
 _MAX_LENGTH = 500
+# A whole number as German texts write it from 1.000 on: the grouping dots become the page language's grouping.
+_GERMAN_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
 def N_(message: str) -> str:
@@ -105,6 +107,8 @@ def _translated(text: str, gettext: Callable[[str], str], messages: tuple, *, de
         for name, value in match.groupdict().items():
             if name in numbers:
                 values[name] = int(value)
+            elif _GERMAN_THOUSANDS.fullmatch(value):
+                values[name] = format_decimal(int(value.replace(".", "")))
             else:
                 values[name] = _translated(value, gettext, messages, depth=depth - 1) if depth else value
         try:

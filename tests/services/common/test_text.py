@@ -87,6 +87,15 @@ def test_german_dates_and_numbers():
     assert format_thousands(1234567) == "1.234.567"
 
 
+def test_numbers_are_grouped_and_sizes_written_as_the_page_language_writes_them(app):
+    from campaign.services.common.text import format_megabytes
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert (format_thousands(1234567), format_megabytes(5 * 1024 * 1024 + 1)) == ("1,234,567", "5.1 MB")
+    with app.test_request_context():
+        assert (format_thousands(1234567), format_megabytes(5 * 1024 * 1024 + 1)) == ("1.234.567", "5,1 MB")
+
+
 def test_megabytes_are_rounded_up_so_just_over_the_limit_never_reads_as_the_limit():
     from campaign.services.common.text import format_megabytes
 

@@ -20,6 +20,20 @@ def test_a_stored_message_with_parameters_is_shown_in_english_on_english_pages(a
         assert in_page_language(stored) == stored == "3 von 5 Briefen erzeugt"
 
 
+def test_numbers_stored_with_german_grouping_are_grouped_as_the_page_language_groups_them(app):
+    stored = N_("Briefe erzeugt: %(letters)s (Seiten: %(pages)s).") % {"letters": "1.234", "pages": "12.345.678"}
+    with app.test_request_context(headers=ENGLISH):
+        assert in_page_language(stored) == "Letters generated: 1,234 (pages: 12,345,678)."
+    with app.test_request_context():
+        assert in_page_language(stored) == "Briefe erzeugt: 1.234 (Seiten: 12.345.678)."
+
+
+def test_dates_and_decimals_in_a_stored_text_are_no_thousands(app):
+    stored = N_("Briefe erzeugt: %(letters)s (Seiten: %(pages)s).") % {"letters": "02.12.2026", "pages": "1.5"}
+    with app.test_request_context(headers=ENGLISH):
+        assert in_page_language(stored) == "Letters generated: 02.12.2026 (pages: 1.5)."
+
+
 def test_parameters_that_are_messages_themselves_are_translated_too(app):
     with app.app_context(), in_german(), pytest.raises(TemplateProblem) as problem:
         check_template("Text\n{{ salutation|safe }}")
