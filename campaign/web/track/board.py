@@ -10,9 +10,9 @@ from campaign.services.exports import TABLES, export_campaign_table, file_name
 from campaign.services.recipients.search import filter_choices
 from campaign.services.replies.board import board_page, reply_counts
 from campaign.services.replies.inbox import inbox_count
+from campaign.web.lookup import campaign_or_404
 from campaign.web.paging import page_links
 from campaign.web.track.forms import BOARD_PARAMS, BoardFilterForm
-from campaign.web.track.lookup import campaign_or_404
 
 bp = Blueprint("board", __name__, url_prefix="/campaigns/<slug>")
 

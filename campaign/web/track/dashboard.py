@@ -11,7 +11,7 @@ from campaign.services.dashboard.definitions import DEFINITIONS, SUPPORTER_DEFIN
 from campaign.services.exports import TABLES
 from campaign.web.charts import bar_chart, line_chart
 from campaign.web.datetimes import long_date
-from campaign.web.track.lookup import campaign_or_404
+from campaign.web.lookup import campaign_or_404
 
 bp = Blueprint("dashboard", __name__, url_prefix="/campaigns/<slug>")
 

@@ -21,9 +21,9 @@ from campaign.services.replies.followups import due_follow_ups, set_follow_up_da
 from campaign.services.sending.lifecycle import StepResult
 from campaign.web.boundary import after_commit, errors_shown_on, on_error_back_to
 from campaign.web.forms import ConfirmForm, submitted_or_back
+from campaign.web.lookup import campaign_or_404
 from campaign.web.security import acting_user
 from campaign.web.track.forms import FollowUpChoiceForm, FollowUpDaysForm, FollowUpTemplateForm
-from campaign.web.track.lookup import campaign_or_404
 
 bp = Blueprint("followups", __name__, url_prefix="/campaigns/<slug>/follow-ups")
 BACK = "track.followups.index"

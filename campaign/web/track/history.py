@@ -11,9 +11,10 @@ from campaign.services.common.dates import today_in_germany
 from campaign.services.replies.history import recipient_history
 from campaign.services.replies.records import LoggedReply, add_note, log_reply
 from campaign.web.boundary import errors_shown_on
+from campaign.web.lookup import campaign_or_404
 from campaign.web.security import acting_user
 from campaign.web.track.forms import LogReplyForm, NoteForm
-from campaign.web.track.lookup import campaign_or_404, recipient_letter_or_404
+from campaign.web.track.lookup import recipient_letter_or_404
 
 bp = Blueprint("history", __name__, url_prefix="/campaigns/<slug>/recipients/<int:recipient_id>")
 

@@ -13,13 +13,13 @@ from campaign.services.campaigns import targets as service
 from campaign.services.recipients.search import filter_choices
 from campaign.web.boundary import on_error_back_to
 from campaign.web.forms import ConfirmForm
+from campaign.web.lookup import campaign_or_404
 from campaign.web.organise.campaigns.forms import (
     AddOneForm,
     AddTargetsForm,
     TargetTemplateForm,
     TemplateRuleForm,
 )
-from campaign.web.organise.letters.templates import campaign_or_404
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
 
 bp = Blueprint("campaign_targets", __name__, url_prefix="/campaigns/<slug>/targets")

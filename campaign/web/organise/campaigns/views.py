@@ -14,8 +14,8 @@ from campaign.services.campaigns.records import all_campaigns
 from campaign.services.common.labels import label
 from campaign.web.boundary import errors_shown_on, on_error_back_to
 from campaign.web.forms import submitted_or_back
+from campaign.web.lookup import campaign_or_404
 from campaign.web.organise.campaigns.forms import CampaignForm, DuplicateForm, StatusForm
-from campaign.web.organise.letters.templates import campaign_or_404
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")

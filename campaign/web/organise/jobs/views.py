@@ -18,8 +18,8 @@ from campaign.services.common.translation import in_page_language
 from campaign.services.common.workers import worker_status
 from campaign.services.letters.templates import current_template_version
 from campaign.web.boundary import after_commit, on_error_back_to
+from campaign.web.lookup import campaign_or_404
 from campaign.web.organise.jobs.forms import GenerateLettersForm
-from campaign.web.organise.letters.templates import campaign_or_404
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
 
 bp = Blueprint("jobs", __name__)

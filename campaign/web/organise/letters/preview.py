@@ -29,7 +29,7 @@ from campaign.services.letters import exports
 from campaign.services.letters.compose import ComposedLetter, compose_letter, select_arguments
 from campaign.services.letters.layout import render_letters_pdf
 from campaign.services.letters.templates import campaign_template, campaign_templates, template_version
-from campaign.web.organise.letters.templates import campaign_or_404
+from campaign.web.lookup import campaign_or_404
 
 bp = Blueprint("letter_preview", __name__, url_prefix="/campaigns/<slug>")
 

@@ -10,8 +10,8 @@ from campaign.models import Campaign
 from campaign.services.letters import selection as service
 from campaign.web.boundary import errors_shown_on, on_error_back_to
 from campaign.web.forms import ConfirmForm
+from campaign.web.lookup import campaign_or_404
 from campaign.web.organise.letters.forms import ArgumentChoiceForm, RuleForm, argument_choice_form, argument_tag_choices
-from campaign.web.organise.letters.templates import campaign_or_404
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
 
 bp = Blueprint("letter_arguments", __name__, url_prefix="/campaigns/<slug>")

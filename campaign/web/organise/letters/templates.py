@@ -12,7 +12,6 @@ from campaign.services.campaigns.records import campaign_figures
 from campaign.services.letters.layout import CLOSING
 from campaign.services.letters.merge_fields import placeholder_groups
 from campaign.services.letters.templates import (
-    campaign_by_slug,
     campaign_templates,
     closing_warning,
     create_template,
@@ -21,15 +20,12 @@ from campaign.services.letters.templates import (
 )
 from campaign.web.boundary import errors_shown_on
 from campaign.web.forms import ConfirmForm
+from campaign.web.lookup import campaign_or_404
 from campaign.web.organise.jobs.forms import GenerateLettersForm
 from campaign.web.organise.letters.forms import STARTER_BODY, TemplateCreateForm, TemplateEditForm
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
 
 bp = Blueprint("letters", __name__)
-
-
-def campaign_or_404(slug: str) -> Campaign:
-    return campaign_by_slug(db.session, slug) or abort(404)
 
 
 @bp.get("/campaigns/<slug>/letters")

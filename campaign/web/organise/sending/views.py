@@ -20,8 +20,8 @@ from campaign.services.sending.overview import sending_overview
 from campaign.web.boundary import after_commit, on_error_back_to
 from campaign.web.datetimes import local_time
 from campaign.web.forms import ConfirmForm, submitted_or_back
+from campaign.web.lookup import campaign_or_404
 from campaign.web.organise.jobs.forms import GenerateLettersForm
-from campaign.web.organise.letters.templates import campaign_or_404
 from campaign.web.organise.sending.forms import AddressForm, DeliveredForm, ScheduleForm, SendingSettingsForm
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
 

@@ -12,10 +12,10 @@ from campaign.services.signing.handover import handover_file, make_handover
 from campaign.services.signing.lifecycle import remove_as_spam
 from campaign.web.boundary import errors_shown_on, on_error_back_to
 from campaign.web.forms import submitted_or_back
+from campaign.web.lookup import campaign_or_404
 from campaign.web.organise.signatures.forms import ConsentForm, HandoverForm, RemoveForm, SignatureFilterForm
 from campaign.web.paging import page_links
 from campaign.web.security import WRITERS, acting_user, has_role
-from campaign.web.track.lookup import campaign_or_404
 
 bp = Blueprint("signatures", __name__)
 

@@ -17,9 +17,9 @@ from campaign.services.writing.postcodes import import_postcodes, postcode_table
 from campaign.services.writing.settings import open_recipient_ids, save_settings, set_open_recipients, settings_for
 from campaign.web.boundary import after_commit, errors_shown_on, on_error_back_to
 from campaign.web.forms import ConfirmForm, submitted_or_back
+from campaign.web.lookup import campaign_or_404
 from campaign.web.organise.writing.forms import OpenRecipientsForm, PostcodeImportForm, RejectForm, WritingSettingsForm
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
-from campaign.web.track.lookup import campaign_or_404
 
 bp = Blueprint("writing", __name__)
 
