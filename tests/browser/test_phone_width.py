@@ -11,18 +11,19 @@ from playwright.sync_api import expect
 
 from campaign.db import db
 from campaign.jobs.letters import KIND
-from campaign.models import Role, WritingSettings
+from campaign.models import ArgumentRule, ArgumentSet, Role, WritingSettings
 from campaign.services.common.jobs import create_job
 from campaign.services.recipients import importing as importer
+from campaign.services.sending.bounces import record_bounce
 from tests.factories import PASSWORD, make_recipient, make_user
-from tests.factories_arguments import make_source
+from tests.factories_arguments import make_argument, make_source
 from tests.factories_recipients import make_list
 from tests.factories_replies import make_reply, make_sent_letter
 from tests.web.factories import make_demo_motion, make_evidence, make_print_campaign
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 360, "height": 844}
 # Files and data, not pages: PDF, Markdown, text, Word, CSV, JSON, e-mail HTML, downloads, logos, icons, the API.
 NOT_PAGES = re.compile(r"\.(pdf|md|txt|docx|csv|json|html)$|/download$|/logo$|^/api/")
 FILE_ENDPOINTS = frozenset({"static", "public.icon"})
@@ -57,11 +58,23 @@ def _url_values(app: Flask) -> dict[str, object]:
         campaign.organisation.footer_lines = LONG_WORD
         campaign.organisation.signatories = [{"name": LONG_WORD, "role": LONG_WORD}]
         source = make_source(db.session, title=LONG_WORD, url=f"https://example.org/{LONG_WORD}", quotes=("Ein Satz.",))
+        # The letter pages' tables: a template, a chosen argument and a targeting rule with long words in them.
+        template = campaign.templates[0]
+        template.name = LONG_WORD
+        template.current_version.subject = LONG_WORD
+        campaign.argument_set = db.session.get(ArgumentSet, evidence.set)
+        make_argument(db.session, campaign.argument_set, claim=LONG_WORD, tags=[LONG_WORD.lower()])
+        db.session.add(
+            ArgumentRule(campaign_id=campaign.id, recipient_tag="kommunalpolitik", argument_tag=LONG_WORD.lower())
+        )
         job = create_job(db.session, KIND, campaign=campaign, user=user)
         letter = make_sent_letter(db.session, campaign, person, "PHONE-2026-0001")
         reply = make_reply(db.session, letter, subject=LONG_WORD, body_text=f"{LONG_WORD} {LONG_WORD}")
+        # A bounced letter: the sending page lists it with a form to correct the address.
+        bounced = make_recipient(db.session, last_name=LONG_WORD, email=f"{LONG_WORD.lower()}.zwei@example.org")
+        bounced_letter = make_sent_letter(db.session, campaign, bounced, "PHONE-2026-0002")
+        record_bounce(db.session, address=bounced.email, reason=f"550 {LONG_WORD}", letter=bounced_letter)
         db.session.commit()
-        template = campaign.templates[0]
         row = importer.Row(2, ["Ayşe", LONG_WORD, "x"])
         table = importer.Table("CSV, UTF-8", ["Vorname", "Nachname", "Mobil"], [row])
         token = importer.save_table(
