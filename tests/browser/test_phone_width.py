@@ -101,6 +101,8 @@ def _url_values(app: Flask) -> dict[str, object]:
             "reply_id": reply.id,
             "token": token,
             "coverage": f"/organise/coverage?motion={evidence.motion}&set={evidence.set}",
+            # The letter preview shows the first target's letter unless asked for another: the one with long words.
+            "preview": f"/organise/campaigns/{campaign.slug}/preview?recipient={person.id}",
             "admin": user.email,
         }
 
@@ -116,7 +118,7 @@ def _pages(app: Flask, values: dict[str, object]) -> list[str]:
             missing = rule.arguments - values.keys() - fixed.keys()
             assert not missing, f"{rule.rule}: kein Objekt für {sorted(missing)} – bitte in _url_values ergänzen"
             urls.append(rule.build({name: fixed.get(name, values.get(name)) for name in rule.arguments})[1])
-    return [*sorted(set(urls)), str(values["coverage"])]
+    return [*sorted(set(urls)), str(values["coverage"]), str(values["preview"])]
 
 
 def _log_in(page, email: str) -> None:
