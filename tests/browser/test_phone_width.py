@@ -156,6 +156,18 @@ def test_no_page_is_wider_than_a_phone(browser, live_server, console_errors):
         for name in ("Verfolgen", "Abmelden"):
             box = page.get_by_role("navigation", name="Hauptnavigation").get_by_text(name, exact=True).bounding_box()
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], name
+        # The letter screens' tabs move whole onto further lines: none is squeezed into pieces like „Ver|sa|nd“.
+        page.goto(f"/organise/campaigns/{values['slug']}/sending")
+        tabs = page.get_by_role("navigation", name="Briefe dieser Kampagne").get_by_role("link")
+        # One box per line of a link's text (the links themselves are inline blocks: one box each).
+        lines = tabs.evaluate_all(
+            """links => links.map(link => {
+                const text = document.createRange();
+                text.selectNodeContents(link);
+                return text.getClientRects().length;
+            })"""
+        )
+        assert lines == [1] * 5, lines
     finally:
         context.close()
     assert console_errors == []
