@@ -1,4 +1,5 @@
-"""On a phone (390 px wide) no organiser page scrolls sideways: every page of the URL map, with real objects."""
+"""On a 360 px phone no page scrolls sideways: every page of the URL map (organiser and public), with real objects
+and long German words in them; tables wider than the screen scroll inside their own box."""
 
 from __future__ import annotations
 
@@ -11,22 +12,25 @@ from playwright.sync_api import expect
 
 from campaign.db import db
 from campaign.jobs.letters import KIND
-from campaign.models import Role, WritingSettings
+from campaign.models import ArgumentRule, ArgumentSet, Role, WritingSettings
 from campaign.services.common.jobs import create_job
 from campaign.services.recipients import importing as importer
+from campaign.services.sending.bounces import record_bounce
 from tests.factories import PASSWORD, make_recipient, make_user
-from tests.factories_arguments import make_source
+from tests.factories_arguments import make_argument, make_source
 from tests.factories_recipients import make_list
 from tests.factories_replies import make_reply, make_sent_letter
 from tests.web.factories import make_demo_motion, make_evidence, make_print_campaign
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
+# Many Android phones (Galaxy S series, older models) are 360 px wide: what fits there fits a 390 px iPhone too.
+PHONE = {"width": 360, "height": 800}
 # Files and data, not pages: PDF, Markdown, text, Word, CSV, JSON, e-mail HTML, downloads, logos, icons, the API.
 NOT_PAGES = re.compile(r"\.(pdf|md|txt|docx|csv|json|html)$|/download$|/logo$|^/api/")
 FILE_ENDPOINTS = frozenset({"static", "public.icon"})
-# A long word without a space where one may break: the layout must wrap it, not widen the page.
+# A long word without a space where one may break: the layout must wrap it, or a table scroll it in its box, not
+# widen the page.
 LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen"
 
 
@@ -57,11 +61,23 @@ def _url_values(app: Flask) -> dict[str, object]:
         campaign.organisation.footer_lines = LONG_WORD
         campaign.organisation.signatories = [{"name": LONG_WORD, "role": LONG_WORD}]
         source = make_source(db.session, title=LONG_WORD, url=f"https://example.org/{LONG_WORD}", quotes=("Ein Satz.",))
+        # The letter pages' tables: a template, a chosen argument and a targeting rule with long words in them.
+        template = campaign.templates[0]
+        template.name = LONG_WORD
+        template.current_version.subject = LONG_WORD
+        campaign.argument_set = db.session.get(ArgumentSet, evidence.set)
+        make_argument(db.session, campaign.argument_set, claim=LONG_WORD, tags=[LONG_WORD.lower()])
+        db.session.add(
+            ArgumentRule(campaign_id=campaign.id, recipient_tag="kommunalpolitik", argument_tag=LONG_WORD.lower())
+        )
         job = create_job(db.session, KIND, campaign=campaign, user=user)
         letter = make_sent_letter(db.session, campaign, person, "PHONE-2026-0001")
         reply = make_reply(db.session, letter, subject=LONG_WORD, body_text=f"{LONG_WORD} {LONG_WORD}")
+        # A bounced letter: the sending page lists it with a form to correct the address.
+        bounced = make_recipient(db.session, last_name=LONG_WORD, email=f"{LONG_WORD.lower()}.zwei@example.org")
+        bounced_letter = make_sent_letter(db.session, campaign, bounced, "PHONE-2026-0002")
+        record_bounce(db.session, address=bounced.email, reason=f"550 {LONG_WORD}", letter=bounced_letter)
         db.session.commit()
-        template = campaign.templates[0]
         row = importer.Row(2, ["Ayşe", LONG_WORD, "x"])
         table = importer.Table("CSV, UTF-8", ["Vorname", "Nachname", "Mobil"], [row])
         token = importer.save_table(
@@ -85,6 +101,8 @@ def _url_values(app: Flask) -> dict[str, object]:
             "reply_id": reply.id,
             "token": token,
             "coverage": f"/organise/coverage?motion={evidence.motion}&set={evidence.set}",
+            # The letter preview shows the first target's letter unless asked for another: the one with long words.
+            "preview": f"/organise/campaigns/{campaign.slug}/preview?recipient={person.id}",
             "admin": user.email,
         }
 
@@ -100,7 +118,7 @@ def _pages(app: Flask, values: dict[str, object]) -> list[str]:
             missing = rule.arguments - values.keys() - fixed.keys()
             assert not missing, f"{rule.rule}: kein Objekt für {sorted(missing)} – bitte in _url_values ergänzen"
             urls.append(rule.build({name: fixed.get(name, values.get(name)) for name in rule.arguments})[1])
-    return [*sorted(set(urls)), str(values["coverage"])]
+    return [*sorted(set(urls)), str(values["coverage"]), str(values["preview"])]
 
 
 def _log_in(page, email: str) -> None:
@@ -138,6 +156,18 @@ def test_no_page_is_wider_than_a_phone(browser, live_server, console_errors):
         for name in ("Verfolgen", "Abmelden"):
             box = page.get_by_role("navigation", name="Hauptnavigation").get_by_text(name, exact=True).bounding_box()
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], name
+        # The letter screens' tabs move whole onto further lines: none is squeezed into pieces like „Ver|sa|nd“.
+        page.goto(f"/organise/campaigns/{values['slug']}/sending")
+        tabs = page.get_by_role("navigation", name="Briefe dieser Kampagne").get_by_role("link")
+        # One box per line of a link's text (the links themselves are inline blocks: one box each).
+        lines = tabs.evaluate_all(
+            """links => links.map(link => {
+                const text = document.createRange();
+                text.selectNodeContents(link);
+                return text.getClientRects().length;
+            })"""
+        )
+        assert lines == [1] * 5, lines
     finally:
         context.close()
     assert console_errors == []
