@@ -152,6 +152,7 @@ def test_a_full_disk_fails_the_job_clearly_leaves_no_half_file_and_the_retry_wor
     with pytest.raises(HTTPError) as missing:
         browser.get_bytes(job_path + "/download")
     assert missing.value.code == 404
+    missing.value.close()  # its answer holds the connection open until the garbage collector finds it
     job_id = int(job_path.rsplit("/", 1)[1])
     with app_factory().app_context():
         job = db.session.get(Job, job_id)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +35,8 @@ def wait_until_ready(process: subprocess.Popen, output: list[str], seconds: floa
             try:
                 with urllib.request.urlopen(address.group(1) + "/", timeout=2):
                     return address.group(1)
+            except urllib.error.HTTPError as error:
+                error.close()  # an error page holds its connection open until closed
             except OSError:
                 pass
         time.sleep(0.1)
