@@ -171,3 +171,21 @@ def test_no_page_is_wider_than_a_phone(browser, live_server, console_errors):
     finally:
         context.close()
     assert console_errors == []
+
+
+def test_a_long_german_heading_keeps_its_word_whole_on_a_phone(browser, live_server):
+    """„Datenschutzhinweise“ in the phone's heading size fits one line of 360 px (it broke into „…hinweis|e“)."""
+    context = browser.new_context(locale="de-DE", base_url=live_server.url, viewport=PHONE)
+    page = context.new_page()
+    page.goto("/privacy")
+    heading = page.locator("main h1")
+    assert heading.inner_text() == "Datenschutzhinweise"
+    lines = heading.evaluate(
+        """heading => {
+            const range = document.createRange();
+            range.selectNodeContents(heading);
+            return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size;
+        }"""
+    )
+    context.close()
+    assert lines == 1
