@@ -50,9 +50,13 @@ def run_worker(threads: int, ready: Callable[[], None] = lambda: None) -> None:
     db.session.remove()
     heartbeat = Heartbeat(app, name)
     heartbeat.start()
-    ready()
     try:
+        ready()
         huey.create_consumer(workers=threads, worker_type="thread").run()
+    except KeyboardInterrupt:
+        # Ctrl-C before the consumer has taken over the signals (it was pressed as "läuft" appeared): the same
+        # clean stop as later, not click's "Aborted!" with exit status 1.
+        pass
     finally:
         heartbeat.stopped.set()
         heartbeat.join(timeout=10)

@@ -6,12 +6,14 @@ import socket
 import time
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from campaign.db import db, utcnow
 from campaign.jobs.letters import KIND
 from campaign.jobs.queue import enqueue_job, pending_job_ids, sweep
+from campaign.jobs.worker import run_worker
 from campaign.models import Job, JobStatus, StateChange, WorkerHeartbeat
 from campaign.services.common.jobs import create_job
 from campaign.services.common.workers import worker_status
@@ -109,3 +111,18 @@ def test_the_job_of_a_killed_worker_is_done_by_the_next_worker(queue_app, start_
     ]
     assert _workers(queue_app) == [f"{socket.gethostname()}:{second.process.pid}"]  # the killed one's row is gone
     assert second.stop() == 0
+
+
+@pytest.mark.parametrize("jobs_url", ["sqlite"], indirect=True)
+def test_ctrl_c_as_the_worker_says_it_runs_is_a_clean_stop(queue_app):
+    """Ctrl-C pressed before the consumer takes over the signals: the worker signs off and returns, no „Aborted!“."""
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt  # what SIGINT raises in that moment
+
+    with queue_app.app_context():
+        try:
+            run_worker(1, ready=interrupted)
+        except KeyboardInterrupt:
+            pytest.fail("Ctrl-C escaped the worker: click says „Aborted!“ and the exit status is 1")
+        assert db.session.scalars(select(WorkerHeartbeat.name)).all() == []
