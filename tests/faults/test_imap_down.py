@@ -25,9 +25,8 @@ from tests.support.tcpproxy import CuttableProxy
 @pytest.fixture
 def imap_server() -> Iterator[ImapServer]:
     require_service(imapserver.available(), "Dovecot")
-    server = ImapServer().start()
-    yield server
-    server.stop()
+    with ImapServer() as server:
+        yield server
 
 
 @pytest.fixture

@@ -138,6 +138,12 @@ class ImapServer:
             client.append(folder, "", imaplib.Time2Internaldate(time.time()), raw)
             client.logout()
 
+    def __enter__(self) -> ImapServer:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
     def empty(self) -> None:
         """Delete every message and every folder but INBOX: the next test finds the mailbox of a fresh server."""
         with imaplib.IMAP4("127.0.0.1", self.port) as client:

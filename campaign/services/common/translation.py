@@ -15,7 +15,9 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from flask_babel import force_locale, format_decimal, get_locale, get_translations
+from flask_babel import force_locale, get_locale, get_translations
+
+from campaign.services.common.text import format_thousands
 
 SOURCE_LANGUAGE = "de"
 # A parameter of a msgid: %(name)s or %(name)d; %% is a literal percent sign.
@@ -108,7 +110,7 @@ def _translated(text: str, gettext: Callable[[str], str], messages: tuple, *, de
             if name in numbers:
                 values[name] = int(value)
             elif _GERMAN_THOUSANDS.fullmatch(value):
-                values[name] = format_decimal(int(value.replace(".", "")))
+                values[name] = format_thousands(int(value.replace(".", "")))
             else:
                 values[name] = _translated(value, gettext, messages, depth=depth - 1) if depth else value
         try:

@@ -26,9 +26,8 @@ ALL_MAILS = [*sorted(EXPECTED), "gmail_en_duplicate.eml"]
 def dovecot() -> Iterator[ImapServer]:
     """One Dovecot for the module: stopping one takes a second, more than most tests here."""
     require_service(imapserver.available(), "Dovecot")
-    server = ImapServer().start()
-    yield server
-    server.stop()
+    with ImapServer() as server:
+        yield server
 
 
 @pytest.fixture
@@ -42,9 +41,8 @@ def imap_server(dovecot: ImapServer) -> Iterator[ImapServer]:
 def lone_imap_server() -> Iterator[ImapServer]:
     """A Dovecot of its own, for a refused login: Dovecot then slows down every later login from the address."""
     require_service(imapserver.available(), "Dovecot")
-    server = ImapServer().start()
-    yield server
-    server.stop()
+    with ImapServer() as server:
+        yield server
 
 
 def _app(app_factory, url: str, **settings):
