@@ -250,3 +250,22 @@ def test_a_jobs_skipped_letters_are_listed_in_the_viewers_language(app, client, 
     assert "Already sent and left unchanged: 1." in english
     german = _text(client.get(f"/organise/jobs/{job_id}", headers=GERMAN))
     assert f"Brief {code} an {name} ist bereits versandt und wird nicht mehr verändert." in german
+
+
+# ---- the motion form ----
+
+
+@pytest.mark.parametrize(
+    ("headers", "formats", "too_long"),
+    [
+        (ENGLISH, "(Text file (.txt), Word document (.docx), PDF (.pdf)", "At most 500,000 characters."),
+        (GERMAN, "(Textdatei (.txt), Word-Dokument (.docx), PDF (.pdf)", "Höchstens 500.000 Zeichen."),
+    ],
+)
+def test_the_motion_form_lists_formats_and_limits_in_the_page_language(app, client, login, headers, formats, too_long):
+    login()
+    assert formats in _text(client.get("/organise/motions/new", headers=headers))
+    response = client.post(
+        "/organise/motions/new", data={"title": "Zu lang", "full_text": "x" * 500_001}, headers=headers
+    )
+    assert response.status_code == 400 and too_long in _text(response)

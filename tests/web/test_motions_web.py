@@ -521,7 +521,7 @@ def test_coordinators_may_download_the_amendments_pdf(app, client, ids, login):
     ("data", "message"),
     [
         ({"mode": "replace", "text": "  "}, "neuen Wortlaut eingeben"),
-        ({"mode": "replace", "text": "x" * 20_001}, "Höchstens 20000 Zeichen."),
+        ({"mode": "replace", "text": "x" * 20_001}, "Höchstens 20.000 Zeichen."),
         ({"mode": "ersetzen", "text": "Neu"}, "gültige"),
     ],
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -10,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation
 
 from campaign.models import MotionKind, MotionStatus, Stance
+from campaign.services.common.text import format_thousands
 from campaign.services.evidence.motion_import.imported import ALLOWED_EXTENSIONS, FORMAT_LABELS, MAX_IMPORT_BYTES
 from campaign.services.evidence.motions import MAX_TEXT_LENGTH
 from campaign.services.evidence.provisions import MAX_SUMMARY_LENGTH
@@ -20,10 +23,13 @@ STATUS_CHOICES = enum_choices(MotionStatus)
 STANCE_CHOICES = enum_choices(Stance)
 # An Antragsgrün export is a .json file; the other formats are named after their extension.
 _FORMAT_OF_EXTENSION = {"json": "antragsgruen"}
-# What the motion import reads, as the service lists it: „Textdatei (.txt), Word-Dokument (.docx), …“.
-IMPORT_FORMATS = ", ".join(
-    f"{FORMAT_LABELS[_FORMAT_OF_EXTENSION.get(extension, extension)]} (.{extension})"
-    for extension in ALLOWED_EXTENSIONS
+# What the motion import reads, as the service lists it: „Textdatei (.txt), Word-Dokument (.docx), …“; joined
+# when shown, in the page's language (joined at import, English pages listed the German names).
+IMPORT_FORMATS = LazyString(
+    lambda: ", ".join(
+        f"{FORMAT_LABELS[_FORMAT_OF_EXTENSION.get(extension, extension)]} (.{extension})"
+        for extension in ALLOWED_EXTENSIONS
+    )
 )
 
 
@@ -33,8 +39,9 @@ def _positive(_form: FlaskForm, field: IntegerField) -> None:
         raise StopValidation(_l("Zeilennummern beginnen bei 1."))
 
 
-def _max(length: int):
-    return Length(max=length, message=_l("Höchstens %(max)d Zeichen.", max=length))
+def _max(length: int) -> Length:
+    """At most `length` characters; the limit written as the page's language writes numbers („500.000“)."""
+    return Length(max=length, message=LazyString(lambda: _("Höchstens %(max)s Zeichen.", max=format_thousands(length))))
 
 
 class MotionForm(FlaskForm):
