@@ -1,5 +1,5 @@
 """`python -m campaign …` runs the same CLI as the `campaign` command."""
 
-from campaign.cli import cli
+from campaign.cli import main
 
-cli()
+main()

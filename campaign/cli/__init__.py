@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+
+from flask import Flask
 from flask.cli import FlaskGroup
 
 from campaign import create_app
@@ -31,8 +34,28 @@ class CampaignGroup(LazyGroup, FlaskGroup):
     """Flask's group (`run`, `shell`, `routes`, plugin commands such as `db`) plus our commands, loaded lazily."""
 
 
+# Starting a command imports about 1,200 modules and builds the app. With the collector's usual thresholds that
+# meant several full collections over the growing heap, a fifth of the start (0.3-0.4 s of CPU per command).
+START_GC_THRESHOLDS = (100_000, 50, 50)
+USUAL_GC_THRESHOLDS = gc.get_threshold()
+
+
+def main() -> None:
+    """The `campaign` command (also `python -m campaign`): collect rarely until the app is built."""
+    gc.set_threshold(*START_GC_THRESHOLDS)
+    cli()
+
+
+def create_command_app() -> Flask:
+    """The app of a command; what it holds lives as long as the process, so the collector need not walk it again."""
+    app = create_app()
+    gc.freeze()
+    gc.set_threshold(*USUAL_GC_THRESHOLDS)
+    return app
+
+
 cli = CampaignGroup(
-    create_app=create_app,
+    create_app=create_command_app,
     lazy_commands=COMMANDS,
     help="Kampagnen-Werkzeug: Briefkampagnen gegen Parteitagsanträge.",
 )
