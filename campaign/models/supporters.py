@@ -64,7 +64,9 @@ class Signature(StatefulMixin, db.Model):
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    # No index of its own: the unique (campaign_id, supporter_id) and the dashboard's (campaign_id, confirmed_at) and
+    # (campaign_id, withdrawn_at) all start with it, and each index more is one more write per signature.
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     supporter_id: Mapped[int | None] = mapped_column(ForeignKey("supporters.id", ondelete="SET NULL"), index=True)
     status: Mapped[SignatureStatus] = mapped_column(enum_type(SignatureStatus), default=SignatureStatus.PENDING)
     # Version of the consent text the supporter agreed to (Art. 7 (1) DSGVO: proof of consent).
