@@ -53,6 +53,8 @@ def test_missing_consent_and_bad_input_keep_the_typed_values_and_say_what_is_wro
     assert response.status_code == 400
     assert "Ohne Ihre Einwilligung" in page
     assert 'value="Łukasz"' in page
+    # One answer names every mistake: the address too, not only once the consent is given.
+    assert "Ungültige E-Mail-Adresse „keine-adresse“" in page
     response = client.post(f"/c/{letter.slug}/sign", data=form_data(email="keine-adresse"))
     assert response.status_code == 400
     assert "Ungültige E-Mail-Adresse" in response.get_data(as_text=True)

@@ -115,6 +115,9 @@ def test_bad_details_get_a_message_and_keep_what_was_typed(client, app, written)
     assert long_name.status_code == 400 and "Höchstens 120 Zeichen" in long_name.text
     no_consent = client.post(url, data=write_form(written, consent=None))
     assert no_consent.status_code == 400 and "Ohne Ihre Einwilligung" in no_consent.text
+    # Two mistakes at once: both are named in one answer.
+    both = client.post(url, data=write_form(written, consent=None, email="kein-at-zeichen"))
+    assert "Ohne Ihre Einwilligung" in both.text and "Ungültige E-Mail-Adresse „kein-at-zeichen“" in both.text
     old_consent = client.post(url, data=write_form(written, consent_version="1999-01-01"))
     assert old_consent.status_code == 400 and "Einwilligungstext hat sich geändert" in old_consent.text
     wrong_delivery = client.post(url, data=write_form(written, delivery="brieftaube"))

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional
+
+from campaign.services.common.emails import normalise_email
+from campaign.services.common.errors import ServiceError
 
 TOO_LONG = _l("Höchstens %(max)d Zeichen, bitte.")
 
@@ -14,6 +18,25 @@ TOO_LONG = _l("Höchstens %(max)d Zeichen, bitte.")
 def max_length(limit: int) -> Length:
     """At most `limit` characters, with the supporter pages' message."""
     return Length(max=limit, message=TOO_LONG)
+
+
+class ChecksAddressOnError:
+    """When a field fails, the address is checked too, so that one answer lists every problem.
+
+    Only then: a valid form goes on to its service, which checks the address itself (the signing POST is the hot
+    path, and email-validator is a good part of its cost). Without this, a bad address was reported only after
+    the other mistakes were put right.
+    """
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)  # type: ignore[misc]
+        email = self.email  # type: ignore[attr-defined]
+        if not valid and email.data and not email.errors:
+            try:
+                normalise_email(email.data)
+            except ServiceError as error:
+                email.errors = [*email.errors, str(error)]
+        return valid
 
 
 def supporter_fields(
@@ -50,4 +73,4 @@ def supporter_fields(
         # Honeypot: hidden from people by CSS and from screen readers; bots fill every field they find.
         "website": StringField(_l("Bitte dieses Feld leer lassen"), validators=[Optional()]),
     }
-    return type("SupporterFields", (), fields)
+    return type("SupporterFields", (ChecksAddressOnError,), fields)
