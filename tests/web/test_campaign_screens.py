@@ -57,6 +57,16 @@ def test_bad_campaign_input_is_shown_beside_the_field_and_nothing_is_saved(
         assert db.session.scalar(select(Campaign.id)) is None
 
 
+def test_every_mistake_of_the_campaign_form_is_named_in_one_answer(client, organiser):
+    response = client.post(
+        "/organise/campaigns/new", data={**GOOD_CAMPAIGN, "title": "", "slug": "Ä ö/../x", "goal_signatures": "-5"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for field in ("title", "slug", "goal_signatures"):
+        assert f'id="{field}-error"' in page, field
+
+
 def test_a_duplicate_slug_is_refused_with_a_message(app, client, organiser):
     client.post("/organise/campaigns/new", data={**GOOD_CAMPAIGN, "slug": "gerecht"})
     response = client.post("/organise/campaigns/new", data={**GOOD_CAMPAIGN, "slug": "gerecht"})

@@ -9,8 +9,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from campaign.models import CampaignChannels, CampaignStatus
-from campaign.services.campaigns.editing import GOAL_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
+from campaign.services.campaigns.editing import GOAL_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX, check_slug
 from campaign.web.choices import enum_choices
+from campaign.web.forms import service_check
 from campaign.web.organise.recipients.forms import RecipientFilterForm
 
 NONE = SelectChoice("", _l("– keine Angabe –"))
@@ -25,7 +26,8 @@ class CampaignForm(FlaskForm):
     title = StringField(_l("Titel"), validators=[DataRequired(_l("Bitte einen Titel angeben.")), Length(max=TITLE_MAX)])
     slug = StringField(
         _l("Kurzadresse"),
-        validators=[Length(max=SLUG_MAX)],
+        # The service's check here too, so a bad slug is named together with the form's other mistakes.
+        validators=[Optional(), Length(max=SLUG_MAX), service_check(check_slug)],
         description=_l("Teil der Adresse /c/…; leer lassen, dann wird sie aus dem Titel gebildet."),
     )
     summary = TextAreaField(_l("Zusammenfassung"), validators=[Length(max=SUMMARY_MAX)])
