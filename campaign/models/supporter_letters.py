@@ -137,6 +137,8 @@ class SupporterLetter(StatefulMixin, TimestampMixin, db.Model):
     access_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # Where the supporter wrote it (links in later mails start with it when PUBLIC_URL is not set).
     site_url: Mapped[str] = mapped_column(String(300), default="")
+    # The language of the pages the letter was written on: the mails to the writer are in it.
+    locale: Mapped[str] = mapped_column(String(8), default="de", server_default="de")
     confirmed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     questionnaire_sent_at: Mapped[datetime | None]

@@ -6,11 +6,15 @@ from datetime import date, datetime
 
 from flask_babel import format_date, format_datetime, get_locale
 
-# Babel patterns per language. German: "23.11.2026, 14:05", "23.11.2026", "26. Januar 2026". English: the day first
-# and the month in words ("23 Nov 2026, 14:05"), which no reader takes for 11 23rd or for 23 November's opposite.
+from campaign.services.common.dates import long_date
+
+__all__ = ["local_time", "long_date", "short_date"]
+
+# Babel patterns per language. German: "23.11.2026, 14:05", "23.11.2026". English: the day first and the month in
+# words ("23 Nov 2026, 14:05"), which no reader takes for 11 23rd. The day in words (long_date) is the services'.
 PATTERNS = {
-    "de": {"datetime": "dd.MM.yyyy, HH:mm", "date": "dd.MM.yyyy", "long": "d. MMMM yyyy"},
-    "en": {"datetime": "d MMM yyyy, HH:mm", "date": "d MMM yyyy", "long": "d MMMM yyyy"},
+    "de": {"datetime": "dd.MM.yyyy, HH:mm", "date": "dd.MM.yyyy"},
+    "en": {"datetime": "d MMM yyyy, HH:mm", "date": "d MMM yyyy"},
 }
 
 
@@ -28,8 +32,3 @@ def local_time(value: datetime | None, shape: str = "datetime") -> str:
 def short_date(value: date | None) -> str:
     """A calendar day: "26.01.2026" / "26 Jan 2026"; "" for none."""
     return format_date(value, _pattern("date")) if value else ""
-
-
-def long_date(value: date | None) -> str:
-    """A calendar day in words: "26. Januar 2026" / "26 January 2026"; "" for none."""
-    return format_date(value, _pattern("long")) if value else ""

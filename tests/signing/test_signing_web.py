@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import email
 import re
+from datetime import date
+from email.policy import default
 
 from sqlalchemy import func, select
 
 from campaign.db import db
-from campaign.models import OutboxMessage, Signature, SignatureStatus, Supporter
+from campaign.models import Campaign, OutboxMessage, Signature, SignatureStatus, Supporter
+from campaign.services.sending.outbox import mime_bytes
 from tests.factories_signing import MAIL_FROM, form_data, make_open_letter
 
 
@@ -154,3 +158,25 @@ def test_signing_needs_the_csrf_token_of_the_page(app_factory):
     assert _count(app, Signature) == 0
     assert client.post(f"/c/{slug}/sign", data={**form_data(), "csrf_token": token}).status_code == 302
     assert _count(app, Signature) == 1
+
+
+def _confirmation(letter) -> tuple[str, str]:
+    message = email.message_from_bytes(mime_bytes(letter.mails()[-1]), policy=default)
+    return message["Subject"], message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_the_confirmation_mail_is_in_the_language_of_the_page_signed_on(client, letter):
+    with letter.app.app_context():
+        db.session.get(Campaign, letter.id).deadline = date(2027, 2, 1)
+        db.session.commit()
+    client.post(f"/c/{letter.slug}/sign", data=form_data(), headers={"Accept-Language": "en"})
+    subject, text = _confirmation(letter)
+    assert subject.startswith("Please confirm: your co-signature of")
+    assert text.startswith("Hello Ayşe,") and "only then does your voice count, until 1 February 2027:" in text
+    assert "click “Confirm co-signature”" in text and "withdraw your co-signature at any time" in text
+    assert set(letter.links()) == {"confirm", "withdraw"}
+    client.post(f"/c/{letter.slug}/sign", data=form_data(first_name="Łucja"))
+    subject, text = _confirmation(letter)
+    assert subject.startswith("Bitte bestätigen: Ihre Mitzeichnung „")
+    assert text.startswith("Hallo Łucja,") and "erst dann zählt Ihre Stimme bis zum 1. Februar 2027:" in text
+    assert "auf „Mitzeichnung bestätigen“" in text

@@ -175,7 +175,7 @@ def test_letters_are_the_same_whatever_the_language_of_the_page(app, client, log
     assert "Sehr geehrte" in plain and "(Vorschau)" in pdf and "Unser Zeichen" in html and "Our reference" not in html
 
 
-def test_the_open_letter_pdf_and_the_confirmation_mail_stay_german_on_english_pages(app, client, open_letter):
+def test_the_open_letter_pdf_stays_german_and_the_confirmation_mail_follows_the_page(app, client, open_letter):
     client.set_cookie(COOKIE, "de")
     german_pdf = pdf_text(client.get(f"/c/{open_letter}/letter.pdf").data)
     client.set_cookie(COOKIE, "en")
@@ -187,8 +187,9 @@ def test_the_open_letter_pdf_and_the_confirmation_mail_stay_german_on_english_pa
         mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == KIND_CONFIRMATION))
         message = email.message_from_bytes(mime_bytes(mail), policy=default)
     body = message.get_body(preferencelist=("plain",)).get_content()
-    assert message["Subject"].startswith("Bitte bestätigen") and body.startswith("Hallo Łucja,")
-    assert "Mitzeichnung bestätigen" in body
+    # The person reads the request in the language they signed in; the letter they co-sign stays German.
+    assert message["Subject"].startswith("Please confirm") and body.startswith("Hello Łucja,")
+    assert "Confirm co-signature" in body
 
 
 def test_a_missing_or_stale_catalogue_is_a_warning_at_start_with_the_fix(app_factory, tmp_path, caplog):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import email
 import time
 from datetime import timedelta
+from email.policy import default
 
 from sqlalchemy import select
 
@@ -172,3 +174,35 @@ def test_the_questionnaire_runs_every_hour_on_the_workers():
 
     assert due(datetime(2026, 3, 2, 9, 23)) and due(datetime(2026, 3, 2, 0, 23))
     assert not due(datetime(2026, 3, 2, 9, 24))
+
+
+def _text(mail) -> tuple[str, str]:
+    message = email.message_from_bytes(mail.raw, policy=default)
+    return message["Subject"], message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_the_mails_to_a_writer_are_in_the_language_of_the_pages_written_on(client, app, written):
+    client.post(f"/c/{written.slug}/write", data=write_form(written, own_text=OWN), headers={"Accept-Language": "en"})
+    assert _letter(app).locale == "en"
+    subject, text = _text(outbox(app, KIND_CONFIRMATION)[-1])
+    assert subject.startswith("Please confirm: your letter to") and "Please confirm with this link" in text
+    assert "click “Confirm the letter”" in text and "withdrawing your consent" in text
+    client.post(link_in(outbox(app, KIND_CONFIRMATION)[-1].raw, "confirm"))
+    with app.app_context():
+        # The questionnaire is made by the worker, weeks later and outside any request: still in English.
+        assert send_due_questionnaires(utcnow() + timedelta(days=14, minutes=1)).questionnaires == 1
+    subject, text = _text(outbox(app, KIND_QUESTIONNAIRE)[-1])
+    assert subject.startswith("Did ") and subject.endswith(" reply?")
+    assert "Did you get a reply?" in text and "Four answers, one click" in text
+    # The letter itself goes to the office in German, whatever the language of the pages.
+    subject, text = _text(outbox(app, KIND_LETTER)[-1])
+    assert "hat diesen Brief selbst geschrieben" in text
+
+
+def test_a_letter_written_on_german_pages_gets_german_mails(client, app, written):
+    _send(client, app, written, own_text=OWN)
+    assert _letter(app).locale == "de"
+    with app.app_context():
+        send_due_questionnaires(utcnow() + timedelta(days=14, minutes=1))
+    subject, text = _text(outbox(app, KIND_QUESTIONNAIRE)[-1])
+    assert subject.startswith("Hat ") and "Haben Sie eine Antwort bekommen?" in text

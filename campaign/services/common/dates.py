@@ -1,9 +1,12 @@
-"""German dates: month names, „26. Januar 2026“, and today as seen in Germany."""
+"""German dates: month names, „26. Januar 2026“ (or the page's language), and today as seen in Germany."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from flask_babel import get_locale
 
 GERMAN_TIMEZONE = ZoneInfo("Europe/Berlin")
 
@@ -16,6 +19,19 @@ GERMAN_MONTHS = (
 def german_date(value: date | None) -> str:
     """„26. Januar 2026“ (empty for None)."""
     return f"{value.day}. {GERMAN_MONTHS[value.month - 1]} {value.year}" if value else ""
+
+
+# Babel patterns of a day in words per language; German outside a request (the CLI, jobs, letters).
+LONG_DATE_PATTERNS = {"de": "d. MMMM yyyy", "en": "d MMMM yyyy"}
+
+
+def long_date(value: date | None) -> str:
+    """„26. Januar 2026“ on German pages and outside requests, „26 January 2026“ on English ones ("" for None)."""
+    if value is None:
+        return ""
+    locale = get_locale()
+    language = locale.language if locale is not None else "de"
+    return format_date(value, LONG_DATE_PATTERNS.get(language, LONG_DATE_PATTERNS["de"]), locale=language)
 
 
 def german_month(value: date) -> str:

@@ -1,14 +1,18 @@
-"""The mails a supporter gets: the confirmation request, with the withdrawal link as in every mail to them."""
+"""The mails a supporter gets: the confirmation request, with the withdrawal link as in every mail to them.
+
+In the language of the page the person signed on (the request's); German outside a request.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from campaign.config import setting
 from campaign.models import Campaign
-from campaign.services.common.dates import german_date
+from campaign.services.common.dates import long_date
 from campaign.services.sending.messages import OutgoingMail, parse_mailbox
 from campaign.services.sending.outbox import insert_mail
 
@@ -30,36 +34,53 @@ def links_for(slug: str, confirm_token: str, withdraw_token: str, base_url: str)
 
 
 def confirmation_text(campaign: Campaign, first_name: str, links: Links, days: int) -> str:
-    greeting = f"Hallo {first_name}," if first_name else "Guten Tag,"
-    deadline = f" bis zum {german_date(campaign.deadline)}" if campaign.deadline else ""
+    """The request's text in the language of the page the person signed on."""
+    greeting = _("Hallo %(name)s,", name=first_name) if first_name else _("Guten Tag,")
+    if campaign.deadline:
+        request = _(
+            "Sie möchten den offenen Brief „%(title)s“ mitzeichnen. Bitte bestätigen Sie das über diesen Link (er "
+            "gilt %(days)s Tage); erst dann zählt Ihre Stimme bis zum %(deadline)s:",
+            title=campaign.title,
+            days=days,
+            deadline=long_date(campaign.deadline),
+        )
+    else:
+        request = _(
+            "Sie möchten den offenen Brief „%(title)s“ mitzeichnen. Bitte bestätigen Sie das über diesen Link (er "
+            "gilt %(days)s Tage); erst dann zählt Ihre Stimme:",
+            title=campaign.title,
+            days=days,
+        )
     return "\n".join(
         [
             greeting,
             "",
-            f"Sie möchten den offenen Brief „{campaign.title}“ mitzeichnen. Bitte bestätigen Sie das über diesen "
-            f"Link (er gilt {days} Tage); erst dann zählt Ihre Stimme{deadline}:",
+            request,
             "",
             links.confirm,
             "",
-            "Auf der Seite klicken Sie auf „Mitzeichnung bestätigen“. Wenn Sie nicht mitzeichnen wollten, tun Sie "
-            "nichts: Ihre Angaben werden dann nach Ablauf der Frist gelöscht.",
+            _(
+                "Auf der Seite klicken Sie auf „%(button)s“. Wenn Sie nicht mitzeichnen wollten, tun Sie nichts: Ihre "
+                "Angaben werden dann nach Ablauf der Frist gelöscht.",
+                button=_("Mitzeichnung bestätigen"),
+            ),
             "",
-            "Widerrufen können Sie Ihre Mitzeichnung jederzeit hier:",
+            _("Widerrufen können Sie Ihre Mitzeichnung jederzeit hier:"),
             links.withdraw,
             "",
-            "Diese E-Mail wurde automatisch verschickt.",
+            _("Diese E-Mail wurde automatisch verschickt."),
         ]
     )
 
 
 def confirmation_mail(campaign: Campaign, *, to_address: str, first_name: str, links: Links) -> OutgoingMail:
-    """The confirmation request to `to_address` (`campaign` needs slug, title and deadline)."""
+    """The confirmation request to `to_address` (`campaign` needs slug, title and deadline), in the page's language."""
     days = int(setting("UNCONFIRMED_SIGNATURE_DAYS"))
     from_name, from_address = parse_mailbox(setting("MAIL_FROM"))
     return OutgoingMail(
         to_address=to_address,
         to_name=first_name,
-        subject=f"Bitte bestätigen: Ihre Mitzeichnung „{campaign.title}“",
+        subject=_("Bitte bestätigen: Ihre Mitzeichnung „%(title)s“", title=campaign.title),
         text=confirmation_text(campaign, first_name, links, days),
         from_address=from_address,
         from_name=from_name,

@@ -74,6 +74,8 @@ class Submission:
     writer: Writer
     delivery: str
     consent_version: str
+    # The language of the pages written on ("de", "en"): the mails to the writer are in it.
+    locale: str = "de"
 
 
 def preview(session: Session, campaign: Campaign, draft: Draft) -> Preview:
@@ -201,6 +203,7 @@ def submit(session: Session, campaign: Campaign, submission: Submission, *, site
         confirm_token_hash=confirm.digest,
         access_token_hash=access.digest,
         site_url=site_url[:300],
+        locale=submission.locale[:8] or "de",
         **{name: getattr(writer, name) for name in ("first_name", "last_name", "email", *LIMITS)},
     )
     session.add(letter)

@@ -1,7 +1,12 @@
-"""The mails of a supporter's letter: the confirmation request, the letter itself to the office, the questionnaire."""
+"""The mails of a supporter's letter: the confirmation request, the letter itself to the office, the questionnaire.
+
+The mails to the writer are in the language of the pages they wrote on; the letter to the office is German.
+"""
 
 from __future__ import annotations
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from campaign.config import setting
@@ -43,7 +48,7 @@ def _to_supporter(letter: SupporterLetter, subject: str, text: str) -> OutgoingM
 def _withdraw_lines(letter: SupporterLetter, access_token: str) -> list[str]:
     return [
         "",
-        "Ihr Brief, sein Stand und der Widerruf Ihrer Einwilligung (dann löschen wir Ihre Angaben):",
+        _("Ihr Brief, sein Stand und der Widerruf Ihrer Einwilligung (dann löschen wir Ihre Angaben):"),
         letter_link(letter, f"letter/{access_token}"),
     ]
 
@@ -52,24 +57,33 @@ def queue_confirmation(session: Session, letter: SupporterLetter, confirm_token:
     """Ask the writer to confirm (double opt-in); nothing goes to the office before they do."""
     days = int(setting("UNCONFIRMED_SIGNATURE_DAYS"))
     recipient = letter.recipient.full_name if letter.recipient else ""
-    text = "\n".join(
-        [
-            f"Hallo {letter.first_name},",
-            "",
-            f"Sie haben einen Brief an {recipient} zur Kampagne „{letter.campaign.title}“ geschrieben. Bitte "
-            f"bestätigen Sie über diesen Link (er gilt {days} Tage), dass Sie ihn abschicken möchten:",
-            "",
-            letter_link(letter, f"confirm/{confirm_token}"),
-            "",
-            "Auf der Seite klicken Sie auf „Brief bestätigen“. Wenn Sie den Brief nicht geschrieben haben, tun Sie "
-            "nichts: Ihre Angaben werden dann nach Ablauf der Frist gelöscht.",
-            *_withdraw_lines(letter, access_token),
-            "",
-            "Diese E-Mail wurde automatisch verschickt.",
-        ]
-    )
-    mail = _to_supporter(letter, f"Bitte bestätigen: Ihr Brief an {recipient}", text)
-    queue_mail(session, mail, kind=KIND_CONFIRMATION)
+    with force_locale(letter.locale):
+        text = "\n".join(
+            [
+                _("Hallo %(name)s,", name=letter.first_name),
+                "",
+                _(
+                    "Sie haben einen Brief an %(recipient)s zur Kampagne „%(title)s“ geschrieben. Bitte bestätigen Sie "
+                    "über diesen Link (er gilt %(days)s Tage), dass Sie ihn abschicken möchten:",
+                    recipient=recipient,
+                    title=letter.campaign.title,
+                    days=days,
+                ),
+                "",
+                letter_link(letter, f"confirm/{confirm_token}"),
+                "",
+                _(
+                    "Auf der Seite klicken Sie auf „%(button)s“. Wenn Sie den Brief nicht geschrieben haben, tun Sie "
+                    "nichts: Ihre Angaben werden dann nach Ablauf der Frist gelöscht.",
+                    button=_("Brief bestätigen"),
+                ),
+                *_withdraw_lines(letter, access_token),
+                "",
+                _("Diese E-Mail wurde automatisch verschickt."),
+            ]
+        )
+        subject = _("Bitte bestätigen: Ihr Brief an %(recipient)s", recipient=recipient)
+    queue_mail(session, _to_supporter(letter, subject, text), kind=KIND_CONFIRMATION)
 
 
 def office_mail(letter: SupporterLetter, record: Letter) -> OutgoingMail:
@@ -99,31 +113,41 @@ def queue_office_mail(session: Session, letter: SupporterLetter, record: Letter)
 
 def queue_questionnaire(session: Session, letter: SupporterLetter, access_token: str, *, reminder: bool) -> None:
     """Ask whether the office answered (or, as the reminder, whether it has answered by now)."""
-    recipient = letter.recipient.full_name if letter.recipient else "die Empfänger:in"
-    opening = (
-        f"vor einiger Zeit haben Sie gesagt, dass {recipient} noch nicht geantwortet hat. Ist inzwischen eine "
-        "Antwort gekommen?"
-        if reminder
-        else f"Sie haben vor einiger Zeit einen Brief an {recipient} geschrieben ({letter.reference_code}). Haben Sie "
-        "eine Antwort bekommen?"
-    )
-    text = "\n".join(
-        [
-            f"Hallo {letter.first_name},",
-            "",
-            opening,
-            "",
-            "Vier Antworten, ein Klick – hier können Sie es uns sagen und, wenn Sie möchten, die Antwort einfügen:",
-            "",
-            letter_link(letter, f"answer/{access_token}"),
-            "",
-            "Mit Ihrer Auskunft sehen wir, wer antwortet und wer nicht. Danke!",
-            *_withdraw_lines(letter, access_token),
-            "",
-            "Diese E-Mail wurde automatisch verschickt.",
-        ]
-    )
-    subject = f"Hat {recipient} geantwortet?"
+    with force_locale(letter.locale):  # sent by the worker, long after the request the writer's language came with
+        recipient = letter.recipient.full_name if letter.recipient else _("die Empfänger:in")
+        if reminder:
+            opening = _(
+                "vor einiger Zeit haben Sie gesagt, dass %(recipient)s noch nicht geantwortet hat. Ist inzwischen eine "
+                "Antwort gekommen?",
+                recipient=recipient,
+            )
+        else:
+            opening = _(
+                "Sie haben vor einiger Zeit einen Brief an %(recipient)s geschrieben (%(code)s). Haben Sie eine "
+                "Antwort bekommen?",
+                recipient=recipient,
+                code=letter.reference_code,
+            )
+        text = "\n".join(
+            [
+                _("Hallo %(name)s,", name=letter.first_name),
+                "",
+                opening,
+                "",
+                _(
+                    "Vier Antworten, ein Klick – hier können Sie es uns sagen und, wenn Sie möchten, die Antwort "
+                    "einfügen:"
+                ),
+                "",
+                letter_link(letter, f"answer/{access_token}"),
+                "",
+                _("Mit Ihrer Auskunft sehen wir, wer antwortet und wer nicht. Danke!"),
+                *_withdraw_lines(letter, access_token),
+                "",
+                _("Diese E-Mail wurde automatisch verschickt."),
+            ]
+        )
+        subject = _("Hat %(recipient)s geantwortet?", recipient=recipient)
     queue_mail(
         session,
         _to_supporter(letter, subject, text),

@@ -7,6 +7,7 @@ along in hidden fields, so nothing is stored before the supporter sends the lett
 from __future__ import annotations
 
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 
 from campaign.db import db
 from campaign.extensions import limiter
@@ -205,6 +206,7 @@ def _to_submit(campaign, form: WriteForm):
         writer=_writer(form),
         delivery=form.delivery.data or "",
         consent_version=form.consent_version.data or "",
+        locale=str(get_locale()),
     )
     site_url = current_app.config.get("PUBLIC_URL") or request.url_root
     try:
