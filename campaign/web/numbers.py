@@ -1,11 +1,15 @@
-"""Numbers on web pages in the notation of the page's language, and no ".0" after whole numbers."""
+"""Numbers and percentages on web pages in the notation of the page's language, and no ".0" after whole numbers."""
 
 from __future__ import annotations
 
-from flask_babel import format_decimal
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from babel.numbers import format_percent
+from flask_babel import format_decimal, get_locale
 
 # At most one decimal place, digits grouped by thousands: 1234.5 → "1.234,5" (German) / "1,234.5" (English).
 PATTERN = "#,##0.#"
+TENTH = Decimal("0.1")
 
 
 def number(value: float | int | None) -> str:
@@ -13,3 +17,15 @@ def number(value: float | int | None) -> str:
     if value is None:
         return "–"
     return format_decimal(value, PATTERN)
+
+
+def percent(value: float | int | None) -> str:
+    """A share given in percent, with at most one decimal, as the language writes it: 33.3 → "33,3 %" (German,
+    with a no-break space before the sign) / "33.3%" (English); None → "–"."""
+    if value is None:
+        return "–"
+    # Rounded as `number` rounds. The language's own percent pattern (CLDR's, through Babel) has no decimal places,
+    # so the rounded value is written as it is, without that pattern's rounding (flask_babel.format_percent cannot
+    # say so), and a whole number without ".0".
+    tenths = Decimal(str(value)).quantize(TENTH, rounding=ROUND_HALF_EVEN).normalize()
+    return format_percent(tenths / 100, locale=get_locale(), decimal_quantization=False)

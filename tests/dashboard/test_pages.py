@@ -30,14 +30,16 @@ def _set(app, **values):
 def test_the_dashboard_shows_the_hand_counted_figures_and_the_definitions(client, login):
     login(Role.COORDINATOR)
     page = client.get("/track/campaigns/gezaehlt").get_data(as_text=True)
-    assert "10 Briefe versandt, 3 beantwortet (30 %), davon 2 inhaltlich (20 % der versandten Briefe)." in page
+    # German percentages have a no-break space before the sign (CLDR's German pattern, through Babel).
+    summary = "10 Briefe versandt, 3 beantwortet (30\u00a0%), davon 2 inhaltlich (20\u00a0% der versandten Briefe)."
+    assert summary in page
     assert "So wird gezählt" in page and "Automatische Antworten (Abwesenheitsnotizen)" in page
     # Segments, each as a table: function MdL 2 of 5 answered.
     assert '<table id="segment-function">' in page
-    assert '<th scope="row">MdL</th><td>5</td><td>2</td><td>40 %</td><td>2</td><td>40 %</td>' in page
+    assert '<th scope="row">MdL</th><td>5</td><td>2</td><td>40\u00a0%</td><td>2</td><td>40\u00a0%</td>' in page
     # Charts are SVG with a name and a summary; their data is in a table.
     assert page.count('role="img"') >= 4 and "3 bestätigte Mitzeichnungen an 2 Tagen" in page
-    assert "Das sind 30 % des Ziels von 10." in page
+    assert "Das sind 30\u00a0% des Ziels von 10." in page
     assert '<table id="signature-days">' in page and "2. März 2026" in page
     assert "stimmt auf dem Parteitag für Änderungsantrag 3" in page
     assert "Sabine Weiß" in page and "550 5.1.1 User unknown" in page
@@ -58,7 +60,7 @@ def test_an_empty_campaign_has_a_dashboard_without_charts(app, client, login):
         db.session.add(Campaign(slug="leer", title="Leere Kampagne – ğ ł ß é"))
         db.session.commit()
     page = client.get("/track/campaigns/leer").get_data(as_text=True)
-    assert "0 Briefe versandt, 0 beantwortet (0 %)" in page
+    assert "0 Briefe versandt, 0 beantwortet (0\u00a0%)" in page
     assert "Noch keine bestätigten Mitzeichnungen." in page and "Leere Kampagne – ğ ł ß é" in page
 
 
@@ -66,7 +68,7 @@ def test_the_overview_compares_campaigns_with_the_same_counting(client, login):
     login(Role.COORDINATOR)
     page = client.get("/track/").get_data(as_text=True)
     assert 'href="/track/campaigns/gezaehlt">Dashboard</a>' in page
-    assert "<td>3 (30 %)</td>" in page and "<td>2 (20 %)</td>" in page and "<td>6 Tage</td>" in page
+    assert "<td>3 (30\u00a0%)</td>" in page and "<td>2 (20\u00a0%)</td>" in page and "<td>6 Tage</td>" in page
     assert "<td>3 / 10</td>" in page
 
 

@@ -43,7 +43,7 @@ def test_the_overview_reminds_of_the_inbox_and_leads_to_the_board(app, client, c
     page = client.get("/track/").get_data(as_text=True)
     assert "1 Antwort wartet im Eingang auf Zuordnung." in page
     assert 'href="/track/campaigns/nrw-gerecht/letters">NRW, jetzt erst gerecht</a>' in page
-    assert "1 (5,9 %)" in page  # one of 17 sent letters answered
+    assert "1 (5,9\u00a0%)" in page  # one of 17 sent letters answered
 
 
 def test_the_board_shows_each_letters_reply_state_and_filters_by_it(app, client, coordinator):

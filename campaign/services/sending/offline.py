@@ -21,7 +21,9 @@ from campaign.services.sending.bounces import clear_failure
 from campaign.services.sending.letter_mail import MailSettings
 from campaign.services.sending.lifecycle import StepResult, campaign_letters, current_settings, queue_letters
 
-DELIVERIES = {"post": "zur Post gegeben", "in_person": "persönlich übergeben"}
+# The note of the state change, stored in German (the day as ISO date, the same in every language) and shown in
+# the viewer's language on the recipient's history page.
+DELIVERIES = {"post": N_("zur Post gegeben am %(date)s"), "in_person": N_("persönlich übergeben am %(date)s")}
 
 
 def mark_delivered(
@@ -47,7 +49,7 @@ def mark_delivered(
         raise ServiceError(_("Es gibt keine freigegebenen Briefe, die so markiert werden könnten."))
     result = StepResult()
     for letter in letters:
-        transition(session, letter, LetterStatus.SENT, user=user, note=f"{DELIVERIES[how]} am {on.isoformat()}")
+        transition(session, letter, LetterStatus.SENT, user=user, note=DELIVERIES[how] % {"date": on.isoformat()})
         letter.delivery, letter.delivered_on = how, on
         result.done.append(letter.reference_code)
     record(session, f"letters.{how}", campaign, user=user, on=on.isoformat(), letters=result.done)

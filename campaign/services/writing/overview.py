@@ -65,7 +65,8 @@ class VariationSummary:
 
     letters: int = 0
     median_share: float = 0.0
-    buckets: list[tuple[str, int]] = field(default_factory=list)
+    # (from, to, letters): the bounds in percent, written by the page in its language's notation.
+    buckets: list[tuple[int, int, int]] = field(default_factory=list)
     clusters: list[RecipientCluster] = field(default_factory=list)
 
 
@@ -82,8 +83,8 @@ def variation(session: Session, campaign: Campaign) -> VariationSummary:
     shares = [row.own_share for row in rows]
     summary.median_share = round(median(shares), 3)
     for low, high in BUCKETS:
-        label = f"{round(low * 100)}–{min(100, round(high * 100))} %"
-        summary.buckets.append((label, sum(1 for share in shares if low <= share < high)))
+        count = sum(1 for share in shares if low <= share < high)
+        summary.buckets.append((round(low * 100), min(100, round(high * 100)), count))
     by_recipient: dict[int | None, list[tuple[int, str]]] = {}
     for row in rows:
         by_recipient.setdefault(row.recipient_id, []).append((row.id, row.letter_text))

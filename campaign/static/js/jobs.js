@@ -21,7 +21,7 @@
     if (job.total) {
       bar.max = job.total;
       bar.value = job.done;
-      bar.textContent = job.percent + " %";
+      bar.textContent = job.percent_text;
       label.textContent = job.done + " / " + job.total;
     }
     statusLabel.textContent = job.status_label;

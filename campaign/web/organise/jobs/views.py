@@ -19,6 +19,7 @@ from campaign.services.common.workers import worker_status
 from campaign.services.letters.templates import current_template_version
 from campaign.web.boundary import after_commit, on_error_back_to
 from campaign.web.lookup import campaign_or_404
+from campaign.web.numbers import percent
 from campaign.web.organise.jobs.forms import GenerateLettersForm
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
 
@@ -79,6 +80,7 @@ def _view(job: Job) -> dict:
         "total": job.total,
         "done": job.done,
         "percent": job.percent,
+        "percent_text": percent(job.percent),
         # Stored in German by the worker; shown in the viewer's language.
         "message": in_page_language(job.message),
         "finished": job.status in (JobStatus.DONE, JobStatus.FAILED),
