@@ -119,11 +119,12 @@ def test_the_public_campaign_page_writes_goal_share_and_deadline_in_the_page_lan
         slug = campaign.slug
     english = _text(_page(client, f"/c/{slug}", "en"))
     assert 'aria-label="62% of the goal reached"' in english and "Co-sign by 24 December 2026." in english
-    assert "1234 co-signatures" in english and "1.234" not in english
+    # Counts are grouped as the language groups them.
+    assert "1,234 co-signatures</strong> of the 2,000 aimed for" in english and "1.234" not in english
     assert not SPACED_PERCENT.search(english)
     german = _text(_page(client, f"/c/{slug}", "de"))
     assert f'aria-label="62{NBSP}% des Ziels erreicht"' in german and "Mitzeichnen bis zum 24. Dezember 2026." in german
-    assert "1234 Mitzeichnungen" in german
+    assert "1.234 Mitzeichnungen</strong> von 2.000 angestrebten" in german
 
 
 @pytest.fixture
