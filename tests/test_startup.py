@@ -40,17 +40,20 @@ SCRIPT = textwrap.dedent(
     """
 )
 
-# `campaign ARGS…` in a fresh interpreter; prints which of the modules named in argv[1] it imported.
+# `campaign ARGS…` in a fresh interpreter, through the command's own entry point; prints which of the modules named
+# in argv[1] it imported.
 COMMAND_SCRIPT = textwrap.dedent(
     """
     import json, sys
-    from campaign.cli import cli
+    watched = json.loads(sys.argv[1])
+    sys.argv = ["campaign", *sys.argv[2:]]
+    from campaign.cli import main
 
     try:
-        cli.main(sys.argv[2:], prog_name="campaign")
+        main()
     except SystemExit:
         pass
-    print(json.dumps(sorted(name for name in json.loads(sys.argv[1]) if name in sys.modules)))
+    print(json.dumps(sorted(name for name in watched if name in sys.modules)))
     """
 )
 
