@@ -4,6 +4,7 @@ sideways, and messages and long typed values wrap or scroll inside their own box
 from __future__ import annotations
 
 from pathlib import Path
+from pprint import pformat
 
 import pytest
 from playwright.sync_api import expect
@@ -25,7 +26,8 @@ NAMES = ("Ğülşen-Łucja", "Weiß-Éluard")
 # What is wrong with a page sent back with errors: its width; every element of <main> whose box reaches past the
 # screen, and every one whose content is wider than its box (a message or a typed value that did not wrap), except
 # inside a box that scrolls on its own (a wide table's) and in form fields, which scroll their value themselves;
-# error messages no field points to; and, for phones, whether the page opens with its first message on the screen.
+# error messages no field points to, or drawn into the text above them; and, for phones, whether the page opens
+# with its first message on the screen.
 MEASURE = """() => {
     const screen = document.documentElement.clientWidth;
     const FIELDS = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
@@ -58,11 +60,20 @@ MEASURE = """() => {
         .flatMap(element => element.getAttribute('aria-describedby').split(' ')));
     const unlinked = [...document.querySelectorAll('.field-error')]
         .filter(element => !element.id || !described.has(element.id)).map(element => element.textContent);
+    // A message drawn into the text above it (a field's hint): its box starts above that text's last line ends.
+    const crowded = [];
+    for (const error of document.querySelectorAll('.field-error')) {
+        const text = document.createRange();
+        text.selectNodeContents(error.previousElementSibling);
+        const above = Math.max(...[...text.getClientRects()].map(line => line.bottom));
+        const top = error.getBoundingClientRect().top;
+        if (top < above - 0.5) crowded.push(`${name(error)} ${Math.round(above - top)} px into the text above`);
+    }
     // Where the page opened: the first message must be on the screen, or a phone shows no sign of an error.
     const message = document.querySelector('.field-error, .flash-error');
     const first = message ? message.getBoundingClientRect() : {top: NaN};
     const seen = first.top >= 0 && first.bottom <= window.innerHeight ? '' : `first message at ${first.top} px`;
-    return {width: document.documentElement.scrollWidth, outside, spilling, unlinked, seen};
+    return {width: document.documentElement.scrollWidth, outside, spilling, unlinked, crowded, seen};
 }"""
 
 
@@ -91,7 +102,9 @@ class Checker:
             expect(self.page.get_by_text(message, exact=False).first).to_be_visible()
         self.page.wait_for_load_state()  # measured with its stylesheets, not while they load
         measured = self.page.evaluate(MEASURE)
-        if measured["width"] > PHONE["width"] or measured["outside"] or measured["spilling"] or measured["unlinked"]:
+        if measured["width"] > PHONE["width"] or any(
+            measured[key] for key in ("outside", "spilling", "unlinked", "crowded")
+        ):
             self.problems[state] = measured
         if not public:
             return
@@ -212,6 +225,6 @@ def test_forms_with_errors_fit_a_phone(browser, live_server, console_errors, tmp
         _organise(page, check, tmp_path)
     finally:
         context.close()
-    assert check.problems == {}
-    assert check.violations == {}
+    assert check.problems == {}, pformat(check.problems)
+    assert check.violations == {}, pformat(check.violations)
     assert console_errors == []
