@@ -120,6 +120,15 @@ def test_invalid_input_is_shown_next_to_the_field(app, client, organiser):
     assert _count(app) == 0
 
 
+def test_an_error_of_the_lists_is_read_out_with_their_checkboxes(app, client, organiser):
+    response = client.post("/organise/recipients/new", data={**PERSON, "lists": ["keine-nummer"]})
+    page = _text(response)
+    assert response.status_code == 400
+    assert '<fieldset aria-invalid="true" aria-describedby="lists-error">' in page
+    assert re.search(r'<small id="lists-error" class="field-error">[^<]+</small>', page)
+    assert _count(app) == 0
+
+
 def test_duplicate_is_refused_with_a_message(app, client, organiser):
     client.post("/organise/recipients/new", data=PERSON)
     response = client.post("/organise/recipients/new", data={**PERSON, "email": "Ayse.Dogan+x@example.org"})
