@@ -96,8 +96,8 @@ class Checker:
         self.violations: dict[str, object] = {}
 
     def fits(self, state: str, *messages: str, public: bool = False) -> None:
-        """The page shows `messages` and fits the phone. A public page (filled in on phones) also opens where its
-        first message is on the screen, and axe finds nothing serious on it."""
+        """The page shows `messages`, fits the phone and opens where its first message (the summary above the
+        form) is on the screen. On a public page (filled in on phones) axe also finds nothing serious."""
         for message in messages:
             expect(self.page.get_by_text(message, exact=False).first).to_be_visible()
         self.page.wait_for_load_state()  # measured with its stylesheets, not while they load
@@ -106,10 +106,10 @@ class Checker:
             measured[key] for key in ("outside", "spilling", "unlinked", "crowded")
         ):
             self.problems[state] = measured
-        if not public:
-            return
         if measured["seen"]:
             self.problems[state] = measured
+        if not public:
+            return
         if found := axe_violations(self.page):  # serious and critical ones
             self.violations[state] = found
 

@@ -47,7 +47,10 @@ def _sign_on_the_form(page) -> None:
     page.get_by_label("Postleitzahl", exact=True).fill("50667")
     page.get_by_label("Ort", exact=True).fill("Köln")
     page.get_by_role("button", name="Mitzeichnen", exact=True).click()
-    expect(page.get_by_text("Ohne Ihre Einwilligung können wir nicht mitzählen.")).to_be_visible()
+    expect(page.locator("#consent-error")).to_have_text("Ohne Ihre Einwilligung können wir nicht mitzählen.")
+    # The summary above the form names the mistake too and leads to the box.
+    summary = page.get_by_role("alert").get_by_role("link", name="Ohne Ihre Einwilligung können wir nicht mitzählen.")
+    expect(summary).to_have_attribute("href", "#consent")
     expect(page.get_by_label("Vorname", exact=True)).to_have_value("Ğülşen")
     _no_serious_violations(page)
     page.get_by_label("Ich unterzeichne diesen offenen Brief mit", exact=False).check()

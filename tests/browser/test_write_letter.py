@@ -88,7 +88,9 @@ def _write_the_letter(page, slug: str) -> None:
     page.get_by_label("Postleitzahl", exact=True).fill("50670")
     page.get_by_label("Ort", exact=True).fill("Köln")
     page.get_by_role("button", name="Brief abschicken").click()
-    expect(page.get_by_text("Ohne Ihre Einwilligung können wir den Brief nicht verschicken.")).to_be_visible()
+    refused = "Ohne Ihre Einwilligung können wir den Brief nicht verschicken."
+    expect(page.locator("#consent-error")).to_have_text(refused)
+    expect(page.get_by_role("alert").get_by_role("link", name="Ohne Ihre Einwilligung")).to_be_in_viewport()
     _checked(page)
     page.get_by_label("Ich möchte diesen Brief in meinem Namen", exact=False).check()
     page.get_by_role("button", name="Brief abschicken").click()
