@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_datetime, get_locale
 
-from campaign.services.common.dates import long_date
+from campaign.services.common.dates import SHORT_DATE_PATTERNS, long_date, short_date
 
 __all__ = ["local_time", "long_date", "short_date"]
 
 # Babel patterns per language. German: "23.11.2026, 14:05", "23.11.2026". English: the day first and the month in
-# words ("23 Nov 2026, 14:05"), which no reader takes for 11 23rd. The day in words (long_date) is the services'.
+# words ("23 Nov 2026, 14:05"), which no reader takes for 11 23rd. Calendar days (short_date, long_date) are the
+# services' (services.common.dates), which write them in the same notation.
 PATTERNS = {
-    "de": {"datetime": "dd.MM.yyyy, HH:mm", "date": "dd.MM.yyyy"},
-    "en": {"datetime": "d MMM yyyy, HH:mm", "date": "d MMM yyyy"},
+    "de": {"datetime": "dd.MM.yyyy, HH:mm", "date": SHORT_DATE_PATTERNS["de"]},
+    "en": {"datetime": "d MMM yyyy, HH:mm", "date": SHORT_DATE_PATTERNS["en"]},
 }
 
 
@@ -27,8 +28,3 @@ def local_time(value: datetime | None, shape: str = "datetime") -> str:
     if value is None:
         return ""
     return format_datetime(value, _pattern(shape))
-
-
-def short_date(value: date | None) -> str:
-    """A calendar day: "26.01.2026" / "26 Jan 2026"; "" for none."""
-    return format_date(value, _pattern("date")) if value else ""

@@ -29,7 +29,7 @@ from campaign.services.sending.offline import mark_delivered
 from campaign.services.signing import counts
 from campaign.web.language import COOKIE
 from tests.factories import make_campaign, make_recipient
-from tests.factories_dashboard import make_counted_campaign, make_recipient_letter
+from tests.factories_dashboard import make_counted_campaign, make_recipient_letter, make_reply
 from tests.factories_signing import make_open_letter
 from tests.factories_writing import make_writing_campaign
 
@@ -236,3 +236,17 @@ def test_the_job_page_writes_its_progress_in_the_page_language(app, client, logi
     assert client.get(f"/organise/jobs/{job_id}.json").get_json()["percent_text"] == "33%"
     client.set_cookie(COOKIE, "de")
     assert client.get(f"/organise/jobs/{job_id}.json").get_json()["percent_text"] == f"33{NBSP}%"
+
+
+def test_an_agreed_follow_up_day_is_written_in_the_page_language(app, client, login):
+    with app.app_context():
+        campaign = make_campaign(db.session)
+        letter = make_recipient_letter(db.session, campaign, make_recipient(db.session, last_name="Wójcik"))
+        make_reply(db.session, letter, 3, follow_up_on=date(2026, 3, 5))
+        db.session.commit()
+        slug = campaign.slug
+    login(Role.COORDINATOR)
+    english = _text(_page(client, f"/track/campaigns/{slug}/follow-ups", "en"))
+    assert "Follow-up agreed for 5 Mar 2026" in english and "Mar 5, 2026" not in english
+    german = _text(_page(client, f"/track/campaigns/{slug}/follow-ups", "de"))
+    assert "Nachfassen vereinbart zum 05.03.2026" in german

@@ -21,17 +21,28 @@ def german_date(value: date | None) -> str:
     return f"{value.day}. {GERMAN_MONTHS[value.month - 1]} {value.year}" if value else ""
 
 
-# Babel patterns of a day in words per language; German outside a request (the CLI, jobs, letters).
+# Babel patterns of a calendar day per language, in figures and in words; German outside a request (the CLI, jobs,
+# letters). English puts the day first with the month as a word, which no reader takes for a month-first date.
+SHORT_DATE_PATTERNS = {"de": "dd.MM.yyyy", "en": "d MMM yyyy"}
 LONG_DATE_PATTERNS = {"de": "d. MMMM yyyy", "en": "d MMMM yyyy"}
 
 
-def long_date(value: date | None) -> str:
-    """„26. Januar 2026“ on German pages and outside requests, „26 January 2026“ on English ones ("" for None)."""
+def _in_page_language(value: date | None, patterns: dict[str, str]) -> str:
     if value is None:
         return ""
     locale = get_locale()
     language = locale.language if locale is not None else "de"
-    return format_date(value, LONG_DATE_PATTERNS.get(language, LONG_DATE_PATTERNS["de"]), locale=language)
+    return format_date(value, patterns.get(language, patterns["de"]), locale=language)
+
+
+def short_date(value: date | None) -> str:
+    """„26.01.2026“ on German pages and outside requests, „26 Jan 2026“ on English ones ("" for None)."""
+    return _in_page_language(value, SHORT_DATE_PATTERNS)
+
+
+def long_date(value: date | None) -> str:
+    """„26. Januar 2026“ on German pages and outside requests, „26 January 2026“ on English ones ("" for None)."""
+    return _in_page_language(value, LONG_DATE_PATTERNS)
 
 
 def german_month(value: date) -> str:

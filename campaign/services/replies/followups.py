@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 from campaign.db import utcnow
 from campaign.models import Campaign, Letter, Reply, ReplyKind, User
 from campaign.services.common.audit import record
+from campaign.services.common.dates import short_date
 from campaign.services.common.errors import ServiceError
 from campaign.services.replies.board import due_condition
 
@@ -33,7 +33,7 @@ class DueFollowUp:
     @property
     def reason(self) -> str:
         if self.reply is not None and self.reply.follow_up_on:
-            return _("Nachfassen vereinbart zum %(date)s", date=format_date(self.reply.follow_up_on, "medium"))
+            return _("Nachfassen vereinbart zum %(date)s", date=short_date(self.reply.follow_up_on))
         return _("seit %(days)s Tagen keine Antwort", days=self.days_waiting)
 
 
