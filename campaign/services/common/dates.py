@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from flask_babel import get_locale
+
+from campaign.services.common.language import SOURCE_LANGUAGE, page_language
 
 GERMAN_TIMEZONE = ZoneInfo("Europe/Berlin")
 
@@ -30,9 +31,8 @@ LONG_DATE_PATTERNS = {"de": "d. MMMM yyyy", "en": "d MMMM yyyy"}
 def _in_page_language(value: date | None, patterns: dict[str, str]) -> str:
     if value is None:
         return ""
-    locale = get_locale()
-    language = locale.language if locale is not None else "de"
-    return format_date(value, patterns.get(language, patterns["de"]), locale=language)
+    language = page_language()
+    return format_date(value, patterns.get(language, patterns[SOURCE_LANGUAGE]), locale=language)
 
 
 def short_date(value: date | None) -> str:

@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from babel.numbers import format_decimal
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from campaign.services.common.errors import ServiceError
+from campaign.services.common.language import page_language
 
 URL_MAX = 1000
 
@@ -111,14 +111,9 @@ def is_germany(country: str) -> bool:
 def format_megabytes(size: int) -> str:
     """A size in MB with one decimal, rounded up (so 5 MB and a byte is „5,1 MB“, not „5,0 MB“)."""
     tenths = math.ceil(size * 10 / 1024 / 1024)
-    return f"{format_decimal(tenths / 10, format='0.0', locale=_number_locale())} MB"
+    return f"{format_decimal(tenths / 10, format='0.0', locale=page_language())} MB"
 
 
 def format_thousands(number: int) -> str:
     """12345 → „12.345“ on German pages (and in the CLI), „12,345“ on English ones."""
-    return format_decimal(number, locale=_number_locale())
-
-
-def _number_locale() -> str:
-    """The page's language; German outside any app (the CLI's checks) and for texts made to be stored."""
-    return str(get_locale() or "de")
+    return format_decimal(number, locale=page_language())

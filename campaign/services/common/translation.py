@@ -15,11 +15,11 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from flask_babel import force_locale, get_locale, get_translations
+from flask_babel import force_locale, get_translations
 
+from campaign.services.common.language import SOURCE_LANGUAGE, page_language
 from campaign.services.common.text import format_thousands
 
-SOURCE_LANGUAGE = "de"
 # A parameter of a msgid: %(name)s or %(name)d; %% is a literal percent sign.
 _PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])|%%")
 # Stored texts of ours are short; a longer one is shown as stored. The bound also caps what a text with hostile
@@ -88,8 +88,8 @@ def _messages(locale: str, catalogue_id: int) -> tuple[tuple[str, str, re.Patter
 
 def in_page_language(text: str) -> str:
     """A stored German text in the current page's language, if it is one of our messages; else unchanged."""
-    locale = str(get_locale() or SOURCE_LANGUAGE)
-    if not text or locale.split("_")[0] == SOURCE_LANGUAGE or len(text) > _MAX_LENGTH:
+    locale = page_language()
+    if not text or locale == SOURCE_LANGUAGE or len(text) > _MAX_LENGTH:
         return text
     translations = get_translations()
     return _translated(text, translations.gettext, _messages(locale, id(translations)), depth=2)
