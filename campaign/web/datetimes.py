@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime
 
 from campaign.services.common.dates import SHORT_DATE_PATTERNS, long_date, short_date
+from campaign.services.common.language import page_language
 
 __all__ = ["local_time", "long_date", "short_date"]
 
@@ -20,7 +21,7 @@ PATTERNS = {
 
 
 def _pattern(shape: str) -> str:
-    return PATTERNS.get(get_locale().language, PATTERNS["de"])[shape]
+    return PATTERNS.get(page_language(), PATTERNS["de"])[shape]
 
 
 def local_time(value: datetime | None, shape: str = "datetime") -> str:
