@@ -230,6 +230,7 @@ def normalise_database_url(url: str) -> str:
 def finalise(config: MutableMapping[str, Any], instance_path: str) -> None:
     """Fill in the settings derived from the instance folder, and check the ones production needs."""
     instance = os.path.abspath(instance_path)
+    _make_instance_folder(instance)
     if not config.get("DATABASE_URL"):
         config["DATABASE_URL"] = "sqlite:///" + os.path.join(instance, "campaign.sqlite3")
     config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
@@ -255,10 +256,22 @@ def finalise(config: MutableMapping[str, Any], instance_path: str) -> None:
         config["SECRET_KEY"] = _local_secret_key(instance)
 
 
+def _make_instance_folder(instance: str) -> None:
+    """Create the instance folder on the first start: the local database, job queue, mail files and uploads go there.
+
+    Without it a fresh INSTANCE_PATH (with SECRET_KEY set) failed deep in SQLite: „unable to open database file“.
+    """
+    try:
+        os.makedirs(instance, exist_ok=True)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"INSTANCE_PATH: Der Ordner {instance} lässt sich nicht anlegen ({exc.strerror})."
+        ) from exc
+
+
 def _local_secret_key(instance: str) -> str:
     """Read the development secret from instance/secret_key, creating it once (never printed)."""
     path = os.path.join(instance, "secret_key")
-    os.makedirs(instance, exist_ok=True)
     try:
         with open(path, encoding="ascii") as handle:
             key = handle.read().strip()

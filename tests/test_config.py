@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
+import sqlalchemy as sa
 
 from campaign import create_app
 from campaign.config import ConfigurationError
+from campaign.db import db
 
 
 @pytest.fixture
@@ -120,3 +126,36 @@ def test_proxy_settings_are_off_by_default_and_read_as_numbers(instance, monkeyp
     monkeypatch.setenv("PROXY_FIX_X_PROTO", "1")
     app = create_app({"INSTANCE_PATH": str(instance)})
     assert app.config["PROXY_FIX_X_FOR"] == 1 and app.config["PROXY_FIX_X_PROTO"] == 1
+
+
+def test_a_new_instance_folder_is_created_at_the_first_start_also_with_a_secret_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "gesetzt")
+    for name in ("DATABASE_URL", "JOBS_URL", "MAIL_URL", "CAMPAIGN_ENV"):
+        monkeypatch.delenv(name, raising=False)
+    fresh = tmp_path / "neu" / "instance"
+    app = create_app({"INSTANCE_PATH": str(fresh)})
+    with app.app_context():
+        assert db.session.execute(sa.text("SELECT 1")).scalar() == 1  # the local database opens
+        db.engine.dispose()
+    assert fresh.is_dir() and not (fresh / "secret_key").exists()
+
+
+def test_an_instance_folder_that_cannot_be_made_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "gesetzt")
+    (tmp_path / "datei").write_text("kein Ordner")
+    refused = r"INSTANCE_PATH: Der Ordner .*datei/instance lässt sich nicht anlegen"
+    with pytest.raises(ConfigurationError, match=refused):
+        create_app({"INSTANCE_PATH": str(tmp_path / "datei" / "instance")})
+
+
+def test_the_command_names_a_wrong_setting_in_one_line(tmp_path):
+    settings = {**os.environ, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY_FILE": str(tmp_path / "fehlt")}
+    settings.pop("SECRET_KEY", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "campaign", "stats", "x"], env=settings, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"Fehler in der Konfiguration: SECRET_KEY_FILE: Die Datei {tmp_path / 'fehlt'} ist nicht lesbar "
+        "(No such file or directory)."
+    ]

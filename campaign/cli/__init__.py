@@ -9,6 +9,7 @@ from flask.cli import FlaskGroup
 
 from campaign import create_app
 from campaign.cli.lazy import LazyGroup
+from campaign.config import ConfigurationError
 
 # Each command's module is imported only when the command runs (or its help is shown): a command loads the
 # services it uses, not those of every other command.
@@ -41,9 +42,13 @@ USUAL_GC_THRESHOLDS = gc.get_threshold()
 
 
 def main() -> None:
-    """The `campaign` command (also `python -m campaign`): collect rarely until the app is built."""
+    """The `campaign` command (also `python -m campaign`): collect rarely until the app is built; a wrong setting
+    is one line naming it, not a traceback."""
     gc.set_threshold(*START_GC_THRESHOLDS)
-    cli()
+    try:
+        cli()
+    except ConfigurationError as error:
+        raise SystemExit(f"Fehler in der Konfiguration: {error}") from None
 
 
 def create_command_app() -> Flask:
