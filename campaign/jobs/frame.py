@@ -21,6 +21,7 @@ class CampaignJob:
     """A claimed job with its campaign and the user who started it."""
 
     job: Job
+    job_id: int  # kept apart: after a commit, reading the expired job would come before the job's lock (keep_alive)
     claimed_at: datetime | None
     campaign: Campaign
     user: User | None
@@ -31,7 +32,7 @@ class CampaignJob:
         """Commit the work so far with the progress, so both become visible together; keep the job claimed."""
         report_progress(db.session, self.job, done, total=total, message=message)
         db.session.commit()
-        keep_alive(db.session, self.job.id, self.claimed_at)
+        keep_alive(db.session, self.job_id, self.claimed_at)
 
 
 def start_campaign_job(job_id: int, message: str) -> CampaignJob | None:
@@ -51,7 +52,7 @@ def start_campaign_job(job_id: int, message: str) -> CampaignJob | None:
         session.commit()
         return None
     user = session.get(User, job.created_by_id) if job.created_by_id else None
-    return CampaignJob(job, claimed_at, campaign, user, resumed=lost_workers(session, job) > 0)
+    return CampaignJob(job, job_id, claimed_at, campaign, user, resumed=lost_workers(session, job) > 0)
 
 
 def run_to_end(claimed: CampaignJob, work: Callable[[], None], *, unexpected: str) -> bool:
@@ -68,11 +69,12 @@ def run_to_end(claimed: CampaignJob, work: Callable[[], None], *, unexpected: st
         session.rollback()  # the sweep gave the job to another worker, which now does the work
         return False
     except ServiceError as exc:
-        fail_rolled_back(claimed.job.id, claimed.claimed_at, str(exc))
+        fail_rolled_back(claimed.job_id, claimed.claimed_at, str(exc))
         return False
     except Exception:
+        session.rollback()  # first: a failed transaction cannot even load the campaign's name for the log
         current_app.logger.exception("%s (Kampagne %s)", unexpected, claimed.campaign.slug)
-        fail_rolled_back(claimed.job.id, claimed.claimed_at, N_("%(error)s Siehe Server-Log.") % {"error": unexpected})
+        fail_rolled_back(claimed.job_id, claimed.claimed_at, N_("%(error)s Siehe Server-Log.") % {"error": unexpected})
         return False
     session.commit()
     return True

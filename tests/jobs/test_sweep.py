@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import create_engine, event, update
+from sqlalchemy.exc import OperationalError
 
 from campaign.db import db, utcnow
 from campaign.jobs import huey
-from campaign.jobs.letters import KIND
+from campaign.jobs.letters import KIND, render_letters_job
 from campaign.jobs.queue import enqueue_job, sweep_jobs_task
-from campaign.models import JobStatus
+from campaign.models import Job, JobStatus
 from campaign.services.common.jobs import claim_job, create_job
 from tests.factories_letters import make_letter_campaign
 
@@ -43,3 +45,45 @@ def test_a_job_of_an_unknown_kind_cannot_be_enqueued(app):
         with pytest.raises(LookupError, match="„unbekannt“ gibt es keinen Hintergrund-Task"):
             enqueue_job(job.id)
         assert enqueue_job(999_999) is None
+
+
+def test_a_job_keeps_going_while_another_worker_commits_between_its_chunks(app_factory):
+    """Each chunk's transaction must start by touching the job's heartbeat, not by reading the job again.
+
+    On SQLite a transaction that read before another process committed cannot write any more: the job failed with
+    „database is locked“ when a second worker's heartbeat landed between the two (seen under load).
+    """
+    app = app_factory(JOBS_URL="immediate", LETTER_RENDER_WORKERS=1)
+    with app.app_context():
+        campaign, _version, _people = make_letter_campaign(db.session, recipients=3)
+        job = create_job(db.session, KIND, campaign=campaign, params={"format": "zip"})
+        other = create_job(db.session, KIND, campaign=make_letter_campaign(db.session)[0])
+        db.session.flush()
+        job_id, other_id = job.id, other.id  # read before the commit: the job's task starts a fresh transaction
+        db.session.commit()
+        beats: list[int] = []
+        another_worker = create_engine(db.engine.url)  # its own connections, as another process
+
+        def another_worker_beats(_conn, _cursor, statement, *_args):
+            if not statement.startswith("UPDATE jobs SET heartbeat_at"):
+                return
+            try:
+                with another_worker.begin() as elsewhere:
+                    if elsewhere.dialect.name == "sqlite":
+                        elsewhere.exec_driver_sql("PRAGMA busy_timeout=0")  # the job holds the lock: skip this beat
+                    elsewhere.execute(update(Job).where(Job.id == other_id).values(heartbeat_at=utcnow()))
+                beats.append(other_id)
+            except OperationalError:
+                pass
+
+        event.listen(db.engine, "before_cursor_execute", another_worker_beats)
+        try:
+            render_letters_job.call_local(job_id)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", another_worker_beats)
+            another_worker.dispose()
+
+        db.session.expire_all()
+        done = db.session.get(Job, job_id)
+        assert len(beats) >= 3  # the other worker did commit right before each of the job's heartbeats
+        assert (done.status, done.result.get("letters")) == (JobStatus.DONE, 3), done.message
