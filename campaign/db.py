@@ -5,6 +5,9 @@ from __future__ import annotations
 import enum
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +15,7 @@ import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 # Stable constraint names, so Alembic migrations work the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -71,11 +74,41 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# SQLite: a transaction that has read cannot write once another connection has committed since ("database is
+# locked" at once, whatever the busy timeout): a request that loads the user and then saves failed whenever a
+# worker's heartbeat or progress landed in between. A transaction that will write therefore begins IMMEDIATE,
+# taking the write lock first (it waits for it up to the busy timeout, like any writer).
+IMMEDIATE = "sqlite_immediate"
+_writing: ContextVar[bool] = ContextVar("writing_transactions", default=False)
+
+
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(connection: sa.Connection) -> None:
-    """Start SQLite transactions explicitly (pysqlite's own handling breaks SAVEPOINT)."""
+    """Start SQLite transactions explicitly (pysqlite's own handling breaks SAVEPOINT), IMMEDIATE where they write."""
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get(IMMEDIATE, _writing.get())
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_writing(session: Session | scoped_session[Session]) -> None:
+    """Begin the session's next transaction as one that writes (on SQLite: with the write lock, see IMMEDIATE).
+
+    Call it before the transaction's first statement; a transaction already under way is left as it is.
+    """
+    current = session() if isinstance(session, scoped_session) else session
+    if not current.in_transaction() and current.get_bind().dialect.name == "sqlite":
+        current.connection(execution_options={IMMEDIATE: True})
+
+
+@contextmanager
+def writing_transactions() -> Iterator[None]:
+    """Every transaction begun in the block is one that writes: for background tasks, which mostly write and
+    commit several times, where a reading transaction holding the lock a moment longer costs nothing."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
 
 
 def ping_idle_connections(engine: Engine) -> None:

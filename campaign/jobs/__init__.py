@@ -15,6 +15,7 @@ from flask import Flask, has_app_context
 from huey import Huey
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
+from campaign.db import writing_transactions
 from campaign.services.common.translation import in_german
 
 
@@ -58,14 +59,16 @@ class FlaskHuey(Huey):
     def _in_app(self, func: Callable[..., Any]) -> Callable[..., Any]:
         # Tasks run in German, also inside a request (JOBS_URL=immediate): what they store (a job's text, a mail
         # server's error) is German and shown in the viewer's language (campaign.services.common.translation).
+        # Their transactions begin as ones that write (campaign.db.writing_transactions): on SQLite a task that read
+        # first could not write after a request or another worker had committed.
         @functools.wraps(func)
         def run(*args: Any, **kwargs: Any) -> Any:
             if has_app_context():  # immediate mode inside a request or CLI command
-                with in_german():
+                with in_german(), writing_transactions():
                     return func(*args, **kwargs)
             if self.app is None:
                 raise RuntimeError("Die Job-Warteschlange ist nicht mit einer App verbunden (init_jobs fehlt).")
-            with self.app.app_context(), in_german():
+            with self.app.app_context(), in_german(), writing_transactions():
                 return func(*args, **kwargs)
 
         return run

@@ -33,6 +33,9 @@ def enqueue_job(job_id: int) -> Any:
     task = huey.job_tasks.get(job.kind)
     if task is None:
         raise LookupError(f"Für Aufträge der Art „{job.kind}“ gibt es keinen Hintergrund-Task.")
+    if huey.immediate:
+        # The task runs right here: its first transaction must begin with the write lock, not continue this read.
+        db.session.commit()
     return task(job_id)
 
 

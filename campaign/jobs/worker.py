@@ -10,7 +10,7 @@ from collections.abc import Callable
 from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from campaign.db import db
+from campaign.db import db, writing_transactions
 from campaign.jobs import huey
 from campaign.jobs.queue import sweep
 from campaign.services.common.workers import beat, sign_off
@@ -44,9 +44,10 @@ def run_worker(threads: int, ready: Callable[[], None] = lambda: None) -> None:
     """Sign on, sweep lost jobs into the queue, call `ready`, consume until Ctrl-C or SIGTERM, then sign off."""
     app = current_app._get_current_object()
     name = worker_name()
-    beat(db.session, name)
-    db.session.commit()
-    sweep()  # jobs of a killed worker, and jobs that never reached the queue, are queued again
+    with writing_transactions():
+        beat(db.session, name)
+        db.session.commit()
+        sweep()  # jobs of a killed worker, and jobs that never reached the queue, are queued again
     db.session.remove()
     heartbeat = Heartbeat(app, name)
     heartbeat.start()

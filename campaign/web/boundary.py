@@ -11,19 +11,36 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, flash, g, got_request_exception, redirect, request, url_for
 from flask_wtf import FlaskForm
 
-from campaign.db import db
+from campaign.db import begin_writing, db
 from campaign.services.common.errors import ServiceError
 
 
 def register_boundary(app: Flask) -> None:
     """Commit or roll back at the end of every request; turn an uncaught ServiceError into a message.
 
-    An unexpected error rolls back as soon as Flask reports it, before the error page is rendered: that page
-    still asks the database who is logged in, which a session broken by a failed flush could not answer.
+    A request that may write begins its transaction as one that writes (db.begin_writing). An unexpected error
+    rolls back as soon as Flask reports it, before the error page is rendered: that page still asks the database
+    who is logged in, which a session broken by a failed flush could not answer.
     """
+    app.before_request(_begin_writing_requests)
     app.after_request(commit_or_roll_back)
     app.register_error_handler(ServiceError, _service_error_message)
     got_request_exception.connect(_roll_back_on_error, app)
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def writes(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view that writes although it answers GET (it brings stored figures up to date, say)."""
+    view.writes = True  # type: ignore[attr-defined]
+    return view
+
+
+def _begin_writing_requests() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.method not in SAFE_METHODS or getattr(view, "writes", False):
+        begin_writing(db.session)
 
 
 def _roll_back_on_error(_sender: Flask, **_extra: Any) -> None:

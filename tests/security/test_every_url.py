@@ -15,12 +15,13 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_request_context, request
 from werkzeug.routing import Rule
 
 from campaign.db import db
@@ -49,6 +50,7 @@ EXPECTED_STATUS = {
 # Answers that set a stricter policy of their own: an uploaded SVG is shown in a sandbox without any script.
 OWN_POLICY = {"organise.organisations.logo"}
 TEXT_TYPES = ("text/", "application/json", "image/svg+xml")
+WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,26 @@ class Crawl:
     fetched: list[str]
     forged: dict[str, int]  # "admin POST /url" → status
     changed: list[str]  # tables whose rows changed while the forged POSTs ran
+    writing_gets: dict[str, str]  # endpoint of a GET that wrote → its first write statement
+    views: dict[str, object]  # endpoint → view function
+
+
+@contextmanager
+def _gets_that_write(app: Flask) -> Iterator[dict[str, str]]:
+    """The endpoints of the GET requests that wrote to the database meanwhile, with their first write."""
+    found: dict[str, str] = {}
+
+    def note_write(_conn, _cursor, statement: str, *_args) -> None:
+        if has_request_context() and request.method == "GET" and statement.lstrip()[:6].upper() in WRITES:
+            found.setdefault(request.endpoint or request.path, statement.split("\n")[0][:100])
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", note_write)
+    try:
+        yield found
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note_write)
 
 
 def _crawl(app: Flask, world: World, admin, visitor) -> tuple[list[Answer], list[str]]:
@@ -194,10 +216,11 @@ def crawl(migrated_database, tmp_path_factory, loopback) -> Iterator[Crawl]:
     try:
         admin, visitor = app.test_client(), app.test_client()
         world = build_world(app, admin, port)
-        answers, missing = _crawl(app, world, admin, visitor)
+        with _gets_that_write(app) as writing_gets:
+            answers, missing = _crawl(app, world, admin, visitor)
         answers.append(_internal_error((migrated_database, tmp_path_factory.mktemp("error") / "instance")))
         forged, changed = _forged_posts(build_app(migrated_database, instance, WTF_CSRF_ENABLED=True), world)
-        yield Crawl(world, answers, missing, fetched, forged, changed)
+        yield Crawl(world, answers, missing, fetched, forged, changed, writing_gets, dict(app.view_functions))
     finally:
         # After the module's last test: the world's rows go, so the next module in this process starts empty.
         release_app(app)
@@ -212,6 +235,18 @@ def test_the_crawl_saw_every_kind_of_page(crawl):
     kinds = {answer.content_type.split(";")[0] for answer in crawl.answers if answer.status == 200}
     assert {"text/html", "application/pdf", "application/zip", "text/csv", "application/json"} <= kinds
     assert len(crawl.answers) > 90
+
+
+def test_every_get_that_writes_takes_the_write_lock_first(crawl):
+    """A request that reads and then writes must begin with the write lock on SQLite (campaign.db.IMMEDIATE): POST
+    requests do; a GET only if its view is marked with `writes`. Else a worker's commit in between fails it."""
+    unmarked = {
+        endpoint: statement
+        for endpoint, statement in crawl.writing_gets.items()
+        if not getattr(crawl.views.get(endpoint), "writes", False)
+    }
+    assert crawl.writing_gets, "the crawl saw no GET that writes: the dashboard pages refresh their figures"
+    assert unmarked == {}
 
 
 def test_every_get_with_sample_arguments_answers(crawl):

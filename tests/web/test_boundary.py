@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
-from flask import abort, redirect
-from sqlalchemy import func, select
+from flask import abort, has_request_context, redirect
+from sqlalchemy import create_engine, event, func, select, update
+from sqlalchemy.exc import OperationalError
 
 from campaign.db import db
 from campaign.models import AuditEvent, LetterTemplate, Role, Source, User
 from campaign.services.common.errors import ServiceError
 from campaign.services.evidence.sources import SourceData, create_source
 from campaign.web.boundary import after_commit, on_error_back_to
+from tests.factories import PASSWORD
 from tests.factories_letters import make_letter_campaign
+from tests.web.test_sources_web import GOOD_SOURCE
 
 TITLE = "Studie über Łódź, Görlitz und Çeşme"
 
@@ -138,3 +144,55 @@ def test_commands_outside_a_request_still_commit_themselves(app, runner):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "sule@example.org"))
         assert (user.name, user.role) == ("Şule Çetin", Role.COORDINATOR)
+
+
+@contextmanager
+def a_worker_committing_between_statements(app) -> Iterator[list[str]]:
+    """Another process commits before each statement of a request, whenever the request lets it (on SQLite: while
+    the request does not hold the write lock). Yields the statements it committed before."""
+    committed: list[str] = []
+    with app.app_context():
+        engine = db.engine
+        worker = create_engine(engine.url)  # its own connections, as another process
+        other_source = create_source(db.session, SourceData(title="Quelle des Workers")).id
+        db.session.commit()
+
+    def commit_elsewhere(_conn, _cursor, statement, *_args):
+        if not has_request_context():
+            return
+        try:
+            with worker.begin() as elsewhere:
+                if elsewhere.dialect.name == "sqlite":
+                    elsewhere.exec_driver_sql("PRAGMA busy_timeout=0")  # the request holds the lock: not now
+                elsewhere.execute(update(Source).where(Source.id == other_source).values(notes=statement[:40]))
+            committed.append(statement)
+        except OperationalError:
+            pass
+
+    event.listen(engine, "before_cursor_execute", commit_elsewhere)
+    try:
+        yield committed
+    finally:
+        event.remove(engine, "before_cursor_execute", commit_elsewhere)
+        worker.dispose()
+
+
+def test_requests_that_read_and_then_write_succeed_while_a_worker_commits(app, client, login):
+    """On SQLite a transaction that has read cannot write once another process committed since („database is
+    locked“ at once, whatever the busy timeout). Logging in, saving a source and opening the tracking overview
+    (which refreshes the stored signature days) each read first; a worker's heartbeat in between made them fail."""
+    user = login(Role.ORGANISER)
+    client.post("/auth/logout")
+    with app.app_context():
+        make_letter_campaign(db.session)  # a campaign whose figures the overview brings up to date
+        db.session.commit()
+    with a_worker_committing_between_statements(app) as committed:
+        logged_in = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+        saved = client.post("/organise/sources/new", data={**GOOD_SOURCE, "title": "Haushaltsplan Łódź–Köln"})
+        overview = client.get("/track/")
+    assert committed  # the worker did commit during the requests
+    assert logged_in.status_code == 302 and logged_in.location.endswith("/organise/")
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:500]
+    assert overview.status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(Source.id).where(Source.title == "Haushaltsplan Łódź–Köln"))

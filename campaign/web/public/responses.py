@@ -8,11 +8,13 @@ from campaign.db import db
 from campaign.services.campaigns.records import public_campaign
 from campaign.services.dashboard.definitions import REPLY_DEFINITIONS
 from campaign.services.dashboard.public import public_tracker
+from campaign.web.boundary import writes
 
 bp = Blueprint("responses", __name__)
 
 
 @bp.get("/c/<slug>/responses")
+@writes  # brings the stored signature days up to date
 def show(slug: str):
     campaign = public_campaign(db.session, slug)
     # Off by default: a campaign that did not switch it on has no such page, as if it never existed.

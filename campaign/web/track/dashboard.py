@@ -9,6 +9,7 @@ from campaign.services.common.tabular import FORMATS
 from campaign.services.dashboard import campaign_dashboard
 from campaign.services.dashboard.definitions import DEFINITIONS, SUPPORTER_DEFINITIONS
 from campaign.services.exports import TABLES
+from campaign.web.boundary import writes
 from campaign.web.charts import bar_chart, line_chart
 from campaign.web.datetimes import long_date
 from campaign.web.lookup import campaign_or_404
@@ -17,6 +18,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/campaigns/<slug>")
 
 
 @bp.get("")
+@writes  # brings the stored signature days up to date
 def show(slug: str):
     campaign = campaign_or_404(slug)
     board = campaign_dashboard(db.session, campaign)

@@ -10,11 +10,13 @@ from campaign.services.dashboard.figures import headline
 from campaign.services.replies.followups import due_counts
 from campaign.services.replies.inbox import inbox_count
 from campaign.services.replies.mailbox_status import mailbox_status
+from campaign.web.boundary import writes
 
 bp = Blueprint("overview", __name__)
 
 
 @bp.get("/")
+@writes  # brings the stored signature days up to date
 def index():
     campaigns = all_campaigns(db.session)
     return render_template(
