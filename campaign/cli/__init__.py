@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gc
 
+import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
 from campaign import create_app
 from campaign.cli.lazy import LazyGroup
 from campaign.config import ConfigurationError
+from campaign.db import writing_transactions
 
 # Each command's module is imported only when the command runs (or its help is shown): a command loads the
 # services it uses, not those of every other command.
@@ -33,6 +35,20 @@ COMMANDS = {
 
 class CampaignGroup(LazyGroup, FlaskGroup):
     """Flask's group (`run`, `shell`, `routes`, plugin commands such as `db`) plus our commands, loaded lazily."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """The command to run; its transactions will begin with the write lock (campaign.db.writing_transactions):
+        a command that reads and then writes would otherwise fail on SQLite when the worker commits in between.
+
+        Not `shell`, where a transaction may stay open while someone reads. The web servers of `run` and `up`
+        answer requests in threads of their own, where the request boundary decides.
+        """
+        name, command, rest = super().resolve_command(ctx, args)
+        if name != "shell":
+            ctx.with_resource(writing_transactions())
+        return name, command, rest
 
 
 # Starting a command imports about 1,200 modules and builds the app. With the collector's usual thresholds that

@@ -147,9 +147,9 @@ def test_commands_outside_a_request_still_commit_themselves(app, runner):
 
 
 @contextmanager
-def a_worker_committing_between_statements(app) -> Iterator[list[str]]:
-    """Another process commits before each statement of a request, whenever the request lets it (on SQLite: while
-    the request does not hold the write lock). Yields the statements it committed before."""
+def a_worker_committing_between_statements(app, during=has_request_context) -> Iterator[list[str]]:
+    """Another process commits before each statement of a request (or whatever `during` says), whenever the request
+    lets it (on SQLite: while it does not hold the write lock). Yields the statements it committed before."""
     committed: list[str] = []
     with app.app_context():
         engine = db.engine
@@ -158,7 +158,7 @@ def a_worker_committing_between_statements(app) -> Iterator[list[str]]:
         db.session.commit()
 
     def commit_elsewhere(_conn, _cursor, statement, *_args):
-        if not has_request_context():
+        if not during():
             return
         try:
             with worker.begin() as elsewhere:
@@ -196,3 +196,14 @@ def test_requests_that_read_and_then_write_succeed_while_a_worker_commits(app, c
     assert overview.status_code == 200
     with app.app_context():
         assert db.session.scalar(select(Source.id).where(Source.title == "Haushaltsplan Łódź–Köln"))
+
+
+def test_a_command_that_reads_and_then_writes_succeeds_while_a_worker_commits(app, runner):
+    with a_worker_committing_between_statements(app, during=lambda: True) as committed:
+        result = runner.invoke(
+            args=["users", "create", "lukasz@example.org", "--role", "organiser", "--name", "Łukasz Ślęzak"], input=""
+        )
+    assert committed
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(select(User.name).where(User.email == "lukasz@example.org")) == "Łukasz Ślęzak"
