@@ -7,7 +7,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so Alembic migrations work the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -90,25 +90,26 @@ def _begin_sqlite(connection: sa.Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def begin_writing(session: Session | scoped_session[Session]) -> None:
-    """Begin the session's next transaction as one that writes (on SQLite: with the write lock, see IMMEDIATE).
+def writing_begins() -> Token[bool]:
+    """From now on (in this thread or task) transactions begin as ones that write (on SQLite: with the write lock,
+    see IMMEDIATE) until `writing_ends(token)`. A transaction already under way is left as it is."""
+    return _writing.set(True)
 
-    Call it before the transaction's first statement; a transaction already under way is left as it is.
-    """
-    current = session() if isinstance(session, scoped_session) else session
-    if not current.in_transaction() and current.get_bind().dialect.name == "sqlite":
-        current.connection(execution_options={IMMEDIATE: True})
+
+def writing_ends(token: Token[bool]) -> None:
+    """Transactions begin as before `writing_begins` returned `token`."""
+    _writing.reset(token)
 
 
 @contextmanager
 def writing_transactions() -> Iterator[None]:
-    """Every transaction begun in the block is one that writes: for background tasks, which mostly write and
-    commit several times, where a reading transaction holding the lock a moment longer costs nothing."""
-    token = _writing.set(True)
+    """Every transaction begun in the block is one that writes: for background tasks and commands, which mostly
+    write and commit several times, where a reading transaction holding the lock a moment longer costs nothing."""
+    token = writing_begins()
     try:
         yield
     finally:
-        _writing.reset(token)
+        writing_ends(token)
 
 
 def ping_idle_connections(engine: Engine) -> None:

@@ -11,18 +11,20 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, flash, g, got_request_exception, redirect, request, url_for
 from flask_wtf import FlaskForm
 
-from campaign.db import begin_writing, db
+from campaign.db import db, writing_begins, writing_ends
 from campaign.services.common.errors import ServiceError
 
 
 def register_boundary(app: Flask) -> None:
     """Commit or roll back at the end of every request; turn an uncaught ServiceError into a message.
 
-    A request that may write begins its transaction as one that writes (db.begin_writing). An unexpected error
+    A request that may write begins its transactions as ones that write (db.writing_begins). An unexpected error
     rolls back as soon as Flask reports it, before the error page is rendered: that page still asks the database
     who is logged in, which a session broken by a failed flush could not answer.
     """
+    # An app's own preparations run before its blueprints' (which load the user): no read comes earlier.
     app.before_request(_begin_writing_requests)
+    app.teardown_request(_end_writing_requests)
     app.after_request(commit_or_roll_back)
     app.register_error_handler(ServiceError, _service_error_message)
     got_request_exception.connect(_roll_back_on_error, app)
@@ -40,7 +42,12 @@ def writes(view: Callable[..., Any]) -> Callable[..., Any]:
 def _begin_writing_requests() -> None:
     view = current_app.view_functions.get(request.endpoint or "")
     if request.method not in SAFE_METHODS or getattr(view, "writes", False):
-        begin_writing(db.session)
+        g.writing = writing_begins()  # the lock is taken by the first statement, not before the form is read
+
+
+def _end_writing_requests(_error: BaseException | None) -> None:
+    if (token := g.pop("writing", None)) is not None:
+        writing_ends(token)
 
 
 def _roll_back_on_error(_sender: Flask, **_extra: Any) -> None:
