@@ -47,12 +47,17 @@ def fetch_replies(*, force: bool = True) -> FetchReport:
         raise ServiceError(f"IMAP_AFTER_IMPORT muss {', '.join(AFTER_IMPORT)} sein, nicht „{how}“.")
     report = FetchReport(mailbox=settings.mailbox)
     state = claim_mailbox(db.session, settings.mailbox, lease=LEASE)
+    # Read before the commit: reading the state after it would open a transaction (on SQLite: take the write lock)
+    # that stays open while the mail server answers.
+    last_polled_at, uid_validity, last_uid = (
+        (state.last_polled_at, state.uid_validity, state.last_uid) if state else (None, None, 0)
+    )
     db.session.commit()
     if state is None:
         report.busy = True
         return report
     interval = timedelta(seconds=int(config["IMAP_POLL_INTERVAL"]))
-    if not force and state.last_polled_at is not None and utcnow() - state.last_polled_at < interval:
+    if not force and last_polled_at is not None and utcnow() - last_polled_at < interval:
         release_mailbox(db.session, state, error=state.last_error, polled=False)
         db.session.commit()
         report.skipped = True
@@ -60,9 +65,10 @@ def fetch_replies(*, force: bool = True) -> FetchReport:
     error = ""
     try:
         with ImapMailbox(settings) as mailbox:
-            if mailbox.uid_validity != state.uid_validity:  # the server renumbered the folder: read it again
+            if mailbox.uid_validity != uid_validity:  # the server renumbered the folder: read it again
                 state.uid_validity, state.last_uid = mailbox.uid_validity, 0
-            for uid in mailbox.new_uids(state.last_uid, max(1, int(config["IMAP_BATCH_SIZE"]))):
+                last_uid = 0
+            for uid in mailbox.new_uids(last_uid, max(1, int(config["IMAP_BATCH_SIZE"]))):
                 _import_one(mailbox, uid, report)
                 state.last_uid = uid
                 db.session.commit()

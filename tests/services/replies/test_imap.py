@@ -6,7 +6,7 @@ import imaplib
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from campaign.db import db
 from campaign.jobs.replies import fetch_replies
@@ -153,3 +153,33 @@ def test_imaps_is_tls_on_993_and_imap_plain_on_143():
     )
     plain = imap_settings("imap://a:b@127.0.0.1/Antworten?starttls=1")
     assert (plain.port, plain.implicit_tls, plain.starttls, plain.folder) == (143, False, True, "Antworten")
+
+
+def test_no_transaction_is_open_while_the_mail_server_answers(app_factory, imap_server, monkeypatch):
+    """On SQLite the worker's transactions hold the write lock: one left open while the server is asked (or does
+    not answer, up to the timeout) would keep every page from saving meanwhile."""
+    app = _app(app_factory, imap_server.url)
+    for name in ("outlook_de.eml", "gmail_en.eml"):
+        imap_server.append(read_mail(name))
+    open_transactions: list[bool] = []
+    commands, send = [], imaplib.IMAP4._command
+
+    def noting_the_transaction(client, name, *args):
+        command = f"{name} {args[0]}" if name == "UID" else name  # UID SEARCH, UID FETCH, UID STORE
+        commands.append((command, bool(open_transactions)))
+        return send(client, name, *args)
+
+    monkeypatch.setattr(imaplib.IMAP4, "_command", noting_the_transaction)
+    with app.app_context():
+        engine = db.engine
+        events = {"begin": lambda _c: open_transactions.append(True)}
+        events |= dict.fromkeys(("commit", "rollback"), lambda _c: open_transactions.clear())
+        for name, listener in events.items():
+            event.listen(engine, name, listener)
+        try:
+            assert fetch_replies().imported == 2
+        finally:
+            for name, listener in events.items():
+                event.remove(engine, name, listener)
+    assert {"UID SEARCH", "UID FETCH", "UID STORE"} <= {name for name, _open in commands}
+    assert [name for name, open_transaction in commands if open_transaction] == []
