@@ -57,27 +57,27 @@ def deliver_due(*, max_batches: int | None = None) -> DeliveryReport:
     report = DeliveryReport(released=release_expired_claims(db.session))
     db.session.commit()
     batches = 0
-    while max_batches is None or batches < max_batches:
-        batch = claim_due(db.session, policy)
-        db.session.commit()
-        if not batch:
-            break
-        batches += 1
-        _send_batch(batch, config["MAIL_URL"], envelope_from, policy, report)
+    session = db.session()
+    # Claimed messages are this worker's (its claim holds them), so what it holds in memory stays true after each
+    # commit. Not expiring them saves reloading every message (and its MIME bytes) once per commit, and no reload
+    # opens a transaction (on SQLite: takes the write lock) that would stay open while the mail server answers.
+    session.expire_on_commit = False
+    try:
+        while max_batches is None or batches < max_batches:
+            batch = claim_due(db.session, policy)
+            db.session.commit()
+            if not batch:
+                break
+            batches += 1
+            _send_batch(batch, config["MAIL_URL"], envelope_from, policy, report)
+    finally:
+        session.expire_on_commit = True
     return report
 
 
 def _send_batch(batch: list, mail_url: str, envelope_from: str, policy: DeliveryPolicy, report: DeliveryReport) -> None:
     """One connection for the batch; messages left unsent when the connection fails are retried later."""
-    pending = list(batch)
-    session = db.session()
-    # The batch is this worker's (its claim holds it), so what it holds in memory stays true after each commit;
-    # not expiring it saves reloading every message (and its MIME bytes) once per commit.
-    session.expire_on_commit = False
-    try:
-        _send_each(pending, mail_url, envelope_from, policy, report)
-    finally:
-        session.expire_on_commit = True
+    _send_each(list(batch), mail_url, envelope_from, policy, report)
 
 
 def _send_each(
@@ -86,10 +86,11 @@ def _send_each(
     address = server_address(mail_url)
     try:
         with transport_for(mail_url) as transport:
-            # Written with the first result, in its transaction: the status pages say the server answers again.
-            record_reached(db.session, SMTP, address)
+            reached = False
             while pending:
                 message = pending[0]
+                # Nothing is written before the server has answered: a transaction (on SQLite, the write lock)
+                # opened now would stay open while the server takes its time.
                 try:
                     transport.send(envelope_from, message.to_address, message.raw)
                 except DeliveryError as exc:
@@ -97,6 +98,9 @@ def _send_each(
                 else:
                     record_sent(db.session, message)
                     report.sent += 1
+                if not reached:  # with the first answer, in its transaction: the status pages say it answers again
+                    record_reached(db.session, SMTP, address)
+                    reached = True
                 # One commit per message: a worker killed now repeats at most the message in flight.
                 db.session.commit()
                 pending.pop(0)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import smtplib
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from campaign.db import db, utcnow
 from campaign.jobs.outbox import deliver_due
@@ -163,3 +164,28 @@ def test_one_smtp_connection_per_batch(app_factory, mail_server):
     peers = [item.peer for item in mail_server.received]
     assert len(set(peers)) == 3  # batches of 4, 4 and 2
     assert peers[0] == peers[3] != peers[4] == peers[7] != peers[8] == peers[9]
+
+
+def test_no_transaction_is_open_while_the_mail_server_answers(smtp_app, mail_server, monkeypatch):
+    """On SQLite the worker's transactions hold the write lock: one left open while the server is asked (or does
+    not answer, up to the timeout) would keep every page from saving meanwhile."""
+    _queue(3)
+    open_transactions: list[bool] = []
+    commands, put = [], smtplib.SMTP.putcmd
+
+    def noting_the_transaction(client, command, args=""):
+        commands.append((command.upper(), bool(open_transactions)))
+        return put(client, command, args)
+
+    monkeypatch.setattr(smtplib.SMTP, "putcmd", noting_the_transaction)
+    events = {"begin": lambda _c: open_transactions.append(True)}
+    events |= dict.fromkeys(("commit", "rollback"), lambda _c: open_transactions.clear())
+    for name, listener in events.items():
+        event.listen(db.engine, name, listener)
+    try:
+        assert deliver_due().sent == 3
+    finally:
+        for name, listener in events.items():
+            event.remove(db.engine, name, listener)
+    assert [name for name, _open in commands].count("DATA") == 3
+    assert [name for name, open_transaction in commands if open_transaction] == []
