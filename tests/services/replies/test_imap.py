@@ -6,7 +6,7 @@ import imaplib
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from campaign.db import db
 from campaign.jobs.replies import fetch_replies
@@ -18,6 +18,7 @@ from tests.conftest import require_service
 from tests.factories_replies import EXPECTED, MAIL_FROM, REPLY_ADDRESS, code, make_reply_campaign, read_mail
 from tests.support import imapserver
 from tests.support.imapserver import PASSWORD, USER, ImapServer
+from tests.support.transactions import watching_transactions
 
 ALL_MAILS = [*sorted(EXPECTED), "gmail_en_duplicate.eml"]
 
@@ -161,25 +162,15 @@ def test_no_transaction_is_open_while_the_mail_server_answers(app_factory, imap_
     app = _app(app_factory, imap_server.url)
     for name in ("outlook_de.eml", "gmail_en.eml"):
         imap_server.append(read_mail(name))
-    open_transactions: list[bool] = []
     commands, send = [], imaplib.IMAP4._command
+    with app.app_context(), watching_transactions(db.engine) as transaction_open:
 
-    def noting_the_transaction(client, name, *args):
-        command = f"{name} {args[0]}" if name == "UID" else name  # UID SEARCH, UID FETCH, UID STORE
-        commands.append((command, bool(open_transactions)))
-        return send(client, name, *args)
+        def noting_the_transaction(client, name, *args):
+            command = f"{name} {args[0]}" if name == "UID" else name  # UID SEARCH, UID FETCH, UID STORE
+            commands.append((command, transaction_open()))
+            return send(client, name, *args)
 
-    monkeypatch.setattr(imaplib.IMAP4, "_command", noting_the_transaction)
-    with app.app_context():
-        engine = db.engine
-        events = {"begin": lambda _c: open_transactions.append(True)}
-        events |= dict.fromkeys(("commit", "rollback"), lambda _c: open_transactions.clear())
-        for name, listener in events.items():
-            event.listen(engine, name, listener)
-        try:
-            assert fetch_replies().imported == 2
-        finally:
-            for name, listener in events.items():
-                event.remove(engine, name, listener)
+        monkeypatch.setattr(imaplib.IMAP4, "_command", noting_the_transaction)
+        assert fetch_replies().imported == 2
     assert {"UID SEARCH", "UID FETCH", "UID STORE"} <= {name for name, _open in commands}
     assert [name for name, open_transaction in commands if open_transaction] == []

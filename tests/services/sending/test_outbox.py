@@ -5,13 +5,14 @@ from __future__ import annotations
 import smtplib
 from datetime import timedelta
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from campaign.db import db, utcnow
 from campaign.jobs.outbox import deliver_due
 from campaign.models import OutboxMessage, OutboxStatus, StateChange
 from campaign.services.sending.messages import OutgoingMail
 from campaign.services.sending.outbox import counts_by_status, queue_mail, release_expired_claims
+from tests.support.transactions import watching_transactions
 
 
 def _queue(count: int, to: str = "person{n}@example.org", **values) -> list[int]:
@@ -170,22 +171,14 @@ def test_no_transaction_is_open_while_the_mail_server_answers(smtp_app, mail_ser
     """On SQLite the worker's transactions hold the write lock: one left open while the server is asked (or does
     not answer, up to the timeout) would keep every page from saving meanwhile."""
     _queue(3)
-    open_transactions: list[bool] = []
     commands, put = [], smtplib.SMTP.putcmd
+    with watching_transactions(db.engine) as transaction_open:
 
-    def noting_the_transaction(client, command, args=""):
-        commands.append((command.upper(), bool(open_transactions)))
-        return put(client, command, args)
+        def noting_the_transaction(client, command, args=""):
+            commands.append((command.upper(), transaction_open()))
+            return put(client, command, args)
 
-    monkeypatch.setattr(smtplib.SMTP, "putcmd", noting_the_transaction)
-    events = {"begin": lambda _c: open_transactions.append(True)}
-    events |= dict.fromkeys(("commit", "rollback"), lambda _c: open_transactions.clear())
-    for name, listener in events.items():
-        event.listen(db.engine, name, listener)
-    try:
+        monkeypatch.setattr(smtplib.SMTP, "putcmd", noting_the_transaction)
         assert deliver_due().sent == 3
-    finally:
-        for name, listener in events.items():
-            event.remove(db.engine, name, listener)
     assert [name for name, _open in commands].count("DATA") == 3
     assert [name for name, open_transaction in commands if open_transaction] == []
