@@ -77,8 +77,7 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
 # SQLite: a transaction that has read cannot write once another connection has committed since ("database is
 # locked" at once, whatever the busy timeout): a request that loads the user and then saves failed whenever a
 # worker's heartbeat or progress landed in between. A transaction that will write therefore begins IMMEDIATE,
-# taking the write lock first (it waits for it up to the busy timeout, like any writer).
-IMMEDIATE = "sqlite_immediate"
+# taking the write lock with its first statement (it waits for it up to the busy timeout, like any writer).
 _writing: ContextVar[bool] = ContextVar("writing_transactions", default=False)
 
 
@@ -86,13 +85,12 @@ _writing: ContextVar[bool] = ContextVar("writing_transactions", default=False)
 def _begin_sqlite(connection: sa.Connection) -> None:
     """Start SQLite transactions explicitly (pysqlite's own handling breaks SAVEPOINT), IMMEDIATE where they write."""
     if connection.dialect.name == "sqlite":
-        immediate = connection.get_execution_options().get(IMMEDIATE, _writing.get())
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")
 
 
 def writing_begins() -> Token[bool]:
-    """From now on (in this thread or task) transactions begin as ones that write (on SQLite: with the write lock,
-    see IMMEDIATE) until `writing_ends(token)`. A transaction already under way is left as it is."""
+    """From now on (in this thread or task) transactions begin as ones that write (on SQLite: BEGIN IMMEDIATE, see
+    above) until `writing_ends(token)`. A transaction already under way is left as it is."""
     return _writing.set(True)
 
 

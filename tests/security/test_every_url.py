@@ -238,7 +238,7 @@ def test_the_crawl_saw_every_kind_of_page(crawl):
 
 
 def test_every_get_that_writes_takes_the_write_lock_first(crawl):
-    """A request that reads and then writes must begin with the write lock on SQLite (campaign.db.IMMEDIATE): POST
+    """A request that reads and then writes must begin with the write lock on SQLite (campaign.db.writing_begins): POST
     requests do; a GET only if its view is marked with `writes`. Else a worker's commit in between fails it."""
     unmarked = {
         endpoint: statement
