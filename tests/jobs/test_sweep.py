@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, event, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import update
 
 from campaign.db import db, utcnow
 from campaign.jobs import huey
@@ -15,6 +14,7 @@ from campaign.jobs.queue import enqueue_job, sweep_jobs_task
 from campaign.models import Job, JobStatus
 from campaign.services.common.jobs import claim_job, create_job
 from tests.factories_letters import make_letter_campaign
+from tests.support.transactions import another_process_committing
 
 
 def test_the_sweep_is_due_every_minute():
@@ -59,25 +59,12 @@ def test_a_job_keeps_going_while_another_worker_commits_between_its_chunks(app_f
         db.session.flush()
         job_id, other_id = job.id, other.id  # read before the commit: the job's task starts a fresh transaction
         db.session.commit()
-        beats: list[int] = []
-        another_worker = create_engine(db.engine.url)  # its own connections, as another process
 
-        def another_worker_beats(*_args):  # before each of the job's statements, whenever the job lets it
-            try:
-                with another_worker.begin() as elsewhere:
-                    if elsewhere.dialect.name == "sqlite":
-                        elsewhere.exec_driver_sql("PRAGMA busy_timeout=0")  # while the job holds the lock: no beat
-                    elsewhere.execute(update(Job).where(Job.id == other_id).values(heartbeat_at=utcnow()))
-                beats.append(other_id)
-            except OperationalError:
-                pass
+        def beat(_statement: str):
+            return update(Job).where(Job.id == other_id).values(heartbeat_at=utcnow())
 
-        event.listen(db.engine, "before_cursor_execute", another_worker_beats)
-        try:
+        with another_process_committing(db.engine, beat) as beats:
             render_letters_job.call_local(job_id)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", another_worker_beats)
-            another_worker.dispose()
 
         db.session.expire_all()
         done = db.session.get(Job, job_id)

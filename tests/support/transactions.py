@@ -1,4 +1,4 @@
-"""Whether a database transaction is open right now: to check that nothing waits on a server while holding one."""
+"""Transactions in tests: whether one is open right now, and another process committing between statements."""
 
 from __future__ import annotations
 
@@ -26,3 +26,33 @@ def watching_transactions(engine: sa.Engine) -> Iterator[Callable[[], bool]]:
     finally:
         for name, listener in listeners.items():
             event.remove(engine, name, listener)
+
+
+@contextmanager
+def another_process_committing(
+    engine: sa.Engine, change: Callable[[str], sa.Executable], during: Callable[[], bool] = lambda: True
+) -> Iterator[list[str]]:
+    """Before each statement run on `engine` (while `during()` says so), another process commits `change(statement)`
+    whenever it can: on SQLite, while nobody holds the write lock (it does not wait for it). Yields the statements
+    it committed before."""
+    committed: list[str] = []
+    other_process = sa.create_engine(engine.url)  # connections of its own
+
+    def commit_elsewhere(_connection, _cursor, statement: str, *_args) -> None:
+        if not during():
+            return
+        try:
+            with other_process.begin() as elsewhere:
+                if elsewhere.dialect.name == "sqlite":
+                    elsewhere.exec_driver_sql("PRAGMA busy_timeout=0")
+                elsewhere.execute(change(statement))
+            committed.append(statement)
+        except sa.exc.OperationalError:
+            pass  # the lock is taken: not now
+
+    event.listen(engine, "before_cursor_execute", commit_elsewhere)
+    try:
+        yield committed
+    finally:
+        event.remove(engine, "before_cursor_execute", commit_elsewhere)
+        other_process.dispose()

@@ -7,8 +7,7 @@ from contextlib import contextmanager
 
 import pytest
 from flask import abort, has_request_context, redirect
-from sqlalchemy import create_engine, event, func, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import func, select, update
 
 from campaign.db import db
 from campaign.models import AuditEvent, LetterTemplate, Role, Source, User
@@ -17,6 +16,7 @@ from campaign.services.evidence.sources import SourceData, create_source
 from campaign.web.boundary import after_commit, on_error_back_to
 from tests.factories import PASSWORD
 from tests.factories_letters import make_letter_campaign
+from tests.support.transactions import another_process_committing
 from tests.web.test_sources_web import GOOD_SOURCE
 
 TITLE = "Studie über Łódź, Görlitz und Çeşme"
@@ -150,31 +150,16 @@ def test_commands_outside_a_request_still_commit_themselves(app, runner):
 def a_worker_committing_between_statements(app, during=has_request_context) -> Iterator[list[str]]:
     """Another process commits before each statement of a request (or whatever `during` says), whenever the request
     lets it (on SQLite: while it does not hold the write lock). Yields the statements it committed before."""
-    committed: list[str] = []
     with app.app_context():
-        engine = db.engine
-        worker = create_engine(engine.url)  # its own connections, as another process
         other_source = create_source(db.session, SourceData(title="Quelle des Workers")).id
         db.session.commit()
+        engine = db.engine
 
-    def commit_elsewhere(_conn, _cursor, statement, *_args):
-        if not during():
-            return
-        try:
-            with worker.begin() as elsewhere:
-                if elsewhere.dialect.name == "sqlite":
-                    elsewhere.exec_driver_sql("PRAGMA busy_timeout=0")  # the request holds the lock: not now
-                elsewhere.execute(update(Source).where(Source.id == other_source).values(notes=statement[:40]))
-            committed.append(statement)
-        except OperationalError:
-            pass
+    def change(statement: str):
+        return update(Source).where(Source.id == other_source).values(notes=statement[:40])
 
-    event.listen(engine, "before_cursor_execute", commit_elsewhere)
-    try:
+    with another_process_committing(engine, change, during) as committed:
         yield committed
-    finally:
-        event.remove(engine, "before_cursor_execute", commit_elsewhere)
-        worker.dispose()
 
 
 def test_requests_that_read_and_then_write_succeed_while_a_worker_commits(app, client, login):
