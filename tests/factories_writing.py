@@ -5,12 +5,31 @@ from __future__ import annotations
 import email
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from email.policy import default
+from itertools import count
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from campaign.models import AreaKind, FormOfAddress, OpenRecipient, PostcodeArea, Target, WritingSettings
+from campaign.db import utcnow
+from campaign.models import (
+    AreaKind,
+    Channel,
+    FormOfAddress,
+    Letter,
+    LetterStatus,
+    OpenRecipient,
+    PostcodeArea,
+    QuestionnaireAnswer,
+    Reply,
+    ReplyChannel,
+    Supporter,
+    SupporterLetter,
+    SupporterLetterStatus,
+    Target,
+    WritingSettings,
+)
 from tests.factories import make_recipient
 from tests.factories_letters import choose, make_argument, make_argument_set, make_letter_campaign
 
@@ -102,3 +121,64 @@ def link_in(raw: bytes, kind: str) -> str:
     match = re.search(rf"https?://[^/\s]+(/c/[^\s]+/write/{kind}/[^\s]+)", text)
     assert match, text
     return match.group(1)
+
+
+_supporter_numbers = count(1)
+
+
+def make_supporter_letter(
+    session: Session,
+    written: WritingCampaign,
+    *,
+    status: SupporterLetterStatus = SupporterLetterStatus.SENT,
+    channel: Channel = Channel.EMAIL,
+    answer: QuestionnaireAnswer | None = None,
+    asked: bool = True,
+    sent_at: datetime | None = None,
+    **values: Any,
+) -> SupporterLetter:
+    """A supporter's letter to the campaign's local recipient; once sent, with its Letter, the questionnaire (if
+    `asked`) and, for an answer that says so, the reply the writer reported. `values` go to the SupporterLetter."""
+    number = next(_supporter_numbers)
+    sent_at = sent_at or utcnow()
+    supporter = Supporter(email=f"w{number}@example.org", email_canonical=f"w{number}@example.org")
+    session.add(supporter)
+    session.flush()
+    record = None
+    if status is SupporterLetterStatus.SENT:
+        record = Letter(
+            campaign_id=written.campaign_id,
+            recipient_id=written.local_id,
+            supporter_id=supporter.id,
+            reference_code=f"U-{number}",
+            channel=channel,
+            status=LetterStatus.SENT,
+            sent_at=sent_at,
+        )
+        session.add(record)
+        session.flush()
+    letter = SupporterLetter(
+        campaign_id=written.campaign_id,
+        supporter_id=supporter.id,
+        recipient_id=written.local_id,
+        letter_id=record.id if record else None,
+        status=status,
+        delivery=channel.value,
+        confirm_token_hash=f"c{number}",
+        access_token_hash=f"a{number}",
+        answer=answer,
+        questionnaire_sent_at=sent_at if asked and record else None,
+        **values,
+    )
+    session.add(letter)
+    if answer in (QuestionnaireAnswer.ANSWERED, QuestionnaireAnswer.ACKNOWLEDGED) and record is not None:
+        session.add(
+            Reply(
+                campaign_id=written.campaign_id,
+                letter_id=record.id,
+                channel=ReplyChannel.SUPPORTER_REPORT,
+                received_at=sent_at,
+            )
+        )
+    session.flush()
+    return letter

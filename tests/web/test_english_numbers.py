@@ -14,15 +14,9 @@ from flask import render_template_string
 from campaign.db import db
 from campaign.models import (
     Channel,
-    Letter,
     LetterStatus,
     QuestionnaireAnswer,
-    Reply,
-    ReplyChannel,
     Role,
-    Supporter,
-    SupporterLetter,
-    SupporterLetterStatus,
 )
 from campaign.services.common.jobs import create_job
 from campaign.services.sending.offline import mark_delivered
@@ -31,7 +25,7 @@ from campaign.web.language import COOKIE
 from tests.factories import make_campaign, make_recipient
 from tests.factories_dashboard import make_counted_campaign, make_recipient_letter, make_reply
 from tests.factories_signing import make_open_letter
-from tests.factories_writing import make_writing_campaign
+from tests.factories_writing import make_supporter_letter, make_writing_campaign
 
 NBSP = "\N{NO-BREAK SPACE}"
 SENT = datetime(2026, 3, 10, 9, 0)
@@ -164,45 +158,9 @@ def test_the_supporter_letters_write_shares_in_the_page_language(app, client, lo
     with app.app_context():
         written = make_writing_campaign(db.session)
         for number, (share, answer) in enumerate(zip((0.334, 0.05, 0.5), answers, strict=True), start=1):
-            supporter = Supporter(email=f"s{number}@example.org", email_canonical=f"s{number}@example.org")
-            db.session.add(supporter)
-            db.session.flush()
-            sent = Letter(
-                campaign_id=written.campaign_id,
-                recipient_id=written.local_id,
-                supporter_id=supporter.id,
-                reference_code=f"U-{number}",
-                channel=Channel.EMAIL,
-                status=LetterStatus.SENT,
-                sent_at=SENT,
+            make_supporter_letter(
+                db.session, written, answer=answer, sent_at=SENT, own_share=share, letter_text=f"Brief Nummer {number}"
             )
-            db.session.add(sent)
-            db.session.flush()
-            db.session.add(
-                SupporterLetter(
-                    campaign_id=written.campaign_id,
-                    supporter_id=supporter.id,
-                    recipient_id=written.local_id,
-                    letter_id=sent.id,
-                    status=SupporterLetterStatus.SENT,
-                    delivery=Channel.EMAIL.value,
-                    confirm_token_hash=f"c{number}",
-                    access_token_hash=f"a{number}",
-                    letter_text=f"Brief Nummer {number}",
-                    own_share=share,
-                    answer=answer,
-                    questionnaire_sent_at=SENT,
-                )
-            )
-            if answer is QuestionnaireAnswer.ANSWERED:
-                db.session.add(
-                    Reply(
-                        campaign_id=written.campaign_id,
-                        letter_id=sent.id,
-                        channel=ReplyChannel.SUPPORTER_REPORT,
-                        received_at=SENT,
-                    )
-                )
         db.session.commit()
         slug = written.slug
     login(Role.ORGANISER)

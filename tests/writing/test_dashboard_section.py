@@ -2,69 +2,18 @@
 
 from __future__ import annotations
 
-from itertools import count
-
 from campaign.db import db, utcnow
 from campaign.models import (
     Channel,
-    Letter,
     LetterStatus,
     QuestionnaireAnswer,
-    Reply,
-    ReplyChannel,
-    Supporter,
     SupporterLetter,
     SupporterLetterStatus,
 )
 from campaign.services.dashboard import campaign_dashboard
-from tests.factories_writing import make_writing_campaign
+from tests.factories_writing import make_supporter_letter, make_writing_campaign
 
-_numbers = count(1)
 _A = QuestionnaireAnswer
-
-
-def _letter(session, written, *, status=SupporterLetterStatus.SENT, channel=Channel.EMAIL, answer=None, asked=True):
-    number = next(_numbers)
-    supporter = Supporter(email=f"w{number}@example.org", email_canonical=f"w{number}@example.org")
-    session.add(supporter)
-    session.flush()
-    record = None
-    if status is SupporterLetterStatus.SENT:
-        record = Letter(
-            campaign_id=written.campaign_id,
-            recipient_id=written.local_id,
-            supporter_id=supporter.id,
-            reference_code=f"U-{number}",
-            channel=channel,
-            status=LetterStatus.SENT,
-            sent_at=utcnow(),
-        )
-        session.add(record)
-        session.flush()
-    session.add(
-        SupporterLetter(
-            campaign_id=written.campaign_id,
-            supporter_id=supporter.id,
-            recipient_id=written.local_id,
-            letter_id=record.id if record else None,
-            status=status,
-            delivery=channel.value,
-            confirm_token_hash=f"c{number}",
-            access_token_hash=f"a{number}",
-            answer=answer,
-            questionnaire_sent_at=utcnow() if asked and record else None,
-        )
-    )
-    if answer in (_A.ANSWERED, _A.ACKNOWLEDGED) and record is not None:
-        session.add(
-            Reply(
-                campaign_id=written.campaign_id,
-                letter_id=record.id,
-                channel=ReplyChannel.SUPPORTER_REPORT,
-                received_at=utcnow(),
-            )
-        )
-    session.flush()
 
 
 def test_hand_counted_supporter_figures(app, login, client):
@@ -72,14 +21,14 @@ def test_hand_counted_supporter_figures(app, login, client):
     with app.app_context():
         written = make_writing_campaign(db.session)
         session = db.session
-        _letter(session, written, answer=_A.ANSWERED)
-        _letter(session, written, answer=_A.ACKNOWLEDGED)
-        _letter(session, written, answer=_A.NO_REPLY)
-        _letter(session, written, answer=_A.NO_REPLY, channel=Channel.POST)
-        _letter(session, written, channel=Channel.POST)
-        _letter(session, written, asked=False)
-        _letter(session, written, status=SupporterLetterStatus.PENDING)
-        _letter(session, written, status=SupporterLetterStatus.HELD)
+        make_supporter_letter(session, written, answer=_A.ANSWERED)
+        make_supporter_letter(session, written, answer=_A.ACKNOWLEDGED)
+        make_supporter_letter(session, written, answer=_A.NO_REPLY)
+        make_supporter_letter(session, written, answer=_A.NO_REPLY, channel=Channel.POST)
+        make_supporter_letter(session, written, channel=Channel.POST)
+        make_supporter_letter(session, written, asked=False)
+        make_supporter_letter(session, written, status=SupporterLetterStatus.PENDING)
+        make_supporter_letter(session, written, status=SupporterLetterStatus.HELD)
         session.commit()
         board = campaign_dashboard(session, session.get(SupporterLetter, 1).campaign)
         figures = board.supporter_letters
@@ -106,7 +55,7 @@ def test_supporter_letters_are_never_follow_ups_of_the_campaign(app):
 
     with app.app_context():
         written = make_writing_campaign(db.session)
-        _letter(db.session, written)
+        make_supporter_letter(db.session, written)
         db.session.commit()
         campaign = db.session.get(SupporterLetter, 1).campaign
         assert due_follow_ups(db.session, campaign, now=utcnow() + timedelta(days=100)) == []
@@ -118,7 +67,7 @@ def test_the_campaigns_own_counts_and_sending_leave_supporter_letters_out(app):
 
     with app.app_context():
         written = make_writing_campaign(db.session)
-        _letter(db.session, written)
+        make_supporter_letter(db.session, written)
         db.session.commit()
         campaign = db.session.get(SupporterLetter, 1).campaign
         assert campaign_figures(db.session, campaign).letters == 0
