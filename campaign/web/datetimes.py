@@ -7,7 +7,7 @@ from datetime import datetime
 from flask_babel import format_datetime
 
 from campaign.services.common.dates import SHORT_DATE_PATTERNS, long_date, short_date
-from campaign.services.common.language import page_language
+from campaign.services.common.language import SOURCE_LANGUAGE, page_language
 
 __all__ = ["local_time", "long_date", "short_date"]
 
@@ -21,7 +21,7 @@ PATTERNS = {
 
 
 def _pattern(shape: str) -> str:
-    return PATTERNS.get(page_language(), PATTERNS["de"])[shape]
+    return PATTERNS.get(page_language(), PATTERNS[SOURCE_LANGUAGE])[shape]
 
 
 def local_time(value: datetime | None, shape: str = "datetime") -> str:

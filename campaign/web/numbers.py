@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from babel.numbers import format_percent
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
+
+from campaign.services.common.language import page_language
 
 # At most one decimal place, digits grouped by thousands: 1234.5 → "1.234,5" (German) / "1,234.5" (English).
 PATTERN = "#,##0.#"
@@ -28,4 +30,4 @@ def percent(value: float | int | None) -> str:
     # so the rounded value is written as it is, without that pattern's rounding (flask_babel.format_percent cannot
     # say so), and a whole number without ".0".
     tenths = Decimal(str(value)).quantize(TENTH, rounding=ROUND_HALF_EVEN).normalize()
-    return format_percent(tenths / 100, locale=get_locale(), decimal_quantization=False)
+    return format_percent(tenths / 100, locale=page_language(), decimal_quantization=False)
