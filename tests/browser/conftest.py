@@ -17,6 +17,7 @@ from campaign.db import db
 from campaign.models import Role
 from tests.conftest import require_service
 from tests.factories import PASSWORD, make_user
+from tests.support.recording_server import SHUTDOWN_POLL_SECONDS
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Exactly these switches: no sandbox inside containers, and no calls home from the browser.
@@ -60,7 +61,9 @@ def closing_responses(app: Any) -> Any:
 def serving(app: Any, email: str) -> Iterator[LiveServer]:
     """Serve `app` with werkzeug on a free loopback port while the block runs; `email` is the account to log in."""
     server = make_server("127.0.0.1", 0, closing_responses(app), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, args=(SHUTDOWN_POLL_SECONDS,), name="live-server", daemon=True
+    )
     thread.start()
     try:
         yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", email=email, password=PASSWORD, app=app)

@@ -56,7 +56,9 @@ def test_up_serves_the_demo_the_organiser_can_log_in_and_ctrl_c_stops_web_server
     # Ctrl-C in a terminal signals the whole foreground process group: web server and worker alike.
     os.killpg(process.pid, signal.SIGINT)
     assert process.wait(timeout=30) == 0, "".join(output)
-    time.sleep(0.5)  # let the reader thread collect the last lines
+    deadline = time.monotonic() + 10
+    while "Beendet." not in "".join(output) and time.monotonic() < deadline:
+        time.sleep(0.02)  # the reader thread collects the last lines the process printed
     text = "".join(output)
     assert "Beendet." in text and "Traceback" not in text
     assert "Passwort:" not in text  # the password is only in the file

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
-
 import pytest
 
 from campaign.models import FormOfAddress
@@ -24,6 +21,7 @@ from tests.factories_letters import (
     make_source,
     pdf_text,
 )
+from tests.support.recording_server import recording_server
 
 F = FormOfAddress
 
@@ -236,30 +234,11 @@ def test_composing_without_template_says_so(db_session):
         compose_letter(campaign, make_recipient(db_session), on=ON, reference_code="T-1")
 
 
-class _RecordingHandler(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []
-
-    def do_GET(self):
-        type(self).requests.append(self.path)
-        self.send_response(200)
-        self.send_header("Content-Type", "image/png")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def web_server():
     """A server on loopback that records every request, to prove that nothing is fetched."""
-    _RecordingHandler.requests = []
-    server = http.server.HTTPServer(("127.0.0.1", 0), _RecordingHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", _RecordingHandler.requests
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with recording_server() as (port, requests):
+        yield f"http://127.0.0.1:{port}", requests
 
 
 def test_images_in_templates_fetch_nothing(db_session, web_server):

@@ -7,6 +7,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+# How often a test's server looks whether it should stop. The standard library's half second was a wait of up to
+# 0.5 s at the end of every test that served something (the browser tests' live server, the recording servers).
+SHUTDOWN_POLL_SECONDS = 0.02
+
 
 @contextmanager
 def recording_server() -> Iterator[tuple[int, list[str]]]:
@@ -23,7 +27,7 @@ def recording_server() -> Iterator[tuple[int, list[str]]]:
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(SHUTDOWN_POLL_SECONDS,), daemon=True)
     thread.start()
     try:
         yield server.server_port, fetched
