@@ -27,6 +27,7 @@ from campaign.web.proxy import trust_proxy_headers
 from campaign.web.public import bp as public_bp
 from campaign.web.public.responses import bp as responses_bp
 from campaign.web.security import STAFF, add_security_headers, has_role, load_user
+from campaign.web.static_files import register_static_fingerprints
 from campaign.web.track import bp as track_bp
 
 ERROR_MESSAGES = {
@@ -80,6 +81,7 @@ def register_web(app: Flask) -> None:
     register_boundary(app)
     app.after_request(add_security_headers)
     app.after_request(vary_by_language)
+    register_static_fingerprints(app)
     for name, function in FILTERS.items():
         app.add_template_filter(function, name)
     app.register_error_handler(HTTPException, _render_http_error)

@@ -49,4 +49,10 @@ def test_switching_to_english_and_back_at_phone_width(page, live_server, console
     page.get_by_role("button", name="Deutsch").click()
     expect(page.locator("html")).to_have_attribute("lang", "de")
     expect(page.get_by_role("heading", name="Organisieren", exact=True)).to_be_visible()
+    # The stylesheets came from the browser's cache, without asking the server (a transfer of 0 bytes).
+    files = page.evaluate(
+        "performance.getEntriesByType('resource').filter(e => e.name.includes('/static/'))"
+        ".map(e => [e.name, e.transferSize])"
+    )
+    assert files and all(size == 0 for _name, size in files), files
     assert console_errors == []
