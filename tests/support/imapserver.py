@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -160,12 +161,18 @@ class ImapServer:
             client.logout()
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
-        shutil.rmtree(self.root, ignore_errors=True)
+        """Stop Dovecot and delete its folder, in the background: Dovecot takes a second to end, and the tests need
+        not wait for it (the port is not reused, and Python waits for the thread before it exits)."""
+        process, self.process = self.process, None
+        threading.Thread(target=_end, args=(process, self.root), name="dovecot-stop").start()
+
+
+def _end(process: subprocess.Popen | None, root: Path) -> None:
+    if process is not None and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    shutil.rmtree(root, ignore_errors=True)
