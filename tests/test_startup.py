@@ -68,29 +68,39 @@ def test_building_the_app_does_not_import_weasyprint(tmp_path: Path):
     assert report["pdf"] == "%PDF-" and report["after"] is True
 
 
+def _loaded(settings: dict[str, str], *args: str, watched: tuple[str, ...] = HEAVY) -> tuple[str, list[str]]:
+    """What `campaign ARGS…` printed, and which of the `watched` modules it imported."""
+    done = subprocess.run(
+        [sys.executable, "-c", COMMAND_SCRIPT, json.dumps(watched), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=settings,
+    )
+    assert done.returncode == 0, done.stderr
+    *output, modules = done.stdout.strip().splitlines()
+    return "\n".join(output) + done.stderr, json.loads(modules)
+
+
 def test_a_command_loads_neither_the_other_commands_nor_their_file_libraries(migrated_database: str, tmp_path: Path):
     settings = environment(INSTANCE_PATH=str(tmp_path), DATABASE_URL=migrated_database, JOBS_URL="immediate")
-
-    def loaded(*args: str) -> tuple[str, list[str]]:
-        done = subprocess.run(
-            [sys.executable, "-c", COMMAND_SCRIPT, json.dumps(HEAVY), *args],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-            env=settings,
-        )
-        assert done.returncode == 0, done.stderr
-        *output, modules = done.stdout.strip().splitlines()
-        return "\n".join(output) + done.stderr, json.loads(modules)
-
-    assert loaded("worker", "--help")[1] == []
-    assert loaded("letters", "queue", "--help")[1] == []
+    assert _loaded(settings, "worker", "--help")[1] == []
+    assert _loaded(settings, "letters", "queue", "--help")[1] == []
     # A command that runs: it builds the app and asks the database (which has no such campaign).
-    output, modules = loaded("stats", "keine-kampagne")
+    output, modules = _loaded(settings, "stats", "keine-kampagne")
     assert "Keine Kampagne" in output and modules == []
     # The one command here that renders letters does load the PDF tools.
-    assert "pypdf" in loaded("letters", "render", "--help")[1]
+    assert "pypdf" in _loaded(settings, "letters", "render", "--help")[1]
+
+
+def test_only_the_commands_that_serve_pages_build_the_app_with_them(migrated_database: str, tmp_path: Path):
+    settings = environment(INSTANCE_PATH=str(tmp_path), DATABASE_URL=migrated_database, JOBS_URL="immediate")
+    watched = ("campaign.web",)
+    output, modules = _loaded(settings, "stats", "keine-kampagne", watched=watched)
+    assert "Keine Kampagne" in output and "campaign.web" not in modules
+    output, modules = _loaded(settings, "routes", watched=watched)
+    assert "/c/<slug>/sign" in output and "campaign.web" in modules
 
 
 def test_the_help_lists_every_command_with_its_one_line_help(runner):

@@ -33,6 +33,12 @@ COMMANDS = {
 }
 
 
+# Of our commands, the one that serves the web pages; Flask's own (`run`, `shell`, `routes`) and other plugins'
+# commands get them too. The rest (the worker, every other command) build the app without them.
+WEB_COMMANDS = frozenset({"up"})
+WEB_META = "campaign.web"
+
+
 class CampaignGroup(LazyGroup, FlaskGroup):
     """Flask's group (`run`, `shell`, `routes`, plugin commands such as `db`) plus our commands, loaded lazily."""
 
@@ -48,6 +54,7 @@ class CampaignGroup(LazyGroup, FlaskGroup):
         name, command, rest = super().resolve_command(ctx, args)
         if name != "shell":
             ctx.with_resource(writing_transactions())
+        ctx.meta[WEB_META] = name not in COMMANDS or name in WEB_COMMANDS
         return name, command, rest
 
 
@@ -68,8 +75,10 @@ def main() -> None:
 
 
 def create_command_app() -> Flask:
-    """The app of a command; what it holds lives as long as the process, so the collector need not walk it again."""
-    app = create_app()
+    """The app of a command, with the web pages only where it serves them (or may: `run`, `up`, `shell`, `routes`,
+    any command not ours); what it holds lives as long as the process, so the collector need not walk it again."""
+    context = click.get_current_context(silent=True)
+    app = create_app(web=context is None or context.meta.get(WEB_META, True))
     gc.freeze()
     gc.set_threshold(*USUAL_GC_THRESHOLDS)
     return app
