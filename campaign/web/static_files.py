@@ -52,12 +52,10 @@ def register_static_fingerprints(app: Flask) -> None:
             values[FINGERPRINT_ARG] = fingerprint
 
     def keep_fingerprinted(response: Response) -> Response:
-        if (
-            request.endpoint == "static"
-            and response.status_code in (200, 304)
-            and request.args.get(FINGERPRINT_ARG)
-            and request.args.get(FINGERPRINT_ARG) == fingerprints.of(request.view_args.get("filename", ""))
-        ):
+        if request.endpoint != "static" or response.status_code not in (200, 304):
+            return response
+        asked = request.args.get(FINGERPRINT_ARG)
+        if asked and asked == fingerprints.of(request.view_args["filename"]):
             response.cache_control.no_cache = None
             response.cache_control.public = True
             response.cache_control.max_age = MAX_AGE_SECONDS
