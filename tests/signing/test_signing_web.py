@@ -131,6 +131,17 @@ def test_a_closed_campaign_and_an_outdated_consent_text_take_no_signature(client
     assert _count(letter.app, Signature) == 0 and _count(letter.app, Supporter) == 0
 
 
+def test_a_letter_that_no_longer_renders_is_not_offered_for_co_signing(client, letter):
+    from campaign.models import TemplateVersion
+
+    with letter.app.app_context():
+        version = db.session.scalars(select(TemplateVersion)).one()
+        version.body = "{{ salutation }},\n\n{{ gibt_es_nicht.feld }}\n"  # saved before a field was withdrawn
+        db.session.commit()
+    page = client.get(f"/c/{letter.slug}").get_data(as_text=True)
+    assert "Der offene Brief" not in page and "Jetzt mitzeichnen" not in page and 'action="/c/' not in page
+
+
 def test_signing_works_with_the_default_sender_of_a_fresh_installation(app_factory):
     # `make run` leaves MAIL_FROM at its default: the confirmation mail must still be queued.
     app = app_factory(JOBS_URL="memory://")

@@ -38,6 +38,17 @@ def test_organiser_creates_edits_and_activates_a_campaign(app, client, organiser
     assert "nicht erlaubt" in refused.get_data(as_text=True)
 
 
+def test_starting_a_co_signing_campaign_without_letter_text_is_refused_with_the_way_out(app, client, organiser):
+    slug = client.post("/organise/campaigns/new", data={**GOOD_CAMPAIGN, "open_letter": "y"}).headers["Location"]
+    slug = slug.rsplit("/", 1)[1]
+    refused = client.post(f"/organise/campaigns/{slug}/status", data={"status": "active"}, follow_redirects=True)
+    page = refused.get_data(as_text=True)
+    assert "noch keinen Text" in page and "Briefvorlage" in page and "Kampagne starten" in page
+    with app.app_context():
+        assert db.session.scalar(select(Campaign.status).where(Campaign.slug == slug)) is CampaignStatus.DRAFT
+    assert client.get(f"/c/{slug}").status_code == 404  # still a draft: no public page takes signatures
+
+
 @pytest.mark.parametrize(
     ("values", "field", "message"),
     [

@@ -27,6 +27,7 @@ from campaign.services.common.audit import record
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.states import transition
 from campaign.services.common.text import is_slug, unique_slug
+from campaign.services.signing.page import open_letter
 
 TITLE_MAX = 300
 SLUG_MAX = 120
@@ -125,6 +126,8 @@ def update_campaign(session: Session, campaign: Campaign, data: CampaignData, *,
             setattr(campaign, name, value)
     if not changes:
         return
+    if "open_letter" in changes and campaign.status is CampaignStatus.ACTIVE:
+        _check_open_letter_has_text(campaign)
     if "argument_set_id" in changes:
         # Chosen arguments belong to the old set; keep nothing that the new set does not offer.
         campaign.chosen_arguments.clear()
@@ -132,6 +135,18 @@ def update_campaign(session: Session, campaign: Campaign, data: CampaignData, *,
     if "channels" in changes:
         reassign_channels(session, campaign)
     record(session, "campaign.update", campaign, user=user, changes=changes)
+
+
+def _check_open_letter_has_text(campaign: Campaign) -> None:
+    """A running campaign that gathers co-signatures must show the letter they sign: refuse while it has no text."""
+    if campaign.open_letter and open_letter(campaign) is None:
+        raise ServiceError(
+            _(
+                "Die Kampagne sammelt Mitzeichnungen für einen offenen Brief, der noch keinen Text hat. "
+                "Legen Sie zuerst eine Briefvorlage an (oder schalten Sie „Offener Brief“ in den Einstellungen aus)."
+            ),
+            "open_letter",
+        )
 
 
 def _plain(value: object) -> object:
@@ -152,6 +167,8 @@ def change_status(
     except ValueError as exc:
         raise ServiceError(_("Unbekannter Status „%(status)s“.", status=status)) from exc
     before = campaign.status
+    if new_status is CampaignStatus.ACTIVE:
+        _check_open_letter_has_text(campaign)
     transition(session, campaign, new_status, user=user)
     record(session, "campaign.status", campaign, user=user, before=before.value, after=new_status.value)
 

@@ -111,14 +111,16 @@ def _provision_groups(campaign: Campaign) -> tuple[list[ProvisionGroup], list[Ci
 
 def campaign_page(session: Session, campaign: Campaign) -> CampaignPage:
     groups, footnotes = _provision_groups(campaign)
+    letter = open_letter(campaign)
     return CampaignPage(
         campaign=campaign,
-        letter=open_letter(campaign),
+        letter=letter,
         groups=groups,
         footnotes=footnotes,
         confirmed=confirmed_count(session, campaign.id),
         goal=campaign.goal_signatures,
         deadline=campaign.deadline,
         signatories=public_signatories(session, campaign),
-        can_sign=campaign.open_letter and campaign.status.value == "active",
+        # Nobody is asked to co-sign a letter the page cannot show (its template may have stopped rendering).
+        can_sign=campaign.open_letter and campaign.status.value == "active" and letter is not None,
     )

@@ -84,6 +84,29 @@ def test_status_follows_the_transition_table_and_each_change_is_logged(db_sessio
         editing.change_status(db_session, campaign, "verschwunden")
 
 
+def test_a_campaign_with_an_open_letter_starts_only_once_the_letter_has_text(db_session):
+    sender = make_organisation(db_session)
+    campaign = editing.create_campaign(
+        db_session, editing.CampaignData(title="Offen", open_letter=True, organisation_id=sender.id)
+    )
+    with pytest.raises(ServiceError, match="noch keinen Text") as refused:
+        editing.change_status(db_session, campaign, CampaignStatus.ACTIVE)
+    assert refused.value.field == "open_letter" and campaign.status is CampaignStatus.DRAFT
+    make_template(db_session, campaign)
+    db_session.refresh(campaign)
+    editing.change_status(db_session, campaign, CampaignStatus.ACTIVE)
+    assert campaign.status is CampaignStatus.ACTIVE
+
+
+def test_a_running_campaign_without_letter_text_cannot_switch_co_signing_on_but_keeps_other_edits(db_session):
+    campaign = editing.create_campaign(db_session, editing.CampaignData(title="Läuft"))
+    editing.change_status(db_session, campaign, CampaignStatus.ACTIVE)
+    with pytest.raises(ServiceError, match="noch keinen Text"), db_session.begin_nested():  # the boundary's rollback
+        editing.update_campaign(db_session, campaign, editing.CampaignData(title="Läuft", open_letter=True))
+    editing.update_campaign(db_session, campaign, editing.CampaignData(title="Läuft weiter, Łódź"))
+    assert campaign.title == "Läuft weiter, Łódź" and not campaign.open_letter
+
+
 def test_duplicate_copies_settings_templates_and_argument_choice_but_not_targets(db_session):
     source, version, _people = make_letter_campaign(db_session, recipients=2)
     add_version(db_session, version, body="{{ salutation }},\n\nNeuer Text.\n")
