@@ -40,6 +40,7 @@ def _url_values(app: Flask) -> dict[str, object]:
     with app.app_context():
         user = make_user(db.session, Role.ADMIN)
         demo = make_demo_motion(db.session)
+        demo.source_url = f"https://example.org/{LONG_WORD}/{LONG_WORD}.pdf"  # the motion page's facts list
         evidence = make_evidence(db.session)
         campaign = make_print_campaign(db.session, recipients=3)
         campaign.public_responses = True  # the public response tracker is off by default
