@@ -194,3 +194,14 @@ def test_the_board_downloads_replies_as_json(app, client, coordinator):
     [row] = json.loads(response.data)
     assert row["reference"] == "NRW-2026-0002" and row["kind"] == "reply"
     assert client.get("/track/campaigns/nrw-gerecht/export/secrets/download?format=json").status_code == 404
+
+
+def test_english_pages_show_the_reply_choices_and_downloads_in_english(app, client, coordinator):
+    [reply_id] = _import(app, "outlook_de.eml")
+    english = {"Accept-Language": "en-GB"}
+    board = client.get("/track/campaigns/nrw-gerecht/letters", headers=english).get_data(as_text=True)
+    assert "Letters (CSV)" in board and "Replies (JSON)" in board and "Briefe (CSV)" not in board
+    reply = client.get(f"/track/replies/{reply_id}", headers=english).get_data(as_text=True)
+    assert "acknowledgement only" in reply and "nur Eingangsbestätigung" not in reply
+    german = client.get(f"/track/replies/{reply_id}").get_data(as_text=True)
+    assert "nur Eingangsbestätigung" in german  # the options are built once, each page still in its own language

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from campaign.models import Campaign
@@ -21,16 +22,17 @@ from campaign.services.exports import letters, recipients, replies, signatures
 
 @dataclass(frozen=True)
 class Table:
-    title: str
+    title: str  # in the file, German like its column headings
     columns: Sequence[Column]
     rows: Callable[[Session, Campaign], Iterable[Mapping[str, Any]]]
+    link: object  # lazy translated text: the download link in the page's language
 
 
 TABLES: dict[str, Table] = {
-    "letters": Table("Briefe", letters.COLUMNS, letters.rows),
-    "replies": Table("Antworten", replies.COLUMNS, replies.rows),
-    "recipients": Table("Empfänger", recipients.COLUMNS, recipients.rows),
-    "signatures": Table("Mitzeichnungen", signatures.COLUMNS, signatures.rows),
+    "letters": Table("Briefe", letters.COLUMNS, letters.rows, _l("Briefe")),
+    "replies": Table("Antworten", replies.COLUMNS, replies.rows, _l("Antworten")),
+    "recipients": Table("Empfänger", recipients.COLUMNS, recipients.rows, _l("Empfänger:innen")),
+    "signatures": Table("Mitzeichnungen", signatures.COLUMNS, signatures.rows, _l("Mitzeichnungen")),
 }
 
 

@@ -36,7 +36,7 @@ def letters(slug: str):
         filtered=not filters.is_empty,
         counts=reply_counts(db.session, campaign),
         inbox=inbox_count(db.session),
-        downloads=[(what, TABLES[what].title, fmt) for what in sorted(TABLES) for fmt in FORMATS],
+        downloads=[(what, TABLES[what].link, fmt) for what in sorted(TABLES) for fmt in FORMATS],
     )
 
 

@@ -39,5 +39,5 @@ def show(slug: str):
         if campaign.goal_signatures
         else None,
         peak=max(board.signatures, key=lambda day: day.count, default=None),
-        downloads=[(what, TABLES[what].title, fmt) for what in sorted(TABLES) for fmt in FORMATS],
+        downloads=[(what, TABLES[what].link, fmt) for what in sorted(TABLES) for fmt in FORMATS],
     )

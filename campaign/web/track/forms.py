@@ -10,23 +10,18 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from campaign.models import LetterStatus, ReplyChannel, ReplyKind, ReplyQuality, ReplyStance
-from campaign.services.common.labels import label
 from campaign.services.letters.templates import MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH
 from campaign.services.recipients.search import FilterChoices
 from campaign.services.replies.attachments import ALLOWED_EXTENSIONS
 from campaign.services.replies.board import NO_REPLY, BoardFilter
 from campaign.services.replies.records import Classification
-from campaign.web.choices import enum_choices
+from campaign.web.choices import enum_choices, member_choices
 from campaign.web.organise.recipients.forms import MultiCheckboxField
 
 BOARD_PARAMS = ("q", "list_id", "tag", "function", "region", "status", "reply", "stance", "due")
 # A person's answer is classified by these; "automatische Antwort" belongs to the kind, not to a choice here.
 QUALITIES = [quality for quality in ReplyQuality if quality is not ReplyQuality.AUTO_REPLY]
 ANY = SelectChoice("", _l("alle"))
-
-
-def _choices(members) -> list[SelectChoice]:
-    return [SelectChoice(member.value, label(member)) for member in members]
 
 
 class BoardFilterForm(FlaskForm):
@@ -50,9 +45,9 @@ class BoardFilterForm(FlaskForm):
         self.tag.choices = [ANY, *(SelectChoice(tag) for tag in choices.tags)]
         regions = sorted({*choices.unterbezirke, *choices.kreise, *choices.wahlkreise, *choices.kommunen})
         self.region.choices = [ANY, *(SelectChoice(region) for region in regions)]
-        self.status.choices = [ANY, *_choices(LetterStatus)]
-        self.reply.choices = [ANY, SelectChoice(NO_REPLY, _l("keine Antwort")), *_choices(QUALITIES)]
-        self.stance.choices = [ANY, *_choices(ReplyStance)]
+        self.status.choices = [ANY, *enum_choices(LetterStatus)]
+        self.reply.choices = [ANY, SelectChoice(NO_REPLY, _l("keine Antwort")), *member_choices(QUALITIES)]
+        self.stance.choices = [ANY, *enum_choices(ReplyStance)]
 
     def to_filter(self) -> BoardFilter:
         list_id = self.list_id.data or ""
@@ -70,7 +65,7 @@ class BoardFilterForm(FlaskForm):
 
 
 class ClassificationFields(FlaskForm):
-    quality = SelectField(_l("Qualität"), choices=_choices(QUALITIES))
+    quality = SelectField(_l("Qualität"), choices=member_choices(QUALITIES))
     stance = SelectField(_l("Haltung zu unserem Anliegen"), choices=enum_choices(ReplyStance))
     commitments = TextAreaField(
         _l("Zusagen"),
