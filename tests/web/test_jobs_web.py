@@ -60,6 +60,7 @@ def test_organiser_generates_all_letters_and_downloads_the_zip(app, client, slug
     page = client.get(f"/organise/jobs/{job_id}").get_data(as_text=True)
     assert "<progress" in page and f'value="{LETTERS}"' in page and "fertig" in page
     assert f"/organise/jobs/{job_id}/download" in page and "/static/js/jobs.js" in page
+    assert f'<a href="/organise/campaigns/{slug}/sending">Briefe prüfen, freigeben und versenden</a>' in page
 
     download = client.get(state["download_url"])
     data = download.get_data()
