@@ -148,6 +148,7 @@ def choose_arguments(page: Page, slug: str, claim: str) -> None:
     page.goto(f"/organise/campaigns/{slug}/arguments")
     page.get_by_role("checkbox", name=claim).check()
     page.get_by_role("button", name="Auswahl speichern").click()
+    expect(page.get_by_text("Auswahl gespeichert: 1 Argument für alle Briefe.")).to_be_visible()
 
 
 def import_recipients(page: Page, list_name: str) -> None:

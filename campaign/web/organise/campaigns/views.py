@@ -111,7 +111,7 @@ def status(slug: str):
     if not form.validate_on_submit():
         abort(400)
     service.change_status(db.session, found, form.status.data, user=acting_user())
-    flash(_("Die Kampagne ist jetzt: %(status)s.", status=label(found.status)), "success")
+    flash(_("Neuer Status der Kampagne: %(status)s.", status=label(found.status)), "success")
     return redirect(url_for(".show", slug=found.slug))
 
 

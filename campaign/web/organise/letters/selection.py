@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from campaign.db import db
 from campaign.models import Campaign
@@ -58,7 +59,14 @@ def choose(slug: str):
         with errors_shown_on(form):
             ids, positions = form.chosen()
             chosen = service.set_chosen_arguments(db.session, campaign, ids, positions=positions, user=acting_user())
-            flash(_("Auswahl gespeichert: %(count)s Argumente für alle Briefe.", count=len(chosen)), "success")
+            flash(
+                ngettext(
+                    "Auswahl gespeichert: %(num)s Argument für alle Briefe.",
+                    "Auswahl gespeichert: %(num)s Argumente für alle Briefe.",
+                    len(chosen),
+                ),
+                "success",
+            )
             return redirect(url_for(".index", slug=slug))
     return _selection_page(campaign, choice_form=form, status=400)
 
