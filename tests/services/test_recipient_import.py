@@ -387,6 +387,110 @@ def test_a_quoted_multi_line_address_keeps_its_lines_into_storage(db_session):
     assert stored.street.splitlines() == ["c/o SPD-Unterbezirk Köln", "2. OG", "Magnusstraße 18b"]
 
 
+# Eight data rows as Excel saves them; the sixth (file line 7) opens a quote in the street and never closes it.
+UNCLOSED_QUOTE_CSV = (
+    "Anrede;Vorname;Nachname;Straße;PLZ;Ort\r\n"
+    "Frau;Ayşe;Doğan;Fliederhofweg 14;50823;Köln\r\n"
+    "Herr;Paweł;Gąsiorowski;Platz des Landtags 1;40221;Düsseldorf\r\n"
+    "Frau;Lüdia;Großmann;Weißdornweg 3;53111;Bonn\r\n"
+    "Herr;José;Muñoz;Hauptstraße 5;44137;Dortmund\r\n"
+    "Frau;Zofia;Łukasiewicz;Am Markt 2;45127;Essen\r\n"
+    'Herr;Kim;Weiß;"Unterm Dach 7;01067;Dresden\r\n'
+    "Frau;Renée;Çelik;Rheinufer 9;40213;Düsseldorf\r\n"
+    "\r\n"
+    "Herr;Bartłomiej;Öztürk;Ringstraße 1;50667;Köln\r\n"
+)
+UNCLOSED_QUOTE_MESSAGE = (
+    'Ein Anführungszeichen (") wird nicht geschlossen; die Zeilen 7–10 wurden als ein einziges Feld gelesen und '
+    "werden nicht importiert. Bitte das Anführungszeichen in Zeile 7 schließen oder entfernen."
+)
+
+
+def test_an_unclosed_quote_names_every_line_it_swallowed_and_counts_them(db_session):
+    table = importer.read_table(UNCLOSED_QUOTE_CSV.encode(), "kaputt.csv")
+    plan = importer.plan_import(db_session, table)
+    assert [(row.line, row.status) for row in plan.rows] == [
+        *((line, RowStatus.NEW) for line in range(2, 7)),
+        (7, RowStatus.INVALID),
+        (8, RowStatus.INVALID),
+        (10, RowStatus.INVALID),
+    ]
+    assert plan.problems == [
+        (7, UNCLOSED_QUOTE_MESSAGE),
+        (8, "gehört zum nicht geschlossenen Anführungszeichen aus Zeile 7 und wird nicht importiert."),
+        (10, "gehört zum nicht geschlossenen Anführungszeichen aus Zeile 7 und wird nicht importiert."),
+    ]
+    assert importer.summary_line(plan) == (
+        "8 Datenzeilen · neu: 5 · bereits vorhanden: 0 · doppelt in der Datei: 0 · fehlerhaft: 3"
+    )
+    # The names around the broken line are read as written.
+    assert [row.name for row in plan.rows[:5]] == [
+        "Ayşe Doğan",
+        "Paweł Gąsiorowski",
+        "Lüdia Großmann",
+        "José Muñoz",
+        "Zofia Łukasiewicz",
+    ]
+    # The stored upload keeps the finding, so the review and the import step report the same.
+    assert importer.Table.from_dict(table.to_dict()) == table
+    result = importer.run_import(db_session, plan, skip_invalid=True)
+    assert (result.created, result.skipped_invalid) == (5, 3)
+    assert "3 fehlerhafte Zeilen übersprungen" in importer.result_line(result)
+    assert set(db_session.scalars(select(Recipient.last_name))) == {
+        "Doğan",
+        "Gąsiorowski",
+        "Großmann",
+        "Muñoz",
+        "Łukasiewicz",
+    }
+
+
+def test_the_same_file_with_the_quote_closed_over_two_lines_imports_all_rows(db_session):
+    text = UNCLOSED_QUOTE_CSV.replace('"Unterm Dach 7;', '"Unterm Dach 7\r\nHinterhaus";')
+    plan = importer.plan_import(db_session, importer.read_table(text.encode(), "heil.csv"))
+    assert not plan.problems and plan.counts[RowStatus.NEW] == 8
+    assert [row.line for row in plan.rows] == [2, 3, 4, 5, 6, 7, 9, 11]
+    assert plan.rows[5].values["street"] == "Unterm Dach 7\nHinterhaus" and plan.rows[5].name == "Kim Weiß"
+    assert [row.name for row in plan.rows[6:]] == ["Renée Çelik", "Bartłomiej Öztürk"]
+    importer.run_import(db_session, plan)
+    stored = db_session.scalar(select(Recipient).where(Recipient.last_name == "Weiß"))
+    assert stored.street.splitlines() == ["Unterm Dach 7", "Hinterhaus"]
+    assert _count(db_session) == 8
+
+
+def test_an_unclosed_quote_that_a_later_quote_closes_is_named_too(db_session):
+    text = (
+        "Vorname;Nachname;Straße;Ort\n"
+        'Kim;Weiß;"Unterm Dach 7;Dresden\n'
+        'Renée;Çelik;"Rheinufer 9";Düsseldorf\n'
+        "Paweł;Gąsiorowski;Platz des Landtags 1;Düsseldorf\n"
+    )
+    plan = importer.plan_import(db_session, importer.read_table(text.encode(), "kaputt.csv"))
+    assert [(row.line, row.status) for row in plan.rows] == [
+        (2, RowStatus.INVALID),
+        (3, RowStatus.INVALID),
+        (4, RowStatus.NEW),
+    ]
+    assert "die Zeilen 2–3 wurden als ein einziges Feld gelesen" in plan.rows[0].messages[0]
+    assert plan.rows[2].name == "Paweł Gąsiorowski"
+
+
+def test_a_quoted_multi_line_address_in_a_short_row_is_no_unclosed_quote(db_session):
+    text = (
+        "Vorname;Nachname;Straße;PLZ;Ort\r\n"
+        'Ayşe;Doğan;"c/o SPD Köln\r\n2. OG"\r\n'
+        "José;Muñoz;Hauptstraße 5;44137;Dortmund\r\n"
+    )
+    plan = importer.plan_import(db_session, importer.read_table(text.encode(), "kurz.csv"))
+    assert plan.problems == [
+        (2, "nur 3 von 5 Feldern (Zeile abgeschnitten oder falsches Trennzeichen?)."),
+    ]
+    assert [(row.line, row.status, row.name) for row in plan.rows] == [
+        (2, RowStatus.INVALID, ""),
+        (4, RowStatus.NEW, "José Muñoz"),
+    ]
+
+
 def test_a_line_break_inside_an_excel_cell_is_kept(db_session):
     data = make_xlsx([["Vorname", "Nachname", "Anschrift"], ["Kim", "Weiß", "c/o Rathaus\nDr.-Külz-Ring 19"]])
     plan = importer.plan_import(db_session, importer.read_table(data, "e.xlsx"))

@@ -324,6 +324,30 @@ def test_import_report_shows_line_numbers_and_lets_the_user_choose(app, client, 
     assert _count(app) == 2
 
 
+def test_an_unclosed_quote_is_reported_with_the_lines_it_swallowed(app, client, organiser):
+    data = (
+        "Vorname;Nachname;Straße;PLZ;Ort\r\n"
+        + "".join(f"Ayşe;Doğan{number};Fliederhofweg {number};50823;Köln\r\n" for number in range(1, 6))
+        + 'Kim;Weiß;"Unterm Dach 7;01067;Dresden\r\n'
+        + "Renée;Çelik;Rheinufer 9;40213;Düsseldorf\r\n"
+        + "Paweł;Gąsiorowski;Platz des Landtags 1;40221;Düsseldorf\r\n"
+    ).encode()
+    review_url = _upload(client, data, "kaputt.csv").headers["Location"]
+    review = html.unescape(_text(client.get(review_url)))
+    assert "8 Datenzeilen" in review and '<th scope="row">fehlerhaft</th><td>3</td>' in review
+    assert (
+        '<td>7</td><td>Ein Anführungszeichen (") wird nicht geschlossen; die Zeilen 7–9 wurden als ein einziges '
+        "Feld gelesen und werden nicht importiert. Bitte das Anführungszeichen in Zeile 7 schließen oder entfernen."
+    ) in review
+    for line in (8, 9):
+        assert f"<td>{line}</td><td>gehört zum nicht geschlossenen Anführungszeichen aus Zeile 7" in review
+    assert "Nur die 5 gültigen neuen Zeilen importieren" in review
+    done = client.post(f"{review_url}/run")
+    page = html.unescape(_text(client.get(done.headers["Location"])))
+    assert "Import: 5 neu angelegt, 0 bereits vorhanden, 3 fehlerhafte Zeilen übersprungen." in page
+    assert _count(app) == 5
+
+
 def test_import_asks_for_unknown_columns_before_the_report(app, client, organiser):
     review_url = _upload(client, fixture_bytes("unbekannte_spalten.csv"), "spalten.csv").headers["Location"]
     review = _text(client.get(review_url))

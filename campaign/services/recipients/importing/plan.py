@@ -146,7 +146,16 @@ def plan_import(
     existing = existing_recipients_index(session)
     in_file: DuplicateIndex[int] = DuplicateIndex()
     width = len(table.headers)
-    results = [_check_row(row, mapping, width, existing, in_file) for row in table.rows]
+    quote_ends: dict[int, int] = {}
+    for row in table.rows:
+        if row.unclosed_quote:
+            quote_ends[row.unclosed_quote] = max(row.line, quote_ends.get(row.unclosed_quote, 0))
+    results = [
+        _unclosed_quote(row, quote_ends[row.unclosed_quote])
+        if row.unclosed_quote
+        else _check_row(row, mapping, width, existing, in_file)
+        for row in table.rows
+    ]
     return ImportPlan(table, columns, mapping, results, notices)
 
 
@@ -187,6 +196,24 @@ def _interpret_row(raw: dict[str, str], warnings_: list[str]) -> None:
             )
         )
         raw["group_name"] = ""
+
+
+def _unclosed_quote(row: Row, last: int) -> RowResult:
+    """A row read into a quote that was never closed: invalid, its line named, its cells not trusted."""
+    if row.line == row.unclosed_quote:
+        message = gettext(
+            'Ein Anführungszeichen (") wird nicht geschlossen; die Zeilen %(first)s–%(last)s wurden als ein '
+            "einziges Feld gelesen und werden nicht importiert. Bitte das Anführungszeichen in Zeile %(first)s "
+            "schließen oder entfernen.",
+            first=row.unclosed_quote,
+            last=last,
+        )
+    else:
+        message = gettext(
+            "gehört zum nicht geschlossenen Anführungszeichen aus Zeile %(line)s und wird nicht importiert.",
+            line=row.unclosed_quote,
+        )
+    return RowResult(row.line, RowStatus.INVALID, messages=[message])
 
 
 def _check_row(

@@ -232,6 +232,8 @@ def _read_csv(data: bytes, name: str) -> Table:
     reader = csv.reader(stream, delimiter=delimiter)
     headers: list[str] | None = None
     rows: list[Row] = []
+    # The file's lines as csv.reader counts them, split only once a record spans several of them.
+    physical: list[str] = []
     try:
         for cells in reader:
             line = previous_line + 1
@@ -241,7 +243,17 @@ def _read_csv(data: bytes, name: str) -> Table:
             if headers is None:
                 headers = trimmed_headers(cells)
                 continue
-            rows.append(Row(line, cells))
+            swallowed: list[int] = []
+            if line < previous_line:
+                physical = physical or io.StringIO(text, newline="").readlines()
+                if _quote_left_open("".join(physical[line - 1 : previous_line]), delimiter):
+                    # csv.reader read the lines after the open quote into one field; each of them becomes a row of
+                    # its own, so the report names it and counts it. Swallowed blank lines lose nothing.
+                    swallowed = [
+                        number for number in range(line + 1, previous_line + 1) if physical[number - 1].strip()
+                    ]
+            rows.append(Row(line, cells, unclosed_quote=line if swallowed else 0))
+            rows.extend(Row(number, [], unclosed_quote=line) for number in swallowed)
             check_row_count(len(rows), name)
     except csv.Error as exc:
         raise ImportFileError(
@@ -253,3 +265,17 @@ def _read_csv(data: bytes, name: str) -> Table:
             )
         ) from exc
     return Table("CSV", headers or [], rows, encoding=encoding, delimiter=delimiter)
+
+
+def _quote_left_open(record: str, delimiter: str) -> bool:
+    """Whether a record read over several lines spans them only because a quote was never closed.
+
+    A quoted field may hold line breaks, and such a record also parses strictly. An unclosed quote does not: it
+    runs to the end of the file, or a later line's quote closes it where a delimiter should follow. The lenient
+    reading of either looks like a record with one long field, whatever its number of fields.
+    """
+    try:
+        next(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error:
+        return True
+    return False

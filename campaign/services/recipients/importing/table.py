@@ -24,10 +24,15 @@ class ImportFileError(ServiceError):
 
 @dataclass(frozen=True)
 class Row:
-    """The cells of one record and the file line it starts on (the header is line 1)."""
+    """The cells of one record and the file line it starts on (the header is line 1).
+
+    `unclosed_quote` is the line where a quote opened that was never closed (0 if none): the row of that line
+    holds the cells as csv.reader read them, and every further non-blank line it swallowed is a row without cells.
+    """
 
     line: int
     cells: list[str]
+    unclosed_quote: int = 0
 
 
 @dataclass
@@ -58,7 +63,10 @@ class Table:
         return {
             "kind": self.kind,
             "headers": self.headers,
-            "rows": [[row.line, row.cells] for row in self.rows],
+            "rows": [
+                [row.line, row.cells, row.unclosed_quote] if row.unclosed_quote else [row.line, row.cells]
+                for row in self.rows
+            ],
             "encoding": self.encoding,
             "delimiter": self.delimiter,
         }
@@ -67,7 +75,11 @@ class Table:
     def from_dict(cls, data: Any) -> Table:
         """The table stored by to_dict(); ValueError if the data is not one."""
         try:
-            rows = [Row(int(line), [str(cell) for cell in cells]) for line, cells in data["rows"]]
+            # Only a row read into an unclosed quote has a third item, so uploads stored earlier still load.
+            rows = [
+                Row(int(line), [str(cell) for cell in cells], int(quote[0]) if quote else 0)
+                for line, cells, *quote in data["rows"]
+            ]
             return cls(
                 kind=str(data["kind"]),
                 headers=[str(header) for header in data["headers"]],
