@@ -72,6 +72,9 @@ def test_unknown_field_is_named(db_session):
     with pytest.raises(TemplateFieldProblem, match="Unbekannte Platzhalter: adressat") as caught:
         save_template_version(db_session, template, subject="Betreff", body="Hallo {{ adressat.name }}")
     assert caught.value.field == "body"
+    # Listed as the editor writes them, and the follow-up field says where it can be used.
+    assert "Erlaubt sind: anrede (salutation), " in str(caught.value)
+    assert "erster_brief (original, nur in Nachfragen)" in str(caught.value)
 
 
 def test_problem_in_the_subject_belongs_to_the_subject_field(db_session):

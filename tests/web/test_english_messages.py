@@ -66,8 +66,8 @@ def _template_id(app) -> int:
         ),
         (
             "Hallo {{ empfänger.nachname }}",
-            "Unknown placeholders: empfänger (“empfänger” is called “empfaenger”). Allowed are: salutation (anrede)",
-            "Unbekannte Platzhalter: empfänger („empfänger“ heißt „empfaenger“). Erlaubt sind: salutation (anrede)",
+            "Unknown placeholders: empfänger (“empfänger” is called “empfaenger”). Allowed are: anrede (salutation)",
+            "Unbekannte Platzhalter: empfänger („empfänger“ heißt „empfaenger“). Erlaubt sind: anrede (salutation)",
         ),
     ],
 )

@@ -37,7 +37,13 @@ def unknown_names_message(unknown: list[str]) -> str:
         for name in unknown
         if fold_text(name) in folded
     ]
-    allowed = ", ".join(f"{field.name} ({field.alias})" for field in FIELDS)
+    # The German alias first, as the default template and the editor write it; follow-up fields say where they work.
+    allowed = ", ".join(
+        _("%(alias)s (%(name)s, nur in Nachfragen)", alias=field.alias, name=field.name)
+        if field.follow_up_only
+        else f"{field.alias} ({field.name})"
+        for field in FIELDS
+    )
     hint = f" ({'; '.join(hints)})" if hints else ""
     return _(
         "Unbekannte Platzhalter: %(names)s%(hint)s. Erlaubt sind: %(allowed)s.",
