@@ -21,7 +21,7 @@ from campaign.web.auth import bp as auth_bp
 from campaign.web.boundary import register_boundary
 from campaign.web.datetimes import local_time, long_date, short_date
 from campaign.web.language import vary_by_language, warn_about_missing_catalogues
-from campaign.web.numbers import number, percent
+from campaign.web.numbers import file_size, number, percent
 from campaign.web.organise import bp as organise_bp
 from campaign.web.proxy import trust_proxy_headers
 from campaign.web.public import bp as public_bp
@@ -58,6 +58,7 @@ FILTERS = {
     "long_date": long_date,
     "number": number,
     "percent": percent,
+    "file_size": file_size,
     "german_date": long_date,
     "german_number": number,
     # A text stored in German (a refused attachment's reason, a job's message) in the page's language.

@@ -1,11 +1,12 @@
-"""Numbers and percentages on web pages in the notation of the page's language, and no ".0" after whole numbers."""
+"""Numbers, percentages and file sizes on web pages in the notation of the page's language, no ".0" after whole
+numbers."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from babel.numbers import format_percent
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 
 from campaign.services.common.language import page_language
 
@@ -31,3 +32,13 @@ def percent(value: float | int | None) -> str:
     # say so), and a whole number without ".0".
     tenths = Decimal(str(value)).quantize(TENTH, rounding=ROUND_HALF_EVEN).normalize()
     return format_percent(tenths / 100, locale=page_language(), decimal_quantization=False)
+
+
+def file_size(size: int | None) -> str:
+    """29 → "29 Bytes", 2560 → "2,5 KB", 3_500_000 → "3,3 MB": a small file is not „0 KB“."""
+    size = size or 0
+    if size < 1024:
+        return ngettext("%(num)s Byte", "%(num)s Bytes", size)
+    if size < 1024 * 1024:
+        return number(round(size / 1024, 1)) + " KB"
+    return number(round(size / 1024 / 1024, 1)) + " MB"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import datetime
 
 import pytest
@@ -127,7 +128,8 @@ def test_a_reply_by_post_is_logged_with_its_scan_and_shows_in_the_history(app, c
     response = client.post(url, data=data, content_type="multipart/form-data")
     assert response.status_code == 302
     reply_page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Brief Schröder.pdf" in reply_page
+    assert "Brief Schröder.pdf</a> (28 Bytes)" in reply_page  # not „0 KB“
+    assert re.search(r"<title>Antwort: \S", reply_page)  # no subject or sender by post: the person's name instead
     with app.app_context():
         reply = db.session.scalar(select(Reply))
         assert reply.publication_allowed and reply.letter.status is LetterStatus.REPLIED
