@@ -46,7 +46,10 @@ def test_starting_a_co_signing_campaign_without_letter_text_is_refused_with_the_
     assert "noch keinen Text" in page and "Briefvorlage" in page and "Kampagne starten" in page
     with app.app_context():
         assert db.session.scalar(select(Campaign.status).where(Campaign.slug == slug)) is CampaignStatus.DRAFT
-    assert client.get(f"/c/{slug}").status_code == 404  # still a draft: no public page takes signatures
+    preview = client.get(f"/c/{slug}")  # the team sees the draft's public page, without a form to sign
+    assert preview.status_code == 200 and "Vorschau für das Team" in preview.get_data(as_text=True)
+    assert 'action="/c/' not in preview.get_data(as_text=True) and "Das Mitzeichnen ist beendet" not in preview.text
+    assert app.test_client().get(f"/c/{slug}").status_code == 404  # the public does not see a draft
 
 
 @pytest.mark.parametrize(

@@ -37,13 +37,11 @@ def all_campaigns(session: Session) -> list[Campaign]:
     return list(session.scalars(select(Campaign).order_by(Campaign.created_at.desc())))
 
 
-def public_campaign(session: Session, slug: str) -> Campaign | None:
-    """The campaign the public may see under this slug (active or closed, never drafts)."""
-    return session.scalar(
-        select(Campaign).where(
-            Campaign.slug == slug, Campaign.status.in_([CampaignStatus.ACTIVE, CampaignStatus.CLOSED])
-        )
-    )
+def public_campaign(session: Session, slug: str, *, with_drafts: bool = False) -> Campaign | None:
+    """The campaign the public may see under this slug (active or closed, never drafts); `with_drafts` also finds
+    a draft, for the team's preview of its public page before the start."""
+    shown = [CampaignStatus.ACTIVE, CampaignStatus.CLOSED, *([CampaignStatus.DRAFT] if with_drafts else [])]
+    return session.scalar(select(Campaign).where(Campaign.slug == slug, Campaign.status.in_(shown)))
 
 
 def campaign_figures(session: Session, campaign: Campaign) -> CampaignFigures:

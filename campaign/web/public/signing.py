@@ -17,18 +17,19 @@ from campaign.services.writing.settings import writing_campaign
 from campaign.web.boundary import after_commit, errors_shown_on
 from campaign.web.public.forms import LinkForm, SigningForm
 from campaign.web.public.views import bp
-from campaign.web.security import no_store
+from campaign.web.security import STAFF, has_role, no_store
 
 
-def _campaign_or_404(slug: str):
-    found = public_campaign(db.session, slug)
+def _campaign_or_404(slug: str, *, preview: bool = False):
+    """The public campaign; with `preview`, the team also sees a draft (nobody can sign it: it is not running)."""
+    found = public_campaign(db.session, slug, with_drafts=preview and has_role(*STAFF))
     if found is None:
         abort(404)
     return found
 
 
 def _render_page(slug: str, form: SigningForm, status: int = 200):
-    campaign = _campaign_or_404(slug)
+    campaign = _campaign_or_404(slug, preview=True)
     consent = signing_consent(db.session)
     form.consent_version.data = form.consent_version.data or consent.version
     share_url = url_for("public.campaign", slug=slug, _external=True)
@@ -117,7 +118,7 @@ def withdraw(slug: str, token: str):
 
 @bp.get("/c/<slug>/letter.pdf")
 def letter_pdf(slug: str):
-    campaign = _campaign_or_404(slug)
+    campaign = _campaign_or_404(slug, preview=True)
     pdf = open_letter_pdf(db.session, campaign)
     if pdf is None:
         abort(404)
