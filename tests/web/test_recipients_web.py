@@ -378,6 +378,20 @@ def test_mapping_one_field_twice_is_refused(app, client, organiser):
     assert "Das Feld „Nachname“ ist mehreren Spalten zugeordnet" in review and "Prüfbericht" not in review
 
 
+def test_an_undecided_column_keeps_the_other_choices_as_sent(app, client, organiser):
+    review_url = _upload(client, fixture_bytes("unbekannte_spalten.csv"), "spalten.csv").headers["Location"]
+    refused = client.post(
+        f"{review_url}/mapping",
+        data={"column_0": "last_name", "column_1": "first_name", "column_2": "", "column_3": "postcode",
+              "column_4": "city"},
+    )  # fmt: skip
+    page = _text(refused)
+    assert refused.status_code == 400 and "Bitte für jede Spalte ein Feld oder „ignorieren“ wählen." in page
+    chosen = dict(re.findall(r'<select[^>]*name="(column_\d)"[^>]*>.*?<option selected value="(\w*)"', page, re.S))
+    assert chosen["column_0"] == "last_name" and chosen["column_1"] == "first_name"  # not the detected ones back
+    assert _count(app) == 0
+
+
 def test_real_xlsx_upload_works(app, client, organiser):
     data = make_xlsx([["Salutation", "First name", "Last name", "Email"], ["Mr", "José", "Núñez", "jose@example.org"]])
     review_url = _upload(client, data, "export.xlsx").headers["Location"]

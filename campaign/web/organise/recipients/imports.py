@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 from werkzeug.utils import secure_filename
 
 from campaign.db import db
@@ -82,20 +83,25 @@ def _review(table: importer.Table, meta: dict[str, Any]) -> Review:
     return Review(table, columns, chosen, undecided, plan, "")
 
 
-@bp.get("/<token>")
-def review(token: str):
-    table, meta = _load_table(token)
+def _review_page(token: str, table: importer.Table, meta: dict[str, Any], form: FlaskForm | None = None, status=200):
+    """The review page; `form` is a refused mapping form, shown with the choices as they were sent."""
     found = _review(table, meta)
     return render_template(
         "organise/recipients/import_review.html",
         token=token,
         meta=meta,
         review=found,
-        mapping_form=mapping_form(found.columns, found.chosen),
+        mapping_form=form or mapping_form(found.columns, found.chosen),
         status_labels=importer.STATUS_LABELS,
         statuses=list(importer.RowStatus),
         confirm=ConfirmForm(),
-    )
+    ), status
+
+
+@bp.get("/<token>")
+def review(token: str):
+    table, meta = _load_table(token)
+    return _review_page(token, table, meta)
 
 
 @bp.post("/<token>/mapping")
@@ -104,8 +110,9 @@ def mapping(token: str):
     columns = importer.detect_columns(table)
     form = mapping_form(columns, importer.mapping_from_meta(meta))
     if not form.validate_on_submit():
+        # The page again with the choices as sent (not a redirect, which would show the stored ones).
         flash(_("Bitte für jede Spalte ein Feld oder „ignorieren“ wählen."), "error")
-        return redirect(url_for(".review", token=token))
+        return _review_page(token, table, meta, form, 400)
     chosen = chosen_mapping(form, columns)
     try:
         importer.resolve_mapping(columns, chosen)
