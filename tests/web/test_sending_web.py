@@ -183,3 +183,50 @@ def test_queueing_without_approved_letters_starts_no_job(app, client, organiser,
     job_page = client.get(queued.headers["Location"]).get_data(as_text=True)
     assert "Die freigegebenen Briefe werden in den Postausgang gelegt." in job_page
     assert "Briefe im Postausgang: 1." in job_page and len(mail_server.received) == 1
+
+
+def _approve_all(app, campaign) -> None:
+    _generate(app, campaign)
+    with app.app_context():
+        approve_letters(db.session, db.session.merge(campaign), user=None)
+        db.session.commit()
+
+
+def test_a_letter_posted_on_a_day_counts_as_sent_that_day(app, client, organiser, campaign):
+    """The board shows the day it was posted, the dashboard counts it among the letters per day and misses none."""
+    _approve_all(app, campaign)
+    posted = client.post(_url(campaign, "delivered"), data={"how": "post", "on": "2026-03-05"}, follow_redirects=True)
+    assert "1 Brief als versandt vermerkt." in posted.get_data(as_text=True)
+    assert _statuses(app, campaign)[2] is LetterStatus.SENT
+
+    board = client.get(f"/track/campaigns/{campaign.slug}/letters").get_data(as_text=True)
+    assert "<td>05.03.2026</td>" in board
+    dashboard = client.get(f"/track/campaigns/{campaign.slug}").get_data(as_text=True)
+    assert "kein Versanddatum" not in dashboard and "Noch keine Briefe mit Versanddatum." not in dashboard
+    assert "1 Briefe an 1 Tag versandt, am 5. März 2026." in dashboard
+    history = client.get(f"/track/campaigns/{campaign.slug}/recipients/{_post_recipient(app, campaign)}")
+    assert "zur Post gegeben am 05.03.2026" in history.get_data(as_text=True)
+
+
+def _post_recipient(app, campaign) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            select(Letter.recipient_id).where(Letter.campaign_id == campaign.id, Letter.channel == Channel.POST)
+        )
+
+
+@pytest.mark.parametrize(
+    ("on", "message"),
+    [
+        ("99.99.9999", "Bitte ein gültiges Datum angeben (JJJJ-MM-TT)."),
+        ("2999-01-01", "Das Datum liegt in der Zukunft."),
+    ],
+)
+def test_a_bad_posting_date_is_refused_and_changes_nothing(app, client, organiser, campaign, on, message):
+    _approve_all(app, campaign)
+    refused = client.post(_url(campaign, "delivered"), data={"how": "post", "on": on}, follow_redirects=True)
+    assert refused.request.path == _url(campaign)
+    assert f'<p class="flash flash-error" role="alert">{message}</p>' in refused.get_data(as_text=True)
+    assert _statuses(app, campaign) == [LetterStatus.APPROVED] * 3
+    with app.app_context():
+        assert db.session.scalars(select(Letter.sent_at).where(Letter.sent_at.is_not(None))).all() == []
