@@ -58,7 +58,7 @@ def test_approving_single_letters_by_code(runner, campaign):
         (["letters", "approve", "{slug}", "--code", "NRW-0000-9999"], "keinen Brief mit dem Zeichen NRW-0000-9999"),
         (["letters", "queue", "{slug}", "--at", "morgen früh"], "--at „morgen früh“ ist kein Zeitpunkt"),
         (["letters", "queue", "{slug}", "--at", "2001-01-01 10:00"], "Vergangenheit"),
-        (["letters", "queue", "{slug}"], "keine freigegebenen E-Mail-Briefe"),
+        (["letters", "queue", "{slug}"], "Keine freigegebenen E-Mail-Briefe: Bitte zuerst Briefe freigeben."),
         (["letters", "generate", "{slug}", "--as", "ğüß@example.org"], "Kein aktives Benutzerkonto"),
     ],
 )

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from campaign.db import db
-from campaign.models import Channel, Letter, LetterStatus, Role, Target
+from campaign.models import Channel, Job, JobStatus, Letter, LetterStatus, Role, Target
 from campaign.services.common.dates import today_in_germany
 from campaign.services.sending.lifecycle import approve_letters, generate_letters
 from tests.services.sending.helpers import email_campaign, statuses
@@ -155,7 +155,78 @@ def test_the_approved_letters_wait_after_a_cancel(app, client, organiser, campai
     assert _statuses(app, campaign) == [LetterStatus.APPROVED] * 3
 
 
-def test_queueing_without_approved_letters_fails_the_job_with_the_reason(app, client, organiser, campaign):
-    response = client.post(_url(campaign, "queue"), follow_redirects=True)
-    page = response.get_data(as_text=True)
-    assert "fehlgeschlagen" in page and "Es gibt keine freigegebenen E-Mail-Briefe zum Versenden." in page
+def _jobs(app) -> list[Job]:
+    with app.app_context():
+        return list(db.session.scalars(select(Job)))
+
+
+def test_queueing_without_approved_letters_starts_no_job(app, client, organiser, campaign, mail_server):
+    """Only drafts: no job, the reason as an error on the sending screen; one approved letter starts the job."""
+    _generate(app, campaign)
+    refused = client.post(_url(campaign, "queue"), follow_redirects=True)
+    page = refused.get_data(as_text=True)
+    assert refused.request.path == _url(campaign)
+    message = "Keine freigegebenen E-Mail-Briefe: Bitte zuerst Briefe freigeben."
+    assert f'<p class="flash flash-error" role="alert">{message}</p>' in page
+    assert "in den Postausgang gelegt" not in page
+    assert _jobs(app) == []
+
+    with app.app_context():
+        first = db.session.scalar(
+            select(Letter.reference_code).where(Letter.channel == Channel.EMAIL).order_by(Letter.reference_code)
+        )
+        approve_letters(db.session, db.session.merge(campaign), user=None, codes=[first])
+        db.session.commit()
+    queued = client.post(_url(campaign, "queue"))
+    assert "/organise/jobs/" in queued.headers["Location"]
+    assert [job.status for job in _jobs(app)] == [JobStatus.DONE]
+    job_page = client.get(queued.headers["Location"]).get_data(as_text=True)
+    assert "Die freigegebenen Briefe werden in den Postausgang gelegt." in job_page
+    assert "Briefe im Postausgang: 1." in job_page and len(mail_server.received) == 1
+
+
+def _approve_all(app, campaign) -> None:
+    _generate(app, campaign)
+    with app.app_context():
+        approve_letters(db.session, db.session.merge(campaign), user=None)
+        db.session.commit()
+
+
+def test_a_letter_posted_on_a_day_counts_as_sent_that_day(app, client, organiser, campaign):
+    """The board shows the day it was posted, the dashboard counts it among the letters per day and misses none."""
+    _approve_all(app, campaign)
+    posted = client.post(_url(campaign, "delivered"), data={"how": "post", "on": "2026-03-05"}, follow_redirects=True)
+    assert "1 Brief als versandt vermerkt." in posted.get_data(as_text=True)
+    assert _statuses(app, campaign)[2] is LetterStatus.SENT
+
+    board = client.get(f"/track/campaigns/{campaign.slug}/letters").get_data(as_text=True)
+    assert "<td>05.03.2026</td>" in board
+    dashboard = client.get(f"/track/campaigns/{campaign.slug}").get_data(as_text=True)
+    assert "kein Versanddatum" not in dashboard and "Noch keine Briefe mit Versanddatum." not in dashboard
+    assert "1 Briefe an 1 Tag versandt, am 5. März 2026." in dashboard
+    history = client.get(f"/track/campaigns/{campaign.slug}/recipients/{_post_recipient(app, campaign)}")
+    assert "zur Post gegeben am 05.03.2026" in history.get_data(as_text=True)
+
+
+def _post_recipient(app, campaign) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            select(Letter.recipient_id).where(Letter.campaign_id == campaign.id, Letter.channel == Channel.POST)
+        )
+
+
+@pytest.mark.parametrize(
+    ("on", "message"),
+    [
+        ("99.99.9999", "Bitte ein gültiges Datum angeben (JJJJ-MM-TT)."),
+        ("2999-01-01", "Das Datum liegt in der Zukunft."),
+    ],
+)
+def test_a_bad_posting_date_is_refused_and_changes_nothing(app, client, organiser, campaign, on, message):
+    _approve_all(app, campaign)
+    refused = client.post(_url(campaign, "delivered"), data={"how": "post", "on": on}, follow_redirects=True)
+    assert refused.request.path == _url(campaign)
+    assert f'<p class="flash flash-error" role="alert">{message}</p>' in refused.get_data(as_text=True)
+    assert _statuses(app, campaign) == [LetterStatus.APPROVED] * 3
+    with app.app_context():
+        assert db.session.scalars(select(Letter.sent_at).where(Letter.sent_at.is_not(None))).all() == []

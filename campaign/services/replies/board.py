@@ -68,8 +68,10 @@ def due_condition(campaign: Campaign, now: datetime | None = None) -> Any:
     """
     cutoff = (now or utcnow()) - timedelta(days=campaign.follow_up_days)
     followed_up = exists(select(FOLLOW_UP.id).where(FOLLOW_UP.follow_up_of_id == Letter.id))
-    # A letter on paper has no sending time, only the day it was posted or handed over.
-    left_in_time = or_(Letter.sent_at <= cutoff, and_(Letter.sent_at.is_(None), Letter.delivered_on <= cutoff.date()))
+    # A letter on paper counts from the day it was posted or handed over (its sent_at is only noon of that day).
+    left_in_time = or_(
+        Letter.delivered_on <= cutoff.date(), and_(Letter.delivered_on.is_(None), Letter.sent_at <= cutoff)
+    )
     return and_(
         Letter.status == LetterStatus.SENT,
         left_in_time,

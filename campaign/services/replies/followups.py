@@ -39,9 +39,9 @@ class DueFollowUp:
 
 def _days_since(letter: Letter, now: datetime) -> int:
     """Days since the letter left: by mail at its sending time, on paper on the day it was posted or handed over."""
-    if letter.sent_at is not None:
-        return (now - letter.sent_at).days
-    return (now.date() - letter.delivered_on).days if letter.delivered_on else 0
+    if letter.delivered_on is not None:  # its sent_at is only noon of that day (services.sending.offline)
+        return (now.date() - letter.delivered_on).days
+    return (now - letter.sent_at).days if letter.sent_at else 0
 
 
 def due_follow_ups(session: Session, campaign: Campaign, *, now: datetime | None = None) -> list[DueFollowUp]:

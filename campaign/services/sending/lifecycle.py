@@ -15,6 +15,7 @@ from campaign.models import (
     Campaign,
     CampaignSending,
     Channel,
+    Job,
     Letter,
     LetterStatus,
     OutboxMessage,
@@ -24,6 +25,7 @@ from campaign.models import (
 )
 from campaign.services.common.audit import record
 from campaign.services.common.errors import ServiceError
+from campaign.services.common.jobs import create_job
 from campaign.services.common.states import transition
 from campaign.services.common.translation import N_
 from campaign.services.letters.batch.plan import recipient_order
@@ -34,6 +36,9 @@ from campaign.services.sending.outbox import cancel, queue_mail, retry
 Progress = Callable[[int, int], None]
 WAITING = (OutboxStatus.PENDING, OutboxStatus.FAILED)
 GENERATE_CHUNK = 100
+# The one answer wherever queueing finds nothing to send (the sending screen, `campaign letters queue`, a queue job):
+# it says what to do first, since the usual cause is letters still waiting as drafts.
+NOTHING_APPROVED = N_("Keine freigegebenen E-Mail-Briefe: Bitte zuerst Briefe freigeben.")
 
 
 @dataclass
@@ -203,7 +208,7 @@ def queue_letters(
     if not approved and not required:
         return StepResult()
     if not approved:
-        raise ServiceError(_("Es gibt keine freigegebenen E-Mail-Briefe zum Versenden."))
+        raise ServiceError(_(NOTHING_APPROVED))
     result = StepResult()
     for number, letter in enumerate(approved, start=1):
         problem = _unsendable(letter)
@@ -225,6 +230,23 @@ def queue_letters(
             progress(number, len(approved))
     record(session, "letters.queue", campaign, user=user, letters=result.done, skipped=len(result.skipped))
     return result
+
+
+def start_queue_job(session: Session, campaign: Campaign, kind: str, *, user: User | None) -> Job:
+    """The background job (of the queueing task's `kind`) that queues the campaign's approved e-mail letters.
+
+    Refused before any job exists while there is no approved e-mail letter: a job started anyway would only fail
+    in the background, after the screen had said the letters were on their way.
+    """
+    approved = select(Letter.id).where(
+        Letter.campaign_id == campaign.id,
+        Letter.status == LetterStatus.APPROVED,
+        Letter.channel == Channel.EMAIL,
+        Letter.supporter_id.is_(None),  # as in campaign_letters: supporters' own letters are not queued here
+    )
+    if session.scalar(approved.limit(1)) is None:
+        raise ServiceError(_(NOTHING_APPROVED))
+    return create_job(session, kind, campaign=campaign, user=user)
 
 
 def _unsendable(letter: Letter) -> str:

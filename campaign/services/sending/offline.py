@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, time
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from campaign.db import utcnow
 from campaign.models import Campaign, Channel, Letter, LetterStatus, Recipient, Target, User
 from campaign.services.common.audit import record
-from campaign.services.common.dates import today_in_germany
+from campaign.services.common.dates import german_time_to_utc, today_in_germany
 from campaign.services.common.emails import canonical_email, normalise_email
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.states import transition
@@ -24,6 +25,19 @@ from campaign.services.sending.lifecycle import StepResult, campaign_letters, cu
 # The note of the state change, stored in German (the day as ISO date, the same in every language) and shown in
 # the viewer's language on the recipient's history page.
 DELIVERIES = {"post": N_("zur Post gegeben am %(date)s"), "in_person": N_("persönlich übergeben am %(date)s")}
+# A letter on paper leaves on a day, at no known hour; the board, the dashboard's letters per day and its reply
+# times read sent_at (naive UTC, as the outbox stores an e-mail's). So it gets noon German time of that day: in
+# summer and in winter (10:00 or 11:00 UTC) that is the same day in Germany and in UTC, where German midnight would
+# be the day before in UTC. The day itself stays in delivered_on, which the follow-ups count their days from.
+PAPER_SENT_TIME = time(12, 0)
+
+
+def paper_sent_at(on: date, now: datetime) -> datetime:
+    """The sent_at of a letter posted or handed over on `on`: noon German time that day, as naive UTC.
+
+    Never later than `now`: a letter posted this morning has not been sent in the afternoon to come.
+    """
+    return min(german_time_to_utc(datetime.combine(on, PAPER_SENT_TIME)), now)
 
 
 def mark_delivered(
@@ -48,9 +62,10 @@ def mark_delivered(
     if not letters:
         raise ServiceError(_("Es gibt keine freigegebenen Briefe, die so markiert werden könnten."))
     result = StepResult()
+    sent_at = paper_sent_at(on, utcnow())
     for letter in letters:
         transition(session, letter, LetterStatus.SENT, user=user, note=DELIVERIES[how] % {"date": on.isoformat()})
-        letter.delivery, letter.delivered_on = how, on
+        letter.delivery, letter.delivered_on, letter.sent_at = how, on, sent_at
         result.done.append(letter.reference_code)
     record(session, f"letters.{how}", campaign, user=user, on=on.isoformat(), letters=result.done)
     return result

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from campaign.db import db, utcnow
 from campaign.jobs.outbox import deliver_due
 from campaign.models import AuditEvent, Letter, LetterStatus, OutboxMessage, OutboxStatus
-from campaign.services.common.dates import today_in_germany
+from campaign.services.common.dates import german_time_to_utc, today_in_germany, utc_to_german_time
 from campaign.services.common.errors import ServiceError
 from campaign.services.sending.lifecycle import (
     approve_letters,
@@ -201,6 +201,22 @@ def test_printed_letters_are_posted_or_handed_over(smtp_app):
     assert letters[1].delivered_on == today_in_germany() and letters[2].status is LetterStatus.APPROVED
     with pytest.raises(ServiceError, match="keinen Brief"):
         mark_delivered(db.session, campaign, how="post", on=today_in_germany(), codes=["NRW-1999-9999"])
+
+
+def test_a_letter_on_paper_is_sent_at_noon_german_time_of_its_day_and_never_later_than_now(smtp_app):
+    campaign, _people = email_campaign(3)
+    generate_letters(db.session, campaign, on=today_in_germany())
+    approve_letters(db.session, campaign, user=None)
+    letters = db.session.scalars(select(Letter).order_by(Letter.reference_code)).all()
+    for letter, day in zip(letters[:2], (date(2025, 1, 15), date(2025, 7, 15)), strict=True):
+        mark_delivered(db.session, campaign, how="post", on=day, codes=[letter.reference_code])
+    # Noon in Berlin: 11:00 UTC in winter, 10:00 UTC in summer.
+    assert [letter.sent_at for letter in letters[:2]] == [datetime(2025, 1, 15, 11), datetime(2025, 7, 15, 10)]
+    before, noon_today = utcnow(), german_time_to_utc(datetime.combine(today_in_germany(), time(12)))
+    mark_delivered(db.session, campaign, how="in_person", on=today_in_germany(), codes=[letters[2].reference_code])
+    # Handed over this morning: sent now, not at the noon to come.
+    assert letters[2].sent_at == noon_today or before <= letters[2].sent_at <= utcnow() < noon_today
+    assert utc_to_german_time(letters[2].sent_at).date() == today_in_germany()
 
 
 def test_queueing_skips_letters_without_a_usable_address(smtp_app):

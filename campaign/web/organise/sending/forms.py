@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DateTimeLocalField, HiddenField, StringField
-from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from campaign.web.organise.recipients.forms import MultiCheckboxField
 
@@ -25,6 +25,16 @@ class LocalDateTimeField(DateTimeLocalField):
             raise ValueError(_l("Bitte Datum und Uhrzeit angeben (JJJJ-MM-TT HH:MM).")) from exc
 
 
+class LocalDateField(DateField):
+    """A date field whose error for text that is no date is German and says the format."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(_l("Bitte ein gültiges Datum angeben (JJJJ-MM-TT).")) from exc
+
+
 class ScheduleForm(FlaskForm):
     send_at = LocalDateTimeField(
         _l("Frühester Versand (deutsche Zeit)"),
@@ -37,7 +47,10 @@ class DeliveredForm(FlaskForm):
     """Printed letters: posted on a date (all, or those ticked) or handed over in person (those ticked)."""
 
     how = HiddenField(validators=[AnyOf(["post", "in_person"], message=_l("Unbekannter Versandweg."))])
-    on = DateField(_l("Datum"), format="%Y-%m-%d", validators=[DataRequired(message=_l("Bitte ein Datum angeben."))])
+    # InputRequired, not DataRequired: that one would replace the error of a typed non-date with "no date given".
+    on = LocalDateField(
+        _l("Datum"), format="%Y-%m-%d", validators=[InputRequired(message=_l("Bitte ein Datum angeben."))]
+    )
     letters = MultiCheckboxField(_l("Briefe"), validate_choice=False)
 
 

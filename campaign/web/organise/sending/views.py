@@ -12,7 +12,7 @@ from campaign.jobs.sending import KIND as QUEUE_JOB
 from campaign.jobs.sending import queue_letters_job
 from campaign.models import LetterStatus, Recipient
 from campaign.services.common.dates import german_time_to_utc, today_in_germany, utc_to_german_time
-from campaign.services.common.jobs import active_job, create_job
+from campaign.services.common.jobs import active_job
 from campaign.services.sending import lifecycle, offline
 from campaign.services.sending.letter_mail import MailSettings
 from campaign.services.sending.lifecycle import StepResult
@@ -102,7 +102,7 @@ def queue(slug: str):
     running = active_job(db.session, QUEUE_JOB, campaign)
     if running is not None:
         return redirect(url_for("organise.jobs.show", job_id=running.id))
-    job = create_job(db.session, QUEUE_JOB, campaign=campaign, user=acting_user())
+    job = lifecycle.start_queue_job(db.session, campaign, QUEUE_JOB, user=acting_user())
     after_commit(queue_letters_job, job.id)
     flash(_("Die freigegebenen Briefe werden in den Postausgang gelegt."), "success")
     return redirect(url_for("organise.jobs.show", job_id=job.id))
