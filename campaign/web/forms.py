@@ -1,5 +1,5 @@
-"""Forms and validators shared by several screens: a bare confirmation, an up/down move, service checks, and
-the check of a form posted from another page."""
+"""Forms and validators shared by several screens: a bare confirmation, an up/down move, service checks, fields
+with their own message for input they cannot read, and the check of a form posted from another page."""
 
 from __future__ import annotations
 
@@ -10,12 +10,35 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField
+from wtforms import DateField, Field, HiddenField
 from wtforms.validators import AnyOf, ValidationError
 
 from campaign.services.common.errors import ServiceError
 
 F = TypeVar("F", bound=FlaskForm)
+
+
+FieldClass = TypeVar("FieldClass", bound=type[Field])
+
+
+def with_parse_error(field_class: FieldClass, message: Any) -> FieldClass:
+    """`field_class` whose error for input it cannot read (a date that is none, an id that is no number) is
+    `message`: German, and saying what is expected, instead of WTForms' own."""
+
+    class Parsed(field_class):  # type: ignore[valid-type,misc]
+        def process_formdata(self, valuelist: list) -> None:
+            try:
+                super().process_formdata(valuelist)
+            except ValueError as exc:
+                raise ValueError(message) from exc
+
+    Parsed.__name__ = Parsed.__qualname__ = field_class.__name__
+    return Parsed  # type: ignore[return-value]
+
+
+# A date typed as text that is no date is told the format; combine with InputRequired, since DataRequired would
+# replace that message with "no date given".
+LocalDateField = with_parse_error(DateField, _l("Bitte ein gültiges Datum angeben (JJJJ-MM-TT)."))
 
 
 class ConfirmForm(FlaskForm):

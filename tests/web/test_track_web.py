@@ -207,3 +207,16 @@ def test_english_pages_show_the_reply_choices_and_downloads_in_english(app, clie
     assert "acknowledgement only" in reply and "nur Eingangsbestätigung" not in reply
     german = client.get(f"/track/replies/{reply_id}").get_data(as_text=True)
     assert "nur Eingangsbestätigung" in german  # the options are built once, each page still in its own language
+
+
+def test_a_reply_logged_with_a_date_that_is_none_says_the_format_and_saves_nothing(app, client, coordinator):
+    with app.app_context():
+        recipient_id = db.session.scalar(select(Letter.recipient_id).where(Letter.reference_code == "NRW-2026-0006"))
+    url = f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}/replies/new"
+    data = {"channel": "post", "received_on": "99.99.9999", "text": "Antwort von Łukasz Groß", "quality": "substantive"}
+    refused = client.post(url, data=data)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Bitte ein gültiges Datum angeben (JJJJ-MM-TT)." in page
+    assert "Antwort von Łukasz Groß" in page  # the typed text is kept
+    with app.app_context():
+        assert db.session.scalar(select(Reply.id)) is None

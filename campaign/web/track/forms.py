@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from campaign.models import LetterStatus, ReplyChannel, ReplyKind, ReplyQuality, ReplyStance
 from campaign.services.letters.templates import MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH
@@ -16,6 +16,7 @@ from campaign.services.replies.attachments import ALLOWED_EXTENSIONS
 from campaign.services.replies.board import NO_REPLY, BoardFilter
 from campaign.services.replies.records import Classification
 from campaign.web.choices import enum_choices, member_choices
+from campaign.web.forms import LocalDateField, with_parse_error
 from campaign.web.organise.recipients.forms import MultiCheckboxField
 
 BOARD_PARAMS = ("q", "list_id", "tag", "function", "region", "status", "reply", "stance", "due")
@@ -96,7 +97,7 @@ class ClassifyForm(ClassificationFields):
 
 class LogReplyForm(ClassificationFields):
     channel = SelectField(_l("Weg"), choices=enum_choices(ReplyChannel), default=ReplyChannel.POST.value)
-    received_on = DateField(_l("Eingegangen am"), validators=[DataRequired(_l("Bitte ein Datum angeben."))])
+    received_on = LocalDateField(_l("Eingegangen am"), validators=[InputRequired(_l("Bitte ein Datum angeben."))])
     from_name = StringField(_l("Von (falls nicht die Person selbst)"), validators=[Length(max=200)])
     text = TextAreaField(
         _l("Text der Antwort"),
@@ -153,14 +154,8 @@ class FollowUpTemplateForm(FlaskForm):
     )
 
 
-class LetterChoiceField(MultiCheckboxField):
-    """Ticked letters by id; anything that is no id is refused with a German message."""
-
-    def process_formdata(self, valuelist: list) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(_l("Die Auswahl der Briefe ist ungültig.")) from exc
+# Ticked letters by id; anything that is no id is refused with a German message.
+LetterChoiceField = with_parse_error(MultiCheckboxField, _l("Die Auswahl der Briefe ist ungültig."))
 
 
 class FollowUpChoiceForm(FlaskForm):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DateTimeLocalField, HiddenField, StringField
+from wtforms import BooleanField, DateTimeLocalField, HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
+from campaign.web.forms import LocalDateField, with_parse_error
 from campaign.web.organise.recipients.forms import MultiCheckboxField
 
 
@@ -15,24 +16,7 @@ class SendingSettingsForm(FlaskForm):
     attach_pdf = BooleanField(_l("Den Brief als PDF an die E-Mail anhängen"))
 
 
-class LocalDateTimeField(DateTimeLocalField):
-    """A date and time field whose error for text that is no date and time is German and says the format."""
-
-    def process_formdata(self, valuelist: list) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(_l("Bitte Datum und Uhrzeit angeben (JJJJ-MM-TT HH:MM).")) from exc
-
-
-class LocalDateField(DateField):
-    """A date field whose error for text that is no date is German and says the format."""
-
-    def process_formdata(self, valuelist: list) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(_l("Bitte ein gültiges Datum angeben (JJJJ-MM-TT).")) from exc
+LocalDateTimeField = with_parse_error(DateTimeLocalField, _l("Bitte Datum und Uhrzeit angeben (JJJJ-MM-TT HH:MM)."))
 
 
 class ScheduleForm(FlaskForm):
@@ -47,7 +31,6 @@ class DeliveredForm(FlaskForm):
     """Printed letters: posted on a date (all, or those ticked) or handed over in person (those ticked)."""
 
     how = HiddenField(validators=[AnyOf(["post", "in_person"], message=_l("Unbekannter Versandweg."))])
-    # InputRequired, not DataRequired: that one would replace the error of a typed non-date with "no date given".
     on = LocalDateField(
         _l("Datum"), format="%Y-%m-%d", validators=[InputRequired(message=_l("Bitte ein Datum angeben."))]
     )
