@@ -27,7 +27,7 @@ def _set(app, **values):
         db.session.commit()
 
 
-def test_the_dashboard_shows_the_hand_counted_figures_and_the_definitions(client, login):
+def test_the_dashboard_shows_the_hand_counted_figures_and_the_definitions(app, client, login):
     login(Role.COORDINATOR)
     page = client.get("/track/campaigns/gezaehlt").get_data(as_text=True)
     # German percentages have a no-break space before the sign (CLDR's German pattern, through Babel).
@@ -40,6 +40,8 @@ def test_the_dashboard_shows_the_hand_counted_figures_and_the_definitions(client
     # Charts are SVG with a name and a summary; their data is in a table.
     assert page.count('role="img"') >= 4 and "3 bestätigte Mitzeichnungen an 2 Tagen" in page
     assert "Das sind 30\u00a0% des Ziels von 10." in page
+    _set(app, goal_signatures=700)  # 3 of 700: a share below one percent is not „0 %“
+    assert "Das sind 0,4\u00a0% des Ziels von 700." in client.get("/track/campaigns/gezaehlt").get_data(as_text=True)
     assert '<table id="signature-days">' in page and "2. März 2026" in page
     assert "stimmt auf dem Parteitag für Änderungsantrag 3" in page
     assert "Sabine Weiß" in page and "550 5.1.1 User unknown" in page

@@ -650,3 +650,11 @@ def test_a_damaged_stored_table_asks_for_a_new_upload(tmp_path):
     (tmp_path / f"{token}.table").write_text('{"rows": 5}', encoding="utf-8")
     with pytest.raises(ServiceError, match="Bitte erneut hochladen"):
         importer.load_table(tmp_path, token)
+
+
+def test_the_result_line_counts_one_faulty_row_in_the_singular(service_app):
+    from campaign.services.recipients.importing.plan import RecipientImport
+
+    with service_app.test_request_context():
+        line = importer.result_line(RecipientImport("liste.csv", created=2, skipped_invalid=1))
+    assert line.endswith("2 neu angelegt, 0 bereits vorhanden, 1 fehlerhafte Zeile übersprungen.")

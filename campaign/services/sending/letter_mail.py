@@ -41,8 +41,12 @@ class MailSettings:
 
 
 def letter_subject(letter: Letter) -> str:
-    """The letter's subject with its reference code, which replies keep and the reply import matches on."""
-    return f"{clean_header_text(letter.subject, 250)} [{letter.reference_code}]"
+    """The letter's subject with its reference code, which replies keep and the reply import matches on; once only,
+    when the template already writes it into the subject."""
+    subject = clean_header_text(letter.subject, 250)
+    if letter.reference_code and letter.reference_code in subject:
+        return subject
+    return f"{subject} [{letter.reference_code}]"
 
 
 def letter_pdf(letter: Letter) -> Attachment:

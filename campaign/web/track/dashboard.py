@@ -35,7 +35,8 @@ def show(slug: str):
         board=board,
         charts=charts,
         definitions=DEFINITIONS + SUPPORTER_DEFINITIONS,
-        goal_share=round(100 * board.headline.signatures_confirmed / campaign.goal_signatures)
+        # Not rounded here: the percent filter keeps one decimal, so 2 of 500 reads „0,4 %“, not „0 %“.
+        goal_share=100 * board.headline.signatures_confirmed / campaign.goal_signatures
         if campaign.goal_signatures
         else None,
         peak=max(board.signatures, key=lambda day: day.count, default=None),

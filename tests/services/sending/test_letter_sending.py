@@ -262,3 +262,12 @@ def test_four_eyes_refuses_the_author_of_the_template_version_too(smtp_app):
     with pytest.raises(ServiceError, match="zweite Person"):
         approve_letters(db.session, campaign, user=second)
     assert approve_letters(db.session, campaign, user=make_user(db.session)).done
+
+
+def test_the_reference_code_stands_in_the_subject_once():
+    from campaign.services.sending.letter_mail import letter_subject
+
+    letter = Letter(subject="Ihr Votum zum Leitantrag – NRW-2026-0001", reference_code="NRW-2026-0001")
+    assert letter_subject(letter) == "Ihr Votum zum Leitantrag – NRW-2026-0001"  # the template wrote it already
+    letter.subject = "Ihr Votum zum Leitantrag"
+    assert letter_subject(letter) == "Ihr Votum zum Leitantrag [NRW-2026-0001]"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext, ngettext
 from sqlalchemy.orm import Session
 
 from campaign.models import FormOfAddress, Recipient, User
@@ -351,7 +351,13 @@ def result_line(result: RecipientImport) -> str:
     if result.duplicates_in_file:
         parts.append(gettext("%(count)s doppelt in der Datei", count=result.duplicates_in_file))
     if result.skipped_invalid:
-        parts.append(gettext("%(count)s fehlerhafte Zeilen übersprungen", count=result.skipped_invalid))
+        parts.append(
+            ngettext(
+                "%(num)s fehlerhafte Zeile übersprungen",
+                "%(num)s fehlerhafte Zeilen übersprungen",
+                result.skipped_invalid,
+            )
+        )
     if result.list_name:
         if result.list_created:
             added = gettext(
