@@ -38,6 +38,14 @@ def test_organiser_creates_edits_and_activates_a_campaign(app, client, organiser
     assert "nicht erlaubt" in refused.get_data(as_text=True)
 
 
+def test_a_deadline_in_the_past_is_saved_with_a_warning(client, organiser):
+    saved = client.post("/organise/campaigns/new", data={**GOOD_CAMPAIGN, "deadline": "2020-01-01"})
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "angelegt (Entwurf)" in page and "Die Frist liegt in der Vergangenheit." in page
+    fine = client.post("/organise/campaigns/new", data={**GOOD_CAMPAIGN, "slug": "zukunft", "deadline": "2099-01-01"})
+    assert "Die Frist liegt" not in client.get(fine.headers["Location"]).get_data(as_text=True)
+
+
 def test_starting_a_co_signing_campaign_without_letter_text_is_refused_with_the_way_out(app, client, organiser):
     slug = client.post("/organise/campaigns/new", data={**GOOD_CAMPAIGN, "open_letter": "y"}).headers["Location"]
     slug = slug.rsplit("/", 1)[1]

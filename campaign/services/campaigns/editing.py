@@ -24,6 +24,7 @@ from campaign.models import (
 )
 from campaign.services.campaigns.targets import reassign_channels
 from campaign.services.common.audit import record
+from campaign.services.common.dates import today_in_germany
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.states import transition
 from campaign.services.common.text import is_slug, unique_slug
@@ -135,6 +136,15 @@ def update_campaign(session: Session, campaign: Campaign, data: CampaignData, *,
     if "channels" in changes:
         reassign_channels(session, campaign)
     record(session, "campaign.update", campaign, user=user, changes=changes)
+
+
+def deadline_warning(campaign: Campaign) -> str:
+    """A warning (not a refusal: an old campaign may be recorded afterwards) when the deadline has passed; "" else."""
+    if campaign.deadline is None or campaign.deadline >= today_in_germany():
+        return ""
+    if campaign.status in (CampaignStatus.CLOSED, CampaignStatus.ARCHIVED):
+        return ""
+    return _("Die Frist liegt in der Vergangenheit. Bitte prüfen, ob das Datum stimmt.")
 
 
 def _check_open_letter_has_text(campaign: Campaign) -> None:

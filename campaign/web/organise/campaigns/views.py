@@ -55,6 +55,11 @@ def _data(form: CampaignForm) -> service.CampaignData:
     )
 
 
+def _warn_about_the_deadline(campaign: Campaign) -> None:
+    if warning := service.deadline_warning(campaign):
+        flash(warning, "warning")
+
+
 @bp.get("")
 def index():
     return render_template(
@@ -70,6 +75,7 @@ def new():
         with errors_shown_on(form):
             created = service.create_campaign(db.session, _data(form), user=acting_user())
             flash(_("Kampagne „%(title)s“ angelegt (Entwurf).", title=created.title), "success")
+            _warn_about_the_deadline(created)
             return redirect(url_for(".show", slug=created.slug))
     return render_template("organise/campaigns/form.html", form=form, campaign=None), 400 if form.errors else 200
 
@@ -98,6 +104,7 @@ def edit(slug: str):
         with errors_shown_on(form):
             service.update_campaign(db.session, found, _data(form), user=acting_user())
             flash(_("Einstellungen gespeichert."), "success")
+            _warn_about_the_deadline(found)
             return redirect(url_for(".show", slug=found.slug))
     return render_template("organise/campaigns/form.html", form=form, campaign=found), 400 if form.errors else 200
 
