@@ -154,6 +154,16 @@ def _organisation(app, client) -> int:
         return db.session.scalar(select(Organisation.id))
 
 
+def test_every_mistake_of_the_organisation_form_is_named_in_one_answer(app, client, organiser):
+    data = {"name": "Flüchtlingsrat Łódź", "email": "kein-at-zeichen", "website": "ftp://beispiel.de", "city": "Köln"}
+    response = client.post("/organise/organisations/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="email-error"' in page and 'id="website-error"' in page
+    assert 'value="Flüchtlingsrat Łódź"' in page  # what was typed stays
+    with app.app_context():
+        assert db.session.scalar(select(Organisation.id)) is None
+
+
 def test_logo_upload_accepts_png_and_cleans_a_hostile_svg(app, client, organiser):
     organisation_id = _organisation(app, client)
     url = f"/organise/organisations/{organisation_id}/logo"

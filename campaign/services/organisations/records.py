@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from campaign.models import Campaign, Organisation, User
 from campaign.services.common.audit import record
 from campaign.services.common.emails import normalise_email
-from campaign.services.common.errors import ServiceError
+from campaign.services.common.errors import FieldErrors, ServiceError
 from campaign.services.common.text import check_url
 from campaign.services.organisations.images import check_image, data_uri
 
@@ -61,25 +61,30 @@ def list_organisations(session: Session) -> list[Organisation]:
 
 
 def _clean(session: Session, data: OrganisationData, exclude: Organisation | None = None) -> dict[str, str]:
+    """Trimmed values, or FieldErrors naming every field that is wrong (not only the first)."""
     values = {field.name: (getattr(data, field.name) or "").replace("\r\n", "\n").strip() for field in fields(data)}
     values["name"] = " ".join(values["name"].split())
+    errors: dict[str, str] = {}
     if not values["name"]:
-        raise ServiceError(_("Bitte den Namen der Organisation angeben."), "name")
-    if len(values["name"]) > NAME_MAX:
-        raise ServiceError(_("Der Name darf höchstens %(NAME_MAX)s Zeichen lang sein.", NAME_MAX=NAME_MAX), "name")
-    # Compared in Python: SQLite's lower() folds only ASCII letters, and names like „Łódź“ must clash too.
-    others = session.scalars(select(Organisation.name).where(Organisation.id != (exclude.id if exclude else -1)))
-    if any(other.casefold() == values["name"].casefold() for other in others):
-        raise ServiceError(_("Es gibt schon eine Organisation „%(value)s“.", value=values["name"]), "name")
+        errors["name"] = _("Bitte den Namen der Organisation angeben.")
+    elif len(values["name"]) > NAME_MAX:
+        errors["name"] = _("Der Name darf höchstens %(NAME_MAX)s Zeichen lang sein.", NAME_MAX=NAME_MAX)
+    else:
+        # Compared in Python: SQLite's lower() folds only ASCII letters, and names like „Łódź“ must clash too.
+        others = session.scalars(select(Organisation.name).where(Organisation.id != (exclude.id if exclude else -1)))
+        if any(other.casefold() == values["name"].casefold() for other in others):
+            errors["name"] = _("Es gibt schon eine Organisation „%(value)s“.", value=values["name"])
     for name, limit in LIMITS.items():
         if len(values[name]) > limit:
-            raise ServiceError(_("%(value)s: höchstens %(limit)s Zeichen.", value=LABELS[name], limit=limit), name)
-    if values["email"]:
-        try:
-            values["email"] = normalise_email(values["email"])
-        except ServiceError as exc:
-            raise ServiceError(str(exc), "email") from exc
-    values["website"] = check_url(values["website"], "website")
+            errors[name] = _("%(value)s: höchstens %(limit)s Zeichen.", value=LABELS[name], limit=limit)
+    for name, clean in (("email", normalise_email), ("website", lambda value: check_url(value, "website"))):
+        if values[name] and name not in errors:
+            try:
+                values[name] = clean(values[name])
+            except ServiceError as exc:
+                errors[name] = str(exc)
+    if errors:
+        raise FieldErrors(errors)
     return values
 
 
