@@ -74,3 +74,14 @@ def submitted_or_back(form_class: type[F], endpoint: str, **values: Any) -> F:
         flash(" ".join(messages) or _("Das Formular war unvollständig."), "error")
         abort(redirect(url_for(endpoint, **values)))
     return form
+
+
+def with_service_errors(form: FlaskForm, check: Callable[[], Any]) -> None:
+    """After the form's own checks failed, run the service's checks too (`check` writes nothing) and show their
+    messages beside the fields that have none yet: one answer names every mistake, not one per round."""
+    try:
+        check()
+    except ServiceError as error:
+        for name, message in (getattr(error, "errors", None) or {error.field: str(error)}).items():
+            if name in form and not form[name].errors:
+                form[name].errors = [message]

@@ -160,6 +160,8 @@ def test_every_mistake_of_the_organisation_form_is_named_in_one_answer(app, clie
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and 'id="email-error"' in page and 'id="website-error"' in page
     assert 'value="Flüchtlingsrat Łódź"' in page  # what was typed stays
+    no_name = client.post("/organise/organisations/new", data={**data, "name": ""}).get_data(as_text=True)
+    assert 'id="name-error"' in no_name and 'id="email-error"' in no_name  # the form's and the service's mistakes
     with app.app_context():
         assert db.session.scalar(select(Organisation.id)) is None
 

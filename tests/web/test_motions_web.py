@@ -227,6 +227,19 @@ def test_bad_motion_input_is_shown_next_to_its_field_and_nothing_is_saved(app, c
     assert count(app, Motion) == 0
 
 
+def test_the_motions_mistakes_are_named_together(app, client, organiser):
+    data = {"title": "Łódź ß", "kind": "antrag", "status": "presented", "presented_on": "2026-03-01",
+            "decision_date": "2026-02-01", "source_url": "ftp://x", "slug": "Mit Leerzeichen"}  # fmt: skip
+    html = page(client.post("/organise/motions/new", data=data))
+    assert "vor dem Datum" in field_error(html, "decision_date") and "https://" in field_error(html, "source_url")
+    assert "Kleinbuchstaben" in field_error(html, "slug") and count(app, Motion) == 0
+    # A date the form cannot read and a mistake only the service finds: both in the same answer.
+    data = {"title": "Łódź ß", "kind": "antrag", "status": "presented", "presented_on": "31.02.2026",
+            "source_url": "ftp://x"}  # fmt: skip
+    html = page(client.post("/organise/motions/new", data=data))
+    assert "Datum" in field_error(html, "presented_on") and "https://" in field_error(html, "source_url")
+
+
 def test_editing_the_text_moves_provisions_and_says_so(app, client, ids, organiser):
     motion_id = ids["motion"]
     form = page(client.get(f"/organise/motions/{motion_id}/edit"))

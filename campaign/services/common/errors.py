@@ -1,6 +1,9 @@
 """The error types services raise for input a user can correct; their messages are shown as they are."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class ServiceError(ValueError):
@@ -22,3 +25,26 @@ class FieldErrors(ServiceError):
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors = dict(errors)
         super().__init__(" ".join(self.errors.values()), next(iter(self.errors), ""))
+
+
+class ErrorCollector:
+    """Runs a form's checks one after another and keeps the first message per field, so that every wrong field is
+    named at once (`raise_if_any`), not only the first."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def check(self, function: Callable[..., T], *args: Any, otherwise: Any = None, **kwargs: Any) -> T:
+        """`function(*args, **kwargs)`, or `otherwise` after noting its ServiceError."""
+        try:
+            return function(*args, **kwargs)
+        except ServiceError as error:
+            self.add(error.field, str(error))
+            return otherwise
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise FieldErrors(self.errors)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from campaign.db import utcnow
 from campaign.models import Motion, MotionKind, MotionStatus, Provision, User
 from campaign.services.common.audit import record
-from campaign.services.common.errors import ServiceError
+from campaign.services.common.errors import ErrorCollector, ServiceError
 from campaign.services.common.text import check_url, format_thousands, is_slug, unique_slug
 from campaign.services.evidence.numbering import NumberedLine, line_count, normalise_text, number_lines
 
@@ -66,53 +66,71 @@ def _slug_taken(session: Session, slug: str, exclude_id: int | None) -> bool:
     return owner is not None and owner != exclude_id
 
 
+def check_motion(session: Session, data: MotionData, motion: Motion | None = None) -> None:
+    """FieldErrors naming every wrong field of `data`, or nothing; writes nothing (for a form that has its own
+    mistakes, so that one answer names all of them)."""
+    _clean_motion(session, data, motion)
+
+
 def _clean_motion(session: Session, data: MotionData, motion: Motion | None) -> dict[str, Any]:
-    """Validated column values for `data`; the slug is generated from the title when left empty."""
-    title = clean_text(data.title, 300, "title", gettext("Der Titel"))
-    if not title:
-        raise ServiceError(gettext("Bitte einen Titel angeben."), "title")
+    """Validated column values for `data`; the slug is generated from the title when left empty.
+
+    Every wrong field is named in one FieldErrors, so the form shows all of them at once.
+    """
+    found = ErrorCollector()
+    title = found.check(clean_text, data.title, 300, "title", gettext("Der Titel"), otherwise="")
+    if not title and "title" not in found.errors:
+        found.add("title", gettext("Bitte einen Titel angeben."))
     full_text = normalise_text(data.full_text)
     if len(full_text) > MAX_TEXT_LENGTH:
-        raise ServiceError(
+        found.add(
+            "full_text",
             gettext(
                 "Der Antragstext ist zu lang (%(value)s Zeichen; erlaubt sind %(MAX_TEXT_LENGTH)s).",
                 value=format_thousands(len(full_text)),
                 MAX_TEXT_LENGTH=format_thousands(MAX_TEXT_LENGTH),
             ),
-            "full_text",
         )
     if data.presented_on and data.decision_date and data.decision_date < data.presented_on:
-        raise ServiceError(gettext("Der Entscheidungstermin liegt vor dem Datum der Vorlage."), "decision_date")
-    slug = (data.slug or "").strip().lower()
-    exclude_id = motion.id if motion else None
-    if slug:
-        if not is_slug(slug):
-            raise ServiceError(
-                gettext(
-                    "Die Kurzbezeichnung darf nur Kleinbuchstaben a–z, Ziffern und einzelne Bindestriche enthalten "
-                    "(höchstens 120 Zeichen)."
-                ),
-                "slug",
-            )
-        if _slug_taken(session, slug, exclude_id):
-            raise ServiceError(gettext("Die Kurzbezeichnung „%(slug)s“ ist schon vergeben.", slug=slug), "slug")
-    else:
-        slug = unique_slug(
-            title, lambda candidate: _slug_taken(session, candidate, exclude_id), fallback="antrag", max_length=110
-        )
-    return {
+        found.add("decision_date", gettext("Der Entscheidungstermin liegt vor dem Datum der Vorlage."))
+    slug = found.check(_clean_slug, session, data.slug, title, motion.id if motion else None, otherwise="")
+    values = {
         "title": title,
         "slug": slug,
-        "kind": enum_value(MotionKind, data.kind, "kind", gettext("die Art")),
-        "party": clean_text(data.party, 120, "party", gettext("Die Partei")),
-        "body": clean_text(data.body, 200, "body", gettext("Das Gremium")),
+        "kind": found.check(enum_value, MotionKind, data.kind, "kind", gettext("die Art")),
+        "party": found.check(clean_text, data.party, 120, "party", gettext("Die Partei")),
+        "body": found.check(clean_text, data.body, 200, "body", gettext("Das Gremium")),
         "presented_on": data.presented_on,
-        "decision_forum": clean_text(data.decision_forum, 200, "decision_forum", gettext("Das Beschlussgremium")),
+        "decision_forum": found.check(
+            clean_text, data.decision_forum, 200, "decision_forum", gettext("Das Beschlussgremium")
+        ),
         "decision_date": data.decision_date,
-        "status": enum_value(MotionStatus, data.status, "status", gettext("den Status")),
-        "source_url": check_url(data.source_url, "source_url"),
+        "status": found.check(enum_value, MotionStatus, data.status, "status", gettext("den Status")),
+        "source_url": found.check(check_url, data.source_url, "source_url"),
         "full_text": full_text,
     }
+    found.raise_if_any()
+    return values
+
+
+def _clean_slug(session: Session, value: str | None, title: str, exclude_id: int | None) -> str:
+    """The given short name if it is well-formed and free; made from the title when left empty."""
+    slug = (value or "").strip().lower()
+    if not slug:
+        return unique_slug(
+            title, lambda candidate: _slug_taken(session, candidate, exclude_id), fallback="antrag", max_length=110
+        )
+    if not is_slug(slug):
+        raise ServiceError(
+            gettext(
+                "Die Kurzbezeichnung darf nur Kleinbuchstaben a–z, Ziffern und einzelne Bindestriche enthalten "
+                "(höchstens 120 Zeichen)."
+            ),
+            "slug",
+        )
+    if _slug_taken(session, slug, exclude_id):
+        raise ServiceError(gettext("Die Kurzbezeichnung „%(slug)s“ ist schon vergeben.", slug=slug), "slug")
+    return slug
 
 
 def motion_data(motion: Motion) -> MotionData:

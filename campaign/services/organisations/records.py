@@ -60,6 +60,11 @@ def list_organisations(session: Session) -> list[Organisation]:
     return list(session.scalars(select(Organisation).order_by(Organisation.name)))
 
 
+def check_organisation(session: Session, data: OrganisationData, exclude: Organisation | None = None) -> None:
+    """FieldErrors naming every wrong field of `data`, or nothing; writes nothing."""
+    _clean(session, data, exclude)
+
+
 def _clean(session: Session, data: OrganisationData, exclude: Organisation | None = None) -> dict[str, str]:
     """Trimmed values, or FieldErrors naming every field that is wrong (not only the first)."""
     values = {field.name: (getattr(data, field.name) or "").replace("\r\n", "\n").strip() for field in fields(data)}

@@ -13,6 +13,7 @@ from campaign.services.evidence.motion_import.uploads import import_into_motion,
 from campaign.services.evidence.motions import (
     MotionData,
     archive_motion,
+    check_motion,
     create_motion,
     list_motions,
     motion_data,
@@ -20,7 +21,7 @@ from campaign.services.evidence.motions import (
     update_motion,
 )
 from campaign.web.boundary import errors_shown_on, on_error_back_to
-from campaign.web.forms import ConfirmForm
+from campaign.web.forms import ConfirmForm, with_service_errors
 from campaign.web.organise.motions.forms import (
     IMPORT_FORMATS,
     ImportForm,
@@ -73,6 +74,8 @@ def new():
             motion = create_motion(db.session, _form_data(form), user=acting_user())
             flash(_("Der Antrag „%(title)s“ ist angelegt.", title=motion.title), "success")
             return redirect(url_for(".show", motion_id=motion.id))
+    elif form.is_submitted():
+        with_service_errors(form, lambda: check_motion(db.session, _form_data(form)))
     return render_template(
         "organise/motions/form.html", form=form, motion=None, import_formats=IMPORT_FORMATS
     ), 400 if form.errors else 200
@@ -97,6 +100,8 @@ def edit(motion_id: int):
                 flash(_("Es gab nichts zu ändern."), "info")
             flash_reanchoring(update.reanchoring)
             return redirect(url_for(".show", motion_id=motion.id))
+    elif form.is_submitted():
+        with_service_errors(form, lambda: check_motion(db.session, _form_data(form), motion))
     return edit_page(motion, form, ImportForm(formdata=None), 400 if form.errors else 200)
 
 
