@@ -91,8 +91,7 @@ def errors_shown_on(form: FlaskForm, default: str = "") -> Iterator[None]:
         yield
     except ServiceError as error:
         roll_back()
-        problems = getattr(error, "errors", None) or {error.field: str(error)}
-        for name, message in problems.items():
+        for name, message in error.by_field().items():
             target = name if name and name in form else default
             if target and target in form:
                 form[target].errors = [*form[target].errors, message]

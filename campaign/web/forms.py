@@ -82,6 +82,6 @@ def with_service_errors(form: FlaskForm, check: Callable[[], Any]) -> None:
     try:
         check()
     except ServiceError as error:
-        for name, message in (getattr(error, "errors", None) or {error.field: str(error)}).items():
+        for name, message in error.by_field().items():
             if name in form and not form[name].errors:
                 form[name].errors = [message]

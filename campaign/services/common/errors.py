@@ -17,6 +17,10 @@ class ServiceError(ValueError):
         super().__init__(message)
         self.field = field
 
+    def by_field(self) -> dict[str, str]:
+        """The messages by the field they belong to: several when a subclass holds `errors`, else this one."""
+        return dict(getattr(self, "errors", None) or {self.field: str(self)})
+
 
 class FieldErrors(ServiceError):
     """Several fields are wrong at once: `errors` maps each field's name to its message, so that a form shows every
