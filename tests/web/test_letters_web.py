@@ -233,6 +233,20 @@ def test_create_template_from_the_campaign_page(app, client, ids, login):
     assert response.headers["Location"].endswith(f"/organise/templates/{template.id}")
 
 
+def test_a_template_of_an_open_letter_warns_about_fields_that_stay_empty_on_the_public_page(app, client, ids, login):
+    login()
+    body = {"name": "Offener Brief", "subject": "Ihr Votum – {{ zeichen }}", "body": "{{ anrede }},\n\nText."}
+    url = f"/organise/campaigns/{ids['slug']}/templates"
+    saved = client.post(url, data=body, follow_redirects=True).get_data(as_text=True)
+    assert "dort bleiben" not in saved  # no open letter: every letter has its recipient and code
+    with app.app_context():
+        db.session.get(Campaign, ids["campaign"]).open_letter = True
+        db.session.commit()
+    body = {**body, "name": "Offener Brief 2", "body": "Mit Blick auf {{ empfaenger.voller_name }}:\n\nText."}
+    saved = client.post(url, data=body, follow_redirects=True).get_data(as_text=True)
+    assert "dort bleiben empfaenger, zeichen leer" in saved
+
+
 def test_create_template_with_an_error_keeps_the_text(app, client, ids, login):
     login()
     response = client.post(

@@ -77,6 +77,26 @@ def closing_warning(body: str) -> str:
     )
 
 
+# Merge fields that are empty in the open letter on the campaign page, which is addressed to nobody in particular.
+EMPTY_IN_OPEN_LETTER = ("recipient", "reference_code")
+
+
+def open_letter_warning(campaign: Campaign, version: TemplateVersion) -> str:
+    """A warning if the campaign's open letter uses fields it cannot fill ("" otherwise): its public page shows
+    the letter to everyone, without a recipient or a reference code."""
+    if not campaign.open_letter or version.template.is_follow_up:
+        return ""
+    used = fields_used(version.subject) | fields_used(version.body)
+    empty = [BY_NAME[name].alias for name in EMPTY_IN_OPEN_LETTER if name in used]
+    if not empty:
+        return ""
+    return _(
+        "Die Kampagne zeigt diesen Text als offenen Brief auf ihrer öffentlichen Seite, an niemanden persönlich: "
+        "dort bleiben %(fields)s leer. Bitte in der Vorschau der öffentlichen Seite prüfen, ob der Text so lesbar ist.",
+        fields=", ".join(empty),
+    )
+
+
 def clean_texts(subject: str, body: str, *, follow_up: bool = False) -> tuple[str, str]:
     """Normalise line endings (browsers send CRLF) and check lengths and both templates."""
     subject = " ".join((subject or "").split())

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from campaign.db import db
-from campaign.models import Campaign, LetterTemplate
+from campaign.models import Campaign, LetterTemplate, TemplateVersion
 from campaign.services.accounts.users import users_by_id
 from campaign.services.campaigns.records import campaign_figures
 from campaign.services.letters.layout import CLOSING
@@ -15,6 +15,7 @@ from campaign.services.letters.templates import (
     campaign_templates,
     closing_warning,
     create_template,
+    open_letter_warning,
     rename_template,
     save_template_version,
 )
@@ -62,7 +63,7 @@ def new_template(slug: str):
                 user=acting_user(),
             )
             flash(_("Die Vorlage „%(name)s“ ist angelegt.", name=template.name), "success")
-            _flash_closing_warning(template.current_version.body)
+            _flash_warnings(found, template.current_version)
             return redirect(url_for(".template", template_id=template.id))
     return _letters_page(found, form, 400)
 
@@ -111,7 +112,7 @@ def save_template(template_id: int):
                 db.session, found, subject=form.subject.data, body=form.body.data, user=acting_user()
             )
             _flash_saved(version.number, made_new=version.number > before and bool(before))
-            _flash_closing_warning(version.body)
+            _flash_warnings(found.campaign, version)
             return redirect(url_for(".template", template_id=found.id))
     return _template_page(found, form, 400)
 
@@ -128,8 +129,8 @@ def _flash_saved(number: int, *, made_new: bool) -> None:
     flash(message, "success")
 
 
-def _flash_closing_warning(body: str) -> None:
-    """Saved, but the body ends with a closing that the layout adds as well."""
-    warning = closing_warning(body)
-    if warning:
-        flash(warning, "warning")
+def _flash_warnings(campaign: Campaign, version: TemplateVersion) -> None:
+    """Saved, but the body ends with a closing that the layout adds as well, or the open letter has gaps."""
+    for warning in (closing_warning(version.body), open_letter_warning(campaign, version)):
+        if warning:
+            flash(warning, "warning")
