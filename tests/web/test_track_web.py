@@ -220,3 +220,17 @@ def test_a_reply_logged_with_a_date_that_is_none_says_the_format_and_saves_nothi
     assert "Antwort von Łukasz Groß" in page  # the typed text is kept
     with app.app_context():
         assert db.session.scalar(select(Reply.id)) is None
+
+
+def test_a_reply_cannot_have_come_before_its_letter_went_out(app, client, coordinator):
+    with app.app_context():
+        recipient_id = db.session.scalar(select(Letter.recipient_id).where(Letter.reference_code == "NRW-2026-0006"))
+    url = f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}/replies/new"
+    data = {"channel": "post", "received_on": "2025-12-24", "text": "Antwort von Zoë Müller", "quality": "substantive",
+            "stance": "supportive"}  # fmt: skip
+    refused = client.post(url, data=data)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "die Antwort kann nicht früher eingegangen sein" in page
+    assert "Antwort von Zoë Müller" in page
+    with app.app_context():
+        assert db.session.scalar(select(Reply.id)) is None

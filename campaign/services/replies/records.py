@@ -24,7 +24,7 @@ from campaign.models import (
     User,
 )
 from campaign.services.common.audit import record
-from campaign.services.common.dates import today_in_germany
+from campaign.services.common.dates import short_date, today_in_germany, utc_to_german_time
 from campaign.services.common.emails import canonical_email
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.text import collapse_spaces, format_thousands
@@ -82,6 +82,17 @@ def log_reply(session: Session, letter: Letter, data: LoggedReply, *, user: User
         )
     if data.received_on > today_in_germany():
         raise ServiceError(_("Das Datum liegt in der Zukunft."), "received_on")
+    sent_on = letter.delivered_on or (utc_to_german_time(letter.sent_at).date() if letter.sent_at else None)
+    if sent_on is not None and data.received_on < sent_on:
+        raise ServiceError(
+            _(
+                "Der Brief %(reference_code)s ging erst am %(sent_on)s hinaus; die Antwort kann nicht früher "
+                "eingegangen sein.",
+                reference_code=letter.reference_code,
+                sent_on=short_date(sent_on),
+            ),
+            "received_on",
+        )
     reply = Reply(
         kind=ReplyKind.REPLY,
         channel=data.channel,
