@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from campaign.db import db
-from campaign.models import Channel, Job, JobStatus, Letter, LetterStatus, Role, Target
+from campaign.models import CampaignStatus, Channel, Job, JobStatus, Letter, LetterStatus, Role, Target
 from campaign.services.common.dates import today_in_germany
 from campaign.services.sending.lifecycle import approve_letters, generate_letters
 from tests.services.sending.helpers import email_campaign, statuses
@@ -141,6 +141,17 @@ def test_coordinators_see_the_counts_but_cannot_send(app, client, login, campaig
     assert page.status_code == 200 and "Stand der Briefe" in page.get_data(as_text=True)
     assert "Alle Entwürfe freigeben" not in page.get_data(as_text=True)
     assert client.post(_url(campaign, "approve")).status_code == 403
+
+
+def test_the_sending_screen_of_a_draft_says_the_campaign_is_not_started(app, client, organiser, campaign):
+    with app.app_context():
+        db.session.merge(campaign).status = CampaignStatus.DRAFT
+        db.session.commit()
+    assert "Die Kampagne ist noch ein Entwurf." in client.get(_url(campaign)).get_data(as_text=True)
+    with app.app_context():
+        db.session.merge(campaign).status = CampaignStatus.ACTIVE
+        db.session.commit()
+    assert "Die Kampagne ist noch ein Entwurf." not in client.get(_url(campaign)).get_data(as_text=True)
 
 
 def test_the_approved_letters_wait_after_a_cancel(app, client, organiser, campaign, mail_server):
