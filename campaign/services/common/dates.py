@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -38,6 +39,22 @@ def _in_page_language(value: date | None, patterns: dict[str, str]) -> str:
 def short_date(value: date | None) -> str:
     """„26.01.2026“ on German pages and outside requests, „26 Jan 2026“ on English ones ("" for None)."""
     return _in_page_language(value, SHORT_DATE_PATTERNS)
+
+
+# A day as stored in texts (state-change notes keep it as ISO date, the same in every language).
+_ISO_DAY = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
+
+
+def days_in_page_notation(text: str) -> str:
+    """A stored text with its ISO days („2026-12-01“) written as the page writes days („01.12.2026“)."""
+
+    def written(match: re.Match[str]) -> str:
+        try:
+            return short_date(date(int(match[1]), int(match[2]), int(match[3])))
+        except ValueError:  # no such day: leave it as it stands
+            return match[0]
+
+    return _ISO_DAY.sub(written, text or "")
 
 
 def long_date(value: date | None) -> str:

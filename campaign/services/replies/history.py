@@ -22,6 +22,7 @@ from campaign.models import (
     TrackingNote,
     User,
 )
+from campaign.services.common.dates import days_in_page_notation
 from campaign.services.common.labels import label
 from campaign.services.common.translation import in_page_language
 from campaign.services.replies.followups import DueFollowUp, due_follow_ups
@@ -125,7 +126,7 @@ def _entries(session: Session, history: RecipientHistory) -> list[HistoryEntry]:
                 code=letter_codes[change.object_id],
                 status=label(LetterStatus(change.to_status)),
             ),
-            in_page_language(change.note),
+            days_in_page_notation(in_page_language(change.note)),
             users.get(change.user_id or 0, ""),
         )
         for change in changes
