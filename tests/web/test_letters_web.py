@@ -258,6 +258,12 @@ def test_create_template_with_an_error_keeps_the_text(app, client, ids, login):
     assert "Zeile 2" in page and "Zeile 1\n{{ salutation " in html.unescape(page)
     with app.app_context():
         assert db.session.scalar(select(LetterTemplate).where(LetterTemplate.name == "Kaputt")) is None
+    # Without a name as well: the missing name and the syntax error come in the same answer.
+    both = client.post(
+        f"/organise/campaigns/{ids['slug']}/templates",
+        data={"name": "", "subject": "Betreff", "body": "Zeile 1\n{{ salutation "},
+    ).get_data(as_text=True)
+    assert 'id="name-error"' in both and 'id="body-error"' in both and "Zeile 2" in both
 
 
 # Argument selection -------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from campaign.services.letters.layout import CLOSING
 from campaign.services.letters.merge_fields import placeholder_groups
 from campaign.services.letters.templates import (
     campaign_templates,
+    clean_texts,
     closing_warning,
     create_template,
     open_letter_warning,
@@ -20,7 +21,7 @@ from campaign.services.letters.templates import (
     save_template_version,
 )
 from campaign.web.boundary import errors_shown_on
-from campaign.web.forms import ConfirmForm
+from campaign.web.forms import ConfirmForm, with_service_errors
 from campaign.web.lookup import campaign_or_404
 from campaign.web.organise.jobs.forms import GenerateLettersForm
 from campaign.web.organise.letters.forms import STARTER_BODY, TemplateCreateForm, TemplateEditForm
@@ -65,6 +66,8 @@ def new_template(slug: str):
             flash(_("Die Vorlage „%(name)s“ ist angelegt.", name=template.name), "success")
             _flash_warnings(found, template.current_version)
             return redirect(url_for(".template", template_id=template.id))
+    elif form.is_submitted():
+        with_service_errors(form, lambda: clean_texts(form.subject.data, form.body.data))
     return _letters_page(found, form, 400)
 
 
@@ -114,6 +117,9 @@ def save_template(template_id: int):
             _flash_saved(version.number, made_new=version.number > before and bool(before))
             _flash_warnings(found.campaign, version)
             return redirect(url_for(".template", template_id=found.id))
+    elif form.is_submitted():
+        follow_up = found.is_follow_up
+        with_service_errors(form, lambda: clean_texts(form.subject.data, form.body.data, follow_up=follow_up))
     return _template_page(found, form, 400)
 
 
