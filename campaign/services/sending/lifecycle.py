@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from campaign.db import utcnow
@@ -86,9 +86,7 @@ def campaign_letters(
 
     Letters supporters wrote themselves are never among them: they go out in their writer's name (services.writing).
     """
-    statement = select(Letter).where(
-        Letter.campaign_id == campaign.id, Letter.status.in_(statuses), Letter.supporter_id.is_(None)
-    )
+    statement = _campaign_letters_query(campaign, statuses)
     if codes is not None:
         unknown = set(codes) - set(
             session.scalars(
@@ -101,6 +99,13 @@ def campaign_letters(
             )
         statement = statement.where(Letter.reference_code.in_(codes))
     return list(session.scalars(statement.order_by(Letter.reference_code)))
+
+
+def _campaign_letters_query(campaign: Campaign, statuses: Sequence[LetterStatus]) -> Select:
+    """The campaign's own letters in these states; supporters' letters are not among them (see campaign_letters)."""
+    return select(Letter).where(
+        Letter.campaign_id == campaign.id, Letter.status.in_(statuses), Letter.supporter_id.is_(None)
+    )
 
 
 def generate_letters(
@@ -238,12 +243,7 @@ def start_queue_job(session: Session, campaign: Campaign, kind: str, *, user: Us
     Refused before any job exists while there is no approved e-mail letter: a job started anyway would only fail
     in the background, after the screen had said the letters were on their way.
     """
-    approved = select(Letter.id).where(
-        Letter.campaign_id == campaign.id,
-        Letter.status == LetterStatus.APPROVED,
-        Letter.channel == Channel.EMAIL,
-        Letter.supporter_id.is_(None),  # as in campaign_letters: supporters' own letters are not queued here
-    )
+    approved = _campaign_letters_query(campaign, [LetterStatus.APPROVED]).where(Letter.channel == Channel.EMAIL)
     if session.scalar(approved.limit(1)) is None:
         raise ServiceError(_(NOTHING_APPROVED))
     return create_job(session, kind, campaign=campaign, user=user)

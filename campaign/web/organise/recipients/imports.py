@@ -83,7 +83,9 @@ def _review(table: importer.Table, meta: dict[str, Any]) -> Review:
     return Review(table, columns, chosen, undecided, plan, "")
 
 
-def _review_page(token: str, table: importer.Table, meta: dict[str, Any], form: FlaskForm | None = None, status=200):
+def _review_page(
+    token: str, table: importer.Table, meta: dict[str, Any], form: FlaskForm | None = None, status: int = 200
+):
     """The review page; `form` is a refused mapping form, shown with the choices as they were sent."""
     found = _review(table, meta)
     return render_template(
