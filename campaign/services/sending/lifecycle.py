@@ -20,7 +20,6 @@ from campaign.models import (
     LetterStatus,
     OutboxMessage,
     OutboxStatus,
-    Recipient,
     User,
 )
 from campaign.services.common.audit import record
@@ -28,7 +27,7 @@ from campaign.services.common.errors import ServiceError
 from campaign.services.common.jobs import create_job
 from campaign.services.common.states import transition
 from campaign.services.common.translation import N_
-from campaign.services.letters.batch.plan import recipient_order
+from campaign.services.letters.batch.plan import recipient_order, recipients_in_order
 from campaign.services.letters.snapshots import prepare_letters
 from campaign.services.sending.letter_mail import MailSettings, letter_mail, letter_pdf, original_message_id
 from campaign.services.sending.outbox import cancel, queue_mail, retry
@@ -117,7 +116,7 @@ def generate_letters(
         raise ServiceError(_("Die Kampagne „%(title)s“ hat noch keine Empfänger:innen.", title=campaign.title))
     result = StepResult()
     for start in range(0, len(ids), GENERATE_CHUNK):
-        chunk = list(session.scalars(select(Recipient).where(Recipient.id.in_(ids[start : start + GENERATE_CHUNK]))))
+        chunk = recipients_in_order(session, ids[start : start + GENERATE_CHUNK])
         prepared, skipped = prepare_letters(session, campaign, chunk, on=on, user=user)
         result.done.extend(item.letter.reference_code for item in prepared if item.changed)
         result.skipped.extend(skipped)

@@ -186,6 +186,17 @@ def test_cancelled_letters_are_not_sent_and_can_be_queued_again(smtp_app, mail_s
     assert deliver_due().sent == 2 and len(mail_server.received) == 2
 
 
+def test_reference_codes_follow_the_print_order_by_postcode(smtp_app):
+    """„Unser Zeichen“ counts up in the order the letters are printed, not in the order the people were entered."""
+    campaign, people = email_campaign(3)
+    for person, postcode in zip(people, ("59000", "55000", "51000"), strict=True):
+        person.postcode = postcode
+    db.session.commit()
+    generate_letters(db.session, campaign, on=today_in_germany())
+    letters = db.session.scalars(select(Letter).order_by(Letter.reference_code)).all()
+    assert [letter.recipient_id for letter in letters] == [people[2].id, people[1].id, people[0].id]
+
+
 def test_printed_letters_are_posted_or_handed_over(smtp_app):
     campaign, _people = email_campaign(3)
     generate_letters(db.session, campaign, on=today_in_germany())

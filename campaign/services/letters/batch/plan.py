@@ -6,6 +6,7 @@ campaign's letters need these, not the PDF machinery.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -50,3 +51,13 @@ def recipient_order(session: Session, campaign: Campaign, sort: str = "postcode"
         .order_by(*order)
     )
     return list(session.scalars(statement))
+
+
+def recipients_in_order(session: Session, ids: Sequence[int]) -> list[Recipient]:
+    """The recipients with these ids in the order of `ids` (a part of `recipient_order`); deleted ones are left out.
+
+    `WHERE id IN (…)` returns rows in whatever order the database likes, and the letters' reference codes are
+    numbered in the order they are prepared: without this, „Unser Zeichen“ would not follow the print order.
+    """
+    by_id = {recipient.id: recipient for recipient in session.scalars(select(Recipient).where(Recipient.id.in_(ids)))}
+    return [by_id[recipient_id] for recipient_id in ids if recipient_id in by_id]

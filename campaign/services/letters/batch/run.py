@@ -14,13 +14,12 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from campaign.models import Campaign, Recipient, TemplateVersion, User
+from campaign.models import Campaign, TemplateVersion, User
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.files import atomic_file, remove_partial_files, write_error_message
-from campaign.services.letters.batch.plan import FORMATS, letter_filename, recipient_order
+from campaign.services.letters.batch.plan import FORMATS, letter_filename, recipient_order, recipients_in_order
 from campaign.services.letters.batch.pool import render_chunks
 from campaign.services.letters.batch.renderer import ChunkTask, RenderedLetter
 from campaign.services.letters.batch.writer import StreamingPdfWriter
@@ -150,8 +149,7 @@ class _Run:
                 index += 1
 
     def _prepare(self, batch_ids: Sequence[int]) -> list[PreparedLetter]:
-        by_id = {r.id: r for r in self.session.scalars(select(Recipient).where(Recipient.id.in_(batch_ids)))}
-        recipients = [by_id[i] for i in batch_ids if i in by_id]
+        recipients = recipients_in_order(self.session, batch_ids)
         prepared, skipped = prepare_letters(
             self.session, self.campaign, recipients, on=self.on, user=self.user, template_version=self.version
         )
