@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from jinja2.bccache import Bucket, BytecodeCache
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
@@ -35,6 +37,19 @@ gc.set_threshold(20_000, 20, 20)
 def pytest_collection_finish(session: pytest.Session) -> None:
     gc.collect()
     gc.freeze()
+
+
+@sa.event.listens_for(Engine, "connect")
+def _reverse_unordered_selects(dbapi_connection: Any, _record: Any) -> None:
+    """On SQLite, tests get the rows of a query without ORDER BY in reverse order.
+
+    PostgreSQL returns them in no promised order either, and in CI its order changed with the way tables are
+    emptied: a test or a page that relied on insertion order passed on SQLite and failed there now and then. The
+    reversed order makes such a reliance fail at once, on every run (PostgreSQL mostly keeps the order of
+    insertion, so the two suites see opposite orders).
+    """
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA reverse_unordered_selects=ON")
 
 
 # "gw0", "gw1", … in the processes of pytest-xdist (`make test` runs the suite with -n auto); "" otherwise.

@@ -159,6 +159,8 @@ def test_a_queue_job_whose_worker_died_after_queueing_everything_finishes_when_r
         assert job.message.startswith("Briefe im Postausgang: 0.") and "fortgesetzt" in job.message
         assert db.session.scalar(select(func.count(OutboxMessage.id))) == 3
         log = db.session.scalars(
-            select(StateChange.to_status).where(StateChange.object_type == "Job", StateChange.object_id == job.id)
+            select(StateChange.to_status)
+            .where(StateChange.object_type == "Job", StateChange.object_id == job.id)
+            .order_by(StateChange.id)
         ).all()
         assert log == ["running", "queued", "running", "done"]

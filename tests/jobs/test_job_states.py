@@ -35,7 +35,9 @@ def app(app_factory):
 
 def _log(session, job) -> list[tuple[str, str, str]]:
     changes = session.scalars(
-        select(StateChange).where(StateChange.object_type == "Job", StateChange.object_id == job.id)
+        select(StateChange)
+        .where(StateChange.object_type == "Job", StateChange.object_id == job.id)
+        .order_by(StateChange.id)
     )
     return [(change.from_status, change.to_status, change.note) for change in changes]
 

@@ -41,7 +41,9 @@ def _job(app: Flask, job_id: int) -> Job:
 def _log(app: Flask, job_id: int) -> list[tuple[str, str, str]]:
     with app.app_context():
         changes = db.session.scalars(
-            select(StateChange).where(StateChange.object_type == "Job", StateChange.object_id == job_id)
+            select(StateChange)
+            .where(StateChange.object_type == "Job", StateChange.object_id == job_id)
+            .order_by(StateChange.id)
         )
         return [(change.from_status, change.to_status, change.note) for change in changes]
 

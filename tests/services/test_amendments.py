@@ -145,7 +145,9 @@ def test_save_and_clear_an_amendment_with_audit_entries(db_session, provision):
     assert provision.amendment_text == ""
     with pytest.raises(ServiceError, match="keinen Änderungsantrag"):
         clear_amendment(db_session, provision)
-    events = db_session.scalars(select(AuditEvent).where(AuditEvent.object_type == "Provision")).all()
+    events = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == "Provision").order_by(AuditEvent.id)
+    ).all()
     assert [(e.action, e.details.get("kind")) for e in events if e.action.startswith("provision.amendment")] == [
         ("provision.amendment", "text"),
         ("provision.amendment", "deletion"),

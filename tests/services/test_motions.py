@@ -196,7 +196,7 @@ def test_slugify(title, slug):
 
 
 def audit(db_session, action):
-    return db_session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
+    return db_session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)).all()
 
 
 def test_create_motion_generates_a_unique_slug_and_records_who_did_it(db_session):

@@ -51,7 +51,9 @@ def test_get_shows_a_button_only_post_confirms_and_the_count_rises_then_falls(cl
     assert "schon verwendet" in client.post(links["confirm"]).get_data(as_text=True)
     assert _status(letter) is SignatureStatus.WITHDRAWN and _json_count(client, letter.slug) == 0
     with letter.app.app_context():
-        moves = db.session.scalars(select(StateChange.to_status).where(StateChange.object_type == "Signature"))
+        moves = db.session.scalars(
+            select(StateChange.to_status).where(StateChange.object_type == "Signature").order_by(StateChange.id)
+        )
         assert list(moves) == ["confirmed", "withdrawn"]
 
 

@@ -516,7 +516,9 @@ def test_write_an_amendment_and_download_the_pdf(app, client, ids, organiser):
     with app.app_context():
         assert db.session.get(Provision, provision_id).amendment_text == ""
         actions = db.session.scalars(
-            select(AuditEvent.action).where(AuditEvent.object_type == "Provision", AuditEvent.user_id == organiser.id)
+            select(AuditEvent.action)
+            .where(AuditEvent.object_type == "Provision", AuditEvent.user_id == organiser.id)
+            .order_by(AuditEvent.id)
         ).all()
         assert actions == ["provision.amendment", "provision.amendment", "provision.amendment_clear"]
 

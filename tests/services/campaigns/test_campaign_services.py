@@ -74,7 +74,9 @@ def test_status_follows_the_transition_table_and_each_change_is_logged(db_sessio
     for status in ("active", "closed", "archived"):
         editing.change_status(db_session, campaign, status)
     assert campaign.status is CampaignStatus.ARCHIVED
-    changes = db_session.scalars(select(StateChange).where(StateChange.object_type == "Campaign")).all()
+    changes = db_session.scalars(
+        select(StateChange).where(StateChange.object_type == "Campaign").order_by(StateChange.id)
+    ).all()
     assert [(c.from_status, c.to_status) for c in changes] == [
         ("draft", "active"),
         ("active", "closed"),
