@@ -19,6 +19,20 @@ def fixture_bytes(name: str) -> bytes:
     return (DATA / name).read_bytes()
 
 
+# Rows around a broken quote, with ğ, ł, ß and é in their names.
+_PEOPLE = "Ayşe;Doğan;ayse.dogan@example.org\r\nPaweł;Gąsiorowski;pawel@example.org\r\nRenée;Weiß;renee@example.org\r\n"
+# The header's second name opens a quote that is never closed.
+UNCLOSED_QUOTE_IN_HEADER = ('Vorname;"Nachname;E-Mail\r\n' + _PEOPLE).encode()
+# Line 5 opens a quote that is never closed, and the lines after it hold more than csv's limit of 131,072
+# characters for one field.
+UNCLOSED_QUOTE_PAST_FIELD_LIMIT = (
+    "Vorname;Nachname;E-Mail\r\n"
+    + _PEOPLE
+    + 'Kim;"Öztürk;kim@example.org\r\n'
+    + "Łucja;Nowak;lucja.nowak@example.org\r\n" * 4000
+).encode()
+
+
 def make_xlsx(rows: list[list[Any]], sheet_title: str = "Empfänger") -> bytes:
     """A genuine .xlsx workbook (first sheet = `rows`; a second sheet that must be ignored)."""
     workbook = openpyxl.Workbook()

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from campaign.db import db
 from campaign.models import AuditEvent, Recipient, RecipientList
-from tests.factories_recipients import DATA, make_xlsx
+from tests.factories_recipients import DATA, UNCLOSED_QUOTE_IN_HEADER, UNCLOSED_QUOTE_PAST_FIELD_LIMIT, make_xlsx
 
 
 def _count(app, model=Recipient) -> int:
@@ -136,6 +136,35 @@ def test_unreadable_input_exits_non_zero_with_one_line(app, runner, file, extra,
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(message), result.stderr
+    assert _count(app) == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            UNCLOSED_QUOTE_IN_HEADER,
+            'Fehler: „kaputt.csv“, Zeile 1 (Kopfzeile): Ein Anführungszeichen (") wird nicht geschlossen, so dass die '
+            "Zeilen danach als Spaltennamen gelesen würden. Nichts wurde importiert. Bitte das Anführungszeichen in "
+            "Zeile 1 schließen oder entfernen.",
+        ),
+        (
+            UNCLOSED_QUOTE_PAST_FIELD_LIMIT,
+            'Fehler: „kaputt.csv“, Zeile 5: Ein Anführungszeichen (") wird nicht geschlossen, so dass die Zeilen '
+            "danach als ein einziges Feld von mehr als 131.072 Zeichen gelesen würden. Nichts wurde importiert. "
+            "Bitte das Anführungszeichen in Zeile 5 schließen oder entfernen.",
+        ),
+    ],
+    ids=["in-the-header", "past-the-field-limit"],
+)
+def test_an_unclosed_quote_that_breaks_the_file_exits_non_zero_with_one_line(app, runner, tmp_path, data, message):
+    path = tmp_path / "kaputt.csv"
+    path.write_bytes(data)
+    for extra in ([], ["--dry-run"], ["--skip-invalid"]):
+        result = _import(runner, path, *extra)
+        assert result.exit_code == 1
+        assert result.stderr.strip().splitlines() == [message]
+        assert result.stdout == ""
     assert _count(app) == 0
 
 

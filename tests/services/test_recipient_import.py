@@ -18,7 +18,12 @@ from campaign.services.common.errors import ServiceError
 from campaign.services.recipients import importing as importer
 from campaign.services.recipients.importing import ImportFileError, RowStatus
 from tests.factories import make_recipient, make_user
-from tests.factories_recipients import fixture_bytes, make_xlsx
+from tests.factories_recipients import (
+    UNCLOSED_QUOTE_IN_HEADER,
+    UNCLOSED_QUOTE_PAST_FIELD_LIMIT,
+    fixture_bytes,
+    make_xlsx,
+)
 
 
 def _plan(session, name, chosen=None):
@@ -489,6 +494,58 @@ def test_a_quoted_multi_line_address_in_a_short_row_is_no_unclosed_quote(db_sess
         (2, RowStatus.INVALID, ""),
         (4, RowStatus.NEW, "José Muñoz"),
     ]
+
+
+def _open_quote_in_header(line):
+    return (
+        f'„kaputt.csv“, Zeile {line} (Kopfzeile): Ein Anführungszeichen (") wird nicht geschlossen, so dass die '
+        "Zeilen danach als Spaltennamen gelesen würden. Nichts wurde importiert. Bitte das Anführungszeichen in "
+        f"Zeile {line} schließen oder entfernen."
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (UNCLOSED_QUOTE_IN_HEADER, 1),
+        # A later quote ends the header's field, one line too late.
+        (UNCLOSED_QUOTE_IN_HEADER.replace(b";Do\xc4\x9fan;", b';"Do\xc4\x9fan";'), 1),
+        (b"sep=;\r\n" + UNCLOSED_QUOTE_IN_HEADER, 2),
+        # The header swallows more than csv's field limit.
+        (UNCLOSED_QUOTE_PAST_FIELD_LIMIT.replace(b'Kim;"', b"Kim;").replace(b"Vorname;", b'Vorname;"'), 1),
+    ],
+    ids=["to-the-end", "closed-later", "after-sep-hint", "past-field-limit"],
+)
+def test_only_an_unclosed_quote_in_the_header_refuses_the_file(data, line):
+    # A header name over two lines in quotes is a header name.
+    table = importer.read_table(
+        'Vorname;"Straße\r\nHausnummer";Nachname\r\nAyşe;"Weg 1";Doğan\r\n'.encode(), "heil.csv"
+    )
+    assert table.headers == ["Vorname", "Straße Hausnummer", "Nachname"]
+    assert [(row.line, row.cells) for row in table.rows] == [(3, ["Ayşe", "Weg 1", "Doğan"])]
+    with pytest.raises(ImportFileError) as caught:
+        importer.read_table(data, "kaputt.csv")
+    assert str(caught.value) == _open_quote_in_header(line)
+
+
+def test_an_unclosed_quote_past_the_field_limit_refuses_the_file():
+    with pytest.raises(ImportFileError) as caught:
+        importer.read_table(UNCLOSED_QUOTE_PAST_FIELD_LIMIT, "kaputt.csv")
+    assert str(caught.value) == (
+        '„kaputt.csv“, Zeile 5: Ein Anführungszeichen (") wird nicht geschlossen, so dass die Zeilen danach als ein '
+        "einziges Feld von mehr als 131.072 Zeichen gelesen würden. Nichts wurde importiert. Bitte das "
+        "Anführungszeichen in Zeile 5 schließen oder entfernen."
+    )
+
+
+def test_a_line_longer_than_the_field_limit_is_refused_without_blaming_a_quote():
+    text = "Vorname;Nachname;Notizen\r\nAyşe;Doğan;" + "ğłßé" * 33000 + "\r\nRenée;Weiß;\r\n"
+    with pytest.raises(ImportFileError) as caught:
+        importer.read_table(text.encode(), "lang.csv")
+    assert str(caught.value) == (
+        "„lang.csv“, Zeile 2: Ein Feld hat mehr als 131.072 Zeichen – so lange Angaben hat keine Liste von "
+        "Empfänger:innen. Nichts wurde importiert. Bitte prüfen, ob das die richtige Datei ist."
+    )
 
 
 def test_a_line_break_inside_an_excel_cell_is_kept(db_session):

@@ -15,7 +15,14 @@ from werkzeug.test import encode_multipart
 from campaign.db import db
 from campaign.models import AuditEvent, FormOfAddress, Recipient, RecipientList, Role
 from tests.factories import make_recipient
-from tests.factories_recipients import add_recipients, fixture_bytes, make_list, make_xlsx
+from tests.factories_recipients import (
+    UNCLOSED_QUOTE_IN_HEADER,
+    UNCLOSED_QUOTE_PAST_FIELD_LIMIT,
+    add_recipients,
+    fixture_bytes,
+    make_list,
+    make_xlsx,
+)
 
 
 def _count(app, model=Recipient) -> int:
@@ -418,6 +425,31 @@ def test_bad_uploads_are_refused_next_to_the_field(app, client, organiser, name,
     assert response.status_code == 400
     assert 'id="file-error"' in page and message in page
     assert not _upload_dir(app).exists() or list(_upload_dir(app).iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            UNCLOSED_QUOTE_IN_HEADER,
+            '„kaputt.csv“, Zeile 1 (Kopfzeile): Ein Anführungszeichen (") wird nicht geschlossen, so dass die '
+            "Zeilen danach als Spaltennamen gelesen würden. Nichts wurde importiert.",
+        ),
+        (
+            UNCLOSED_QUOTE_PAST_FIELD_LIMIT,
+            '„kaputt.csv“, Zeile 5: Ein Anführungszeichen (") wird nicht geschlossen, so dass die Zeilen danach als '
+            "ein einziges Feld von mehr als 131.072 Zeichen gelesen würden. Nichts wurde importiert.",
+        ),
+    ],
+    ids=["in-the-header", "past-the-field-limit"],
+)
+def test_an_unclosed_quote_that_breaks_the_file_is_refused_next_to_the_field(app, client, organiser, data, message):
+    response = _upload(client, data, "kaputt.csv")
+    page = html.unescape(_text(response))
+    assert response.status_code == 400
+    assert 'id="file-error"' in page and message in page and "field limit" not in page
+    assert not _upload_dir(app).exists() or list(_upload_dir(app).iterdir()) == []
+    assert _count(app) == 0
 
 
 def test_an_oversized_upload_is_refused_with_its_real_size(app, client, organiser):

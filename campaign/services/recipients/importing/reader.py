@@ -13,6 +13,7 @@ from charset_normalizer import from_bytes
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from campaign.services.common.text import format_thousands
 from campaign.services.recipients.importing.table import (
     MAX_FILE_BYTES,
     ImportFileError,
@@ -240,31 +241,74 @@ def _read_csv(data: bytes, name: str) -> Table:
             previous_line = reader.line_num + (1 if hint else 0)
             if not any(cell.strip() for cell in cells):
                 continue
+            quote_left_open = False
+            if line < previous_line:
+                physical = physical or io.StringIO(text, newline="").readlines()
+                quote_left_open = _quote_left_open("".join(physical[line - 1 : previous_line]), delimiter)
             if headers is None:
+                if quote_left_open:
+                    # The swallowed lines would become one column name, and no row would be left to report on.
+                    raise _open_quote_in_header(name, line)
                 headers = trimmed_headers(cells)
                 continue
             swallowed: list[int] = []
-            if line < previous_line:
-                physical = physical or io.StringIO(text, newline="").readlines()
-                if _quote_left_open("".join(physical[line - 1 : previous_line]), delimiter):
-                    # csv.reader read the lines after the open quote into one field; each of them becomes a row of
-                    # its own, so the report names it and counts it. Swallowed blank lines lose nothing.
-                    swallowed = [
-                        number for number in range(line + 1, previous_line + 1) if physical[number - 1].strip()
-                    ]
+            if quote_left_open:
+                # csv.reader read the lines after the open quote into one field; each of them becomes a row of its
+                # own, so the report names it and counts it. Swallowed blank lines lose nothing.
+                swallowed = [number for number in range(line + 1, previous_line + 1) if physical[number - 1].strip()]
             rows.append(Row(line, cells, unclosed_quote=line if swallowed else 0))
             rows.extend(Row(number, [], unclosed_quote=line) for number in swallowed)
             check_row_count(len(rows), name)
     except csv.Error as exc:
-        raise ImportFileError(
-            _(
-                "„%(name)s“, Zeile %(line)s: kein gültiges CSV (%(error)s).",
-                name=name,
-                line=previous_line + 1,
-                error=exc,
-            )
-        ) from exc
+        # Reading text leniently, csv.reader fails only on a field longer than csv.field_size_limit(). Its default
+        # of 131,072 characters is kept: no cell of a recipient list comes near it, so a field that long is a broken
+        # file, and the reader stops there instead of collecting the rest of the file into one cell.
+        physical = physical or io.StringIO(text, newline="").readlines()
+        raise _field_too_long(name, previous_line + 1, physical[previous_line], in_header=headers is None) from exc
     return Table("CSV", headers or [], rows, encoding=encoding, delimiter=delimiter)
+
+
+def _open_quote_in_header(name: str, line: int) -> ImportFileError:
+    return ImportFileError(
+        _(
+            '„%(name)s“, Zeile %(line)s (Kopfzeile): Ein Anführungszeichen (") wird nicht geschlossen, so dass die '
+            "Zeilen danach als Spaltennamen gelesen würden. Nichts wurde importiert. Bitte das Anführungszeichen in "
+            "Zeile %(line)s schließen oder entfernen.",
+            name=name,
+            line=line,
+        )
+    )
+
+
+def _field_too_long(name: str, line: int, first_line: str, *, in_header: bool) -> ImportFileError:
+    """The error for a record starting on `line` (its text `first_line`) with a field over csv's field limit.
+
+    An unquoted field ends with its line; a field that outgrew a shorter first line ran on from a quote that was
+    never closed (or closed only much later).
+    """
+    limit = csv.field_size_limit()
+    if len(first_line) >= limit:
+        return ImportFileError(
+            _(
+                "„%(name)s“, Zeile %(line)s: Ein Feld hat mehr als %(limit)s Zeichen – so lange Angaben hat keine "
+                "Liste von Empfänger:innen. Nichts wurde importiert. Bitte prüfen, ob das die richtige Datei ist.",
+                name=name,
+                line=line,
+                limit=format_thousands(limit),
+            )
+        )
+    if in_header:
+        return _open_quote_in_header(name, line)
+    return ImportFileError(
+        _(
+            '„%(name)s“, Zeile %(line)s: Ein Anführungszeichen (") wird nicht geschlossen, so dass die Zeilen danach '
+            "als ein einziges Feld von mehr als %(limit)s Zeichen gelesen würden. Nichts wurde importiert. Bitte das "
+            "Anführungszeichen in Zeile %(line)s schließen oder entfernen.",
+            name=name,
+            line=line,
+            limit=format_thousands(limit),
+        )
+    )
 
 
 def _quote_left_open(record: str, delimiter: str) -> bool:
