@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from campaign.db import db
-from campaign.models import AuditEvent, Campaign, Role, SignatureStatus
+from campaign.models import AuditEvent, Campaign, ConsentText, Role, SignatureStatus
 from campaign.services.signing.counts import confirmed_count
 from tests.factories_signing import make_signature
 
@@ -53,6 +53,18 @@ def test_handover_download_and_consent_versions(client, letter, login):
     client.post("/organise/consent", data={"version": "2027-01", "text": "Neue Einwilligung zu Art. 9."})
     page = client.get(f"/c/{letter.slug}").get_data(as_text=True)
     assert "Neue Einwilligung zu Art. 9." in page and 'value="2027-01"' in page
+
+
+def test_a_missing_text_and_a_taken_version_come_in_one_answer(client, letter, login):
+    login(Role.ORGANISER)
+    response = client.post("/organise/consent", data={"version": "2026-12-01", "text": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Bitte den Text angeben." in page and "gibt es schon" in page
+    client.post("/organise/consent", data={"version": "Łódź-ß", "text": "é"})
+    response = client.post("/organise/consent", data={"version": "Łódź-ß", "text": "é" * 5001})
+    assert response.status_code == 400 and "gibt es schon" in response.get_data(as_text=True)
+    with letter.app.app_context():
+        assert list(db.session.scalars(select(ConsentText.version).order_by(ConsentText.id)))[-1] == "Łódź-ß"
 
 
 def test_supporters_cannot_see_the_team_screens(client, letter):

@@ -74,6 +74,25 @@ def test_create_edit_and_list_sets(app, client, login):
     assert _actions(app)[-2:] == ["argument_set.create", "argument_set.update"]
 
 
+def test_a_too_long_description_and_a_taken_title_come_in_one_answer(app, client, login):
+    login()
+    assert client.post("/organise/argument-sets/new", data={"title": "Argumente für łódź"}).status_code == 302
+    data = {"title": "ARGUMENTE für łódź", "description": "ß" * 5001}
+    response = client.post("/organise/argument-sets/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="description-error"' in page
+    assert 'id="title-error"' in page and "Es gibt bereits ein Argumentationsset" in page
+    client.post("/organise/argument-sets/new", data={"title": "Kreistag ğüneş"})
+    with app.app_context():
+        first = db.session.scalar(select(ArgumentSet.id).where(ArgumentSet.title == "Argumente für łódź"))
+    data = {"title": "KREISTAG ğüneş", "description": "é" * 5001}
+    edited = client.post(f"/organise/argument-sets/{first}/edit", data=data)
+    page = edited.get_data(as_text=True)
+    assert edited.status_code == 400 and 'id="description-error"' in page and "Es gibt bereits" in page
+    with app.app_context():
+        assert sorted(db.session.scalars(select(ArgumentSet.title))) == ["Argumente für łódź", "Kreistag ğüneş"]
+
+
 def test_duplicate_set_copies_arguments_with_links_and_citations(app, client, evidence, login):
     login()
     response = client.post(f"/organise/argument-sets/{evidence.set}/duplicate")

@@ -6,7 +6,7 @@ import io
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from campaign.db import db
 from campaign.models import AuditEvent, Campaign, CampaignStatus, Organisation, Role, Target, User
@@ -87,6 +87,18 @@ def test_every_mistake_of_the_campaign_form_is_named_in_one_answer(client, organ
     assert response.status_code == 400
     for field in ("title", "slug", "goal_signatures"):
         assert f'id="{field}-error"' in page, field
+
+
+def test_a_missing_title_and_a_taken_slug_come_in_one_answer(app, client, organiser):
+    client.post("/organise/campaigns/new", data={**GOOD_CAMPAIGN, "slug": "gerecht"})
+    response = client.post(
+        "/organise/campaigns/new", data={**GOOD_CAMPAIGN, "title": "", "slug": "gerecht", "summary": "Łódź ß é ğ"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Bitte einen Titel angeben." in page
+    assert 'id="slug-error"' in page and "„gerecht“ hat schon eine andere Kampagne" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Campaign.id))) == 1
 
 
 def test_a_duplicate_slug_is_refused_with_a_message(app, client, organiser):
@@ -236,6 +248,24 @@ def test_admin_manages_accounts_and_a_disabled_user_is_logged_out(app, client, l
     with app.app_context():
         actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"user.create", "user.role", "user.deactivate"} <= actions
+
+
+def test_a_new_accounts_mistakes_come_in_one_answer(app, client, login):
+    login(Role.ADMIN)
+    data = {"email": "łucja(at)example.org", "name": "Ğ" * 201, "role": "organiser"}
+    response = client.post("/auth/users", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="name-error"' in page
+    assert 'id="email-error"' in page and "Ungültige E-Mail-Adresse" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == 1  # the admin alone
+
+
+def test_a_missing_current_password_and_new_ones_that_differ_come_in_one_answer(client, organiser):
+    response = client.post("/auth/password", data={"current": "", "new": "neues-passwort-ß", "repeated": "neues-é"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Bitte das bisherige Passwort angeben." in page
+    assert "Die beiden neuen Passwörter stimmen nicht überein." in page
 
 
 def test_organisers_may_not_manage_accounts_but_change_their_own_password(app, client, organiser):

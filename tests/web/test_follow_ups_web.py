@@ -95,6 +95,14 @@ def test_an_empty_or_hostile_template_is_refused_with_the_text_kept(app, client,
         assert follow_up_template(db.session, _campaign()) is None
 
 
+def test_a_missing_subject_and_a_syntax_error_come_in_one_answer(app, client, coordinator):
+    response = client.post(f"{URL}/template", data={"subject": "", "body": "Grüße aus Łódź, ß é ğ {{ "})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Bitte einen Betreff angeben." in page and "Syntaxfehler in Zeile 1" in page
+    with app.app_context():
+        assert follow_up_template(db.session, _campaign()) is None
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

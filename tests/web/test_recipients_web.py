@@ -127,6 +127,14 @@ def test_invalid_input_is_shown_next_to_the_field(app, client, organiser):
     assert _count(app) == 0
 
 
+def test_a_too_long_field_and_a_bad_address_come_in_one_answer(app, client, organiser):
+    data = {**PERSON, "title": "Prof. Dr. " + "ß" * 300, "email": "ayşe(at)example.org", "last_name": ""}
+    page = _text(client.post("/organise/recipients/new", data=data))
+    assert 'id="title-error"' in page and "Ungültige E-Mail-Adresse „ayşe(at)example.org“" in page
+    assert 'id="last_name-error"' in page and "Bitte den Nachnamen angeben." in page
+    assert _count(app) == 0
+
+
 def test_an_error_of_the_lists_is_read_out_with_their_checkboxes(app, client, organiser):
     response = client.post("/organise/recipients/new", data={**PERSON, "lists": ["keine-nummer"]})
     page = _text(response)
@@ -236,6 +244,30 @@ def test_lists_create_rename_remove_member_and_delete(app, client, organiser):
     assert "Ihre 0 Mitglieder bleiben" in _text(client.get(f"{list_url}/delete"))
     assert client.post(f"{list_url}/delete").status_code == 302
     assert _count(app, RecipientList) == 0 and _count(app) == 1
+
+
+def test_a_too_long_description_and_a_taken_list_name_come_in_one_answer(app, client, organiser):
+    assert client.post("/organise/recipients/lists", data={"name": "Delegierte Łódź"}).status_code == 302
+    data = {"name": "delegierte łódź", "description": "é" * 5001}
+    response = client.post("/organise/recipients/lists", data=data)
+    page = _text(response)
+    assert response.status_code == 400 and 'id="description-error"' in page
+    assert 'id="name-error"' in page and "Eine Liste „delegierte łódź“ gibt es bereits." in page
+    list_url = f"/organise/recipients/lists/{_only_list_id(app)}"
+    client.post("/organise/recipients/lists", data={"name": "Kreistag Ğ"})
+    page = _text(client.post(f"{list_url}/edit", data={"name": "KREISTAG ğ", "description": "é" * 5001}))
+    assert 'id="description-error"' in page and "gibt es bereits" in page
+    assert sorted(_list_names(app)) == ["Delegierte Łódź", "Kreistag Ğ"]
+
+
+def _only_list_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(RecipientList.id))
+
+
+def _list_names(app) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(select(RecipientList.name)))
 
 
 def test_bulk_add_puts_every_filtered_recipient_on_a_list(app, client, organiser):

@@ -146,6 +146,20 @@ def test_a_reply_by_post_is_logged_with_its_scan_and_shows_in_the_history(app, c
     assert "reply logged" in english and "Antwort erfasst" not in english
 
 
+def test_a_logged_replys_mistakes_come_in_one_answer(app, client, coordinator):
+    with app.app_context():
+        recipient_id = db.session.scalar(select(Letter.recipient_id).where(Letter.reference_code == "NRW-2026-0006"))
+    data = {"channel": "post", "received_on": "2099-01-01", "text": "", "from_name": "Łódź ß é ğ " * 30,
+            "quality": "unclassified", "stance": "unclear"}  # fmt: skip
+    response = client.post(f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}/replies/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="from_name-error"' in page
+    assert "Bitte den Text der Antwort eingeben oder eine Datei anhängen." in page
+    assert "Das Datum liegt in der Zukunft." in page
+    with app.app_context():
+        assert db.session.scalar(select(Reply)) is None
+
+
 @pytest.mark.parametrize(
     ("filename", "content", "message"),
     [

@@ -18,7 +18,7 @@ from campaign.db import utcnow
 from campaign.models import Role, User
 from campaign.services.common.audit import record
 from campaign.services.common.emails import normalise_email
-from campaign.services.common.errors import ServiceError
+from campaign.services.common.errors import ErrorCollector, ServiceError
 
 MIN_PASSWORD_LENGTH = 12
 HASH_SETTINGS = ("PASSWORD_HASH_TIME_COST", "PASSWORD_HASH_MEMORY_KIB", "PASSWORD_HASH_PARALLELISM")
@@ -81,6 +81,33 @@ def generate_password() -> str:
     return secrets.token_urlsafe(15)
 
 
+def check_new_user(session: Session, email: str, role: Role | str, *, name: str = "") -> None:
+    """FieldErrors naming every wrong field of a new account, or nothing; writes nothing (for a form that has its
+    own mistakes, so that one answer names all of them)."""
+    _clean_new_user(session, email, role, name)
+
+
+def _clean_new_user(session: Session, email: str, role: Role | str, name: str) -> tuple[str, Role, str]:
+    found = ErrorCollector()
+    address = found.check(_free_address, session, email, otherwise="")
+    role = found.check(parse_role, role) if isinstance(role, str) else role
+    name = " ".join((name or "").split())
+    if len(name) > 200:
+        found.add("name", _("Der Name darf höchstens 200 Zeichen lang sein."))
+    found.raise_if_any()
+    return address, role, name
+
+
+def _free_address(session: Session, email: str) -> str:
+    try:
+        address = normalise_email(email).lower()
+    except ServiceError as exc:
+        raise ServiceError(str(exc), "email") from exc
+    if find_user(session, address) is not None:
+        raise ServiceError(_("Es gibt bereits ein Konto für %(address)s.", address=address), "email")
+    return address
+
+
 def create_user(
     session: Session,
     email: str,
@@ -91,13 +118,7 @@ def create_user(
     by: User | None = None,
 ) -> NewUser:
     """Create an account; without a password one is generated and returned once."""
-    address = normalise_email(email).lower()
-    role = parse_role(role) if isinstance(role, str) else role
-    name = " ".join((name or "").split())
-    if len(name) > 200:
-        raise ServiceError(_("Der Name darf höchstens 200 Zeichen lang sein."), "name")
-    if find_user(session, address) is not None:
-        raise ServiceError(_("Es gibt bereits ein Konto für %(address)s.", address=address), "email")
+    address, role, name = _clean_new_user(session, email, role, name)
     generated = None
     if password is None:
         password = generated = generate_password()
@@ -219,14 +240,24 @@ def reset_password(session: Session, user: User, *, by: User | None = None) -> s
 
 def change_own_password(session: Session, user: User, *, current: str, new: str, repeated: str) -> None:
     """A user's own new password: the current one must be right and the new one typed twice alike."""
+    found = ErrorCollector()
     try:
         _hasher().verify(user.password_hash, current or "")
-    except (VerificationError, InvalidHashError) as exc:
-        raise ServiceError(_("Das bisherige Passwort ist falsch."), "current") from exc
+    except (VerificationError, InvalidHashError):
+        found.add("current", _("Das bisherige Passwort ist falsch."))
+    found.check(check_new_password, new, repeated)
+    found.raise_if_any()
+    set_password(session, user, new, by=user)
+
+
+def check_new_password(new: str, repeated: str) -> None:
+    """FieldErrors if the new password is too short or typed twice differently; writes nothing and leaves the
+    current password alone (a form with its own mistakes is answered without trying it)."""
+    found = ErrorCollector()
     if new != repeated:
-        raise ServiceError(_("Die beiden neuen Passwörter stimmen nicht überein."), "repeated")
+        found.add("repeated", _("Die beiden neuen Passwörter stimmen nicht überein."))
     try:
         check_password_strength(new)
     except ServiceError as exc:
-        raise ServiceError(str(exc), "new") from exc
-    set_password(session, user, new, by=user)
+        found.add("new", str(exc))
+    found.raise_if_any()

@@ -25,7 +25,7 @@ from campaign.models import (
 from campaign.services.campaigns.targets import reassign_channels
 from campaign.services.common.audit import record
 from campaign.services.common.dates import today_in_germany
-from campaign.services.common.errors import ServiceError
+from campaign.services.common.errors import ErrorCollector, ServiceError
 from campaign.services.common.states import transition
 from campaign.services.common.text import is_slug, unique_slug
 from campaign.services.signing.page import open_letter
@@ -73,37 +73,57 @@ def check_slug(value: str) -> str:
     return slug
 
 
+def check_campaign(session: Session, data: CampaignData, exclude: Campaign | None = None) -> None:
+    """FieldErrors naming every wrong field of `data`, or nothing; writes nothing (for a form that has its own
+    mistakes, so that one answer names all of them)."""
+    _clean(session, data, exclude)
+
+
 def _clean(session: Session, data: CampaignData, exclude: Campaign | None = None) -> CampaignData:
-    """Trimmed values, a free slug, and references that exist; ServiceError (with its field) otherwise."""
-    title = " ".join((data.title or "").split())
-    if not title:
-        raise ServiceError(_("Bitte einen Titel angeben."), "title")
-    if len(title) > TITLE_MAX:
-        raise ServiceError(_("Der Titel darf höchstens %(TITLE_MAX)s Zeichen lang sein.", TITLE_MAX=TITLE_MAX), "title")
-    if data.slug.strip():
-        slug = check_slug(data.slug)
-        if _slug_taken(session, slug, exclude):
-            raise ServiceError(_("Die Kurzadresse „%(slug)s“ hat schon eine andere Kampagne.", slug=slug), "slug")
-    else:
-        slug = unique_slug(title, lambda s: _slug_taken(session, s, exclude), fallback="kampagne")
+    """Trimmed values, a free slug, and references that exist; FieldErrors naming every wrong field otherwise."""
+    found = ErrorCollector()
+    title = found.check(_clean_title, data.title, otherwise="")
+    slug = found.check(_clean_slug, session, data.slug or "", title, exclude, otherwise="")
     summary = (data.summary or "").replace("\r\n", "\n").strip()
     if len(summary) > SUMMARY_MAX:
-        raise ServiceError(
-            _("Die Zusammenfassung darf höchstens %(SUMMARY_MAX)s Zeichen lang sein.", SUMMARY_MAX=SUMMARY_MAX),
+        found.add(
             "summary",
+            _("Die Zusammenfassung darf höchstens %(SUMMARY_MAX)s Zeichen lang sein.", SUMMARY_MAX=SUMMARY_MAX),
         )
     if not 0 <= (data.goal_signatures or 0) <= GOAL_MAX:
-        raise ServiceError(_("Bitte ein Ziel zwischen 0 und 10 Millionen Unterschriften angeben."), "goal_signatures")
+        found.add("goal_signatures", _("Bitte ein Ziel zwischen 0 und 10 Millionen Unterschriften angeben."))
     for model, value, name in (
         (Motion, data.motion_id, "motion_id"),
         (ArgumentSet, data.argument_set_id, "argument_set_id"),
         (Organisation, data.organisation_id, "organisation_id"),
     ):
         if value is not None and session.get(model, value) is None:
-            raise ServiceError(_("Die gewählte Angabe gibt es nicht (mehr)."), name)
+            found.add(name, _("Die gewählte Angabe gibt es nicht (mehr)."))
+    found.raise_if_any()
     values = {field.name: getattr(data, field.name) for field in fields(data)}
     values.update(title=title, slug=slug, summary=summary, goal_signatures=data.goal_signatures or 0)
     return CampaignData(**values)
+
+
+def _clean_title(value: str) -> str:
+    title = " ".join((value or "").split())
+    if not title:
+        raise ServiceError(_("Bitte einen Titel angeben."), "title")
+    if len(title) > TITLE_MAX:
+        raise ServiceError(_("Der Titel darf höchstens %(TITLE_MAX)s Zeichen lang sein.", TITLE_MAX=TITLE_MAX), "title")
+    return title
+
+
+def _clean_slug(session: Session, value: str, title: str, exclude: Campaign | None) -> str:
+    """The given slug if well-formed and free; made from the title when left empty (nothing to make without one)."""
+    if value.strip():
+        slug = check_slug(value)
+        if _slug_taken(session, slug, exclude):
+            raise ServiceError(_("Die Kurzadresse „%(slug)s“ hat schon eine andere Kampagne.", slug=slug), "slug")
+        return slug
+    if not title:
+        return ""
+    return unique_slug(title, lambda s: _slug_taken(session, s, exclude), fallback="kampagne")
 
 
 def create_campaign(session: Session, data: CampaignData, *, user: User | None = None) -> Campaign:

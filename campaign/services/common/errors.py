@@ -39,11 +39,12 @@ class ErrorCollector:
         self.errors: dict[str, str] = {}
 
     def check(self, function: Callable[..., T], *args: Any, otherwise: Any = None, **kwargs: Any) -> T:
-        """`function(*args, **kwargs)`, or `otherwise` after noting its ServiceError."""
+        """`function(*args, **kwargs)`, or `otherwise` after noting its ServiceError (each of its fields' messages)."""
         try:
             return function(*args, **kwargs)
         except ServiceError as error:
-            self.add(error.field, str(error))
+            for field, message in error.by_field().items():
+                self.add(field, message)
             return otherwise
 
     def add(self, field: str, message: str) -> None:

@@ -69,17 +69,18 @@ def parse_tags(text: str) -> list[str]:
 # Argument sets --------------------------------------------------------------------------------------------------
 
 
-def _clean_set_title(session: Session, title: str, *, own_id: int | None = None) -> str:
+def check_set_title(session: Session, title: str, *, own_id: int | None = None) -> str:
+    """The cleaned title, if no other set has it; ServiceError (for the field `title`) otherwise. Writes nothing."""
     title = " ".join((title or "").split())
     if not title:
-        raise ServiceError(_("Bitte einen Titel für das Argumentationsset angeben."))
+        raise ServiceError(_("Bitte einen Titel für das Argumentationsset angeben."), "title")
     if len(title) > SET_TITLE_MAX:
         raise ServiceError(
-            _("Der Titel ist zu lang (höchstens %(SET_TITLE_MAX)s Zeichen).", SET_TITLE_MAX=SET_TITLE_MAX)
+            _("Der Titel ist zu lang (höchstens %(SET_TITLE_MAX)s Zeichen).", SET_TITLE_MAX=SET_TITLE_MAX), "title"
         )
     clash = session.scalar(select(ArgumentSet.id).where(func.lower(ArgumentSet.title) == title.lower()))
     if clash is not None and clash != own_id:
-        raise ServiceError(_("Es gibt bereits ein Argumentationsset mit dem Titel „%(title)s“.", title=title))
+        raise ServiceError(_("Es gibt bereits ein Argumentationsset mit dem Titel „%(title)s“.", title=title), "title")
     return title
 
 
@@ -100,7 +101,7 @@ def list_sets(session: Session) -> list[tuple[ArgumentSet, int]]:
 
 def create_set(session: Session, title: str, description: str = "", *, user: User | None = None) -> ArgumentSet:
     """A new, empty argument set with a unique title."""
-    argument_set = ArgumentSet(title=_clean_set_title(session, title), description=(description or "").strip())
+    argument_set = ArgumentSet(title=check_set_title(session, title), description=(description or "").strip())
     session.add(argument_set)
     session.flush()
     audit.record(session, "argument_set.create", argument_set, user=user, title=argument_set.title)
@@ -111,7 +112,7 @@ def update_set(
     session: Session, argument_set: ArgumentSet, title: str, description: str = "", *, user: User | None = None
 ) -> ArgumentSet:
     """Rename or re-describe a set."""
-    title = _clean_set_title(session, title, own_id=argument_set.id)
+    title = check_set_title(session, title, own_id=argument_set.id)
     description = (description or "").strip()
     changes = {
         name: [old, new]

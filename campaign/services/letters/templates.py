@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from campaign.models import Campaign, LetterTemplate, TemplateVersion, User
 from campaign.services.common.audit import record
+from campaign.services.common.errors import ErrorCollector
 from campaign.services.letters.layout import CLOSING
 from campaign.services.letters.merge_fields import BY_NAME, FOLLOW_UP_NAMES
 from campaign.services.letters.sandbox import TemplateProblem, check_template, fields_used
@@ -38,6 +40,16 @@ class TemplateFieldProblem(TemplateProblem):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class TemplateFieldProblems(TemplateFieldProblem):
+    """Problems in several fields at once: `errors` maps each field to its message, so that a form names all of
+    them in one answer; the first one is `field` and the message."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        field = next(iter(self.errors))
+        super().__init__(field, " ".join(self.errors.values()))
 
 
 def check_letter_template(source: str, *, field: str = "body", follow_up: bool = False) -> None:
@@ -98,24 +110,40 @@ def open_letter_warning(campaign: Campaign, version: TemplateVersion) -> str:
 
 
 def clean_texts(subject: str, body: str, *, follow_up: bool = False) -> tuple[str, str]:
-    """Normalise line endings (browsers send CRLF) and check lengths and both templates."""
+    """Normalise line endings (browsers send CRLF) and check lengths and both templates.
+
+    A problem in the subject does not hide one in the body: TemplateFieldProblems names both.
+    """
+    found = ErrorCollector()
+    subject = found.check(_clean_subject, subject, follow_up, otherwise="")
+    body = found.check(_clean_body, body, follow_up, otherwise="")
+    if found.errors:
+        raise TemplateFieldProblems(found.errors)
+    return subject, body
+
+
+def _clean_subject(subject: str, follow_up: bool) -> str:
     subject = " ".join((subject or "").split())
-    body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
     if not subject:
         raise TemplateFieldProblem("subject", _("Bitte einen Betreff angeben."))
     if len(subject) > MAX_SUBJECT_LENGTH:
         raise TemplateFieldProblem(
             "subject", _("Der Betreff darf höchstens %(max)s Zeichen lang sein.", max=MAX_SUBJECT_LENGTH)
         )
+    check_letter_template(subject, field="subject", follow_up=follow_up)
+    return subject
+
+
+def _clean_body(body: str, follow_up: bool) -> str:
+    body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
     if not body.strip():
         raise TemplateFieldProblem("body", _("Bitte einen Brieftext angeben."))
     if len(body) > MAX_BODY_LENGTH:
         raise TemplateFieldProblem(
             "body", _("Der Brieftext darf höchstens %(max)s Zeichen lang sein.", max=MAX_BODY_LENGTH)
         )
-    check_letter_template(subject, field="subject", follow_up=follow_up)
     check_letter_template(body, field="body", follow_up=follow_up)
-    return subject, body
+    return body
 
 
 def _clean_name(session: Session, campaign: Campaign, name: str, *, exclude: LetterTemplate | None = None) -> str:

@@ -65,10 +65,20 @@ def list_summaries(session: Session) -> list[ListSummary]:
     return [ListSummary(recipient_list, members) for recipient_list, members in session.execute(counts)]
 
 
+def check_list_name(session: Session, name: str, recipient_list: RecipientList | None = None) -> str:
+    """The cleaned name, if no other list has it; ServiceError (for the field `name`) otherwise. Writes nothing."""
+    try:
+        cleaned = _clean_list_name(name)
+    except ServiceError as exc:
+        raise ServiceError(str(exc), "name") from exc
+    other = find_list(session, cleaned)
+    if other is not None and other is not recipient_list:
+        raise ServiceError(_("Eine Liste „%(cleaned)s“ gibt es bereits.", cleaned=cleaned), "name")
+    return cleaned
+
+
 def create_list(session: Session, name: str, description: str = "", *, user: User | None = None) -> RecipientList:
-    cleaned = _clean_list_name(name)
-    if find_list(session, cleaned) is not None:
-        raise ServiceError(_("Eine Liste „%(cleaned)s“ gibt es bereits.", cleaned=cleaned))
+    cleaned = check_list_name(session, name)
     recipient_list = RecipientList(name=cleaned, description=description.strip())
     session.add(recipient_list)
     record(session, "recipient_list.create", recipient_list, user=user, name=cleaned)
@@ -91,10 +101,7 @@ def rename_list(
     *,
     user: User | None = None,
 ) -> None:
-    cleaned = _clean_list_name(name)
-    other = find_list(session, cleaned)
-    if other is not None and other.id != recipient_list.id:
-        raise ServiceError(_("Eine Liste „%(cleaned)s“ gibt es bereits.", cleaned=cleaned))
+    cleaned = check_list_name(session, name, recipient_list)
     old_name = recipient_list.name
     recipient_list.name = cleaned
     if description is not None:

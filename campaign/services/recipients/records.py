@@ -264,6 +264,12 @@ def display_name(values: Mapping[str, Any]) -> str:
 # ---- create, edit, delete ----
 
 
+def check_recipient(session: Session, raw: Mapping[str, Any], exclude_id: int | None = None) -> None:
+    """RecipientInvalid naming every wrong field of `raw` (or a ServiceError for a duplicate), or nothing; writes
+    nothing (for a form that has its own mistakes, so that one answer names all of them)."""
+    _validated(session, raw, exclude_id)
+
+
 def _validated(session: Session, raw: Mapping[str, Any], exclude_id: int | None = None) -> dict[str, Any]:
     cleaned = clean_recipient(raw)
     if not cleaned.ok:

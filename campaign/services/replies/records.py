@@ -26,7 +26,7 @@ from campaign.models import (
 from campaign.services.common.audit import record
 from campaign.services.common.dates import short_date, today_in_germany, utc_to_german_time
 from campaign.services.common.emails import canonical_email
-from campaign.services.common.errors import ServiceError
+from campaign.services.common.errors import ErrorCollector, ServiceError
 from campaign.services.common.text import collapse_spaces, format_thousands
 from campaign.services.common.translation import N_
 from campaign.services.replies.attachments import add_attachment
@@ -71,28 +71,39 @@ class Assignment:
     also_assigned: list[Reply] = field(default_factory=list)
 
 
-def log_reply(session: Session, letter: Letter, data: LoggedReply, *, user: User | None = None) -> Reply:
-    """Record a reply to `letter` with its classification and files; the letter counts as answered."""
-    text = (data.text or "").strip()
-    if not text and not data.files:
-        raise ServiceError(_("Bitte den Text der Antwort eingeben oder eine Datei anhängen."), "text")
+def check_logged_reply(letter: Letter, text: str, received_on: date | None, *, with_files: bool) -> None:
+    """FieldErrors naming every wrong field of a reply to log (its text, its day), or nothing; writes nothing (for a
+    form that has its own mistakes, so that one answer names all of them). Without a day only the text is checked."""
+    _checked_text(letter, text, received_on, with_files=with_files)
+
+
+def _checked_text(letter: Letter, text: str, received_on: date | None, *, with_files: bool) -> str:
+    text = (text or "").strip()
+    found = ErrorCollector()
+    if not text and not with_files:
+        found.add("text", _("Bitte den Text der Antwort eingeben oder eine Datei anhängen."))
     if len(text) > MAX_TEXT:
-        raise ServiceError(
-            _("Der Text ist zu lang (höchstens %(max)s Zeichen).", max=format_thousands(MAX_TEXT)), "text"
-        )
-    if data.received_on > today_in_germany():
-        raise ServiceError(_("Das Datum liegt in der Zukunft."), "received_on")
+        found.add("text", _("Der Text ist zu lang (höchstens %(max)s Zeichen).", max=format_thousands(MAX_TEXT)))
     sent_on = letter.delivered_on or (utc_to_german_time(letter.sent_at).date() if letter.sent_at else None)
-    if sent_on is not None and data.received_on < sent_on:
-        raise ServiceError(
+    if received_on is not None and received_on > today_in_germany():
+        found.add("received_on", _("Das Datum liegt in der Zukunft."))
+    elif received_on is not None and sent_on is not None and received_on < sent_on:
+        found.add(
+            "received_on",
             _(
                 "Der Brief %(reference_code)s ging erst am %(sent_on)s hinaus; die Antwort kann nicht früher "
                 "eingegangen sein.",
                 reference_code=letter.reference_code,
                 sent_on=short_date(sent_on),
             ),
-            "received_on",
         )
+    found.raise_if_any()
+    return text
+
+
+def log_reply(session: Session, letter: Letter, data: LoggedReply, *, user: User | None = None) -> Reply:
+    """Record a reply to `letter` with its classification and files; the letter counts as answered."""
+    text = _checked_text(letter, data.text, data.received_on, with_files=bool(data.files))
     reply = Reply(
         kind=ReplyKind.REPLY,
         channel=data.channel,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from campaign.models import ConsentText, User
 from campaign.services.common.audit import record
-from campaign.services.common.errors import ServiceError
+from campaign.services.common.errors import ErrorCollector
 
 # In force until the campaign team saves a version of its own.
 BUILT_IN_VERSION = "2026-12-01"
@@ -48,24 +48,36 @@ def consent_text(session: Session, version: str) -> str:
     return next((item.text for item in consent_versions(session) if item.version == version), "")
 
 
-def add_consent_version(session: Session, version: str, text: str, *, user: User | None = None) -> ConsentText:
-    """Save a new version of the consent text; from now on new signatures record it."""
-    version, text = version.strip(), text.strip()
+def check_consent_version(session: Session, version: str, text: str) -> None:
+    """FieldErrors naming every wrong field of a new consent version, or nothing; writes nothing (for a form that
+    has its own mistakes, so that one answer names all of them)."""
+    _clean_consent_version(session, version, text)
+
+
+def _clean_consent_version(session: Session, version: str, text: str) -> tuple[str, str]:
+    version, text = (version or "").strip(), (text or "").strip()
+    found = ErrorCollector()
     if not version:
-        raise ServiceError(_("Bitte eine Versionsbezeichnung angeben, etwa das Datum."), "version")
-    if len(version) > MAX_VERSION:
-        raise ServiceError(
-            _("Die Version darf höchstens %(MAX_VERSION)s Zeichen lang sein.", MAX_VERSION=MAX_VERSION), "version"
+        found.add("version", _("Bitte eine Versionsbezeichnung angeben, etwa das Datum."))
+    elif len(version) > MAX_VERSION:
+        found.add(
+            "version", _("Die Version darf höchstens %(MAX_VERSION)s Zeichen lang sein.", MAX_VERSION=MAX_VERSION)
+        )
+    elif version in {item.version for item in consent_versions(session)}:
+        found.add(
+            "version", _("Die Version „%(version)s“ gibt es schon; Versionen werden nie geändert.", version=version)
         )
     if not text:
-        raise ServiceError(_("Bitte den Text der Einwilligung angeben."), "text")
-    if len(text) > MAX_TEXT:
-        raise ServiceError(_("Der Text darf höchstens %(MAX_TEXT)s Zeichen lang sein.", MAX_TEXT=MAX_TEXT), "text")
-    known = {item.version for item in consent_versions(session)}
-    if version in known:
-        raise ServiceError(
-            _("Die Version „%(version)s“ gibt es schon; Versionen werden nie geändert.", version=version), "version"
-        )
+        found.add("text", _("Bitte den Text der Einwilligung angeben."))
+    elif len(text) > MAX_TEXT:
+        found.add("text", _("Der Text darf höchstens %(MAX_TEXT)s Zeichen lang sein.", MAX_TEXT=MAX_TEXT))
+    found.raise_if_any()
+    return version, text
+
+
+def add_consent_version(session: Session, version: str, text: str, *, user: User | None = None) -> ConsentText:
+    """Save a new version of the consent text; from now on new signatures record it."""
+    version, text = _clean_consent_version(session, version, text)
     item = ConsentText(version=version, text=text, created_by_id=user.id if user else None)
     session.add(item)
     session.flush()

@@ -15,12 +15,12 @@ from campaign.services.common.jobs import active_job, create_job
 from campaign.services.letters.layout import CLOSING
 from campaign.services.letters.merge_fields import placeholder_groups
 from campaign.services.letters.sandbox import TemplateProblem
-from campaign.services.letters.templates import closing_warning
+from campaign.services.letters.templates import clean_texts, closing_warning
 from campaign.services.replies import follow_up_letters as letters
 from campaign.services.replies.followups import due_follow_ups, set_follow_up_days
 from campaign.services.sending.lifecycle import StepResult
 from campaign.web.boundary import after_commit, errors_shown_on, on_error_back_to
-from campaign.web.forms import ConfirmForm, submitted_or_back
+from campaign.web.forms import ConfirmForm, submitted_or_back, with_service_errors
 from campaign.web.lookup import campaign_or_404
 from campaign.web.security import acting_user
 from campaign.web.track.forms import FollowUpChoiceForm, FollowUpDaysForm, FollowUpTemplateForm
@@ -75,6 +75,8 @@ def template(slug: str):
             if warning := closing_warning(saved.body):
                 flash(warning, "info")
             return redirect(url_for(".template", slug=slug))
+    elif form.is_submitted():
+        with_service_errors(form, lambda: clean_texts(form.subject.data, form.body.data, follow_up=True))
     preview, problem = None, ""
     if request.method == "GET":
         try:

@@ -9,8 +9,9 @@ from campaign.db import db
 from campaign.models import ReplyChannel
 from campaign.services.common.dates import today_in_germany
 from campaign.services.replies.history import recipient_history
-from campaign.services.replies.records import LoggedReply, add_note, log_reply
+from campaign.services.replies.records import LoggedReply, add_note, check_logged_reply, log_reply
 from campaign.web.boundary import errors_shown_on
+from campaign.web.forms import with_service_errors
 from campaign.web.lookup import campaign_or_404
 from campaign.web.security import acting_user
 from campaign.web.track.forms import LogReplyForm, NoteForm
@@ -55,6 +56,12 @@ def log(slug: str, recipient_id: int):
             reply = log_reply(db.session, letter, data, user=acting_user())
             flash(_("Antwort von %(name)s gespeichert.", name=recipient.full_name), "success")
             return redirect(url_for("track.replies.show", reply_id=reply.id))
+    else:
+        with_files = any(upload.filename for upload in form.attachments.data or [])
+        with_service_errors(
+            form,
+            lambda: check_logged_reply(letter, form.text.data or "", form.received_on.data, with_files=with_files),
+        )
     status = 400 if request.method == "POST" else 200
     return render_template(
         "track/reply_new.html", campaign=campaign, recipient=recipient, letter=letter, form=form

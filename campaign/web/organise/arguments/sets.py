@@ -12,7 +12,7 @@ from campaign.services.evidence import arguments as service
 from campaign.services.evidence.choices import motions_by_title
 from campaign.services.evidence.citations import format_citation
 from campaign.web.boundary import errors_shown_on
-from campaign.web.forms import ConfirmForm
+from campaign.web.forms import ConfirmForm, with_service_errors
 from campaign.web.organise.arguments.forms import ArgumentSetForm
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
 
@@ -35,6 +35,8 @@ def new():
             created = service.create_set(db.session, form.title.data, form.description.data or "", user=acting_user())
             flash(_("Argumentationsset „%(title)s“ angelegt.", title=created.title), "success")
             return redirect(url_for(".show", set_id=created.id))
+    elif form.is_submitted():
+        with_service_errors(form, lambda: service.check_set_title(db.session, form.title.data or ""))
     status = 400 if form.errors else 200
     return render_template("organise/arguments/set_form.html", form=form, argument_set=None), status
 
@@ -76,6 +78,8 @@ def edit(set_id: int):
             service.update_set(db.session, found, form.title.data, form.description.data or "", user=acting_user())
             flash(_("Argumentationsset gespeichert."), "success")
             return redirect(url_for(".show", set_id=found.id))
+    elif form.is_submitted():
+        with_service_errors(form, lambda: service.check_set_title(db.session, form.title.data or "", own_id=found.id))
     status = 400 if form.errors else 200
     return render_template("organise/arguments/set_form.html", form=form, argument_set=found), status
 

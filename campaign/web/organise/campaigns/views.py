@@ -13,7 +13,7 @@ from campaign.services.campaigns.hub import campaign_hub
 from campaign.services.campaigns.records import all_campaigns
 from campaign.services.common.labels import label
 from campaign.web.boundary import errors_shown_on, on_error_back_to
-from campaign.web.forms import submitted_or_back
+from campaign.web.forms import submitted_or_back, with_service_errors
 from campaign.web.lookup import campaign_or_404
 from campaign.web.organise.campaigns.forms import CampaignForm, DuplicateForm, StatusForm
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
@@ -51,7 +51,8 @@ def _data(form: CampaignForm) -> service.CampaignData:
         goal_signatures=form.goal_signatures.data or 0,
         open_letter=bool(form.open_letter.data),
         public_responses=bool(form.public_responses.data),
-        channels=CampaignChannels(form.channels.data),
+        # A channel the form refused (not one of its choices) is already named; the service's checks go on without.
+        channels=CampaignChannels.POST if form.channels.errors else CampaignChannels(form.channels.data),
     )
 
 
@@ -77,6 +78,8 @@ def new():
             flash(_("Kampagne „%(title)s“ angelegt (Entwurf).", title=created.title), "success")
             _warn_about_the_deadline(created)
             return redirect(url_for(".show", slug=created.slug))
+    elif form.is_submitted():
+        with_service_errors(form, lambda: service.check_campaign(db.session, _data(form)))
     return render_template("organise/campaigns/form.html", form=form, campaign=None), 400 if form.errors else 200
 
 
@@ -106,6 +109,8 @@ def edit(slug: str):
             flash(_("Einstellungen gespeichert."), "success")
             _warn_about_the_deadline(found)
             return redirect(url_for(".show", slug=found.slug))
+    elif form.is_submitted():
+        with_service_errors(form, lambda: service.check_campaign(db.session, _data(form), found))
     return render_template("organise/campaigns/form.html", form=form, campaign=found), 400 if form.errors else 200
 
 

@@ -10,7 +10,7 @@ from campaign.db import db
 from campaign.models import Recipient, RecipientList
 from campaign.services import recipients as service
 from campaign.web.boundary import errors_shown_on, on_error_back_to
-from campaign.web.forms import ConfirmForm
+from campaign.web.forms import ConfirmForm, with_service_errors
 from campaign.web.organise.recipients.forms import FILTER_PARAMS, BulkAddForm, RecipientFilterForm, RecipientForm
 from campaign.web.paging import page_links
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
@@ -108,6 +108,8 @@ def new():
             created = service.create_recipient(db.session, form.values(), list_ids=form.lists.data, user=acting_user())
             flash(_("Empfänger:in „%(name)s“ angelegt.", name=created.full_name), "success")
             return redirect(url_for(".show", recipient_id=created.id))
+    elif form.is_submitted():
+        with_service_errors(form, lambda: service.check_recipient(db.session, form.values()))
     return _form_page(form, None)
 
 
@@ -131,6 +133,8 @@ def edit(recipient_id: int):
             )
             flash(_("Gespeichert.") if changed else _("Keine Änderungen."), "success")
             return redirect(url_for(".show", recipient_id=found.id))
+    else:
+        with_service_errors(form, lambda: service.check_recipient(db.session, form.values(), exclude_id=found.id))
     return _form_page(form, found)
 
 

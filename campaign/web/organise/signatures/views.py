@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 
 from campaign.db import db
 from campaign.services.signing.admin import signature_of, signatures_page, status_counts
-from campaign.services.signing.consent import add_consent_version, consent_versions
+from campaign.services.signing.consent import add_consent_version, check_consent_version, consent_versions
 from campaign.services.signing.handover import handover_file, make_handover
 from campaign.services.signing.lifecycle import remove_as_spam
 from campaign.web.boundary import errors_shown_on, on_error_back_to
-from campaign.web.forms import submitted_or_back
+from campaign.web.forms import submitted_or_back, with_service_errors
 from campaign.web.lookup import campaign_or_404
 from campaign.web.organise.signatures.forms import ConsentForm, HandoverForm, RemoveForm, SignatureFilterForm
 from campaign.web.paging import page_links
@@ -83,5 +83,9 @@ def consent():
                 add_consent_version(db.session, form.version.data, form.text.data, user=acting_user())
                 flash(_("Die neue Version gilt ab sofort für neue Mitzeichnungen."), "success")
                 return redirect(url_for(".consent"))
+        elif form.is_submitted():
+            with_service_errors(
+                form, lambda: check_consent_version(db.session, form.version.data or "", form.text.data or "")
+            )
     status = 400 if form.errors else 200
     return render_template("organise/signatures/consent.html", form=form, versions=consent_versions(db.session)), status
