@@ -714,6 +714,8 @@ CAMPAIGN = {
     "goal_signatures": 500,
     "open_letter": True,
     "public_responses": True,
+    # E-mail to those with an address, a printed letter to the others.
+    "channels": "both",
 }
 
 RECIPIENTS = [

@@ -19,8 +19,8 @@ from campaign.models import (
     ArgumentSet,
     Campaign,
     CampaignArgument,
+    CampaignChannels,
     CampaignStatus,
-    Channel,
     Citation,
     DatePrecision,
     FormOfAddress,
@@ -44,6 +44,7 @@ from campaign.models import (
     WritingSettings,
 )
 from campaign.services.accounts.users import create_user, find_user, hash_password
+from campaign.services.campaigns.targets import default_channel
 from campaign.services.common.emails import canonical_email
 from campaign.services.evidence.numbering import line_range_of
 from campaign.services.letters.sandbox import check_template
@@ -108,6 +109,7 @@ def seed_demo(session: Session) -> SeedReport:
             "goal_signatures": content.CAMPAIGN["goal_signatures"],
             "open_letter": content.CAMPAIGN["open_letter"],
             "public_responses": content.CAMPAIGN["public_responses"],
+            "channels": CampaignChannels(content.CAMPAIGN["channels"]),
         },
     )
     session.flush()
@@ -300,7 +302,7 @@ def _seed_recipients(session: Session, report: SeedReport, campaign: Campaign) -
             report,
             Target,
             {"campaign_id": campaign.id, "recipient_id": recipient.id},
-            {"channel": Channel.EMAIL if recipient.email else Channel.POST},
+            {"channel": default_channel(campaign, recipient)},
         )
 
 

@@ -8,6 +8,8 @@ from campaign.db import db
 from campaign.models import (
     Argument,
     Campaign,
+    CampaignChannels,
+    Channel,
     FormOfAddress,
     Motion,
     Provision,
@@ -59,3 +61,9 @@ def test_demo_campaign_has_the_promised_content(app, runner):
         assert len({r.unterbezirk for r in recipients}) >= 4
         forms = {r.form_of_address for r in recipients}
         assert forms == set(FormOfAddress)
+        # The campaign says it sends e-mail and post, and does: e-mail to those with an address.
+        campaign = db.session.scalars(select(Campaign)).one()
+        assert campaign.channels is CampaignChannels.BOTH
+        targets = db.session.scalars(select(Target).where(Target.campaign_id == campaign.id)).all()
+        channels = {(target.recipient.email != "", target.channel) for target in targets}
+        assert channels == {(True, Channel.EMAIL), (False, Channel.POST)}
