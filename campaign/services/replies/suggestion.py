@@ -35,8 +35,11 @@ REFUSAL_MAX_WORDS = 120
 ACKNOWLEDGEMENT_MAX_WORDS = 60
 SUBSTANTIVE_MIN_WORDS = 40
 
+# The salutation ends at its comma (or exclamation mark) or at the end of its line: a one-line answer („Guten Tag,
+# wir haben Ihr Schreiben erhalten.“) keeps its text. Taken twice, for „Sehr geehrte Frau …, sehr geehrter Herr …,“.
 SALUTATION = re.compile(
-    r"^\s*(?:sehr geehrte[rn]?|liebe[rns]?|hallo|guten tag|moin|dear|hello|hi)\b[^\n]*\n", re.IGNORECASE
+    r"^\s*(?:sehr geehrte[rn]?|liebe[rns]?|hallo|guten tag|moin|dear|hello|hi)\b[^\n,!]*(?:[,!][ \t]*|\n|$)",
+    re.IGNORECASE,
 )
 REFUSAL = re.compile(
     r"keine stellung|nicht stellung|keine stellungnahme|nicht äußern|nicht zu äußern|nicht kommentieren"
@@ -62,8 +65,10 @@ TAKES_UP_THE_MATTER = re.compile(
 
 
 def core_text(text: str) -> str:
-    """The answer without its salutation line and its closing, on one line."""
-    core = SALUTATION.sub("", (text or "").strip() + "\n", count=1)
+    """The answer without its salutation and its closing, on one line."""
+    core = (text or "").strip() + "\n"
+    for _salutation in range(2):
+        core = SALUTATION.sub("", core, count=1)
     return collapse_spaces(without_closing(core))
 
 

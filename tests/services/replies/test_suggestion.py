@@ -62,6 +62,12 @@ def test_a_text_like_a_confirmed_standard_reply_of_the_office_is_one(letters, db
         ("Vielen Dank für Ihr Schreiben. Ich unterstütze den Änderungsantrag 3.", ReplyQuality.UNCLASSIFIED),
         ("Wir bitten um Verständnis, dass Frau Demir zu Anträgen keine Stellung nimmt.", ReplyQuality.REFUSAL),
         ("Ok.", ReplyQuality.UNCLASSIFIED),
+        # The salutation on the same line as the answer: the answer is read, not dropped with the line.
+        ("Guten Tag, wir haben Ihr Schreiben erhalten und leiten es weiter.", ReplyQuality.ACKNOWLEDGEMENT),
+        (
+            "Sehr geehrte Frau Doğan, sehr geehrter Herr Weiß, vielen Dank für Ihre E-Mail.",
+            ReplyQuality.ACKNOWLEDGEMENT,
+        ),
         (" ".join(["Die Beratung muss bleiben, das sehe ich genauso."] * 6), ReplyQuality.SUBSTANTIVE),
     ],
 )
@@ -79,3 +85,10 @@ def test_the_fingerprint_ignores_salutation_names_numbers_and_reference_codes():
     one = "Sehr geehrter Herr Yılmaz,\n\ndanke für Ihr Schreiben NRW-2026-0001 vom 2. März.\n\nViele Grüße\nBüro"
     two = "Sehr geehrte Frau Groß,\n\ndanke für Ihr Schreiben NRW-2026-0417 vom 9. März.\n\nViele Grüße\nBüro B"
     assert text_fingerprint(one) == text_fingerprint(two) != text_fingerprint("danke, aber nein")
+
+
+def test_a_one_line_answer_after_its_salutation_has_a_fingerprint():
+    """A form letter of one line is recognised as a standard reply the second time, like a longer one."""
+    one = text_fingerprint("Guten Tag, wir haben Ihr Schreiben erhalten und leiten es weiter.")
+    two = text_fingerprint("Guten Tag,   wir haben Ihr Schreiben erhalten und leiten es weiter.")
+    assert one == two != ""
