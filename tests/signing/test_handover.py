@@ -66,5 +66,6 @@ def test_open_letter_pdf_has_the_named_co_signers_in_its_annex(client, letter):
     text = pdf_text(response.data)
     assert "Mitunterzeichnende" in text and "Şule Ćosić, Köln" in text
     assert text.index("Pro Asyl") < text.index("Şule Ćosić")
+    assert "Zeichen" not in text  # addressed to no one, it has no reference code and no empty label for one
     with letter.app.app_context():
         assert open_letter_pdf(db.session, db.session.get(Campaign, letter.id))

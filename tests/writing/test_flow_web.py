@@ -157,5 +157,6 @@ def test_the_pdf_preview(client, written):
 
     text = pdf_text(pdf.data)
     assert "Łódź und Göttingen" in text and "Fliederweg 3" in text and "Schäfer-Öztürk" in text
+    assert "Mein Zeichen" in text and "Unser Zeichen" not in text  # one person writes
     refused = client.post(f"/c/{written.slug}/write/preview.pdf", data={**data, "recipient": str(written.postal_id)})
     assert refused.status_code == 400

@@ -55,6 +55,8 @@ class PrintableLetter:
     logo_uri: str = ""
     signature_images: tuple[str, ...] = ()
     footer_lines: tuple[str, ...] = ()
+    # DIN 5008 names the sender's reference „Unser Zeichen“; a person writing for themselves writes „Mein Zeichen“.
+    reference_label: str = "Unser Zeichen"
 
     # The fields only the address zone, the reference code and the greeting show (see layout.html, mode "overlay").
     PERSONAL_FIELDS: ClassVar[frozenset[str]] = frozenset(

@@ -108,6 +108,7 @@ class WrittenLetter:
             signatories=((writer.name, ""),) if writer.name else (),
             endnotes=tuple((number, note, "") for number, note in enumerate(self.endnotes, start=1)),
             recipient_name=self.recipient_name,
+            reference_label="Mein Zeichen",
         )
 
     def pdf(self, writer: Writer, reference_code: str = "") -> bytes:
