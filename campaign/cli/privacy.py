@@ -46,7 +46,7 @@ def privacy_erase(email: str) -> None:
     if erased is None:
         raise CommandError("Zu dieser Adresse sind keine Daten gespeichert.")
     db.session.commit()
-    click.echo(f"Gelöscht: die Person und {erased} Mitzeichnung(en); die Zählung bleibt unverändert.")
+    click.echo(f"Gelöscht: die Person und ihre Mitzeichnungen ({erased}); die Zählung bleibt unverändert.")
 
 
 @privacy_group.command("purge")

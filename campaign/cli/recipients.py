@@ -75,7 +75,7 @@ def recipients_import(
         db.session.rollback()
         invalid = plan.count(importer.RowStatus.INVALID)
         raise CommandError(
-            f"{invalid} fehlerhafte Zeile(n); nichts importiert. Datei korrigieren oder mit --skip-invalid "
+            f"Fehlerhafte Zeilen: {invalid}; nichts importiert. Datei korrigieren oder mit --skip-invalid "
             "nur die gültigen Zeilen importieren."
         )
     try:

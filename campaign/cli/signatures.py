@@ -28,12 +28,12 @@ def signatures_verify(file: Path) -> None:
     except ServiceError as exc:
         raise CommandError(str(exc)) from exc
     if result.intact:
-        click.echo(f"Unverändert: {result.rows} Zeilen, Fingerabdruck {result.computed} (gespeichert).")
+        click.echo(f"Unverändert: Zeilen {result.rows}, Fingerabdruck {result.computed} (gespeichert).")
         return
     if not result.printed:
         raise CommandError("In der Datei steht kein Fingerabdruck.")
     if result.computed != result.printed:
         raise CommandError(
-            f"Verändert: Die {result.rows} Zeilen ergeben {result.computed}, aufgedruckt ist {result.printed}."
+            f"Verändert: Die Zeilen ({result.rows}) ergeben {result.computed}, aufgedruckt ist {result.printed}."
         )
     raise CommandError(f"Der Fingerabdruck {result.computed} passt zur Datei, wurde aber nie von uns gespeichert.")

@@ -44,7 +44,7 @@ def test_errors_stop_the_whole_import_with_one_line(app, runner):
     result = _import(runner, DATA / "ungueltige_daten.csv")
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        "Fehler: 5 fehlerhafte Zeile(n); nichts importiert. Datei korrigieren oder mit --skip-invalid "
+        "Fehler: Fehlerhafte Zeilen: 5; nichts importiert. Datei korrigieren oder mit --skip-invalid "
         "nur die gültigen Zeilen importieren."
     ]
     assert "Zeile 7: Anrede: Unbekannte Anrede „Sir“" in result.stdout

@@ -58,6 +58,7 @@ def test_erasure_leaves_nothing_of_the_person_and_keeps_the_count(client, letter
     assert client.get(f"/api/v1/campaigns/{letter.slug}").get_json()["confirmed_signatures"] == 2
     result = runner.invoke(args=["privacy", "erase", "Sören.Çelik@example.org"])
     assert result.exit_code == 0, result.output
+    assert "Gelöscht: die Person und ihre Mitzeichnungen (1);" in result.output
     everything = _every_text_in_the_database(letter.app)
     for trace in ("Sören", "Çelik", "Güstrow", "Seebrücke", "Sprecher", "sören.çelik"):
         assert trace not in everything, trace

@@ -183,11 +183,29 @@ def test_the_confirmation_mail_is_in_the_language_of_the_page_signed_on(client, 
     client.post(f"/c/{letter.slug}/sign", data=form_data(), headers={"Accept-Language": "en"})
     subject, text = _confirmation(letter)
     assert subject.startswith("Please confirm: your co-signature of")
-    assert text.startswith("Hello Ayşe,") and "only then does your voice count, until 1 February 2027:" in text
+    assert text.startswith("Hello Ayşe,") and "open letter “" in text and "(possible until 1 February 2027)" in text
     assert "click “Confirm co-signature”" in text and "withdraw your co-signature at any time" in text
     assert set(letter.links()) == {"confirm", "withdraw"}
     client.post(f"/c/{letter.slug}/sign", data=form_data(first_name="Łucja"))
     subject, text = _confirmation(letter)
     assert subject.startswith("Bitte bestätigen: Ihre Mitzeichnung „")
-    assert text.startswith("Hallo Łucja,") and "erst dann zählt Ihre Stimme bis zum 1. Februar 2027:" in text
+    assert text.startswith("Hallo Łucja,") and "mitzeichnen (das geht bis zum 1. Februar 2027)" in text
     assert "auf „Mitzeichnung bestätigen“" in text
+
+
+def test_the_built_in_consent_names_where_the_choice_is_and_its_earlier_wording_stays_on_record(client, letter):
+    """The form asks how the name appears above the checkbox, so the wording says „in diesem Formular“, not
+    „unten“. The earlier wording keeps its version: a signature given under it still shows what was agreed to."""
+    from campaign.services.signing.consent import consent_text
+
+    page = client.get(f"/c/{letter.slug}").get_data(as_text=True)
+    assert "so, wie ich es in diesem Formular wähle" in page and "unten wähle" not in page
+    assert page.index('name="listing"') < page.index('name="consent"')
+    # A page loaded before the new wording still signs, and records the wording it showed.
+    signed = client.post(
+        f"/c/{letter.slug}/sign", data=form_data(email="łucja.weiß@example.org", consent_version="2026-12-01")
+    )
+    assert signed.status_code == 302
+    with letter.app.app_context():
+        version = db.session.scalar(select(Signature.consent_version))
+        assert version == "2026-12-01" and "so, wie ich es unten wähle" in consent_text(db.session, version)

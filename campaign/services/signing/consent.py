@@ -12,15 +12,6 @@ from campaign.models import ConsentText, User
 from campaign.services.common.audit import record
 from campaign.services.common.errors import ErrorCollector
 
-# In force until the campaign team saves a version of its own.
-BUILT_IN_VERSION = "2026-12-01"
-BUILT_IN_TEXT = (
-    "Ich unterzeichne diesen offenen Brief mit. Ich willige ausdrücklich ein, dass die Kampagne meinen Namen, meine "
-    "E-Mail-Adresse, Postleitzahl und meinen Ort sowie meine Unterstützung des Briefs – und damit meine politische "
-    "Meinung – für diese Mitzeichnung speichert und verarbeitet (Art. 9 Abs. 2 lit. a DSGVO), und dass mein Name "
-    "so, wie ich es unten wähle, unter dem Brief veröffentlicht und mit ihm übergeben wird. Ich kann die "
-    "Einwilligung jederzeit über den Link in jeder E-Mail widerrufen."
-)
 MAX_VERSION = 40
 MAX_TEXT = 5000
 
@@ -31,16 +22,34 @@ class Consent:
     text: str
 
 
+_WORDING = (
+    "Ich unterzeichne diesen offenen Brief mit. Ich willige ausdrücklich ein, dass die Kampagne meinen Namen, meine "
+    "E-Mail-Adresse, Postleitzahl und meinen Ort sowie meine Unterstützung des Briefs – und damit meine politische "
+    "Meinung – für diese Mitzeichnung speichert und verarbeitet (Art. 9 Abs. 2 lit. a DSGVO), und dass mein Name "
+    "so, wie ich es {where} wähle, unter dem Brief veröffentlicht und mit ihm übergeben wird. Ich kann die "
+    "Einwilligung jederzeit über den Link in jeder E-Mail widerrufen."
+)
+# The built-in wordings, newest first; the newest is in force until the campaign team saves a version of its own.
+# A wording is never changed, only followed by a new version: each signature names the version it agreed to.
+BUILT_IN = (
+    # The choice how the name appears stands above the checkbox, not below it.
+    Consent("2026-12-02", _WORDING.format(where="in diesem Formular")),
+    Consent("2026-12-01", _WORDING.format(where="unten")),
+)
+BUILT_IN_VERSION = BUILT_IN[0].version
+BUILT_IN_VERSIONS = frozenset(consent.version for consent in BUILT_IN)
+
+
 def current_consent(session: Session) -> Consent:
     """The consent text in force: the newest saved version, else the built-in one."""
     newest = session.scalar(select(ConsentText).order_by(ConsentText.id.desc()).limit(1))
-    return Consent(newest.version, newest.text) if newest else Consent(BUILT_IN_VERSION, BUILT_IN_TEXT)
+    return Consent(newest.version, newest.text) if newest else BUILT_IN[0]
 
 
 def consent_versions(session: Session) -> list[Consent]:
-    """Every version, newest first, the built-in one last."""
+    """Every version, newest first, the built-in ones last."""
     saved = session.scalars(select(ConsentText).order_by(ConsentText.id.desc()))
-    return [*(Consent(item.version, item.text) for item in saved), Consent(BUILT_IN_VERSION, BUILT_IN_TEXT)]
+    return [*(Consent(item.version, item.text) for item in saved), *BUILT_IN]
 
 
 def consent_text(session: Session, version: str) -> str:

@@ -128,7 +128,7 @@ def _pdf(handover: Handover, campaign: Campaign) -> bytes:
         "<!doctype html><html lang='de'><head><meta charset='utf-8'><title>Unterschriften: {title}</title>"
         "<style>body{{font-size:9pt}} table{{border-collapse:collapse;width:100%}} td,th{{border:1px solid #999;"
         "padding:2pt 3pt;text-align:left}} .fp{{font-family:monospace;word-break:break-all}}</style></head><body>"
-        "<h1>Unterschriften: {title}</h1><p>{count} bestätigte Mitzeichnungen.</p>"
+        "<h1>Unterschriften: {title}</h1><p>Bestätigte Mitzeichnungen: {count}</p>"
         "<p>{label}: <span class='fp'>{fp}</span></p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
         "</table></body></html>"
     ).format(title=escape(campaign.title), count=len(handover.rows), label=FINGERPRINT_LABEL, fp=handover.fingerprint,

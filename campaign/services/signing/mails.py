@@ -38,8 +38,8 @@ def confirmation_text(campaign: Campaign, first_name: str, links: Links, days: i
     greeting = _("Hallo %(name)s,", name=first_name) if first_name else _("Guten Tag,")
     if campaign.deadline:
         request = _(
-            "Sie möchten den offenen Brief „%(title)s“ mitzeichnen. Bitte bestätigen Sie das über diesen Link (er "
-            "gilt %(days)s Tage); erst dann zählt Ihre Stimme bis zum %(deadline)s:",
+            "Sie möchten den offenen Brief „%(title)s“ mitzeichnen (das geht bis zum %(deadline)s). Bitte bestätigen "
+            "Sie das über diesen Link (er gilt %(days)s Tage); erst dann zählt Ihre Stimme:",
             title=campaign.title,
             days=days,
             deadline=long_date(campaign.deadline),

@@ -27,7 +27,7 @@ from campaign.services.common.text import short_fields
 from campaign.services.sending.messages import OutgoingMail
 from campaign.services.sending.outbox import draft_row, insert_mail
 from campaign.services.signing import first_signature, mails, tokens
-from campaign.services.signing.consent import BUILT_IN_VERSION, current_consent
+from campaign.services.signing.consent import BUILT_IN_VERSIONS, current_consent
 
 # A pending signature gets its confirmation mail again when its person signs again, at most this often in all,
 # and not sooner than RESEND_AFTER after the last one (a flood of sign requests must not become a flood of mails).
@@ -198,7 +198,7 @@ def _insert_unless_present(connection: Connection, table: Table, row: dict) -> i
 
 
 def _check_consent(session: Session | Connection, version: str) -> None:
-    if version == BUILT_IN_VERSION:
+    if version in BUILT_IN_VERSIONS:
         return
     if session.scalar(select(ConsentText.id).where(ConsentText.version == version)) is None:
         raise ServiceError(_("Der Einwilligungstext hat sich geändert. Bitte lesen Sie ihn erneut."), "consent")
