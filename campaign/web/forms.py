@@ -63,13 +63,18 @@ def service_check(check: Callable[[str], Any]) -> Callable[[FlaskForm, Field], N
     return validate
 
 
-def submitted_or_back(form_class: type[F], endpoint: str, **values: Any) -> F:
+def submitted_or_back(
+    form_class: type[F], endpoint: str, *, check: Callable[[F], Any] | None = None, **values: Any
+) -> F:
     """The submitted form if it is valid; else its errors as a message and back to `endpoint` (nothing changes).
 
-    For POST-only actions whose form is on another page.
+    For POST-only actions whose form is on another page. `check(form)` is the service's check of the form's values
+    (it writes nothing): run only when the form failed, so that the message names the service's mistakes too.
     """
     form = form_class()
     if not form.validate_on_submit():
+        if check is not None:
+            with_service_errors(form, lambda: check(form))
         messages = [str(message) for errors in form.errors.values() for message in errors]
         flash(" ".join(messages) or _("Das Formular war unvollständig."), "error")
         abort(redirect(url_for(endpoint, **values)))
