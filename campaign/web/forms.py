@@ -3,7 +3,7 @@ with their own message for input they cannot read, and the check of a form poste
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from flask import abort, flash, redirect, url_for
@@ -81,12 +81,17 @@ def submitted_or_back(
     return form
 
 
-def with_service_errors(form: FlaskForm, check: Callable[[], Any]) -> None:
+def with_service_errors(form: FlaskForm, check: Callable[[], Any], fields: Mapping[str, str] | None = None) -> None:
     """After the form's own checks failed, run the service's checks too (`check` writes nothing) and show their
-    messages beside the fields that have none yet: one answer names every mistake, not one per round."""
+    messages beside the fields that have none yet: one answer names every mistake, not one per round.
+
+    `fields` maps the service's field names to the form's, where they differ; a service field it leaves out is
+    then not this form's business.
+    """
     try:
         check()
     except ServiceError as error:
         for name, message in error.by_field().items():
-            if name in form and not form[name].errors:
-                form[name].errors = [message]
+            target = name if fields is None else fields.get(name, "")
+            if target in form and not form[target].errors:
+                form[target].errors = [message]

@@ -86,7 +86,7 @@ def _clean(request: SigningRequest) -> tuple[dict[str, str], str]:
     found = ErrorCollector()
     values = found.check(short_fields, request, LIMITS, _REQUIRED, otherwise={})
     found.check(_check_function, request)
-    address = found.check(_address, request.email, otherwise="")
+    address = found.check(normalise_email, request.email, field="email", otherwise="")
     found.raise_if_any()
     return values, address
 
@@ -94,13 +94,6 @@ def _clean(request: SigningRequest) -> tuple[dict[str, str], str]:
 def _check_function(request: SigningRequest) -> None:
     if collapse_spaces(request.function) and not collapse_spaces(request.organisation):
         raise ServiceError(_("Eine Funktion bitte nur zusammen mit der Organisation angeben."), "organisation")
-
-
-def _address(email: str) -> str:
-    try:
-        return normalise_email(email)
-    except ServiceError as error:
-        raise ServiceError(str(error), "email") from error
 
 
 def sign(session: Session, slug: str, request: SigningRequest, *, base_url: str) -> SigningOutcome | None:

@@ -10,7 +10,6 @@ from wtforms import BooleanField, EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from campaign.services.common.emails import normalise_email
-from campaign.services.common.errors import ServiceError
 from campaign.web.forms import with_service_errors
 
 TOO_LONG = _l("Höchstens %(max)d Zeichen, bitte.")
@@ -39,10 +38,7 @@ class ChecksServiceOnError:
     def check_with_service(self) -> None:
         """The service's ServiceError for the form's values, if any; writes nothing. Here: the address alone."""
         if self.email.data:  # type: ignore[attr-defined]
-            try:
-                normalise_email(self.email.data)  # type: ignore[attr-defined]
-            except ServiceError as error:
-                raise ServiceError(str(error), "email") from error
+            normalise_email(self.email.data, field="email")  # type: ignore[attr-defined]
 
 
 def supporter_fields(
