@@ -82,7 +82,8 @@ def check_signing(request: SigningRequest) -> None:
 
 
 def _clean(request: SigningRequest) -> tuple[dict[str, str], str]:
-    """The cleaned values and the normalised address; FieldErrors naming every wrong field otherwise."""
+    """The cleaned values and the normalised address; FieldErrors otherwise, naming the organisation and the address
+    beside the first wrong name or place field (the form itself names every one of those)."""
     found = ErrorCollector()
     values = found.check(short_fields, request, LIMITS, _REQUIRED, otherwise={})
     found.check(_check_function, request)
