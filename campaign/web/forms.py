@@ -3,7 +3,7 @@ with their own message for input they cannot read, and the check of a form poste
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from flask import abort, flash, redirect, url_for
@@ -63,25 +63,35 @@ def service_check(check: Callable[[str], Any]) -> Callable[[FlaskForm, Field], N
     return validate
 
 
-def submitted_or_back(form_class: type[F], endpoint: str, **values: Any) -> F:
+def submitted_or_back(
+    form_class: type[F], endpoint: str, *, check: Callable[[F], Any] | None = None, **values: Any
+) -> F:
     """The submitted form if it is valid; else its errors as a message and back to `endpoint` (nothing changes).
 
-    For POST-only actions whose form is on another page.
+    For POST-only actions whose form is on another page. `check(form)` is the service's check of the form's values
+    (it writes nothing): run only when the form failed, so that the message names the service's mistakes too.
     """
     form = form_class()
     if not form.validate_on_submit():
+        if check is not None:
+            with_service_errors(form, lambda: check(form))
         messages = [str(message) for errors in form.errors.values() for message in errors]
         flash(" ".join(messages) or _("Das Formular war unvollständig."), "error")
         abort(redirect(url_for(endpoint, **values)))
     return form
 
 
-def with_service_errors(form: FlaskForm, check: Callable[[], Any]) -> None:
+def with_service_errors(form: FlaskForm, check: Callable[[], Any], fields: Mapping[str, str] | None = None) -> None:
     """After the form's own checks failed, run the service's checks too (`check` writes nothing) and show their
-    messages beside the fields that have none yet: one answer names every mistake, not one per round."""
+    messages beside the fields that have none yet: one answer names every mistake, not one per round.
+
+    `fields` maps the service's field names to the form's, where they differ; a service field it leaves out is
+    then not this form's business.
+    """
     try:
         check()
     except ServiceError as error:
         for name, message in error.by_field().items():
-            if name in form and not form[name].errors:
-                form[name].errors = [message]
+            target = name if fields is None else fields.get(name, "")
+            if target in form and not form[target].errors:
+                form[target].errors = [message]

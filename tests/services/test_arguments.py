@@ -43,6 +43,20 @@ def test_set_titles_are_unique_regardless_of_case(db_session):
         arguments.create_set(db_session, " ")
 
 
+def test_set_titles_clash_also_in_capitals_beyond_ascii(db_session):
+    # SQLite's lower() folds only A–Z: „Ł“ and „Ğ“ must clash with „ł“ and „ğ“ on SQLite as they do on PostgreSQL.
+    first = arguments.create_set(db_session, "Łódź-Argumente für Ğazi")
+    with pytest.raises(ServiceError, match="bereits") as raised:
+        arguments.create_set(db_session, "łódź-argumente  für ğazi")
+    assert raised.value.field == "title"
+    other = arguments.create_set(db_session, "Straße")
+    with pytest.raises(ServiceError, match="bereits"):
+        arguments.check_set_title(db_session, "ŁÓDŹ-ARGUMENTE FÜR ĞAZI", own_id=other.id)
+    assert arguments.check_set_title(db_session, "łódź-Argumente für Ğazi", own_id=first.id) == (
+        "łódź-Argumente für Ğazi"
+    )
+
+
 def test_create_argument_appends_with_links_and_audit(db_session):
     user = make_user(db_session)
     argument_set = make_argument_set(db_session)

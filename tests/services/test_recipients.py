@@ -419,6 +419,10 @@ def test_get_or_create_list_finds_names_regardless_of_case(db_session):
     first, created = service.get_or_create_list(db_session, "Presse")
     again, created_again = service.get_or_create_list(db_session, " presse ")
     assert created and not created_again and again.id == first.id
+    polish, _created = service.get_or_create_list(db_session, "Łódź und Gdańsk")
+    assert service.get_or_create_list(db_session, "łódź  UND gdańsk") == (polish, False)
+    with pytest.raises(ServiceError, match="gibt es bereits"):
+        service.create_list(db_session, "ŁÓDŹ UND GDAŃSK")
 
 
 def test_adding_members_in_bulk_is_idempotent_and_removal_counts(db_session):

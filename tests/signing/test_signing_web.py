@@ -67,6 +67,28 @@ def test_missing_consent_and_bad_input_keep_the_typed_values_and_say_what_is_wro
     assert _count(letter.app, Signature) == 0
 
 
+def test_an_empty_name_and_a_function_without_organisation_are_named_in_one_answer(client, letter):
+    response = client.post(
+        f"/c/{letter.slug}/sign",
+        data=form_data(first_name=" ", last_name="Łęcka-Müßig", function="Vorsitzende für Öffentlichkeitsarbeit"),
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Bitte Ihren Vornamen angeben." in page
+    assert "Eine Funktion bitte nur zusammen mit der Organisation angeben." in page
+    assert 'value="Łęcka-Müßig"' in page
+    # With a bad address as well, all three come at once.
+    response = client.post(f"/c/{letter.slug}/sign", data=form_data(first_name="", email="ğül@", function="Sprecherin"))
+    page = response.get_data(as_text=True)
+    assert "Bitte Ihren Vornamen angeben." in page and "Ungültige E-Mail-Adresse" in page
+    assert "Eine Funktion bitte nur zusammen mit der Organisation angeben." in page
+    # Alone, on a form that is valid otherwise, the service says the same.
+    response = client.post(f"/c/{letter.slug}/sign", data=form_data(function="Schriftführerin"))
+    assert response.status_code == 400
+    assert "Eine Funktion bitte nur zusammen mit der Organisation angeben." in response.get_data(as_text=True)
+    assert _count(letter.app, Signature) == 0
+
+
 def test_the_honeypot_gets_the_friendly_answer_and_stores_nothing(client, letter):
     response = client.post(f"/c/{letter.slug}/sign", data=form_data(website="http://spam.example"))
     assert response.status_code == 302 and response.location.endswith("/signed")

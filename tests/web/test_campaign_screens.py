@@ -119,6 +119,28 @@ def test_duplicate_makes_a_draft_copy_with_the_templates(app, client, organiser)
         assert copy.status is CampaignStatus.DRAFT and len(copy.templates) == 1
 
 
+@pytest.mark.parametrize(
+    ("slug", "message"),
+    [
+        ("Łódź ß", "Die Kurzadresse darf nur Kleinbuchstaben a–z"),
+        ("runde-eins", "Die Kurzadresse „runde-eins“ hat schon eine andere Kampagne."),
+    ],
+)
+def test_an_empty_title_and_a_bad_or_taken_slug_of_a_copy_are_named_in_one_answer(
+    app, client, organiser, slug, message
+):
+    with app.app_context():
+        campaign, _, _ = make_letter_campaign(db.session, recipients=1)
+        db.session.get(Campaign, campaign.id).slug = "runde-eins"
+        db.session.commit()
+    response = client.post("/organise/campaigns/runde-eins/duplicate", data={"title": " ", "slug": slug})
+    assert response.headers["Location"].endswith("/organise/campaigns/runde-eins")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Bitte einen Titel angeben." in page and message in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Campaign.id))) == 1
+
+
 def test_targets_are_added_by_tag_and_one_by_one_and_removed(app, client, organiser):
     with app.app_context():
         campaign, _, _ = make_letter_campaign(db.session)

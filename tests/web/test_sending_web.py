@@ -135,6 +135,19 @@ def test_bad_input_is_refused_with_a_message(app, client, organiser, campaign, a
     assert message in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("on", "date_message"),
+    [("", "Bitte ein Datum angeben."), ("übermorgen", "Bitte ein gültiges Datum angeben (JJJJ-MM-TT).")],
+)
+def test_a_missing_date_and_no_letters_handed_over_are_named_in_one_answer(
+    app, client, organiser, campaign, on, date_message
+):
+    response = client.post(_url(campaign, "delivered"), data={"how": "in_person", "on": on}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert date_message in page
+    assert "Bitte die Briefe wählen, die persönlich übergeben wurden." in page
+
+
 def test_coordinators_see_the_counts_but_cannot_send(app, client, login, campaign):
     login(Role.COORDINATOR)
     page = client.get(_url(campaign))

@@ -128,6 +128,33 @@ def test_bad_details_get_a_message_and_keep_what_was_typed(client, app, written)
     assert _count(app) == 0
 
 
+def test_a_details_mistake_and_the_services_mistakes_are_named_in_one_answer(client, app, written):
+    url = f"/c/{written.slug}/write"
+    # No consent ticked and no street (the form's), e-mail to a recipient without address and an outdated consent
+    # text (the service's): every one in the same answer.
+    data = write_form(
+        written,
+        recipient=written.postal_id,
+        postcode="50733",
+        delivery="email",
+        own_text="Mein Absatz über Łódź und Gießen",
+        consent=None,
+        street="",
+        consent_version="1999-01-01",
+    )
+    response = client.post(url, data=data)
+    assert response.status_code == 400
+    assert "Ohne Ihre Einwilligung" in response.text and "Bitte Straße und Hausnummer angeben." in response.text
+    assert "Für diese Person haben wir keine E-Mail-Adresse: Bitte per Post schicken." in response.text
+    # The consent field has its own mistake already: the outdated text is told once that is put right.
+    assert "Einwilligungstext hat sich geändert" not in response.text
+    # A valid form whose submission the service refuses for two reasons hears both, each beside its field.
+    both = client.post(url, data={**data, "consent": "y", "street": "Grüner Weg 1"})
+    assert both.status_code == 400
+    assert "keine E-Mail-Adresse" in both.text and "Einwilligungstext hat sich geändert" in both.text
+    assert _count(app) == 0
+
+
 def test_hostile_text_stays_text_in_the_preview_and_the_letter(client, app, written):
     hostile = '<script>alert(1)</script> {{ config.SECRET_KEY }} <img src=x onerror="alert(2)">'
     data = write_form(written, own_text=hostile)

@@ -210,16 +210,7 @@ def duplicate_campaign(
 
     Targets, letters, signatures and replies stay with the source: the copy is the start of a new campaign.
     """
-    data = CampaignData(
-        title=title,
-        slug=slug,
-        **{
-            field.name: getattr(source, field.name)
-            for field in fields(CampaignData)
-            if field.name not in ("title", "slug")
-        },
-    )
-    copy = create_campaign(session, data, user=user)
+    copy = create_campaign(session, _copy_data(source, title, slug), user=user)
     copy.follow_up_days = source.follow_up_days
     for template in source.templates:
         current = template.current_version
@@ -243,6 +234,25 @@ def duplicate_campaign(
     session.flush()
     record(session, "campaign.duplicate", copy, user=user, source_id=source.id, source_slug=source.slug)
     return copy
+
+
+def check_duplicate(session: Session, source: Campaign, *, title: str, slug: str = "") -> None:
+    """FieldErrors naming every wrong field of a copy's title and slug, or nothing; writes nothing (for a form that
+    has its own mistakes, so that one answer names all of them)."""
+    check_campaign(session, _copy_data(source, title, slug))
+
+
+def _copy_data(source: Campaign, title: str, slug: str) -> CampaignData:
+    """The source's settings under the copy's title and slug."""
+    return CampaignData(
+        title=title,
+        slug=slug,
+        **{
+            field.name: getattr(source, field.name)
+            for field in fields(CampaignData)
+            if field.name not in ("title", "slug")
+        },
+    )
 
 
 def suggested_copy_title(source: Campaign) -> str:

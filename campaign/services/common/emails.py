@@ -106,18 +106,19 @@ def explain_email_error(reason: str) -> str:
     return _("Die Adresse hat nicht die Form name@example.org (%(reason)s).", reason=reason.rstrip("."))
 
 
-def normalise_email(raw: str) -> str:
-    """Return the address in normalised form, or raise ServiceError saying what is wrong (no DNS look-up)."""
+def normalise_email(raw: str, field: str = "") -> str:
+    """Return the address in normalised form, or raise ServiceError (for the form field `field`) saying what is
+    wrong (no DNS look-up)."""
     candidate = (raw or "").strip()
     if not candidate:
-        raise ServiceError(_("Bitte eine E-Mail-Adresse angeben."))
+        raise ServiceError(_("Bitte eine E-Mail-Adresse angeben."), field)
     try:
         result = validate_email(candidate, check_deliverability=False)
     except EmailNotValidError as exc:
         shown = candidate if len(candidate) <= SHOWN_ADDRESS_CHARS else candidate[: SHOWN_ADDRESS_CHARS - 1] + "…"
         reason = explain_email_error(str(exc))
         raise ServiceError(
-            _("Ungültige E-Mail-Adresse „%(address)s“: %(reason)s", address=shown, reason=reason)
+            _("Ungültige E-Mail-Adresse „%(address)s“: %(reason)s", address=shown, reason=reason), field
         ) from exc
     return result.normalized
 

@@ -87,6 +87,15 @@ def collapse_spaces(text: str) -> str:
     return " ".join(str(text or "").split())
 
 
+def same_name(first: str, second: str) -> bool:
+    """Whether two names are one but for case and spacing: „Łódź-Argumente“ and „łódź  argumente“ are.
+
+    For uniqueness checks, compared here rather than with SQL's lower(): SQLite's folds only ASCII letters,
+    PostgreSQL's every letter, so the two databases would disagree about „Ł“ and „ł“.
+    """
+    return collapse_spaces(first).casefold() == collapse_spaces(second).casefold()
+
+
 def short_fields(source: object, limits: Mapping[str, int], required: Iterable[tuple[str, object]]) -> dict[str, str]:
     """The attributes of `source` named in `limits`, white space collapsed: a person's name and address as typed.
 

@@ -25,7 +25,7 @@ from campaign.models import (
 )
 from campaign.services.common import audit
 from campaign.services.common.errors import ServiceError
-from campaign.services.common.text import unique_slug
+from campaign.services.common.text import same_name, unique_slug
 from campaign.services.evidence.sources import PAGE_MAX, title_sort_key
 
 SET_TITLE_MAX = 300
@@ -78,8 +78,8 @@ def check_set_title(session: Session, title: str, *, own_id: int | None = None) 
         raise ServiceError(
             _("Der Titel ist zu lang (höchstens %(SET_TITLE_MAX)s Zeichen).", SET_TITLE_MAX=SET_TITLE_MAX), "title"
         )
-    clash = session.scalar(select(ArgumentSet.id).where(func.lower(ArgumentSet.title) == title.lower()))
-    if clash is not None and clash != own_id:
+    others = session.scalars(select(ArgumentSet.title).where(ArgumentSet.id != (own_id if own_id is not None else -1)))
+    if any(same_name(other, title) for other in others):
         raise ServiceError(_("Es gibt bereits ein Argumentationsset mit dem Titel „%(title)s“.", title=title), "title")
     return title
 

@@ -7,12 +7,13 @@ from collections.abc import Mapping
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaign.models import Campaign, LetterTemplate, TemplateVersion, User
 from campaign.services.common.audit import record
 from campaign.services.common.errors import ErrorCollector
+from campaign.services.common.text import same_name
 from campaign.services.letters.layout import CLOSING
 from campaign.services.letters.merge_fields import BY_NAME, FOLLOW_UP_NAMES
 from campaign.services.letters.sandbox import TemplateProblem, check_template, fields_used
@@ -152,14 +153,12 @@ def _clean_name(session: Session, campaign: Campaign, name: str, *, exclude: Let
         raise TemplateFieldProblem("name", _("Bitte einen Namen für die Vorlage angeben."))
     if len(name) > MAX_NAME_LENGTH:
         raise TemplateFieldProblem("name", _("Der Name darf höchstens %(max)s Zeichen lang sein.", max=MAX_NAME_LENGTH))
-    clash = session.scalar(
-        select(LetterTemplate.id).where(
-            LetterTemplate.campaign_id == campaign.id,
-            func.lower(LetterTemplate.name) == name.lower(),
-            LetterTemplate.id != (exclude.id if exclude else -1),
+    others = session.scalars(
+        select(LetterTemplate.name).where(
+            LetterTemplate.campaign_id == campaign.id, LetterTemplate.id != (exclude.id if exclude else -1)
         )
     )
-    if clash is not None:
+    if any(same_name(other, name) for other in others):
         raise TemplateFieldProblem("name", _("Diese Kampagne hat schon eine Vorlage „%(name)s“.", name=name))
     return name
 

@@ -13,7 +13,7 @@ from campaign.models import Campaign, Organisation, User
 from campaign.services.common.audit import record
 from campaign.services.common.emails import normalise_email
 from campaign.services.common.errors import FieldErrors, ServiceError
-from campaign.services.common.text import check_url
+from campaign.services.common.text import check_url, same_name
 from campaign.services.organisations.images import check_image, data_uri
 
 NAME_MAX = 200
@@ -75,9 +75,8 @@ def _clean(session: Session, data: OrganisationData, exclude: Organisation | Non
     elif len(values["name"]) > NAME_MAX:
         errors["name"] = _("Der Name darf höchstens %(NAME_MAX)s Zeichen lang sein.", NAME_MAX=NAME_MAX)
     else:
-        # Compared in Python: SQLite's lower() folds only ASCII letters, and names like „Łódź“ must clash too.
         others = session.scalars(select(Organisation.name).where(Organisation.id != (exclude.id if exclude else -1)))
-        if any(other.casefold() == values["name"].casefold() for other in others):
+        if any(same_name(other, values["name"]) for other in others):
             errors["name"] = _("Es gibt schon eine Organisation „%(value)s“.", value=values["name"])
     for name, limit in LIMITS.items():
         if len(values[name]) > limit:

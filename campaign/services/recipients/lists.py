@@ -13,7 +13,7 @@ from campaign.models import Recipient, RecipientList, User, recipient_list_membe
 from campaign.services.common.audit import record
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.pagination import DEFAULT_PAGE_SIZE, Page
-from campaign.services.common.text import collapse_spaces
+from campaign.services.common.text import collapse_spaces, same_name
 from campaign.services.recipients.search import RecipientFilter, search_recipients
 
 
@@ -39,11 +39,9 @@ def _list_name_length() -> int:
 
 def find_list(session: Session, name: str) -> RecipientList | None:
     """The list with this name, ignoring case and extra spaces."""
-    wanted = collapse_spaces(name).casefold()
-    for candidate in session.scalars(select(RecipientList)):
-        if candidate.name.casefold() == wanted:
-            return candidate
-    return None
+    return next(
+        (candidate for candidate in session.scalars(select(RecipientList)) if same_name(candidate.name, name)), None
+    )
 
 
 def lists_by_id(session: Session, list_ids: Sequence[int]) -> list[RecipientList]:

@@ -14,7 +14,7 @@ from campaign.models import Campaign, Channel, Letter, LetterStatus, Recipient, 
 from campaign.services.common.audit import record
 from campaign.services.common.dates import german_time_to_utc, today_in_germany
 from campaign.services.common.emails import canonical_email, normalise_email
-from campaign.services.common.errors import ServiceError
+from campaign.services.common.errors import ErrorCollector, ServiceError
 from campaign.services.common.states import transition
 from campaign.services.common.translation import N_
 from campaign.services.letters.snapshots import prepare_letters
@@ -40,6 +40,20 @@ def paper_sent_at(on: date, now: datetime) -> datetime:
     return min(german_time_to_utc(datetime.combine(on, PAPER_SENT_TIME)), now)
 
 
+def check_delivery(how: str, on: date | None, codes: Sequence[str] | None = None) -> None:
+    """FieldErrors naming every wrong field of letters to mark as posted or handed over, or nothing; writes nothing
+    (also for a form that has its own mistakes, so that one answer names all of them: without a date, there is
+    nothing to say about it)."""
+    found = ErrorCollector()
+    if how not in DELIVERIES:
+        found.add("how", _("Unbekannter Versandweg „%(how)s“.", how=how))
+    if on is not None and on > today_in_germany():
+        found.add("on", _("Das Datum liegt in der Zukunft."))
+    if how == "in_person" and not codes:
+        found.add("letters", _("Bitte die Briefe wählen, die persönlich übergeben wurden."))
+    found.raise_if_any()
+
+
 def mark_delivered(
     session: Session,
     campaign: Campaign,
@@ -50,12 +64,7 @@ def mark_delivered(
     user: User | None = None,
 ) -> StepResult:
     """Approved letters posted (all printed ones, or those named) or handed over in person (those named) on `on`."""
-    if how not in DELIVERIES:
-        raise ServiceError(_("Unbekannter Versandweg „%(how)s“.", how=how))
-    if on > today_in_germany():
-        raise ServiceError(_("Das Datum liegt in der Zukunft."), field="on")
-    if how == "in_person" and not codes:
-        raise ServiceError(_("Bitte die Briefe wählen, die persönlich übergeben wurden."), field="letters")
+    check_delivery(how, on, codes)
     letters = campaign_letters(session, campaign, [LetterStatus.APPROVED], codes)
     if codes is None:
         letters = [letter for letter in letters if letter.channel is Channel.POST]

@@ -22,8 +22,8 @@ from campaign.config import setting
 from campaign.db import utcnow
 from campaign.models import Campaign, CampaignStatus, ConsentText, Listing, Signature, SignatureStatus, Supporter
 from campaign.services.common.emails import canonical_email, normalise_email
-from campaign.services.common.errors import ServiceError
-from campaign.services.common.text import short_fields
+from campaign.services.common.errors import ErrorCollector, ServiceError
+from campaign.services.common.text import collapse_spaces, short_fields
 from campaign.services.sending.messages import OutgoingMail
 from campaign.services.sending.outbox import draft_row, insert_mail
 from campaign.services.signing import first_signature, mails, tokens
@@ -75,11 +75,26 @@ _REQUIRED = (
 )
 
 
-def _clean(request: SigningRequest) -> dict[str, str]:
-    values = short_fields(request, LIMITS, _REQUIRED)
-    if values["function"] and not values["organisation"]:
+def check_signing(request: SigningRequest) -> None:
+    """FieldErrors naming every wrong field of the form's values (names, place, organisation, address), or nothing;
+    writes nothing. For the form's error path, so that one answer names every mistake: sign() checks them itself."""
+    _clean(request)
+
+
+def _clean(request: SigningRequest) -> tuple[dict[str, str], str]:
+    """The cleaned values and the normalised address; FieldErrors otherwise, naming the organisation and the address
+    beside the first wrong name or place field (the form itself names every one of those)."""
+    found = ErrorCollector()
+    values = found.check(short_fields, request, LIMITS, _REQUIRED, otherwise={})
+    found.check(_check_function, request)
+    address = found.check(normalise_email, request.email, field="email", otherwise="")
+    found.raise_if_any()
+    return values, address
+
+
+def _check_function(request: SigningRequest) -> None:
+    if collapse_spaces(request.function) and not collapse_spaces(request.organisation):
         raise ServiceError(_("Eine Funktion bitte nur zusammen mit der Organisation angeben."), "organisation")
-    return values
 
 
 def sign(session: Session, slug: str, request: SigningRequest, *, base_url: str) -> SigningOutcome | None:
@@ -88,11 +103,7 @@ def sign(session: Session, slug: str, request: SigningRequest, *, base_url: str)
     None if there is no such campaign open for signing. Signing again changes nothing but may send the
     confirmation mail once more (limited).
     """
-    values = _clean(request)
-    try:
-        address = normalise_email(request.email)
-    except ServiceError as error:
-        raise ServiceError(str(error), "email") from error
+    values, address = _clean(request)
     person = _Person(address, canonical_email(address), values, request, utcnow())
     connection = session.connection()
     if connection.dialect.name == "postgresql":

@@ -21,7 +21,7 @@ from campaign.models import (
     SupporterLetterStatus,
 )
 from campaign.services.common.emails import canonical_email, normalise_email
-from campaign.services.common.errors import ServiceError
+from campaign.services.common.errors import ErrorCollector, ServiceError
 from campaign.services.common.text import short_fields
 from campaign.services.letters.references import allocate_reference_codes, reference_prefix
 from campaign.services.signing import tokens
@@ -104,13 +104,11 @@ _REQUIRED = (
 )
 
 
-def _clean_writer(writer: Writer) -> Writer:
-    values = short_fields(writer, LIMITS, _REQUIRED)
-    try:
-        email = normalise_email(writer.email)
-    except ServiceError as error:
-        raise ServiceError(str(error), "email") from error
-    return Writer(email=email, **values)
+def _clean_writer(writer: Writer, found: ErrorCollector) -> Writer | None:
+    """The writer's details cleaned; None after noting in `found` what is wrong with them."""
+    values = found.check(short_fields, writer, LIMITS, _REQUIRED)
+    email = found.check(normalise_email, writer.email, field="email")
+    return Writer(email=email, **values) if values is not None and email is not None else None
 
 
 @dataclass(frozen=True)
@@ -167,24 +165,38 @@ def access_token(letter: SupporterLetter) -> str:
     return _tokens(letter.token_seed)[1].token
 
 
-def submit(session: Session, campaign: Campaign, submission: Submission, *, site_url: str) -> SupporterLetter:
-    """Record the letter as PENDING and queue the confirmation mail; ServiceError says what to correct."""
-    writer = _clean_writer(submission.writer)
-    found = preview(session, campaign, submission.draft)
-    if found.variation.blocked:
-        raise ServiceError(
+def check_submission(session: Session, campaign: Campaign, submission: Submission) -> None:
+    """FieldErrors naming every wrong field of `submission`, or nothing; writes nothing (for a form that has its own
+    mistakes, so that one answer names all of them)."""
+    _checked(session, campaign, submission)
+
+
+def _checked(session: Session, campaign: Campaign, submission: Submission) -> tuple[Writer, Preview]:
+    """The cleaned writer and the letter's preview; FieldErrors naming every wrong field otherwise."""
+    found = ErrorCollector()
+    writer = _clean_writer(submission.writer, found)
+    letter = found.check(preview, session, campaign, submission.draft)
+    if letter is not None and letter.variation.blocked:
+        found.add(
+            "own_text",
             _(
                 "Ihr Brief gleicht fast wörtlich Briefen, die schon an diese Person gingen. Bitte schreiben Sie ihn "
                 "mehr in eigenen Worten."
             ),
-            "own_text",
         )
     if submission.delivery not in ("email", "post"):
-        raise ServiceError(_("Bitte wählen Sie, wie der Brief verschickt wird."), "delivery")
-    if submission.delivery == "email" and not found.may_email:
-        raise ServiceError(_("Für diese Person haben wir keine E-Mail-Adresse: Bitte per Post schicken."), "delivery")
+        found.add("delivery", _("Bitte wählen Sie, wie der Brief verschickt wird."))
+    elif submission.delivery == "email" and letter is not None and not letter.may_email:
+        found.add("delivery", _("Für diese Person haben wir keine E-Mail-Adresse: Bitte per Post schicken."))
     if not _known_consent(submission.consent_version):
-        raise ServiceError(_("Der Einwilligungstext hat sich geändert. Bitte lesen Sie ihn erneut."), "consent")
+        found.add("consent", _("Der Einwilligungstext hat sich geändert. Bitte lesen Sie ihn erneut."))
+    found.raise_if_any()
+    return writer, letter  # type: ignore[return-value]
+
+
+def submit(session: Session, campaign: Campaign, submission: Submission, *, site_url: str) -> SupporterLetter:
+    """Record the letter as PENDING and queue the confirmation mail; FieldErrors say what to correct."""
+    writer, found = _checked(session, campaign, submission)
     seed = secrets.token_hex(16)
     confirm, access = _tokens(seed)
     letter = SupporterLetter(

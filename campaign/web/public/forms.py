@@ -15,7 +15,7 @@ from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Optional
 
 from campaign.models import Listing
-from campaign.services.signing.signing import LIMITS
+from campaign.services.signing.signing import LIMITS, SigningRequest, check_signing
 from campaign.web.public.supporter_fields import max_length, supporter_fields
 
 LISTING_CHOICES = [
@@ -23,6 +23,7 @@ LISTING_CHOICES = [
     SelectChoice(Listing.INITIAL.value, _l("mit Vornamen, Initiale des Nachnamens und Ort")),
     SelectChoice(Listing.HIDDEN.value, _l("nicht namentlich (nur mitgezählt)")),
 ]
+LISTING_VALUES = frozenset(choice.value for choice in LISTING_CHOICES)
 
 
 @functools.cache
@@ -65,6 +66,26 @@ class SigningForm(
         validators=[DataRequired(_l("Bitte wählen Sie, wie Sie genannt werden möchten."))],
     )
     newsletter = BooleanField(_l("Ich möchte außerdem den Newsletter der Kampagne erhalten (freiwillig)."))
+
+    def signing_request(self) -> SigningRequest:
+        """What the form asks the service for. A listing that is none of the choices only comes on the error path,
+        whose check does not read it."""
+        listing = self.listing.data if self.listing.data in LISTING_VALUES else Listing.FULL_NAME.value
+        return SigningRequest(
+            first_name=self.first_name.data or "",
+            last_name=self.last_name.data or "",
+            email=self.email.data or "",
+            postcode=self.postcode.data or "",
+            city=self.city.data or "",
+            organisation=self.organisation.data or "",
+            function=self.function.data or "",
+            listing=Listing(listing),
+            consent_version=self.consent_version.data or "",
+            newsletter=bool(self.newsletter.data),
+        )
+
+    def check_with_service(self) -> None:
+        check_signing(self.signing_request())
 
 
 class LinkForm(FlaskForm):

@@ -7,12 +7,11 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 from campaign.db import db
 from campaign.extensions import limiter
 from campaign.jobs.outbox import deliver_outbox
-from campaign.models import Listing
 from campaign.services.campaigns.records import public_campaign
 from campaign.services.signing import lifecycle
 from campaign.services.signing.letter_pdf import open_letter_pdf
 from campaign.services.signing.page import campaign_page
-from campaign.services.signing.signing import SigningRequest, sign, signing_consent
+from campaign.services.signing.signing import sign, signing_consent
 from campaign.services.writing.settings import writing_campaign
 from campaign.web.boundary import after_commit, errors_shown_on
 from campaign.web.public.forms import LinkForm, SigningForm
@@ -59,18 +58,7 @@ def sign_letter(slug: str):
     if form.website.data:
         # A bot filled the hidden field: it gets the answer a person gets, and nothing is stored or sent.
         return redirect(url_for("public.signed", slug=slug))
-    data = SigningRequest(
-        first_name=form.first_name.data,
-        last_name=form.last_name.data,
-        email=form.email.data,
-        postcode=form.postcode.data,
-        city=form.city.data,
-        organisation=form.organisation.data or "",
-        function=form.function.data or "",
-        listing=Listing(form.listing.data),
-        consent_version=form.consent_version.data or "",
-        newsletter=bool(form.newsletter.data),
-    )
+    data = form.signing_request()
     base_url = current_app.config.get("PUBLIC_URL") or request.url_root
     outcome = None
     with errors_shown_on(form):

@@ -10,7 +10,7 @@ from wtforms import BooleanField, EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from campaign.services.common.emails import normalise_email
-from campaign.services.common.errors import ServiceError
+from campaign.web.forms import with_service_errors
 
 TOO_LONG = _l("Höchstens %(max)d Zeichen, bitte.")
 
@@ -20,23 +20,25 @@ def max_length(limit: int) -> Length:
     return Length(max=limit, message=TOO_LONG)
 
 
-class ChecksAddressOnError:
-    """When a field fails, the address is checked too, so that one answer lists every problem.
+class ChecksServiceOnError:
+    """When a field fails, the service's checks of the form's values run too, so that one answer lists every
+    problem (a bad address, a function without its organisation), not only the fields' own.
 
-    Only then: a valid form goes on to its service, which checks the address itself (the signing POST is the hot
-    path, and email-validator is a good part of its cost). Without this, a bad address was reported only after
-    the other mistakes were put right.
+    Only then: a valid form goes on to its service, which checks everything itself (the signing POST is the hot
+    path, and email-validator is a good part of its cost). Without this, such mistakes were reported only after
+    the other ones were put right.
     """
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)  # type: ignore[misc]
-        email = self.email  # type: ignore[attr-defined]
-        if not valid and email.data and not email.errors:
-            try:
-                normalise_email(email.data)
-            except ServiceError as error:
-                email.errors = [*email.errors, str(error)]
+        if not valid:
+            with_service_errors(self, self.check_with_service)  # type: ignore[arg-type]
         return valid
+
+    def check_with_service(self) -> None:
+        """The service's ServiceError for the form's values, if any; writes nothing. Here: the address alone."""
+        if self.email.data:  # type: ignore[attr-defined]
+            normalise_email(self.email.data, field="email")  # type: ignore[attr-defined]
 
 
 def supporter_fields(
@@ -73,4 +75,4 @@ def supporter_fields(
         # Honeypot: hidden from people by CSS and from screen readers; bots fill every field they find.
         "website": StringField(_l("Bitte dieses Feld leer lassen"), validators=[Optional()]),
     }
-    return type("SupporterFields", (ChecksAddressOnError,), fields)
+    return type("SupporterFields", (ChecksServiceOnError,), fields)

@@ -14,7 +14,7 @@ from campaign.extensions import limiter
 from campaign.jobs.outbox import deliver_outbox
 from campaign.services.common.errors import ServiceError
 from campaign.services.writing.compose import Writer, offered_arguments
-from campaign.services.writing.letters import LETTER_CONSENT, Draft, Submission, preview, submit
+from campaign.services.writing.letters import LETTER_CONSENT, Draft, Submission, check_submission, preview, submit
 from campaign.services.writing.postcodes import (
     clean_postcode,
     open_recipients,
@@ -23,6 +23,7 @@ from campaign.services.writing.postcodes import (
 )
 from campaign.services.writing.settings import writing_campaign
 from campaign.web.boundary import after_commit, roll_back
+from campaign.web.forms import with_service_errors
 from campaign.web.public.views import bp
 from campaign.web.public.writing_forms import WriteForm
 from campaign.web.security import no_store
@@ -32,6 +33,8 @@ PAGES = ("postcode", "recipients", "arguments", "paragraph", "preview")
 STEP_FIELDS = {"postcode": {"postcode"}, "paragraph": {"own_text"}, "preview": set(WriteForm.DETAILS)}
 # A service's field name → the form field that shows its message (the writer's postcode has its own field).
 SUBMIT_FIELDS = {"postcode": "writer_postcode", "recipient": "", "arguments": ""}
+# The same for the details page's own fields only: the service's check of a submission names these beside them.
+DETAIL_FIELDS = {**{name: name for name in WriteForm.DETAILS}, "postcode": "writer_postcode"}
 
 
 def writing_campaign_or_404(slug: str):
@@ -113,11 +116,12 @@ def _step_errors(form: WriteForm, step: str) -> bool:
 
 def _fail(step: str, campaign, form: WriteForm, error: ServiceError):
     roll_back()
-    target = SUBMIT_FIELDS.get(error.field, error.field) if step == "preview" else error.field
-    if target in STEP_FIELDS.get(step, ()):
-        form[target].errors = [*form[target].errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
+    for field, message in error.by_field().items():
+        target = SUBMIT_FIELDS.get(field, field) if step == "preview" else field
+        if target in STEP_FIELDS.get(step, ()):
+            form[target].errors = [*form[target].errors, message]
+        else:
+            form.form_errors.append(message)
     return _page(step, campaign, form, 400)
 
 
@@ -195,22 +199,26 @@ def _writer(form: WriteForm) -> Writer:
     )  # fmt: skip
 
 
-def _to_submit(campaign, form: WriteForm):
-    if _step_errors(form, "preview"):
-        return _page("preview", campaign, form, 400)
-    if form.website.data:
-        # A bot filled the hidden field: it gets the answer a person gets, and nothing is stored or sent.
-        return redirect(url_for("public.write_sent", slug=campaign.slug))
-    submission = Submission(
+def _submission(form: WriteForm) -> Submission:
+    return Submission(
         draft=_draft(form),
         writer=_writer(form),
         delivery=form.delivery.data or "",
         consent_version=form.consent_version.data or "",
         locale=str(get_locale()),
     )
+
+
+def _to_submit(campaign, form: WriteForm):
+    if _step_errors(form, "preview"):
+        with_service_errors(form, lambda: check_submission(db.session, campaign, _submission(form)), DETAIL_FIELDS)
+        return _page("preview", campaign, form, 400)
+    if form.website.data:
+        # A bot filled the hidden field: it gets the answer a person gets, and nothing is stored or sent.
+        return redirect(url_for("public.write_sent", slug=campaign.slug))
     site_url = current_app.config.get("PUBLIC_URL") or request.url_root
     try:
-        submit(db.session, campaign, submission, site_url=site_url)
+        submit(db.session, campaign, _submission(form), site_url=site_url)
     except ServiceError as error:
         return _fail("preview", campaign, form, error)
     after_commit(deliver_outbox)

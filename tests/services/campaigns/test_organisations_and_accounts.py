@@ -75,6 +75,8 @@ def test_organisation_fields_are_checked_and_names_unique_regardless_of_case(db_
     assert created.email == "info@example.org"
     with pytest.raises(ServiceError, match="schon eine Organisation"):
         records.create_organisation(db_session, records.OrganisationData(name="flüchtlingsrat łódź-straße ğ é"))
+    with pytest.raises(ServiceError, match="schon eine Organisation"):
+        records.create_organisation(db_session, records.OrganisationData(name="FLÜCHTLINGSRAT  ŁÓDŹ-STRASSE Ğ É"))
     with pytest.raises(ServiceError, match="Webadresse") as raised:
         records.create_organisation(db_session, records.OrganisationData(name="B", website="javascript:alert(1)"))
     assert raised.value.field == "website"

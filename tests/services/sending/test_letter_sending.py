@@ -206,6 +206,10 @@ def test_printed_letters_are_posted_or_handed_over(smtp_app):
         mark_delivered(db.session, campaign, how="post", on=today_in_germany() + timedelta(days=1))
     with pytest.raises(ServiceError, match="wählen"):
         mark_delivered(db.session, campaign, how="in_person", on=today_in_germany())
+    # Every mistake at once, each for its field.
+    with pytest.raises(ServiceError) as both:
+        mark_delivered(db.session, campaign, how="in_person", on=today_in_germany() + timedelta(days=1))
+    assert set(both.value.by_field()) == {"on", "letters"}
     mark_delivered(db.session, campaign, how="in_person", on=today_in_germany(), codes=[letters[0].reference_code])
     assert (letters[0].status, letters[0].delivery) == (LetterStatus.SENT, "in_person")
     mark_delivered(db.session, campaign, how="post", on=today_in_germany(), codes=[letters[1].reference_code])

@@ -132,7 +132,14 @@ def status(slug: str):
 @on_error_back_to(".show")
 def duplicate(slug: str):
     found = campaign_or_404(slug)
-    form = submitted_or_back(DuplicateForm, ".show", slug=found.slug)
+    form = submitted_or_back(
+        DuplicateForm,
+        ".show",
+        check=lambda form: service.check_duplicate(
+            db.session, found, title=form.title.data or "", slug=form.slug.data or ""
+        ),
+        slug=found.slug,
+    )
     copy = service.duplicate_campaign(
         db.session, found, title=form.title.data, slug=form.slug.data or "", user=acting_user()
     )

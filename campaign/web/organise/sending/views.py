@@ -62,9 +62,10 @@ def index(slug: str):
     )
 
 
-def _campaign_and_form(slug: str, form_class):
-    """The campaign and its submitted form; a form that fails validation (or CSRF) changes nothing."""
-    return campaign_or_404(slug), submitted_or_back(form_class, BACK, slug=slug)
+def _campaign_and_form(slug: str, form_class, check=None):
+    """The campaign and its submitted form; a form that fails validation (or CSRF) changes nothing, and its message
+    names the mistakes `check` (the service's check of the form) finds as well."""
+    return campaign_or_404(slug), submitted_or_back(form_class, BACK, check=check, slug=slug)
 
 
 @bp.post("/settings")
@@ -169,16 +170,22 @@ def cancel(slug: str):
 @role_required(*WRITERS)
 @on_error_back_to(BACK, "papier")
 def delivered(slug: str):
-    campaign, form = _campaign_and_form(slug, DeliveredForm)
-    codes = list(form.letters.data or []) or None
+    campaign, form = _campaign_and_form(
+        slug, DeliveredForm, lambda form: offline.check_delivery(form.how.data or "", form.on.data, _codes(form))
+    )
     result = offline.mark_delivered(
-        db.session, campaign, how=form.how.data, on=form.on.data, codes=codes, user=acting_user()
+        db.session, campaign, how=form.how.data, on=form.on.data, codes=_codes(form), user=acting_user()
     )
     flash(
         ngettext("%(num)s Brief als versandt vermerkt.", "%(num)s Briefe als versandt vermerkt.", len(result.done)),
         "success",
     )
     return _back(slug, "papier")
+
+
+def _codes(form: DeliveredForm) -> list[str] | None:
+    """The ticked letters; None for none (posting then means every printed one)."""
+    return list(form.letters.data or []) or None
 
 
 @bp.post("/address/<int:recipient_id>")
