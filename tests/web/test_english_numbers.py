@@ -128,7 +128,13 @@ def posted(app) -> tuple[str, int]:
         campaign = make_campaign(db.session)
         recipient = make_recipient(db.session, first_name="Jürgen", last_name="Groß")
         make_recipient_letter(
-            db.session, campaign, recipient, channel=Channel.POST, status=LetterStatus.APPROVED, sent_at=None
+            db.session,
+            campaign,
+            recipient,
+            channel=Channel.POST,
+            status=LetterStatus.APPROVED,
+            sent_at=None,
+            created_at=datetime(2026, 3, 2, 9),
         )
         mark_delivered(db.session, campaign, how="post", on=date(2026, 3, 5))
         db.session.commit()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from campaign.db import db
 from campaign.models import CampaignStatus, Channel, Job, JobStatus, Letter, LetterStatus, Role, Target
@@ -219,6 +221,13 @@ def _approve_all(app, campaign) -> None:
 def test_a_letter_posted_on_a_day_counts_as_sent_that_day(app, client, organiser, campaign):
     """The board shows the day it was posted, the dashboard counts it among the letters per day and misses none."""
     _approve_all(app, campaign)
+    # Made today, a letter cannot have gone out in March: a slip of the date is refused, and nothing is marked.
+    early = client.post(_url(campaign, "delivered"), data={"how": "post", "on": "2026-03-05"}, follow_redirects=True)
+    assert "kann nicht früher versandt worden sein" in early.get_data(as_text=True)
+    assert LetterStatus.SENT not in _statuses(app, campaign)
+    with app.app_context():  # made in February
+        db.session.execute(update(Letter).values(created_at=datetime(2026, 2, 27, 15)))
+        db.session.commit()
     posted = client.post(_url(campaign, "delivered"), data={"how": "post", "on": "2026-03-05"}, follow_redirects=True)
     assert "1 Brief als versandt vermerkt." in posted.get_data(as_text=True)
     assert _statuses(app, campaign)[2] is LetterStatus.SENT

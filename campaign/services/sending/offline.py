@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from campaign.db import utcnow
 from campaign.models import Campaign, Channel, Letter, LetterStatus, Recipient, Target, User
 from campaign.services.common.audit import record
-from campaign.services.common.dates import german_time_to_utc, today_in_germany
+from campaign.services.common.dates import german_time_to_utc, short_date, today_in_germany, utc_to_german_time
 from campaign.services.common.emails import canonical_email, normalise_email
 from campaign.services.common.errors import ErrorCollector, ServiceError
 from campaign.services.common.states import transition
@@ -70,6 +70,7 @@ def mark_delivered(
         letters = [letter for letter in letters if letter.channel is Channel.POST]
     if not letters:
         raise ServiceError(_("Es gibt keine freigegebenen Briefe, die so markiert werden könnten."))
+    _check_not_before_made(letters, on)
     result = StepResult()
     sent_at = paper_sent_at(on, utcnow())
     for letter in letters:
@@ -78,6 +79,23 @@ def mark_delivered(
         result.done.append(letter.reference_code)
     record(session, f"letters.{how}", campaign, user=user, on=on.isoformat(), letters=result.done)
     return result
+
+
+def _check_not_before_made(letters: Sequence[Letter], on: date) -> None:
+    """A letter cannot have left before it was made: a slip of the date picker would date it (and the dashboard's
+    letters per day and reply times) into the past."""
+    newest = max(letters, key=lambda letter: letter.created_at)
+    made_on = utc_to_german_time(newest.created_at).date()
+    if on < made_on:
+        raise ServiceError(
+            _(
+                "Der Brief %(reference_code)s wurde erst am %(made_on)s erzeugt; er kann nicht früher versandt worden "
+                "sein. Bitte das Datum prüfen.",
+                reference_code=newest.reference_code,
+                made_on=short_date(made_on),
+            ),
+            "on",
+        )
 
 
 def _belongs_to(session: Session, campaign: Campaign, recipient: Recipient) -> bool:
