@@ -44,3 +44,34 @@ def test_without_an_access_log_the_privacy_page_says_so(app_factory):
     assert "spätestens nach 1 Stunde." in german
     english = html.unescape(client.get("/privacy", headers={"Accept-Language": "en"}).get_data(as_text=True))
     assert "keeps no access log with your IP address" in english
+
+
+def test_without_a_controller_setting_the_page_names_the_organisations_of_the_public_campaigns(app, client):
+    """Art. 13 GDPR asks for the controller's name and address: the organisations on the campaigns stand in."""
+    from campaign.db import db
+    from campaign.models import CampaignStatus
+    from tests.factories import make_campaign
+    from tests.factories_letters import make_organisation
+
+    assert "Die Organisation, die diese Kampagne führt." in client.get("/privacy").get_data(as_text=True)
+    with app.app_context():
+        running = make_organisation(db.session, name="Flüchtlingsrat Łódź-Köln e. V.", street="Weißer Weg 1")
+        closed = make_organisation(db.session, name="Aktion Gerechtigkeit e. V.", postcode="40210", city="Düsseldorf")
+        drafting = make_organisation(db.session, name="Noch Geheim e. V.")
+        make_campaign(db.session, organisation=running)
+        make_campaign(db.session, organisation=closed, status=CampaignStatus.CLOSED)
+        make_campaign(db.session, organisation=drafting, status=CampaignStatus.DRAFT)
+        db.session.commit()
+    page = html.unescape(client.get("/privacy").get_data(as_text=True))
+    assert "Die Organisation, die die jeweilige Kampagne führt:" in page
+    assert "Aktion Gerechtigkeit e. V.\nAm Weidenbogen 12\n40210 Düsseldorf" in page
+    assert "Flüchtlingsrat Łódź-Köln e. V.\nWeißer Weg 1\n50823 Köln" in page
+    assert page.index("Aktion Gerechtigkeit") < page.index("Flüchtlingsrat") and "Noch Geheim" not in page
+
+
+def test_production_without_a_controller_setting_warns_at_start_up(app_factory, caplog):
+    app_factory(CAMPAIGN_ENV="production", SECRET_KEY="x" * 40)
+    assert "PRIVACY_CONTROLLER ist nicht gesetzt" in caplog.text
+    caplog.clear()
+    app_factory(CAMPAIGN_ENV="production", SECRET_KEY="x" * 40, PRIVACY_CONTROLLER="Verein e. V.\nWeg 1\n50667 Köln")
+    assert "PRIVACY_CONTROLLER" not in caplog.text

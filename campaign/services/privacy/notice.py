@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from limits import parse_many
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from campaign.config import setting
+from campaign.models import Campaign, CampaignStatus, Organisation
 from campaign.services.sending.messages import parse_mailbox
 
 # The rate limits counted per client address (and, at the login, per e-mail address entered).
@@ -20,7 +23,9 @@ RATE_LIMIT_SETTINGS = (
 
 @dataclass(frozen=True)
 class PrivacyNotice:
-    controller: str
+    # Who is responsible: PRIVACY_CONTROLLER, else the name and address of each organisation whose campaign pages
+    # are public (empty only when there is none).
+    controllers: tuple[str, ...]
     contact: str
     unconfirmed_days: int
     withdrawn_days: int
@@ -47,11 +52,31 @@ def longest_rate_limit_window() -> int:
     return max(windows, default=0)
 
 
-def privacy_notice() -> PrivacyNotice:
-    """The values /privacy shows; the contact falls back to the sender address of the campaign's mail."""
+def _campaigning_organisations(session: Session) -> tuple[str, ...]:
+    """The address blocks of the organisations that run a campaign the public can see (not a draft, not archived)."""
+    statement = (
+        select(Organisation)
+        .join(Campaign, Campaign.organisation_id == Organisation.id)
+        .where(Campaign.status.in_((CampaignStatus.ACTIVE, CampaignStatus.CLOSED)))
+        .distinct()
+        .order_by(Organisation.name)
+    )
+    return tuple(
+        "\n".join(line for line in (item.name, item.street, f"{item.postcode} {item.city}".strip()) if line)
+        for item in session.scalars(statement)
+    )
+
+
+def privacy_notice(session: Session) -> PrivacyNotice:
+    """The values /privacy shows; the contact falls back to the sender address of the campaign's mail.
+
+    Art. 13 GDPR asks for the controller's name and address: without PRIVACY_CONTROLLER, the organisations named
+    on the campaigns stand in (and `campaign run`/`up` warn in production).
+    """
     contact = setting("PRIVACY_CONTACT") or parse_mailbox(setting("MAIL_FROM"))[1]
+    controller = (setting("PRIVACY_CONTROLLER") or "").strip()
     return PrivacyNotice(
-        controller=setting("PRIVACY_CONTROLLER") or "",
+        controllers=(controller,) if controller else _campaigning_organisations(session),
         contact=contact,
         unconfirmed_days=int(setting("UNCONFIRMED_SIGNATURE_DAYS")),
         withdrawn_days=int(setting("WITHDRAWN_RETENTION_DAYS")),
