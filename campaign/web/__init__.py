@@ -26,7 +26,7 @@ from campaign.web.organise import bp as organise_bp
 from campaign.web.proxy import trust_proxy_headers
 from campaign.web.public import bp as public_bp
 from campaign.web.public.responses import bp as responses_bp
-from campaign.web.security import STAFF, add_security_headers, has_role, load_user
+from campaign.web.security import STAFF, add_security_headers, has_role, load_user, may_open
 from campaign.web.static_files import register_static_fingerprints
 from campaign.web.track import bp as track_bp
 
@@ -90,6 +90,7 @@ def register_web(app: Flask) -> None:
     for error in (OperationalError, InterfaceError):
         app.register_error_handler(error, _render_database_unavailable)
     app.context_processor(lambda: {"nav_items": _navigation(), "current_locale": str(get_locale())})
+    app.add_template_global(may_open)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")
     # Flask-Login flashes the message through this: the text in the page's language (a plain str for the session).

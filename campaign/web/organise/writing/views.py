@@ -126,4 +126,11 @@ def postcodes():
                 )  # fmt: skip
     rows, codes = postcode_table_size(db.session)
     status = 400 if form.errors or (report and report.problems and not report.stored) else 200
-    return render_template("organise/writing/postcodes.html", form=form, report=report, rows=rows, codes=codes), status
+    return render_template(
+        "organise/writing/postcodes.html",
+        form=form,
+        report=report,
+        rows=rows,
+        codes=codes,
+        can_write=has_role(*WRITERS),
+    ), status
