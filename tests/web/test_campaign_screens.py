@@ -21,7 +21,7 @@ def test_organiser_creates_edits_and_activates_a_campaign(app, client, organiser
     response = client.post("/organise/campaigns/new", data=GOOD_CAMPAIGN)
     assert response.status_code == 302
     hub = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Checkliste" in hub and "Briefvorlage" in hub and "fehlt" in hub
+    assert "Checkliste" in hub and "<strong>Noch keine Briefvorlage</strong>: " in hub
     slug = response.headers["Location"].rsplit("/", 1)[1]
     assert slug == "gerechtigkeit-fuer-gazi-lodz"
     edited = client.post(
@@ -36,6 +36,20 @@ def test_organiser_creates_edits_and_activates_a_campaign(app, client, organiser
     assert "Kampagne beenden" in page and "Zurück zum Entwurf" in page and "Archivieren" not in page
     refused = client.post(f"/organise/campaigns/{slug}/status", data={"status": "archived"}, follow_redirects=True)
     assert "nicht erlaubt" in refused.get_data(as_text=True)
+
+
+def test_the_checklist_says_each_steps_state_in_plain_words_in_both_languages(app, client, organiser):
+    with app.app_context():
+        campaign, _, _ = make_letter_campaign(db.session, recipients=1)
+        db.session.commit()
+        slug = campaign.slug
+    german = client.get(f"/organise/campaigns/{slug}").get_data(as_text=True)
+    assert "<strong>Noch kein Antrag</strong>: " in german and "<strong>Briefvorlage angelegt</strong>" in german
+    assert "<strong>Noch keine Briefe erzeugt</strong>: " in german
+    assert "fehlt</" not in german and " fehlt:" not in german and "erledigt" not in german
+    english = client.get(f"/organise/campaigns/{slug}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<strong>No motion yet</strong>: " in english and "<strong>Letter template created</strong>" in english
+    assert "<strong>No letters generated yet</strong>: " in english
 
 
 def test_a_deadline_in_the_past_is_saved_with_a_warning(client, organiser):
