@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from campaign.db import db
 from campaign.models import AuditEvent, Campaign, CampaignStatus, Organisation, Role, Target, User
-from tests.factories import PASSWORD, make_recipient
+from tests.factories import PASSWORD, make_campaign, make_recipient
 from tests.factories_letters import make_letter_campaign
+from tests.factories_signing import make_open_letter
 from tests.services.campaigns.test_organisations_and_accounts import HOSTILE_SVG, png_bytes
 
 GOOD_CAMPAIGN = {"title": "Gerechtigkeit für Ğazi & Łódź", "slug": "", "channels": "both", "goal_signatures": "500"}
@@ -354,3 +355,19 @@ def test_targets_are_added_by_region_and_address_filters_together(app, client, o
     with app.app_context():
         names = [t.recipient.last_name for t in db.session.scalars(select(Target))]
     assert names == ["Mitmail"]
+
+
+def test_the_hub_of_an_open_letter_leads_to_its_signatures_and_back(app, client, organiser):
+    with app.app_context():
+        campaign = make_open_letter(db.session)
+        campaign.title = "Offener Brief für Łódź"
+        plain = make_campaign(db.session)
+        db.session.commit()
+        slug, plain_slug = campaign.slug, plain.slug
+    hub = client.get(f"/organise/campaigns/{slug}").get_data(as_text=True)
+    assert f'<a href="/organise/campaigns/{slug}/signatures">0 Mitzeichnungen</a>' in hub
+    assert "/signatures" not in client.get(f"/organise/campaigns/{plain_slug}").get_data(as_text=True)
+    signatures = client.get(f"/organise/campaigns/{slug}/signatures").get_data(as_text=True)
+    crumbs = signatures.split("</nav>", 2)[1]  # after the main menu, the breadcrumb
+    assert f'<a href="/organise/campaigns/{slug}">Offener Brief für Łódź</a>' in crumbs
+    assert "<li>Mitzeichnungen</li>" in crumbs
