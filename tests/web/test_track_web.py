@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from campaign.db import db, utcnow
-from campaign.models import Letter, LetterStatus, RecipientAddress, Reply, ReplyQuality, Role
+from campaign.models import Letter, LetterStatus, RecipientAddress, Reply, ReplyQuality, Role, StateChange
 from campaign.services.replies.ingest import import_message
 from tests.factories_replies import MAIL_FROM, REPLY_ADDRESS, make_reply_campaign, read_mail
 
@@ -248,3 +248,28 @@ def test_a_reply_cannot_have_come_before_its_letter_went_out(app, client, coordi
     assert "Antwort von Zoë Müller" in page
     with app.app_context():
         assert db.session.scalar(select(Reply.id)) is None
+
+
+def test_a_reply_logged_with_only_a_date_shows_no_time_and_follows_the_letter_sent_late_that_day(
+    app, client, coordinator
+):
+    with app.app_context():
+        letter = db.session.scalar(select(Letter).where(Letter.reference_code == "NRW-2026-0006"))
+        letter.sent_at = datetime(2026, 12, 2, 22, 30)  # 23:30 in Germany
+        db.session.add(StateChange(object_type="Letter", object_id=letter.id, from_status="approved",
+                                   to_status="sent", created_at=letter.sent_at))  # fmt: skip
+        letter.recipient.first_name, letter.recipient.last_name = "Paweł", "Kowalczyk"
+        letter.recipient_name = "Dr. Paweł Kowalczyk"
+        recipient_id = letter.recipient_id
+        db.session.commit()
+    data = {"channel": "post", "received_on": "2026-12-02", "text": "Brief: Ich prüfe das Anliegen gern.",
+            "quality": "substantive", "stance": "supportive"}  # fmt: skip
+    response = client.post(f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}/replies/new", data=data)
+    assert response.status_code == 302
+    reply_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<dd>02.12.2026 · Post</dd>" in reply_page and "02.12.2026, 13:00" not in reply_page
+    history = client.get(f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}").get_data(as_text=True)
+    timeline = history.split('<ol class="history">', 1)[1]
+    reply_entry = timeline.index('<time datetime="2026-12-02">02.12.2026</time>: <strong>Antwort (Post)</strong>')
+    sent_entry = timeline.index('<time datetime="2026-12-02T22:30:00Z">02.12.2026, 23:30</time>: <strong>Brief NRW')
+    assert reply_entry < sent_entry  # newest first: the reply came after the letter it answers
