@@ -273,3 +273,27 @@ def test_a_reply_logged_with_only_a_date_shows_no_time_and_follows_the_letter_se
     reply_entry = timeline.index('<time datetime="2026-12-02">02.12.2026</time>: <strong>Antwort (Post)</strong>')
     sent_entry = timeline.index('<time datetime="2026-12-02T22:30:00Z">02.12.2026, 23:30</time>: <strong>Brief NRW')
     assert reply_entry < sent_entry  # newest first: the reply came after the letter it answers
+
+
+def test_an_upload_over_the_limit_names_it_and_leads_back_to_the_inbox(app, client, coordinator):
+    # About 0.1 MB: the bodies below stay under the size from which the test client spools them to a file.
+    app.config["MAX_CONTENT_LENGTH"] = 103 * 1024
+    inbox = client.get("/track/inbox").get_data(as_text=True)
+    assert 'id="files-limit">Zusammen höchstens 0,1 MB je Hochladen.</small>' in inbox
+    assert re.search(r'<input[^>]*aria-describedby="[^"]*files-limit', inbox)
+    big = {"files": [(io.BytesIO("From: Łukasz <l@example.org>\n\n".encode() + b"x" * 200_000), "groß.eml")]}
+    refused = client.post(
+        "/track/inbox",
+        data=big,
+        content_type="multipart/form-data",
+        headers={"Referer": "http://localhost/track/inbox"},
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 413
+    assert "Die Datei ist zu groß. Höchstens 0,1 MB lassen sich auf einmal hochladen." in page
+    assert '<a href="/track/inbox">Zurück zur Seite, von der Sie hochgeladen haben</a>' in page
+    english = client.post(
+        "/track/inbox", data={"files": [(io.BytesIO(b"x" * 200_000), "big.eml")]},
+        content_type="multipart/form-data", headers={"Referer": "https://evil.example.org/x", "Accept-Language": "en"},
+    ).get_data(as_text=True)  # fmt: skip
+    assert "0.1 MB" in english and "evil.example.org" not in english
