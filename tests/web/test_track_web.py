@@ -297,3 +297,18 @@ def test_an_upload_over_the_limit_names_it_and_leads_back_to_the_inbox(app, clie
         content_type="multipart/form-data", headers={"Referer": "https://evil.example.org/x", "Accept-Language": "en"},
     ).get_data(as_text=True)  # fmt: skip
     assert "0.1 MB" in english and "evil.example.org" not in english
+
+
+def test_the_history_names_the_quality_and_the_stance_of_a_reply(app, client, coordinator):
+    with app.app_context():
+        letter = db.session.scalar(select(Letter).where(Letter.reference_code == "NRW-2026-0006"))
+        recipient_id = letter.recipient_id
+    data = {"channel": "post", "received_on": "2026-03-10", "text": "Brief von Frau Schröder.",
+            "quality": "unclassified", "stance": "unclear"}  # fmt: skip
+    client.post(f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}/replies/new", data=data)
+    url = f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}"
+    german = client.get(url).get_data(as_text=True)
+    assert "– Qualität: nicht eingeordnet, Haltung: nicht eingeordnet" in german
+    english = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "– Quality: not classified, stance: not classified" in english
+    assert "not classified, not classified" not in english
