@@ -26,6 +26,7 @@ from campaign.models.recipients import (
     recipient_list_members,
 )
 from campaign.models.replies import (
+    LOGGED_BY_HAND,
     MailboxState,
     RecipientAddress,
     Reply,
@@ -60,6 +61,7 @@ from campaign.models.supporters import (
 from campaign.models.users import Role, User
 
 __all__ = [
+    "LOGGED_BY_HAND",
     "AreaKind",
     "Argument",
     "ArgumentRule",

@@ -54,6 +54,10 @@ class ReplyStance(enum.StrEnum):
     OPPOSED = "opposed"
 
 
+# The source of a reply logged by hand on the recipient's page (services.replies.records.log_reply).
+LOGGED_BY_HAND = "manual"
+
+
 class Reply(TimestampMixin, db.Model):
     """One reply; without a campaign it waits in the inbox of unmatched mail for a coordinator."""
 
@@ -83,7 +87,7 @@ class Reply(TimestampMixin, db.Model):
     # How the reply was tied to its letter: message_id, reference, reply_address, sender, manual; "" = unmatched.
     match_method: Mapped[str] = mapped_column(String(20), default="")
     # Where it came from: imap, file, upload, manual.
-    source: Mapped[str] = mapped_column(String(20), default="manual")
+    source: Mapped[str] = mapped_column(String(20), default=LOGGED_BY_HAND)
     # For a bounce: the address that could not be reached.
     failed_address: Mapped[str] = mapped_column(String(254), default="")
     # The confirmed quality (UNCLASSIFIED until a coordinator decides) and the rule's suggestion.
@@ -114,6 +118,14 @@ class Reply(TimestampMixin, db.Model):
     @property
     def is_matched(self) -> bool:
         return self.campaign_id is not None
+
+    @property
+    def date_only(self) -> bool:
+        """Whether only its day is known: a reply logged by hand (post, phone, in person) is given a date, no time.
+
+        Its received_at is noon of that day; everything that came by mail (source imap, upload …) has a real time.
+        """
+        return self.source == LOGGED_BY_HAND
 
     @property
     def counts_as_reply(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import get_locale
@@ -26,7 +27,7 @@ from campaign.web.organise import bp as organise_bp
 from campaign.web.proxy import trust_proxy_headers
 from campaign.web.public import bp as public_bp
 from campaign.web.public.responses import bp as responses_bp
-from campaign.web.security import STAFF, add_security_headers, has_role, load_user
+from campaign.web.security import STAFF, add_security_headers, has_role, load_user, may_open, safe_next
 from campaign.web.static_files import register_static_fingerprints
 from campaign.web.track import bp as track_bp
 
@@ -45,6 +46,7 @@ ERROR_MESSAGES = {
         "gespeicherte Daten sind nicht verloren."
     ),
 }
+MEGABYTE = 1024 * 1024
 # Seconds after which a client may try again when the database is unreachable.
 RETRY_AFTER_SECONDS = 30
 
@@ -90,6 +92,8 @@ def register_web(app: Flask) -> None:
     for error in (OperationalError, InterfaceError):
         app.register_error_handler(error, _render_database_unavailable)
     app.context_processor(lambda: {"nav_items": _navigation(), "current_locale": str(get_locale())})
+    app.add_template_global(may_open)
+    app.add_template_global(upload_limit)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")
     # Flask-Login flashes the message through this: the text in the page's language (a plain str for the session).
@@ -115,13 +119,34 @@ def _navigation() -> list[NavItem]:
     return items
 
 
+def upload_limit() -> str:
+    """The most one request may upload (MAX_CONTENT_LENGTH) in MB, as the page's language writes numbers."""
+    return number(round(current_app.config["MAX_CONTENT_LENGTH"] / MEGABYTE, 1))
+
+
+def _page_of_the_upload() -> str | None:
+    """Where a refused upload came from: the form's page on this site (its referrer), or the same path for a GET."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""), "") or None
+
+
 def _render_http_error(error: HTTPException):
     code = error.code or 500
     message = str(ERROR_MESSAGES.get(code, error.description))
+    back = None
+    if code == 413:
+        message = _(
+            "Die Datei ist zu groß. Höchstens %(size)s MB lassen sich auf einmal hochladen.", size=upload_limit()
+        )
+        back = _page_of_the_upload()
     headers = _retry_after_limit() if code == 429 else {}
     if request.path.startswith("/api/"):
         return {"error": message}, code, headers
-    return render_template("errors/error.html", code=code, message=message), code, headers
+    return render_template("errors/error.html", code=code, message=message, back=back), code, headers
 
 
 def _retry_after_limit() -> dict[str, str]:

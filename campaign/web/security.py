@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Response, abort, make_response, request, session
+from flask import Response, abort, current_app, make_response, request, session
 from flask_login import current_user, login_user, logout_user
 
 from campaign.db import db
@@ -118,6 +118,8 @@ def role_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., 
                 abort(403)
             return view(*args, **kwargs)
 
+        # Read by `may_open`: a page links to such a view only for those it lets through.
+        guarded.allowed_roles = roles  # type: ignore[attr-defined]
         return guarded
 
     return decorate
@@ -126,6 +128,13 @@ def role_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., 
 def has_role(*roles: Role) -> bool:
     """Whether someone is logged in with one of `roles`."""
     return current_user.is_authenticated and current_user.role in roles
+
+
+def may_open(endpoint: str) -> bool:
+    """Whether the current user may open `endpoint`'s page (for templates: no link that ends in a 403)."""
+    view = current_app.view_functions.get(endpoint)
+    roles = getattr(view, "allowed_roles", None)
+    return roles is None or has_role(*roles)
 
 
 def acting_user() -> User:

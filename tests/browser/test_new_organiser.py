@@ -191,7 +191,7 @@ def see_letters_listed(page: Page, slug: str, names: list[str]) -> None:
     letters = page.get_by_role("table")
     for name in names:
         expect(letters.get_by_role("cell", name=name)).to_be_visible()
-    expect(page.get_by_text("Briefe erzeugt erledigt")).to_be_visible()
+    expect(page.get_by_text("Briefe erzeugt", exact=True)).to_be_visible()
 
 
 def approve_and_send(page: Page, slug: str) -> None:

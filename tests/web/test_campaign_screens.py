@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from campaign.db import db
 from campaign.models import AuditEvent, Campaign, CampaignStatus, Organisation, Role, Target, User
-from tests.factories import PASSWORD, make_recipient
+from tests.factories import PASSWORD, make_campaign, make_recipient
 from tests.factories_letters import make_letter_campaign
+from tests.factories_signing import make_open_letter
 from tests.services.campaigns.test_organisations_and_accounts import HOSTILE_SVG, png_bytes
 
 GOOD_CAMPAIGN = {"title": "Gerechtigkeit für Ğazi & Łódź", "slug": "", "channels": "both", "goal_signatures": "500"}
@@ -21,7 +22,7 @@ def test_organiser_creates_edits_and_activates_a_campaign(app, client, organiser
     response = client.post("/organise/campaigns/new", data=GOOD_CAMPAIGN)
     assert response.status_code == 302
     hub = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Checkliste" in hub and "Briefvorlage" in hub and "fehlt" in hub
+    assert "Checkliste" in hub and "<strong>Noch keine Briefvorlage</strong>: " in hub
     slug = response.headers["Location"].rsplit("/", 1)[1]
     assert slug == "gerechtigkeit-fuer-gazi-lodz"
     edited = client.post(
@@ -36,6 +37,20 @@ def test_organiser_creates_edits_and_activates_a_campaign(app, client, organiser
     assert "Kampagne beenden" in page and "Zurück zum Entwurf" in page and "Archivieren" not in page
     refused = client.post(f"/organise/campaigns/{slug}/status", data={"status": "archived"}, follow_redirects=True)
     assert "nicht erlaubt" in refused.get_data(as_text=True)
+
+
+def test_the_checklist_says_each_steps_state_in_plain_words_in_both_languages(app, client, organiser):
+    with app.app_context():
+        campaign, _, _ = make_letter_campaign(db.session, recipients=1)
+        db.session.commit()
+        slug = campaign.slug
+    german = client.get(f"/organise/campaigns/{slug}").get_data(as_text=True)
+    assert "<strong>Noch kein Antrag</strong>: " in german and "<strong>Briefvorlage angelegt</strong>" in german
+    assert "<strong>Noch keine Briefe erzeugt</strong>: " in german
+    assert "fehlt</" not in german and " fehlt:" not in german and "erledigt" not in german
+    english = client.get(f"/organise/campaigns/{slug}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<strong>No motion yet</strong>: " in english and "<strong>Letter template created</strong>" in english
+    assert "<strong>No letters generated yet</strong>: " in english
 
 
 def test_a_deadline_in_the_past_is_saved_with_a_warning(client, organiser):
@@ -362,3 +377,19 @@ def test_targets_are_added_by_region_and_address_filters_together(app, client, o
     with app.app_context():
         names = [t.recipient.last_name for t in db.session.scalars(select(Target))]
     assert names == ["Mitmail"]
+
+
+def test_the_hub_of_an_open_letter_leads_to_its_signatures_and_back(app, client, organiser):
+    with app.app_context():
+        campaign = make_open_letter(db.session)
+        campaign.title = "Offener Brief für Łódź"
+        plain = make_campaign(db.session)
+        db.session.commit()
+        slug, plain_slug = campaign.slug, plain.slug
+    hub = client.get(f"/organise/campaigns/{slug}").get_data(as_text=True)
+    assert f'<a href="/organise/campaigns/{slug}/signatures">0 Mitzeichnungen</a>' in hub
+    assert "/signatures" not in client.get(f"/organise/campaigns/{plain_slug}").get_data(as_text=True)
+    signatures = client.get(f"/organise/campaigns/{slug}/signatures").get_data(as_text=True)
+    crumbs = signatures.split("</nav>", 2)[1]  # after the main menu, the breadcrumb
+    assert f'<a href="/organise/campaigns/{slug}">Offener Brief für Łódź</a>' in crumbs
+    assert "<li>Mitzeichnungen</li>" in crumbs

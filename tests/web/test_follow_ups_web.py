@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -14,8 +15,16 @@ from campaign.services.campaigns.editing import duplicate_campaign
 from campaign.services.common.dates import today_in_germany
 from campaign.services.letters.references import reference_prefix
 from campaign.services.replies.follow_up_letters import follow_up_template
+from campaign.services.replies.followups import agreed_follow_ups, due_counts
 from tests.factories import make_campaign, make_recipient
-from tests.factories_replies import MAIL_FROM, REPLY_ADDRESS, make_reply_campaign, make_sent_letter, message_id
+from tests.factories_replies import (
+    MAIL_FROM,
+    REPLY_ADDRESS,
+    make_reply,
+    make_reply_campaign,
+    make_sent_letter,
+    message_id,
+)
 
 URL = "/track/campaigns/nrw-gerecht/follow-ups"
 SUBJECT = "Nachfrage: {{ erster_brief.betreff }}"
@@ -129,7 +138,7 @@ def test_another_campaigns_letters_are_refused(app, client, coordinator):
 
 def test_without_a_template_the_due_list_asks_for_one(app, client, coordinator):
     page = client.get(URL).get_data(as_text=True)
-    assert "Vorlage für Nachfragen schreiben" in page and "Nachfragen an alle Fälligen erzeugen" not in page
+    assert "Vorlage für Nachfragen schreiben" in page and "Nachfragen an alle Briefe ohne Antwort erzeugen" not in page
     page = client.post(f"{URL}/generate", data={"scope": "all"}, follow_redirects=True).get_data(as_text=True)
     assert "Bitte zuerst die Vorlage für Nachfragen schreiben" in page and _follow_ups(app) == 0
 
@@ -201,3 +210,61 @@ def test_the_follow_up_template_is_no_letter_template_and_goes_with_a_copy_of_th
         assert copy.templates == []
         template_id = template.id
     assert client.get(f"/organise/templates/{template_id}").status_code == 404
+
+
+def test_an_agreed_follow_up_is_listed_apart_with_the_way_to_its_answer_and_the_buttons_agree(app, client, coordinator):
+    _save_template(client)
+    client.post(f"{URL}/generate", data={"scope": "all"})  # every unanswered letter has its follow-up now
+    today = today_in_germany()
+    with app.app_context():
+        letter = db.session.scalar(select(Letter).where(Letter.reference_code == "NRW-2026-0003"))
+        letter.recipient_name = "Dr. Paweł Kowalczyk"
+        reply_id = make_reply(db.session, letter, follow_up_on=today).id
+        db.session.commit()
+    page = client.get(URL).get_data(as_text=True)
+    agreed = page.split("Vereinbarte Termine zum Nachfassen", 1)[1].split("</table>", 1)[0]
+    assert "Dr. Paweł Kowalczyk" in agreed and f"Nachfassen vereinbart zum {today:%d.%m.%Y}" in agreed
+    assert f'href="/track/replies/{reply_id}">Antwort öffnen</a>' in agreed
+    assert "Eine Nachfrage aus der Vorlage passt dazu nicht" in page and "<td>–</td>" not in page
+    assert "Zurzeit ist nichts fällig." not in page
+    # No letter without an answer is due: no buttons, and asking anyway says what is meant, not „nothing is due“.
+    assert "Nachfragen an Ausgewählte erzeugen" not in page and 'type="checkbox" name="letters"' not in page
+    refused = client.post(f"{URL}/generate", data={"scope": "all"}, follow_redirects=True).get_data(as_text=True)
+    assert "Keine Nachfrage erzeugt: Kein Brief ohne Antwort ist fällig. Vereinbarte Termine" in refused
+    assert "Dr. Paweł Kowalczyk" in refused and "Es ist keine fällig" not in refused
+
+
+def test_agreed_follow_ups_and_unanswered_letters_count_the_same_on_the_overview(app, client, coordinator):
+    with app.app_context():
+        letter = db.session.scalar(select(Letter).where(Letter.reference_code == "NRW-2026-0003"))
+        make_reply(db.session, letter, follow_up_on=today_in_germany())
+        make_reply(db.session, None, follow_up_on=today_in_germany()).campaign_id = _campaign().id
+        db.session.commit()
+    page = client.get(URL).get_data(as_text=True)
+    listed = page.count('type="checkbox" name="letters"') + page.count("Antwort öffnen</a>")
+    assert listed == 17
+    assert "NRW, jetzt erst gerecht: 17 Nachfragen fällig." in client.get("/track/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [("0", "Zahl muss zwischen 1 und 365 liegen."), ("366", "Zahl muss zwischen 1 und 365 liegen."),
+     ("", "Bitte eine Zahl angeben."), ("drei", "Keine gültige, ganze Zahl.")],
+)  # fmt: skip
+def test_the_follow_up_period_outside_its_range_names_the_range(app, client, coordinator, days, message):
+    response = client.post(URL, data={"days": days})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and message in page
+    if days == "0":
+        assert "Bitte eine Zahl angeben." not in page
+
+
+def test_a_follow_up_agreed_for_today_is_due_in_the_german_evening_too(app):
+    late_evening = datetime(2026, 12, 2, 23, 30)  # UTC: already 3 December in Germany
+    with app.app_context():
+        letter = db.session.scalar(select(Letter).where(Letter.reference_code == "NRW-2026-0003"))
+        make_reply(db.session, letter, follow_up_on=date(2026, 12, 3))
+        campaign = _campaign()
+        [agreed] = agreed_follow_ups(db.session, campaign, now=late_evening)
+        assert agreed.reason == "Nachfassen vereinbart zum 03.12.2026" and agreed.days_waiting == 0
+        assert due_counts(db.session, [campaign], now=late_evening)[campaign.id] >= 1

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from campaign.db import db, utcnow
-from campaign.models import Letter, LetterStatus, RecipientAddress, Reply, ReplyQuality, Role
+from campaign.models import Letter, LetterStatus, RecipientAddress, Reply, ReplyQuality, Role, StateChange
 from campaign.services.replies.ingest import import_message
 from tests.factories_replies import MAIL_FROM, REPLY_ADDRESS, make_reply_campaign, read_mail
 
@@ -248,3 +248,67 @@ def test_a_reply_cannot_have_come_before_its_letter_went_out(app, client, coordi
     assert "Antwort von Zoë Müller" in page
     with app.app_context():
         assert db.session.scalar(select(Reply.id)) is None
+
+
+def test_a_reply_logged_with_only_a_date_shows_no_time_and_follows_the_letter_sent_late_that_day(
+    app, client, coordinator
+):
+    with app.app_context():
+        letter = db.session.scalar(select(Letter).where(Letter.reference_code == "NRW-2026-0006"))
+        letter.sent_at = datetime(2026, 12, 2, 22, 30)  # 23:30 in Germany
+        db.session.add(StateChange(object_type="Letter", object_id=letter.id, from_status="approved",
+                                   to_status="sent", created_at=letter.sent_at))  # fmt: skip
+        letter.recipient.first_name, letter.recipient.last_name = "Paweł", "Kowalczyk"
+        letter.recipient_name = "Dr. Paweł Kowalczyk"
+        recipient_id = letter.recipient_id
+        db.session.commit()
+    data = {"channel": "post", "received_on": "2026-12-02", "text": "Brief: Ich prüfe das Anliegen gern.",
+            "quality": "substantive", "stance": "supportive"}  # fmt: skip
+    response = client.post(f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}/replies/new", data=data)
+    assert response.status_code == 302
+    reply_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<dd>02.12.2026 · Post</dd>" in reply_page and "02.12.2026, 13:00" not in reply_page
+    history = client.get(f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}").get_data(as_text=True)
+    timeline = history.split('<ol class="history">', 1)[1]
+    reply_entry = timeline.index('<time datetime="2026-12-02">02.12.2026</time>: <strong>Antwort (Post)</strong>')
+    sent_entry = timeline.index('<time datetime="2026-12-02T22:30:00Z">02.12.2026, 23:30</time>: <strong>Brief NRW')
+    assert reply_entry < sent_entry  # newest first: the reply came after the letter it answers
+
+
+def test_an_upload_over_the_limit_names_it_and_leads_back_to_the_inbox(app, client, coordinator):
+    # About 0.1 MB: the bodies below stay under the size from which the test client spools them to a file.
+    app.config["MAX_CONTENT_LENGTH"] = 103 * 1024
+    inbox = client.get("/track/inbox").get_data(as_text=True)
+    assert 'id="files-limit">Zusammen höchstens 0,1 MB je Hochladen.</small>' in inbox
+    assert re.search(r'<input[^>]*aria-describedby="[^"]*files-limit', inbox)
+    big = {"files": [(io.BytesIO("From: Łukasz <l@example.org>\n\n".encode() + b"x" * 200_000), "groß.eml")]}
+    refused = client.post(
+        "/track/inbox",
+        data=big,
+        content_type="multipart/form-data",
+        headers={"Referer": "http://localhost/track/inbox"},
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 413
+    assert "Die Datei ist zu groß. Höchstens 0,1 MB lassen sich auf einmal hochladen." in page
+    assert '<a href="/track/inbox">Zurück zur Seite, von der Sie hochgeladen haben</a>' in page
+    english = client.post(
+        "/track/inbox", data={"files": [(io.BytesIO(b"x" * 200_000), "big.eml")]},
+        content_type="multipart/form-data", headers={"Referer": "https://evil.example.org/x", "Accept-Language": "en"},
+    ).get_data(as_text=True)  # fmt: skip
+    assert "0.1 MB" in english and "evil.example.org" not in english
+
+
+def test_the_history_names_the_quality_and_the_stance_of_a_reply(app, client, coordinator):
+    with app.app_context():
+        letter = db.session.scalar(select(Letter).where(Letter.reference_code == "NRW-2026-0006"))
+        recipient_id = letter.recipient_id
+    data = {"channel": "post", "received_on": "2026-03-10", "text": "Brief von Frau Schröder.",
+            "quality": "unclassified", "stance": "unclear"}  # fmt: skip
+    client.post(f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}/replies/new", data=data)
+    url = f"/track/campaigns/nrw-gerecht/recipients/{recipient_id}"
+    german = client.get(url).get_data(as_text=True)
+    assert "– Qualität: nicht eingeordnet, Haltung: nicht eingeordnet" in german
+    english = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "– Quality: not classified, stance: not classified" in english
+    assert "not classified, not classified" not in english

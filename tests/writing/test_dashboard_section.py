@@ -72,3 +72,20 @@ def test_the_campaigns_own_counts_and_sending_leave_supporter_letters_out(app):
         campaign = db.session.get(SupporterLetter, 1).campaign
         assert campaign_figures(db.session, campaign).letters == 0
         assert campaign_letters(db.session, campaign, list(LetterStatus)) == []
+
+
+def test_the_supporter_section_reads_well_in_both_languages(app, login, client):
+    with app.app_context():
+        written = make_writing_campaign(db.session)
+        make_supporter_letter(db.session, written, answer=_A.ACKNOWLEDGED)
+        make_supporter_letter(db.session, written, answer=_A.NO_REPLY)
+        db.session.commit()
+        slug = written.slug
+    login()
+    german = client.get(f"/track/campaigns/{slug}").text
+    assert "Nachfragen nach einer Antwort: 2 gestellt, 2 beantwortet, davon 1 mit gemeldeter Antwort (50" in german
+    assert '<th scope="row">Nur Eingangsbestätigung</th>' in german
+    assert '<th scope="row">Noch keine Antwort</th>' in german
+    english = client.get(f"/track/campaigns/{slug}", headers={"Accept-Language": "en"}).text
+    assert "Questions about a reply: 2 asked, 2 answered, 1 of them reporting a reply (50%)." in english
+    assert '<th scope="row">Acknowledgement only</th>' in english and "answered:" not in english

@@ -5,7 +5,15 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from campaign.db import db
-from campaign.models import OpenRecipient, Role, SupporterLetter, SupporterLetterStatus, WritingSettings
+from campaign.models import (
+    Campaign,
+    CampaignStatus,
+    OpenRecipient,
+    Role,
+    SupporterLetter,
+    SupporterLetterStatus,
+    WritingSettings,
+)
 from campaign.services.writing.mails import KIND_CONFIRMATION, KIND_LETTER
 from tests.factories import make_campaign
 from tests.factories_writing import link_in, write_form
@@ -89,3 +97,36 @@ def test_the_variation_shows_clusters_of_near_identical_letters(client, app, wri
     assert "3 Briefe an Jana Schäfer-Öztürk" in page.text
     assert "Einstellungen" not in page.text  # coordinators read, organisers change
     assert client.post(_url(written, "/settings"), data={"enabled": "y"}).status_code == 403
+
+
+def test_the_public_writing_link_is_shown_only_while_the_page_exists(client, app, written, login):
+    login()
+    open_page = client.get(_url(written)).text
+    assert f'href="/c/{written.slug}/write"' in open_page and "Öffentliche Seite zum Schreiben" in open_page
+    assert client.get(f"/c/{written.slug}/write").status_code == 200
+    with app.app_context():
+        db.session.get(WritingSettings, written.campaign_id).enabled = False
+        db.session.commit()
+    switched_off = client.get(_url(written)).text
+    assert f'href="/c/{written.slug}/write"' not in switched_off
+    assert "Das Schreiben eigener Briefe ist für diese Kampagne ausgeschaltet." in switched_off
+    assert '<a href="#einstellungen">In den Einstellungen einschalten</a>' in switched_off
+    assert client.get(f"/c/{written.slug}/write").status_code == 404
+    with app.app_context():
+        db.session.get(WritingSettings, written.campaign_id).enabled = True
+        db.session.get(Campaign, written.campaign_id).status = CampaignStatus.DRAFT
+        db.session.commit()
+    draft = client.get(_url(written)).text
+    assert f'href="/c/{written.slug}/write"' not in draft
+    assert "Die öffentliche Seite zum Schreiben ist erreichbar, sobald die Kampagne läuft." in draft
+
+
+def test_a_coordinator_is_told_writing_is_off_without_a_link_to_settings_they_cannot_change(
+    client, app, written, login
+):
+    with app.app_context():
+        db.session.get(WritingSettings, written.campaign_id).enabled = False
+        db.session.commit()
+    login(Role.COORDINATOR)
+    page = client.get(_url(written)).text
+    assert "Das Schreiben eigener Briefe ist für diese Kampagne ausgeschaltet." in page and "#einstellungen" not in page

@@ -19,11 +19,15 @@ from campaign.services.dashboard.definitions import CAMPAIGN_LETTER
 class CheckItem:
     """One step before the campaign can go out: done or not, what is missing, and where to do it."""
 
-    label: object  # lazy translated text: shown in the page's language
+    label: object  # lazy translated text saying the step's state („Argumente gewählt“, „Noch keine Argumente“)
     done: bool
     hint: object
     endpoint: str
     values: dict[str, Any] = field(default_factory=dict)
+
+
+def _step(done: bool, done_label: object, missing_label: object, hint: object, endpoint: str, slug: dict) -> CheckItem:
+    return CheckItem(done_label if done else missing_label, done, hint, endpoint, slug)
 
 
 @dataclass(frozen=True)
@@ -65,41 +69,54 @@ def checklist(session: Session, campaign: Campaign, figures: CampaignFigures) ->
     unreachable = _unreachable_targets(session, campaign) if figures.targets else 0
     usable_templates = [t for t in campaign.templates if t.current_version is not None]
     settings = "organise.campaigns.edit"
+    letters_done = figures.targets > 0 and figures.letters >= figures.targets
     items = [
-        CheckItem(_l("Antrag"), campaign.motion is not None, _l("Antrag in den Einstellungen wählen."), settings, slug),
-        CheckItem(
-            _l("Argumente"),
+        _step(
+            campaign.motion is not None,
+            _l("Antrag gewählt"),
+            _l("Noch kein Antrag"),
+            _l("Antrag in den Einstellungen wählen."),
+            settings,
+            slug,
+        ),
+        _step(
             campaign.argument_set is not None and chosen > 0,
+            _l("Argumente gewählt"),
+            _l("Noch keine Argumente"),
             _l("Argumentationsset wählen und Argumente für die Briefe auswählen."),
             "organise.letter_arguments.index",
             slug,
         ),
-        CheckItem(
-            _l("Absender"),
+        _step(
             organisation is not None and bool(organisation.signatories),
+            _l("Absender gewählt"),
+            _l("Noch kein Absender"),
             _l("Absender-Organisation mit mindestens einer unterzeichnenden Person wählen."),
             settings,
             slug,
         ),
-        CheckItem(
-            _l("Briefvorlage"),
+        _step(
             bool(usable_templates),
+            _l("Briefvorlage angelegt"),
+            _l("Noch keine Briefvorlage"),
             _l("Eine Briefvorlage anlegen."),
             "organise.letters.campaign",
             slug,
         ),
-        CheckItem(
-            _l("Empfänger:innen"),
+        _step(
             figures.targets > 0 and unreachable == 0,
+            _l("Empfänger:innen hinzugefügt"),
+            _l("Adressen unvollständig") if unreachable else _l("Noch keine Empfänger:innen"),
             _l("%(num)s Empfänger:innen fehlt die Adresse für ihren Versandweg.", num=unreachable)
             if unreachable
             else _l("Empfänger:innen aus Listen, nach Schlagwort oder einzeln hinzufügen."),
             "organise.campaign_targets.index",
             slug,
         ),
-        CheckItem(
+        _step(
+            letters_done,
             _l("Briefe erzeugt"),
-            figures.targets > 0 and figures.letters >= figures.targets,
+            _l("Noch nicht alle Briefe erzeugt") if figures.letters else _l("Noch keine Briefe erzeugt"),
             _l("Briefe für alle Empfänger:innen erzeugen."),
             "organise.letters.campaign",
             slug,
@@ -108,7 +125,7 @@ def checklist(session: Session, campaign: Campaign, figures: CampaignFigures) ->
     if campaign.channels is not CampaignChannels.POST and not (campaign.organisation and campaign.organisation.email):
         items.append(
             CheckItem(
-                _l("E-Mail-Absender"),
+                _l("Keine E-Mail-Adresse des Absenders"),
                 False,
                 _l("Die Absender-Organisation braucht eine E-Mail-Adresse."),
                 settings,

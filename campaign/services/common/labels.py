@@ -171,8 +171,9 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, object]] = {
     QuestionnaireAnswer: {
         QuestionnaireAnswer.ANSWERED: _l("Antwort auf das Anliegen"),
         QuestionnaireAnswer.NOT_ANSWERED: _l("Antwort, ohne auf das Anliegen einzugehen"),
-        QuestionnaireAnswer.ACKNOWLEDGED: _l("nur Eingangsbestätigung"),
-        QuestionnaireAnswer.NO_REPLY: _l("noch keine Antwort"),
+        # Capitalised like the other answers: they are rows of the dashboard's table and options of the form.
+        QuestionnaireAnswer.ACKNOWLEDGED: _l("Nur Eingangsbestätigung"),
+        QuestionnaireAnswer.NO_REPLY: _l("Noch keine Antwort"),
     },
     AreaKind: {
         AreaKind.UNTERBEZIRK: _l("Unterbezirk"),

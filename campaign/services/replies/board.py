@@ -132,6 +132,12 @@ def board_page(
     return Page(list(rows.values()), letters.total, letters.page, letters.per_page)
 
 
+def supporter_letter_count(session: Session, campaign: Campaign, filters: BoardFilter) -> int:
+    """How many of the board's letters supporters wrote themselves (the dashboard does not count them as sent)."""
+    own = board_statement(session, campaign, filters).where(Letter.supporter_id.is_not(None)).order_by(None)
+    return session.scalar(select(func.count()).select_from(own.subquery())) or 0
+
+
 def reply_counts(session: Session, campaign: Campaign) -> dict[str, int]:
     """Letters answered by a person, and the imported mail that does not count (auto-replies, bounces)."""
     counted = select(func.count(func.distinct(Reply.letter_id))).where(

@@ -153,10 +153,15 @@ def generate_follow_ups(
     if not chosen:
         if result.skipped:
             reasons = "; ".join(result.skipped[:5])
-            raise ServiceError(
-                _("Keine Nachfrage erzeugt: Es ist keine fällig (%(reasons)s).", reasons=reasons), "letters"
-            )
-        raise ServiceError(_("Keine Nachfrage erzeugt: Es ist keine fällig."), "letters")
+            raise ServiceError(_("Keine Nachfrage erzeugt: %(reasons)s.", reasons=reasons), "letters")
+        # Agreed follow-ups on an answer are due too, but get no follow-up letter: the message says which are meant.
+        raise ServiceError(
+            _(
+                "Keine Nachfrage erzeugt: Kein Brief ohne Antwort ist fällig. "
+                "Vereinbarte Termine zum Nachfassen bekommen keine Nachfrage."
+            ),
+            "letters",
+        )
     codes = allocate_reference_codes(session, reference_prefix(campaign, on), len(chosen))
     for original, code in zip(chosen, codes, strict=True):
         if _make_follow_up(session, campaign, original, code, version=version, on=on, user=user):

@@ -7,16 +7,16 @@ the letter pipeline) is made by campaign.services.replies.follow_up_letters.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from campaign.db import utcnow
 from campaign.models import Campaign, Letter, Reply, ReplyKind, User
 from campaign.services.common.audit import record
-from campaign.services.common.dates import short_date
+from campaign.services.common.dates import short_date, utc_to_german_time
 from campaign.services.common.errors import ServiceError
 from campaign.services.replies.board import due_condition
 
@@ -37,36 +37,58 @@ class DueFollowUp:
         return _("seit %(days)s Tagen keine Antwort", days=self.days_waiting)
 
 
+def _day_in_germany(now: datetime) -> date:
+    """The German calendar day at `now` (UTC): dates typed by the team (posted on, follow up on) are German days."""
+    return utc_to_german_time(now).date()
+
+
 def _days_since(letter: Letter, now: datetime) -> int:
     """Days since the letter left: by mail at its sending time, on paper on the day it was posted or handed over."""
     if letter.delivered_on is not None:  # its sent_at is only noon of that day (services.sending.offline)
-        return (now.date() - letter.delivered_on).days
+        return (_day_in_germany(now) - letter.delivered_on).days
     return (now - letter.sent_at).days if letter.sent_at else 0
 
 
-def due_follow_ups(session: Session, campaign: Campaign, *, now: datetime | None = None) -> list[DueFollowUp]:
-    """Unanswered letters past the period (longest waiting first), then answers whose follow-up date has come."""
+def _agreed_condition(campaign: Campaign, now: datetime) -> ColumnElement[bool]:
+    """Answers to a letter of the campaign whose agreed date to follow up has come."""
+    return and_(
+        Reply.campaign_id == campaign.id,
+        Reply.kind == ReplyKind.REPLY,
+        Reply.follow_up_on.is_not(None),
+        Reply.follow_up_on <= _day_in_germany(now),
+        Reply.letter_id.is_not(None),
+    )
+
+
+def unanswered_letters(session: Session, campaign: Campaign, *, now: datetime | None = None) -> list[DueFollowUp]:
+    """Sent letters without an answer past the campaign's period, longest waiting first: each may get a follow-up."""
     now = now or utcnow()
     letters = session.scalars(
         select(Letter)
         .where(Letter.campaign_id == campaign.id, due_condition(campaign, now))
         .order_by(Letter.sent_at, Letter.id)
     )
-    due = [DueFollowUp(letter, _days_since(letter, now)) for letter in letters]
+    return [DueFollowUp(letter, _days_since(letter, now)) for letter in letters]
+
+
+def agreed_follow_ups(session: Session, campaign: Campaign, *, now: datetime | None = None) -> list[DueFollowUp]:
+    """Answers whose agreed follow-up date has come, earliest first.
+
+    No follow-up letter for these: its text is for letters without an answer, and these people have answered.
+    The team gets in touch as agreed and then moves or clears the date on the answer.
+    """
+    now = now or utcnow()
     replies = session.scalars(
-        select(Reply)
-        .where(
-            Reply.campaign_id == campaign.id,
-            Reply.kind == ReplyKind.REPLY,
-            Reply.follow_up_on.is_not(None),
-            Reply.follow_up_on <= now.date(),
-            Reply.letter_id.is_not(None),
-        )
-        .order_by(Reply.follow_up_on)
+        select(Reply).where(_agreed_condition(campaign, now)).order_by(Reply.follow_up_on, Reply.id)
     )
-    for reply in replies:
-        due.append(DueFollowUp(reply.letter, (now.date() - reply.follow_up_on).days, reply))
-    return due
+    today = _day_in_germany(now)
+    return [DueFollowUp(reply.letter, (today - reply.follow_up_on).days, reply) for reply in replies]
+
+
+def due_follow_ups(session: Session, campaign: Campaign, *, now: datetime | None = None) -> list[DueFollowUp]:
+    """Unanswered letters past the period (longest waiting first), then answers whose follow-up date has come."""
+    now = now or utcnow()
+    return unanswered_letters(session, campaign, now=now) + agreed_follow_ups(session, campaign, now=now)
 
 
 def due_counts(session: Session, campaigns: list[Campaign], *, now: datetime | None = None) -> dict[int, int]:
@@ -77,14 +99,7 @@ def due_counts(session: Session, campaigns: list[Campaign], *, now: datetime | N
         letters = session.scalar(
             select(func.count(Letter.id)).where(Letter.campaign_id == campaign.id, due_condition(campaign, now))
         )
-        promised = session.scalar(
-            select(func.count(Reply.id)).where(
-                Reply.campaign_id == campaign.id,
-                Reply.kind == ReplyKind.REPLY,
-                Reply.follow_up_on.is_not(None),
-                Reply.follow_up_on <= now.date(),
-            )
-        )
+        promised = session.scalar(select(func.count(Reply.id)).where(_agreed_condition(campaign, now)))
         counts[campaign.id] = (letters or 0) + (promised or 0)
     return counts
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,7 +22,7 @@ from campaign.models import (
     TrackingNote,
     User,
 )
-from campaign.services.common.dates import days_in_page_notation
+from campaign.services.common.dates import days_in_page_notation, utc_to_german_time
 from campaign.services.common.labels import label
 from campaign.services.common.translation import in_page_language
 from campaign.services.replies.followups import DueFollowUp, due_follow_ups
@@ -47,6 +47,14 @@ class HistoryEntry:
     detail: str = ""
     who: str = ""
     reply: Reply | None = None
+    # Only the day is known (a reply logged by hand): shown without a time.
+    date_only: bool = False
+
+    @property
+    def sort_key(self) -> tuple[date, bool, datetime]:
+        """By German day; within a day an entry known only by its day after the timed ones (a reply logged for the
+        day its letter went out came after it, whatever the hour the letter left)."""
+        return utc_to_german_time(self.at).date(), self.date_only, self.at
 
 
 @dataclass
@@ -100,14 +108,20 @@ def recipient_history(session: Session, campaign: Campaign, recipient: Recipient
     )
     letter_ids = {letter.id for letter in history.letters}
     history.due = [item for item in due_follow_ups(session, campaign) if item.letter.id in letter_ids]
-    history.entries = sorted(_entries(session, history), key=lambda entry: entry.at, reverse=True)
+    history.entries = sorted(_entries(session, history), key=lambda entry: entry.sort_key, reverse=True)
     return history
 
 
 def _entries(session: Session, history: RecipientHistory) -> list[HistoryEntry]:
     users = {user.id: user.email for user in session.scalars(select(User))}
     entries = [
-        HistoryEntry(reply.received_at, f"{label(reply.kind)} ({label(reply.channel)})", reply.subject, reply=reply)
+        HistoryEntry(
+            reply.received_at,
+            f"{label(reply.kind)} ({label(reply.channel)})",
+            reply.subject,
+            reply=reply,
+            date_only=reply.date_only,
+        )
         for reply in history.replies
     ]
     entries += [

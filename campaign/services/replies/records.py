@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from campaign.db import utcnow
 from campaign.models import (
+    LOGGED_BY_HAND,
     Campaign,
     Letter,
     Recipient,
@@ -107,7 +108,7 @@ def log_reply(session: Session, letter: Letter, data: LoggedReply, *, user: User
     reply = Reply(
         kind=ReplyKind.REPLY,
         channel=data.channel,
-        source="manual",
+        source=LOGGED_BY_HAND,  # the form asks for the day only: the page shows no time (Reply.date_only)
         match_method=BY_HAND,
         received_at=datetime.combine(data.received_on, time(12, 0)),
         from_name=collapse_spaces(data.from_name)[:200],

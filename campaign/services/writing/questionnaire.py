@@ -101,7 +101,7 @@ def record_answer(
             _("Der Text ist zu lang (höchstens %(max)s Zeichen).", max=format_thousands(MAX_REPLY_TEXT)), "text"
         )
     if answer is _Q.NO_REPLY and text:
-        raise ServiceError(_("Sie haben „noch keine Antwort“ gewählt, aber einen Antworttext eingefügt."), "text")
+        raise ServiceError(_("Sie haben „Noch keine Antwort“ gewählt, aber einen Antworttext eingefügt."), "text")
     letter.answer, letter.answered_at = answer, utcnow()
     if answer is _Q.NO_REPLY:
         session.flush()

@@ -37,12 +37,15 @@ def settings_for(session: Session, campaign: Campaign) -> WritingSettings:
     )  # fmt: skip
 
 
+def writing_open(session: Session, campaign: Campaign) -> bool:
+    """Whether the campaign's supporters may write letters now: it is active and writing is switched on."""
+    return campaign.status is CampaignStatus.ACTIVE and settings_for(session, campaign).enabled
+
+
 def writing_campaign(session: Session, slug: str) -> Campaign | None:
     """The active campaign with this slug if its supporters may write letters now."""
     campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
-    if campaign is None or campaign.status is not CampaignStatus.ACTIVE:
-        return None
-    return campaign if settings_for(session, campaign).enabled else None
+    return campaign if campaign is not None and writing_open(session, campaign) else None
 
 
 def save_settings(session: Session, campaign: Campaign, change: SettingsChange, *, user: User | None = None) -> None:

@@ -8,7 +8,7 @@ from campaign.db import db
 from campaign.services.common.tabular import FORMATS, MEDIA_TYPES
 from campaign.services.exports import TABLES, export_campaign_table, file_name
 from campaign.services.recipients.search import filter_choices
-from campaign.services.replies.board import board_page, reply_counts
+from campaign.services.replies.board import board_page, reply_counts, supporter_letter_count
 from campaign.services.replies.inbox import inbox_count
 from campaign.web.lookup import campaign_or_404
 from campaign.web.paging import page_links
@@ -32,6 +32,7 @@ def letters(slug: str):
         campaign=campaign,
         form=form,
         page=page,
+        supporter_letters=supporter_letter_count(db.session, campaign, filters),
         links=page_links(".letters", page, slug=slug, **args),
         filtered=not filters.is_empty,
         counts=reply_counts(db.session, campaign),

@@ -17,7 +17,7 @@ from campaign.services.letters.merge_fields import placeholder_groups
 from campaign.services.letters.sandbox import TemplateProblem
 from campaign.services.letters.templates import clean_texts, closing_warning
 from campaign.services.replies import follow_up_letters as letters
-from campaign.services.replies.followups import due_follow_ups, set_follow_up_days
+from campaign.services.replies.followups import agreed_follow_ups, set_follow_up_days, unanswered_letters
 from campaign.services.sending.lifecycle import StepResult
 from campaign.web.boundary import after_commit, errors_shown_on, on_error_back_to
 from campaign.web.forms import ConfirmForm, submitted_or_back, with_service_errors
@@ -35,7 +35,8 @@ def _page(campaign, form: FollowUpDaysForm, status: int = 200):
         "track/followups.html",
         campaign=campaign,
         form=form,
-        due=due_follow_ups(db.session, campaign),
+        due=unanswered_letters(db.session, campaign),
+        agreed=agreed_follow_ups(db.session, campaign),
         choice_form=FollowUpChoiceForm(),
         action_form=ConfirmForm(),
         template=letters.follow_up_template(db.session, campaign),

@@ -14,6 +14,7 @@ from campaign.services.letters.templates import MAX_BODY_LENGTH, MAX_SUBJECT_LEN
 from campaign.services.recipients.search import FilterChoices
 from campaign.services.replies.attachments import ALLOWED_EXTENSIONS
 from campaign.services.replies.board import NO_REPLY, BoardFilter
+from campaign.services.replies.followups import MAX_DAYS, MIN_DAYS
 from campaign.services.replies.records import Classification
 from campaign.web.choices import enum_choices, member_choices
 from campaign.web.forms import LocalDateField, with_parse_error
@@ -119,7 +120,7 @@ class LetterSearchForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    letter_id = IntegerField(validators=[DataRequired()])
+    letter_id = IntegerField(validators=[InputRequired()])
     learn_address = BooleanField(_l("Absenderadresse dieser Person zuordnen (künftige Mails von dort passen dann)"))
 
 
@@ -137,7 +138,8 @@ class NoteForm(FlaskForm):
 class FollowUpDaysForm(FlaskForm):
     days = IntegerField(
         _l("Nachfassen nach Tagen ohne Antwort"),
-        validators=[DataRequired(_l("Bitte eine Zahl angeben.")), NumberRange(min=1, max=365)],
+        # InputRequired, not DataRequired: 0 is a number, and its message is the range's, not „Bitte eine Zahl“.
+        validators=[InputRequired(_l("Bitte eine Zahl angeben.")), NumberRange(min=MIN_DAYS, max=MAX_DAYS)],
     )
 
 

@@ -183,11 +183,13 @@ def test_checklist_names_what_is_missing(db_session, service_app):
     campaign = editing.create_campaign(db_session, editing.CampaignData(title="Leer"))
     hub = campaign_hub(db_session, campaign)
     assert not hub.ready
-    assert {item.label for item in hub.checklist if not item.done} >= {"Antrag", "Absender", "Briefvorlage"}
+    missing = {str(item.label) for item in hub.checklist if not item.done}
+    assert missing >= {"Noch kein Antrag", "Noch kein Absender", "Noch keine Briefvorlage", "Noch keine Briefe erzeugt"}
     full, _, _ = make_letter_campaign(db_session, recipients=1, motion=make_motion(db_session))
     full.organisation = make_organisation(db_session)
-    missing = {item.label for item in campaign_hub(db_session, full).checklist if not item.done}
-    assert "Antrag" not in missing and "Briefvorlage" not in missing and "Briefe erzeugt" in missing
+    checklist = {str(item.label): item.done for item in campaign_hub(db_session, full).checklist}
+    assert checklist["Antrag gewählt"] and checklist["Briefvorlage angelegt"]
+    assert checklist["Noch keine Briefe erzeugt"] is False
 
 
 def test_changing_the_campaigns_channels_moves_its_targets_to_the_fitting_channel(db_session):

@@ -103,7 +103,7 @@ def test_follow_ups_are_made_for_due_letters_only_once_each(smtp_app, mail_serve
     assert f"unser Brief {due.reference_code} vom {sent_on.day}." in letter.body_text
 
     # Again: nothing new, for all or for the one already followed up; the due list no longer has it.
-    with pytest.raises(ServiceError, match="keine fällig"):
+    with pytest.raises(ServiceError, match="Kein Brief ohne Antwort ist fällig"):
         follow_ups.generate_follow_ups(db.session, campaign, on=today_in_germany())
     with pytest.raises(ServiceError, match=f"hat schon eine Nachfrage \\({letter.reference_code}\\)"):
         follow_ups.generate_follow_ups(db.session, campaign, [due.id], on=today_in_germany())

@@ -88,4 +88,9 @@ def consent():
                 form, lambda: check_consent_version(db.session, form.version.data or "", form.text.data or "")
             )
     status = 400 if form.errors else 200
-    return render_template("organise/signatures/consent.html", form=form, versions=consent_versions(db.session)), status
+    return render_template(
+        "organise/signatures/consent.html",
+        form=form,
+        versions=consent_versions(db.session),
+        can_write=has_role(*WRITERS),
+    ), status

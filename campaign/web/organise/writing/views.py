@@ -14,7 +14,13 @@ from campaign.services.recipients.importing.reader import read_upload
 from campaign.services.writing import lifecycle
 from campaign.services.writing.overview import letter_of, letters_of, status_counts, variation
 from campaign.services.writing.postcodes import import_postcodes, postcode_table_size
-from campaign.services.writing.settings import open_recipient_ids, save_settings, set_open_recipients, settings_for
+from campaign.services.writing.settings import (
+    open_recipient_ids,
+    save_settings,
+    set_open_recipients,
+    settings_for,
+    writing_open,
+)
 from campaign.web.boundary import after_commit, errors_shown_on, on_error_back_to
 from campaign.web.forms import ConfirmForm, submitted_or_back
 from campaign.web.lookup import campaign_or_404
@@ -40,6 +46,8 @@ def _render(campaign, settings_form: WritingSettingsForm, status: int = 200):
         open_ids=open_recipient_ids(db.session, campaign),
         can_write=has_role(*WRITERS),
         status=chosen,
+        writing_open=writing_open(db.session, campaign),
+        writing_enabled=settings_for(db.session, campaign).enabled,
     ), status
 
 
@@ -126,4 +134,11 @@ def postcodes():
                 )  # fmt: skip
     rows, codes = postcode_table_size(db.session)
     status = 400 if form.errors or (report and report.problems and not report.stored) else 200
-    return render_template("organise/writing/postcodes.html", form=form, report=report, rows=rows, codes=codes), status
+    return render_template(
+        "organise/writing/postcodes.html",
+        form=form,
+        report=report,
+        rows=rows,
+        codes=codes,
+        can_write=has_role(*WRITERS),
+    ), status
