@@ -182,10 +182,10 @@ def test_the_supporter_letters_write_shares_in_the_page_language(app, client, lo
 
     login(Role.COORDINATOR)
     english = _text(_page(client, f"/track/campaigns/{slug}", "en"))
-    assert "of these 1 reported a reply (33.3%)." in english and "<td>66.7%</td>" in english
+    assert "1 of them reporting a reply (33.3%)." in english and "<td>66.7%</td>" in english
     assert not SPACED_PERCENT.search(english) and not DECIMAL_COMMA.search(english)
     german = _text(_page(client, f"/track/campaigns/{slug}", "de"))
-    assert f"davon meldeten 1 eine Antwort (33,3{NBSP}%)." in german and f"<td>66,7{NBSP}%</td>" in german
+    assert f"davon 1 mit gemeldeter Antwort (33,3{NBSP}%)." in german and f"<td>66,7{NBSP}%</td>" in german
 
 
 def test_the_job_page_writes_its_progress_in_the_page_language(app, client, login):

@@ -223,7 +223,7 @@ def test_a_letter_on_paper_is_sent_at_noon_german_time_of_its_day_and_never_late
     generate_letters(db.session, campaign, on=today_in_germany())
     approve_letters(db.session, campaign, user=None)
     letters = db.session.scalars(select(Letter).order_by(Letter.reference_code)).all()
-    with pytest.raises(ServiceError, match="wurde erst am .* erzeugt; er kann nicht früher versandt worden sein"):
+    with pytest.raises(ServiceError, match=r"wurde erst am .* erzeugt; er kann nicht früher versandt worden sein"):
         mark_delivered(db.session, campaign, how="post", on=date(2025, 1, 15), codes=[letters[0].reference_code])
     for letter in letters:
         letter.created_at = datetime(2025, 1, 2, 10)
