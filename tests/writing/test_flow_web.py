@@ -10,7 +10,7 @@ from sqlalchemy import select
 from campaign.db import db
 from campaign.models import Letter, LetterStatus, SupporterLetter, SupporterLetterStatus
 from campaign.services.writing.mails import KIND_CONFIRMATION, KIND_LETTER
-from tests.factories_writing import link_in, write_form
+from tests.factories_writing import MAIL_FROM, link_in, make_writing_campaign, write_form
 from tests.writing.conftest import outbox
 
 
@@ -187,3 +187,52 @@ def test_the_pdf_preview(client, written):
     assert "Mein Zeichen" in text and "Unser Zeichen" not in text  # one person writes
     refused = client.post(f"/c/{written.slug}/write/preview.pdf", data={**data, "recipient": str(written.postal_id)})
     assert refused.status_code == 400
+
+
+def _limited_client(app_factory, **limits):
+    app = app_factory(JOBS_URL="memory://", MAIL_FROM=MAIL_FROM, **limits)
+    with app.app_context():
+        found = make_writing_campaign(db.session)
+        db.session.commit()
+    return app, app.test_client(), found
+
+
+def test_going_back_and_previewing_do_not_use_up_the_sending_limit(app_factory):
+    _app, client, found = _limited_client(app_factory, SIGN_RATE_LIMIT="2 per minute")
+    url = f"/c/{found.slug}/write"
+    steps = ["recipients", "back-postcode", "recipients", "preview", "back-paragraph", "preview", "preview", "preview"]
+    for step in steps:
+        data = write_form(found, own_text="Ich wohne in Köln-Mülheim, Şükrü und ich.")
+        data["step"] = step
+        assert client.post(url, data=data).status_code == 200, step
+    pdf = client.post(f"{url}/preview.pdf", data=write_form(found))
+    assert pdf.status_code == 200
+    assert client.post(url, data=write_form(found, email="erste@example.org")).status_code == 302
+    assert client.post(url, data=write_form(found, email="zweite@example.org")).status_code == 302
+
+
+def test_a_submission_over_the_limit_keeps_the_letter_and_says_when_to_send_again(app_factory):
+    app, client, found = _limited_client(app_factory, SIGN_RATE_LIMIT="1 per minute")
+    url = f"/c/{found.slug}/write"
+    assert client.post(url, data=write_form(found, email="erste@example.org")).status_code == 302
+    mine = "Als Lehrerin in Gießen erlebe ich täglich, was fehlt. Grüße von Łucja."
+    refused = client.post(url, data=write_form(found, own_text=mine, first_name="Zoë", email="zoe@example.org"))
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 61
+    page = refused.text
+    assert "Zu viele Versuche in kurzer Zeit. Bitte in 1 Minute erneut absenden; Ihr Text bleibt erhalten." in page
+    # Everything typed is still in the form, ready to be sent again; nothing was stored for it.
+    assert "Lehrerin in Gießen" in page and 'value="Zoë"' in page and 'value="zoe@example.org"' in page
+    assert "Brief abschicken" in page and "Zur Startseite" not in page
+    assert _count(app) == 1
+
+
+def test_the_steps_and_the_pdf_preview_have_their_own_limit(app_factory):
+    _app, client, found = _limited_client(app_factory, WRITE_PREVIEW_RATE_LIMIT="2 per minute")
+    url = f"/c/{found.slug}/write"
+    pdfs = [client.post(f"{url}/preview.pdf", data=write_form(found)).status_code for _ in range(3)]
+    assert pdfs == [200, 200, 429]
+    data = {**write_form(found), "step": "preview"}
+    assert [client.post(url, data=data).status_code for _ in range(3)] == [200, 200, 429]
+    # The final submission is counted apart, under SIGN_RATE_LIMIT.
+    assert client.post(url, data=write_form(found)).status_code == 302
