@@ -236,3 +236,47 @@ def test_the_steps_and_the_pdf_preview_have_their_own_limit(app_factory):
     assert [client.post(url, data=data).status_code for _ in range(3)] == [200, 200, 429]
     # The final submission is counted apart, under SIGN_RATE_LIMIT.
     assert client.post(url, data=write_form(found)).status_code == 302
+
+
+def _letters(app) -> list[tuple[int | None, str, str]]:
+    with app.app_context():
+        rows = db.session.execute(
+            select(SupporterLetter.recipient_id, SupporterLetter.status, SupporterLetter.own_text).order_by(
+                SupporterLetter.id
+            )
+        )
+        return [(recipient, status.value, text) for recipient, status, text in rows]
+
+
+def test_writing_to_the_same_person_again_replaces_the_unconfirmed_letter(client, app, written):
+    url = f"/c/{written.slug}/write"
+    assert client.post(url, data=write_form(written, own_text="Erste Fassung aus Düsseldorf.")).status_code == 302
+    again = client.post(
+        url, data=write_form(written, own_text="Zweite Fassung, Grüße aus Münster.", email="GUELSEN@Example.org")
+    )
+    assert again.status_code == 302
+    page = client.get(again.location).text
+    assert "Ihr neuer Text ersetzt ihn: Es geht nur ein Brief ab." in page
+    assert _letters(app) == [(written.local_id, "pending", "Zweite Fassung, Grüße aus Münster.")]
+    first, second = outbox(app, KIND_CONFIRMATION)
+    # The first mail's link still works and confirms the new text; only one letter reaches the office.
+    assert "Ihr Brief ist unterwegs" in client.post(link_in(first.raw, "confirm")).text
+    client.post(link_in(second.raw, "confirm"))
+    [mail] = outbox(app, KIND_LETTER)
+    body = email.message_from_bytes(mail.raw, policy=default).get_body(preferencelist=("plain",)).get_content()
+    assert "Grüße aus Münster" in body and "Erste Fassung" not in body
+
+
+def test_a_confirmed_letter_to_the_same_person_refuses_a_second_one(client, app, written):
+    url = f"/c/{written.slug}/write"
+    client.post(url, data=write_form(written, own_text="Mein Brief an Frau Schäfer-Öztürk."))
+    client.post(link_in(outbox(app, KIND_CONFIRMATION)[0].raw, "confirm"))
+    refused = client.post(url, data=write_form(written, own_text="Noch einer, aus Łódź.", email="Guelsen@example.org"))
+    assert refused.status_code == 400
+    assert "Sie haben Jana Schäfer-Öztürk in dieser Kampagne schon geschrieben." in refused.text
+    assert "Noch einer, aus Łódź." in refused.text  # the text is kept, to send to someone else
+    assert len(outbox(app, KIND_CONFIRMATION)) == 1 and len(_letters(app)) == 1
+    # Another person of the campaign may still get a letter from the same writer.
+    other = client.post(url, data=write_form(written, recipient=written.open_id, own_text="An Herrn Brandt."))
+    assert other.status_code == 302
+    assert [row[0] for row in _letters(app)] == [written.local_id, written.open_id]

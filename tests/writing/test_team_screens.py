@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from campaign.db import db
@@ -89,3 +91,26 @@ def test_the_variation_shows_clusters_of_near_identical_letters(client, app, wri
     assert "3 Briefe an Jana Schäfer-Öztürk" in page.text
     assert "Einstellungen" not in page.text  # coordinators read, organisers change
     assert client.post(_url(written, "/settings"), data={"enabled": "y"}).status_code == 403
+
+
+def _similar_column(page: str) -> dict[str, str]:
+    """Writer's name → the „Fast gleich“ cell of their row in the letters table."""
+    table = page[page.index('id="liste"') : page.index('id="vielfalt"')]
+    found = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+        cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+        if len(cells) == 8:
+            found[cells[1].split("<br>")[0].strip()] = cells[5].strip()
+    return found
+
+
+def test_the_near_identical_column_agrees_with_the_groups(client, app, written, login):
+    # Both written before either was confirmed: when written, neither had a sent letter to resemble.
+    for first, address in (("Ğülşen", "guelsen@example.org"), ("Żaneta", "zaneta@example.org")):
+        client.post(f"/c/{written.slug}/write", data=write_form(written, first_name=first, email=address))
+    for mail in outbox(app, KIND_CONFIRMATION):
+        client.post(link_in(mail.raw, "confirm"))
+    login(Role.COORDINATOR)
+    page = client.get(_url(written)).text
+    assert "2 Briefe an Jana Schäfer-Öztürk" in page
+    assert _similar_column(page) == {"Ğülşen Ćwikłińska": "1", "Żaneta Ćwikłińska": "1"}

@@ -266,11 +266,11 @@ def _to_submit(campaign, form: WriteForm):
         return redirect(url_for("public.write_sent", slug=campaign.slug))
     site_url = current_app.config.get("PUBLIC_URL") or request.url_root
     try:
-        submit(db.session, campaign, _submission(form), site_url=site_url)
+        submitted = submit(db.session, campaign, _submission(form), site_url=site_url)
     except ServiceError as error:
         return _fail("preview", campaign, form, error)
     after_commit(deliver_outbox)
-    return redirect(url_for("public.write_sent", slug=campaign.slug))
+    return redirect(url_for("public.write_sent", slug=campaign.slug, replaced=1 if submitted.replaced else None))
 
 
 _HANDLERS = {
@@ -303,4 +303,5 @@ def write_preview_pdf(slug: str):
 
 @bp.get("/c/<slug>/write/sent")
 def write_sent(slug: str):
-    return render_template("public/write/sent.html", campaign=writing_campaign_or_404(slug))
+    replaced = request.args.get("replaced") == "1"
+    return render_template("public/write/sent.html", campaign=writing_campaign_or_404(slug), replaced=replaced)
