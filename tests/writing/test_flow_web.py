@@ -280,3 +280,20 @@ def test_a_confirmed_letter_to_the_same_person_refuses_a_second_one(client, app,
     other = client.post(url, data=write_form(written, recipient=written.open_id, own_text="An Herrn Brandt."))
     assert other.status_code == 302
     assert [row[0] for row in _letters(app)] == [written.local_id, written.open_id]
+
+
+def test_the_writers_postcode_is_checked_as_the_lookup_postcode_is(client, app, written):
+    url = f"/c/{written.slug}/write"
+    lookup = client.post(url, data={"step": "recipients", "postcode": "5066"})
+    assert "Bitte eine fünfstellige Postleitzahl angeben, etwa 40210." in lookup.text
+    for typed in ("5066", "ABCDE"):
+        refused = client.post(url, data=write_form(written, writer_postcode=typed, own_text="Grüße, Şebnem"))
+        assert refused.status_code == 400
+        assert (
+            '<a href="#writer_postcode">Bitte eine fünfstellige Postleitzahl angeben, etwa 40210.</a>' in refused.text
+        )
+        assert f'value="{typed}"' in refused.text and "Grüße, Şebnem" in refused.text
+    # Named together with the form's own mistakes.
+    both = client.post(url, data=write_form(written, writer_postcode="5066", street=""))
+    assert "fünfstellige Postleitzahl" in both.text and "Bitte Straße und Hausnummer angeben." in both.text
+    assert _count(app) == 0

@@ -24,6 +24,7 @@ from campaign.services.common.emails import canonical_email, normalise_email
 from campaign.services.common.errors import ErrorCollector, ServiceError
 from campaign.services.common.text import short_fields
 from campaign.services.letters.references import allocate_reference_codes, reference_prefix
+from campaign.services.recipients.postcodes import clean_postcode
 from campaign.services.signing import tokens
 from campaign.services.writing import mails
 from campaign.services.writing.compose import Writer, WrittenLetter, compose
@@ -141,8 +142,11 @@ def _unconfirmed_letter(
 def _clean_writer(writer: Writer, found: ErrorCollector) -> Writer | None:
     """The writer's details cleaned; None after noting in `found` what is wrong with them."""
     values = found.check(short_fields, writer, LIMITS, _REQUIRED)
+    postcode = found.check(clean_postcode, writer.postcode) if writer.postcode.strip() else ""
+    if values is not None and postcode is not None:
+        values["postcode"] = postcode
     email = found.check(normalise_email, writer.email, field="email")
-    return Writer(email=email, **values) if values is not None and email is not None else None
+    return Writer(email=email, **values) if None not in (values, postcode, email) else None
 
 
 @dataclass(frozen=True)

@@ -140,14 +140,6 @@ def postcode_table_size(session: Session) -> tuple[int, int]:
     return rows, codes
 
 
-def clean_postcode(text: str) -> str:
-    """The postcode as typed, without spaces; ServiceError unless it is five digits."""
-    code = "".join((text or "").split())
-    if not GERMAN_POSTCODE.fullmatch(code):
-        raise ServiceError(_("Bitte eine fünfstellige Postleitzahl angeben, etwa 40210."), "postcode")
-    return code
-
-
 def _reachable(recipient: Recipient) -> bool:
     return bool(recipient.email) or recipient.has_postal_address
 

@@ -18,14 +18,10 @@ from campaign.db import db
 from campaign.extensions import limiter
 from campaign.jobs.outbox import deliver_outbox
 from campaign.services.common.errors import ServiceError
+from campaign.services.recipients.postcodes import clean_postcode
 from campaign.services.writing.compose import Writer, offered_arguments
 from campaign.services.writing.letters import LETTER_CONSENT, Draft, Submission, check_submission, preview, submit
-from campaign.services.writing.postcodes import (
-    clean_postcode,
-    open_recipients,
-    recipients_for_postcode,
-    writable_recipient,
-)
+from campaign.services.writing.postcodes import open_recipients, recipients_for_postcode, writable_recipient
 from campaign.services.writing.settings import writing_campaign
 from campaign.web.boundary import after_commit, roll_back
 from campaign.web.forms import with_service_errors
