@@ -297,3 +297,17 @@ def test_the_writers_postcode_is_checked_as_the_lookup_postcode_is(client, app, 
     both = client.post(url, data=write_form(written, writer_postcode="5066", street=""))
     assert "fünfstellige Postleitzahl" in both.text and "Bitte Straße und Hausnummer angeben." in both.text
     assert _count(app) == 0
+
+
+def test_nobody_is_chosen_in_advance_and_going_on_without_a_choice_asks_for_one(client, written):
+    url = f"/c/{written.slug}/write"
+    listed = client.post(url, data={"step": "recipients", "postcode": "50667"})
+    assert "Jana Schäfer-Öztürk" in listed.text and "Łukasz Brandt" in listed.text
+    assert 'name="choice"' in listed.text and "checked" not in listed.text
+    refused = client.post(url, data={"step": "arguments", "postcode": "50667"})
+    assert refused.status_code == 400
+    assert "Bitte wählen Sie, an wen Sie schreiben möchten." in refused.text
+    assert "Jana Schäfer-Öztürk" in refused.text and "checked" not in refused.text
+    # Coming back from the arguments, the one chosen is still chosen.
+    back = client.post(url, data={"step": "back-recipients", "postcode": "50667", "recipient": str(written.open_id)})
+    assert f'value="{written.open_id}" checked' in back.text and back.text.count(" checked") == 1
