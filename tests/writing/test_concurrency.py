@@ -18,13 +18,15 @@ from tests.factories_writing import MAIL_FROM, make_writing_campaign
 ROUNDS = 4
 
 
-def _writer(database_url: str, instance: str, campaign_id: int, recipient_id: int, barrier, results) -> None:
+def _writer(database_url: str, instance: str, campaign_id: int, found: tuple[int, int], barrier, results) -> None:
     """One process: wait for the other, then send each round's letter and commit (as a web request does)."""
     app = build_app(database_url, Path(instance), MAIL_FROM=MAIL_FROM, JOBS_URL="memory://")
     with app.app_context(), writing_transactions():
         for round_number in range(ROUNDS):
             submission = Submission(
-                draft=Draft(recipient_id=recipient_id, lookup_postcode="50667", own_text="Grüße aus Łódź, Zoë."),
+                draft=Draft(
+                    recipient_id=found[0], lookup_postcode="50667", argument_ids=(found[1],), own_text="Grüße, Zoë."
+                ),
                 writer=Writer(
                     first_name="Zoë",
                     last_name="Ñúñez",
@@ -51,7 +53,7 @@ def test_two_processes_writing_the_same_letter_make_one(app, tmp_path):
         url = str(db.engine.url.render_as_string(hide_password=False))
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(2), context.Queue()
-    args = (found.campaign_id, found.local_id, barrier, results)
+    args = (found.campaign_id, (found.local_id, found.argument_ids[0]), barrier, results)
     processes = [context.Process(target=_writer, args=(url, str(tmp_path / f"p{index}"), *args)) for index in range(2)]
     for process in processes:
         process.start()

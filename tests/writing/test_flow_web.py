@@ -311,3 +311,20 @@ def test_nobody_is_chosen_in_advance_and_going_on_without_a_choice_asks_for_one(
     # Coming back from the arguments, the one chosen is still chosen.
     back = client.post(url, data={"step": "back-recipients", "postcode": "50667", "recipient": str(written.open_id)})
     assert f'value="{written.open_id}" checked' in back.text and back.text.count(" checked") == 1
+
+
+def test_a_few_words_without_arguments_are_no_letter_yet(client, app, written):
+    url = f"/c/{written.slug}/write"
+    short = "Bitte ändern, Grüße Zoë."
+    data = {"postcode": "50667", "recipient": str(written.local_id), "chosen": "", "own_text": short}
+    refused = client.post(url, data={**data, "step": "preview"})
+    assert refused.status_code == 400
+    message = "Ihr Brief ist noch sehr kurz. Bitte schreiben Sie mindestens 20 Wörter oder wählen Sie Argumente."
+    assert message in refused.text and short in refused.text
+    assert "100\u00a0%" not in refused.text
+    submitted = client.post(url, data=write_form(written, chosen=[], own_text=short))
+    assert submitted.status_code == 400 and message in submitted.text and _count(app) == 0
+    # Twenty words of one's own make a letter, and all of it is the writer's.
+    mine = " ".join(["Als Hebamme in Köln-Kalk sehe ich jeden Tag, wie Familien auf Wohnungen warten müssen."] * 2)
+    shown = client.post(url, data={**data, "own_text": mine, "step": "preview"})
+    assert shown.status_code == 200 and "100\u00a0% des Briefs sind in Ihren eigenen Worten" in shown.text

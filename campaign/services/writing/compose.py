@@ -28,6 +28,9 @@ MAX_OWN_TEXT = 4000
 MAX_ARGUMENTS = 12
 # Fewer own words than this and the preview encourages the writer to say more.
 ENCOURAGE_BELOW = 0.3
+# A letter without arguments needs at least this many words of the writer's own: three words are no letter (and
+# the preview would call them „100 % in Ihren eigenen Worten“).
+MIN_WORDS_WITHOUT_ARGUMENTS = 20
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 NO_CODE = "wird beim Versand vergeben"
 

@@ -27,10 +27,10 @@ from campaign.services.letters.references import allocate_reference_codes, refer
 from campaign.services.recipients.postcodes import clean_postcode
 from campaign.services.signing import tokens
 from campaign.services.writing import mails
-from campaign.services.writing.compose import Writer, WrittenLetter, compose
+from campaign.services.writing.compose import MIN_WORDS_WITHOUT_ARGUMENTS, Writer, WrittenLetter, compose
 from campaign.services.writing.postcodes import writable_recipient
 from campaign.services.writing.settings import settings_for
-from campaign.services.writing.variation import similar_count
+from campaign.services.writing.variation import similar_count, words
 
 _W = SupporterLetterStatus
 LIMITS = {"first_name": 120, "last_name": 120, "street": 200, "postcode": 10, "city": 120}
@@ -86,6 +86,16 @@ def preview(session: Session, campaign: Campaign, draft: Draft) -> Preview:
     """The letter as it would be sent, with the variation check; ServiceError for a choice that is not allowed."""
     recipient = writable_recipient(session, campaign, draft.recipient_id, draft.lookup_postcode)
     letter = compose(campaign, recipient, draft.argument_ids, draft.own_text)
+    # Checked here, when the letter is written, not in compose: letters stored before keep being composed.
+    if not draft.argument_ids and len(words(letter.letter_text)) < MIN_WORDS_WITHOUT_ARGUMENTS:
+        raise ServiceError(
+            _(
+                "Ihr Brief ist noch sehr kurz. Bitte schreiben Sie mindestens %(min)s Wörter oder wählen Sie "
+                "Argumente.",
+                min=MIN_WORDS_WITHOUT_ARGUMENTS,
+            ),
+            "own_text",
+        )
     settings = settings_for(session, campaign)
     earlier = session.scalars(
         select(SupporterLetter.letter_text).where(
