@@ -328,3 +328,15 @@ def test_a_few_words_without_arguments_are_no_letter_yet(client, app, written):
     mine = " ".join(["Als Hebamme in Köln-Kalk sehe ich jeden Tag, wie Familien auf Wohnungen warten müssen."] * 2)
     shown = client.post(url, data={**data, "own_text": mine, "step": "preview"})
     assert shown.status_code == 200 and "100\u00a0% des Briefs sind in Ihren eigenen Worten" in shown.text
+
+
+def test_the_page_after_sending_says_what_happens_to_a_letter_by_post(client, written):
+    url = f"/c/{written.slug}/write"
+    data = write_form(written, recipient=written.postal_id, postcode="50733", delivery="post", email="post@example.org")
+    sent = client.post(url, data=data)
+    assert sent.status_code == 302
+    page = client.get(sent.location).text
+    assert "als PDF ausdrucken. Dann unterschreiben Sie ihn und schicken ihn selbst per Post ab" in page
+    assert "geht Ihr Brief" not in page
+    by_mail = client.get(client.post(url, data=write_form(written)).location).text
+    assert "geht Ihr Brief zur Kampagne" in by_mail and "selbst per Post" not in by_mail

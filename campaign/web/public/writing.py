@@ -257,16 +257,19 @@ def _to_submit(campaign, form: WriteForm):
     if _step_errors(form, "preview"):
         with_service_errors(form, lambda: check_submission(db.session, campaign, _submission(form)), DETAIL_FIELDS)
         return _page("preview", campaign, form, 400)
+    # The page after sending says what happens next, which differs for a letter the writer posts themselves.
+    by_post = "post" if form.delivery.data == "post" else None
     if form.website.data:
         # A bot filled the hidden field: it gets the answer a person gets, and nothing is stored or sent.
-        return redirect(url_for("public.write_sent", slug=campaign.slug))
+        return redirect(url_for("public.write_sent", slug=campaign.slug, delivery=by_post))
     site_url = current_app.config.get("PUBLIC_URL") or request.url_root
     try:
         submitted = submit(db.session, campaign, _submission(form), site_url=site_url)
     except ServiceError as error:
         return _fail("preview", campaign, form, error)
     after_commit(deliver_outbox)
-    return redirect(url_for("public.write_sent", slug=campaign.slug, replaced=1 if submitted.replaced else None))
+    replaced = 1 if submitted.replaced else None
+    return redirect(url_for("public.write_sent", slug=campaign.slug, delivery=by_post, replaced=replaced))
 
 
 _HANDLERS = {
@@ -299,5 +302,9 @@ def write_preview_pdf(slug: str):
 
 @bp.get("/c/<slug>/write/sent")
 def write_sent(slug: str):
-    replaced = request.args.get("replaced") == "1"
-    return render_template("public/write/sent.html", campaign=writing_campaign_or_404(slug), replaced=replaced)
+    return render_template(
+        "public/write/sent.html",
+        campaign=writing_campaign_or_404(slug),
+        replaced=request.args.get("replaced") == "1",
+        by_post=request.args.get("delivery") == "post",
+    )
