@@ -45,6 +45,7 @@ ENV_SETTINGS = (
     "IMAP_BATCH_SIZE",
     "PUBLIC_URL",
     "SIGN_RATE_LIMIT",
+    "WRITE_PREVIEW_RATE_LIMIT",
     "UNCONFIRMED_SIGNATURE_DAYS",
     "WITHDRAWN_RETENTION_DAYS",
     "SIGNATURE_RETENTION_DAYS",
@@ -119,6 +120,9 @@ class Defaults:
     # campaign's deadline: then the personal data is erased and only the count remains.
     PUBLIC_URL: str | None = None
     SIGN_RATE_LIMIT = "10 per minute; 100 per hour"
+    # The steps of a supporter's own letter before its final submission (which SIGN_RATE_LIMIT counts), and its
+    # PDF preview, each per client address: generous, as writers go back and forth, but a PDF costs a rendering.
+    WRITE_PREVIEW_RATE_LIMIT = "30 per minute; 300 per hour"
     UNCONFIRMED_SIGNATURE_DAYS = 7
     WITHDRAWN_RETENTION_DAYS = 30
     SIGNATURE_RETENTION_DAYS = 365

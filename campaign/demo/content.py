@@ -332,12 +332,12 @@ ARGUMENTS = [
         "claim": "Integration ist eine ressortübergreifende Querschnittsaufgabe und gehört nicht ins Innenministerium.",
         "paragraph": (
             "Die geplante Bündelung von Ausländerrecht, Rückkehrmanagement und Unterbringung im Innenministerium "
-            "halten wir für den falschen Weg. Das handlungsorientierte Positionspapier des Arbeitskreises "
+            "ist der falsche Weg. Das handlungsorientierte Positionspapier des Arbeitskreises "
             "„Räumliche Auswirkungen internationaler Migration“ fordert, Integration als ganzheitliche und an "
             "Diversität orientierte Aufgabe zu betrachten, in der Sozial-, Bildungs- und Stadtentwicklungspolitik "
             "zusammenwirken. Eine Zuständigkeit im Innenressort rückt dagegen Kontrolle und Sicherheit in den "
-            "Vordergrund. Wir bitten Sie, sich für eine Zuordnung einzusetzen, die Integration, Arbeit, Soziales "
-            "und Kommunalentwicklung zusammendenkt."
+            "Vordergrund. Bitte setzen Sie sich für eine Zuordnung ein, die Integration, Arbeit, Soziales und "
+            "Kommunalentwicklung zusammendenkt."
         ),
         "tags": ["integration", "verwaltung"],
         "stance": "oppose",
@@ -354,8 +354,8 @@ ARGUMENTS = [
             "(Volksverpetzer, Oktober 2025) fordert, die Kommunen nachhaltig zu fördern – mit Geld für lokale "
             "Integration, Schulen und Wohnungsbau, aber auch mit Personal für die Ausländerbehörden. Auch der "
             "Policy Brief „Resiliente Kommunen 2.0“ der TU Chemnitz betont, dass Kommunen verlässliche Mittel für "
-            "Beratungs- und Begegnungsangebote brauchen. Wir bitten Sie, die Mittel dorthin zu lenken statt in "
-            "einen Umbau der Ministerien."
+            "Beratungs- und Begegnungsangebote brauchen. Bitte lenken Sie die Mittel dorthin statt in einen "
+            "Umbau der Ministerien."
         ),
         "tags": ["kosten", "verwaltung", "kommunal"],
         "stance": "oppose",
@@ -369,14 +369,14 @@ ARGUMENTS = [
         "key": "abschiebungen-realitaetsfern",
         "claim": "Abschiebungen ganz zur Landesaufgabe zu machen, ist realitätsfern; Bleibeperspektiven wirken besser.",
         "paragraph": (
-            "Den Anspruch, Abschiebungen nach der Landtagswahl 2027 vollständig zur Aufgabe des Landes zu machen, "
-            "halten wir für realitätsfern. Wie die Analyse „Wann kommt endlich die echte Migrationswende?“ "
+            "Der Anspruch, Abschiebungen nach der Landtagswahl 2027 vollständig zur Aufgabe des Landes zu machen, "
+            "ist realitätsfern. Wie die Analyse „Wann kommt endlich die echte Migrationswende?“ "
             "(Volksverpetzer, Oktober 2025) erläutert, ist eine Ausreise oder Abschiebung aus praktischen Gründen "
             "oft nicht möglich; viele Menschen leben deshalb jahrelang mit einer Duldung und eingeschränkten "
             "Rechten. Nach derselben Analyse ist sich die Migrationswissenschaft einig, dass legaler Aufenthalt und "
             "realistische Bleibeperspektiven die besten Instrumente einer gelungenen Migrations- und "
-            "Integrationspolitik sind. Wir bitten Sie deshalb, sich für Wege aus der langjährigen Duldung "
-            "einzusetzen statt für eine neue Abschiebezuständigkeit des Landes."
+            "Integrationspolitik sind. Bitte setzen Sie sich deshalb für Wege aus der langjährigen Duldung ein "
+            "statt für eine neue Abschiebezuständigkeit des Landes."
         ),
         "tags": ["rechtsstaat", "bleibeperspektive"],
         "stance": "oppose",
@@ -404,7 +404,7 @@ ARGUMENTS = [
         "key": "dezentral-verteilen",
         "claim": "Aufnahme und Integration gelingen in den Kommunen, nicht in immer größeren Landeseinrichtungen.",
         "paragraph": (
-            "Den Ausbau der Landeseinrichtungen auf mindestens 70.000 Plätze sehen wir mit großer Sorge. Wie die "
+            "Der Ausbau der Landeseinrichtungen auf mindestens 70.000 Plätze gibt Anlass zu großer Sorge. Wie die "
             "Analyse „Wann kommt endlich die echte Migrationswende?“ (Volksverpetzer, Oktober 2025) betont, sind "
             "es letztlich die Gemeinden, die für Aufnahme, Versorgung und Integration von Asylsuchenden zuständig "
             "sind; Nordrhein-Westfalen nimmt nach dem Königsteiner Schlüssel derzeit über 21 Prozent aller "
@@ -442,8 +442,8 @@ ARGUMENTS = [
             "Kommunen 2.0“ von Ratzmann, Rißler und Zeković (TU Chemnitz, November 2025) hält fest, dass positive "
             "Erlebnisse im Moment der Ankunft und Kontakte zur ansässigen Bevölkerung für die Integration wichtig "
             "sind. Ein engmaschiges Meldesystem sendet das gegenteilige Signal und bindet Personal, das für "
-            "Beratung und Begleitung gebraucht wird. Wir bitten Sie, im Antrag auf zusätzliche Meldepflichten zu "
-            "verzichten und stattdessen auf Beratung und Begegnung vor Ort zu setzen."
+            "Beratung und Begleitung gebraucht wird. Bitte verzichten Sie im Antrag auf zusätzliche Meldepflichten "
+            "und setzen Sie stattdessen auf Beratung und Begegnung vor Ort."
         ),
         "tags": ["integration", "rechtsstaat"],
         "stance": "oppose",
@@ -475,7 +475,7 @@ ARGUMENTS = [
         "key": "teilhabe-statt-ausschluss",
         "claim": "Integration ist ein Teilhabeanspruch, der nicht durch pauschale Einstufungen verwehrt werden darf.",
         "paragraph": (
-            "Rechtsstaatlichkeit bedeutet für uns, dass über Schutz im Einzelfall entschieden wird. Die Analyse "
+            "Rechtsstaatlichkeit bedeutet, dass über Schutz im Einzelfall entschieden wird. Die Analyse "
             "„Wann kommt endlich die echte Migrationswende?“ (Volksverpetzer, Oktober 2025) hält als ersten "
             "Knackpunkt fest, dass das individuelle Asylrecht nicht angetastet werden darf. Das "
             "handlungsorientierte Positionspapier des Arbeitskreises „Räumliche Auswirkungen internationaler "
@@ -496,13 +496,13 @@ ARGUMENTS = [
         "key": "sprachfoerderung-im-alltag",
         "claim": "Der Ausbau der Sprachförderung ist richtig und wirkt am besten dort, wo Menschen im Alltag leben.",
         "paragraph": (
-            "Den Ausbau der Sprachförderung begrüßen wir ausdrücklich. Damit er wirkt, muss Sprache früh und im "
+            "Der Ausbau der Sprachförderung ist ausdrücklich zu begrüßen. Damit er wirkt, muss Sprache früh und im "
             "Alltag gelernt werden können: Das handlungsorientierte Positionspapier des Arbeitskreises „Räumliche "
             "Auswirkungen internationaler Migration“ weist darauf hin, dass Kontakte über das eigene Quartier "
             "hinaus den Erwerb der Sprache des Aufnahmelandes unterstützen können, und empfiehlt, sprachliche "
             "Kompetenzen über alle schulischen Übergänge hinweg zu stärken. Sprachförderung entfaltet ihre Wirkung "
-            "deshalb am besten dort, wo Menschen wohnen, lernen und arbeiten. Wir bitten Sie, diesen Teil des "
-            "Antrags zu stärken und ihn nicht durch lange Aufenthalte in zentralen Einrichtungen zu entwerten."
+            "deshalb am besten dort, wo Menschen wohnen, lernen und arbeiten. Bitte stärken Sie diesen Teil des "
+            "Antrags und entwerten Sie ihn nicht durch lange Aufenthalte in zentralen Einrichtungen."
         ),
         "tags": ["integration", "sprache", "bildung"],
         "stance": "welcome",
@@ -518,8 +518,8 @@ ARGUMENTS = [
             "Migration“ nennt „eine zügige nachvollziehbare Anerkennung ausländischer Qualifikationen und "
             "Bildungsabschlüsse“ als Voraussetzung dafür, Zuwanderung attraktiver zu gestalten, und empfiehlt "
             "verständliche Informationen über deutsche Bildungs- und Berufssysteme. Wie das DeZIM festhält, können "
-            "die vielfältigen Kompetenzen der Zugewanderten dem Fachkräftemangel entgegenwirken. Wir bitten Sie, "
-            "diesen Punkt im Antrag mit konkreten Schritten und Beratungsangeboten zu unterlegen."
+            "die vielfältigen Kompetenzen der Zugewanderten dem Fachkräftemangel entgegenwirken. Bitte unterlegen "
+            "Sie diesen Punkt im Antrag mit konkreten Schritten und Beratungsangeboten."
         ),
         "tags": ["arbeitsmarkt", "anerkennung"],
         "stance": "welcome",
@@ -553,13 +553,13 @@ ARGUMENTS = [
         "key": "kommunen-dauerhaft-finanzieren",
         "claim": "Mehr Geld für die Kommunen ist richtig, muss aber verlässlich und dauerhaft fließen.",
         "paragraph": (
-            "Die stärkere finanzielle Unterstützung der Kommunen begrüßen wir. Entscheidend ist, dass sie "
+            "Die stärkere finanzielle Unterstützung der Kommunen ist richtig. Entscheidend ist, dass sie "
             "verlässlich und dauerhaft angelegt ist: Der Policy Brief „Resiliente Kommunen 2.0“ von Ratzmann, "
             "Rißler und Zeković (TU Chemnitz, November 2025) empfiehlt eine langfristige finanzielle Unterstützung "
             "von Bund und Ländern, damit niedrigschwellige Beratungs- und Begegnungsangebote erhalten und flexibel "
             "an sich verändernde Zielgruppen angepasst werden können. Der Policy Brief beschreibt zugleich, dass "
             "solche Angebote wegen des starken Arbeitsmarktfokus von Landes- und Bundesprogrammen immer schwerer zu "
-            "finanzieren sind. Wir bitten Sie, im Antrag eine dauerhafte Finanzierung festzuschreiben, die diese "
+            "finanzieren sind. Bitte schreiben Sie im Antrag eine dauerhafte Finanzierung fest, die diese "
             "Angebote ausdrücklich einschließt."
         ),
         "tags": ["kommunal", "kosten"],
@@ -594,8 +594,8 @@ ARGUMENTS = [
             "Neben Geld brauchen die Kommunen Strukturen, um voneinander zu lernen. Der Policy Brief „Resiliente "
             "Kommunen 2.0“ (TU Chemnitz, November 2025) empfiehlt, dass Kommunen sich innerhalb ihrer Verwaltungen "
             "stärker untereinander und mit weiteren Akteur:innen vernetzen, um Allianzen zu schmieden; eine solche "
-            "„community of practice“ schaffe Rückhalt unter Gleichgesinnten. Wir schlagen vor, den Antrag um eine "
-            "Landesförderung für diese Vernetzung der kommunalen Integrationsarbeit zu ergänzen. So würde die "
+            "„community of practice“ schaffe Rückhalt unter Gleichgesinnten. Bitte ergänzen Sie den Antrag um eine "
+            "Landesförderung für diese Vernetzung der kommunalen Integrationsarbeit. So würde die "
             "zugesagte Unterstützung der Kommunen nachhaltiger wirken."
         ),
         "tags": ["kommunal", "vernetzung"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -13,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from campaign.extensions import limiter, login_manager
+from campaign.extensions import login_manager
 from campaign.models import Role
 from campaign.services.common.labels import label
 from campaign.services.common.translation import in_page_language
@@ -27,7 +26,15 @@ from campaign.web.organise import bp as organise_bp
 from campaign.web.proxy import trust_proxy_headers
 from campaign.web.public import bp as public_bp
 from campaign.web.public.responses import bp as responses_bp
-from campaign.web.security import STAFF, add_security_headers, has_role, load_user, may_open, safe_next
+from campaign.web.security import (
+    STAFF,
+    add_security_headers,
+    has_role,
+    load_user,
+    may_open,
+    retry_after_seconds,
+    safe_next,
+)
 from campaign.web.static_files import register_static_fingerprints
 from campaign.web.track import bp as track_bp
 
@@ -150,11 +157,9 @@ def _render_http_error(error: HTTPException):
 
 
 def _retry_after_limit() -> dict[str, str]:
-    """Retry-After for a request over a rate limit: the seconds until the limit's window has room again."""
-    limit = limiter.current_limit
-    if limit is None:
-        return {}
-    return {"Retry-After": str(max(1, limit.reset_at - int(time.time())))}
+    """Retry-After for a request over a rate limit."""
+    seconds = retry_after_seconds()
+    return {} if seconds is None else {"Retry-After": str(seconds)}
 
 
 def _render_database_unavailable(error: Exception):

@@ -1,9 +1,10 @@
-"""Access rules, sessions bound to the account's session token, the acting user, and HTTP security headers."""
+"""Access rules, sessions bound to the account's session token, the acting user, security headers, rate-limit waits."""
 
 from __future__ import annotations
 
 import functools
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,7 +13,7 @@ from flask import Response, abort, current_app, make_response, request, session
 from flask_login import current_user, login_user, logout_user
 
 from campaign.db import db
-from campaign.extensions import login_manager
+from campaign.extensions import limiter, login_manager
 from campaign.models import Role, User
 
 # No inline script or style anywhere: everything comes from /static on our own host.
@@ -56,6 +57,14 @@ def add_security_headers(response: Response) -> Response:
         # Whatever a logged-in user sees may hold personal data: no browser or proxy cache may keep a copy.
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def retry_after_seconds() -> int | None:
+    """For a request over a rate limit: the seconds until the limit's window has room again (None: no limit)."""
+    limit = limiter.current_limit
+    if limit is None:
+        return None
+    return max(1, limit.reset_at - int(time.time()))
 
 
 def safe_next(target: str | None, fallback: str) -> str:

@@ -38,7 +38,11 @@ def _write_for_post(page, slug: str) -> None:
     page.get_by_label("Renée Weiß", exact=False).check()
     page.get_by_role("button", name="Weiter").click()
     page.get_by_role("button", name="Weiter").click()
-    page.get_by_label("Ihr eigener Absatz").fill("Ich schreibe Ihnen als Nachbarin aus Köln-Nippes, ganz persönlich.")
+    # No argument chosen: the own paragraph needs twenty words at least.
+    page.get_by_label("Ihr eigener Absatz").fill(
+        "Ich schreibe Ihnen als Nachbarin aus Köln-Nippes, ganz persönlich. Seit Jahren begleite ich Familien zu "
+        "Ämtern und sehe, wie sehr sie auf Beratung vor Ort angewiesen sind."
+    )
     page.get_by_role("button", name="Vorschau ansehen").click()
     expect(page.get_by_text("Sie drucken den Brief aus und schicken ihn per Post")).to_be_visible()
     _checked(page)

@@ -67,6 +67,29 @@ def test_missing_consent_and_bad_input_keep_the_typed_values_and_say_what_is_wro
     assert _count(letter.app, Signature) == 0
 
 
+def _postcode_error(page: str) -> str:
+    """The message beside the postcode field (its error summary links to it)."""
+    match = re.search(r'<a href="#postcode">([^<]*)</a>', page)
+    return match.group(1) if match else ""
+
+
+def test_a_postcode_that_is_not_five_digits_is_refused_beside_its_field(client, letter):
+    for typed in ("ABCDE", "1", "5066"):
+        response = client.post(f"/c/{letter.slug}/sign", data=form_data(postcode=typed, first_name="Jörg-Ňeděla"))
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400, typed
+        assert _postcode_error(page) == "Bitte eine fünfstellige Postleitzahl angeben, etwa 40210."
+        assert f'value="{typed}"' in page and 'value="Jörg-Ňeděla"' in page
+    # With another mistake as well, both are named in one answer.
+    both = client.post(f"/c/{letter.slug}/sign", data=form_data(postcode="ABCDE", consent=None)).get_data(as_text=True)
+    assert "fünfstellige Postleitzahl" in both and "Ohne Ihre Einwilligung" in both
+    assert _count(letter.app, Signature) == 0
+    # Spaces are fine and dropped.
+    assert client.post(f"/c/{letter.slug}/sign", data=form_data(postcode=" 50 667 ")).status_code == 302
+    with letter.app.app_context():
+        assert db.session.scalar(select(Supporter.postcode)) == "50667"
+
+
 def test_an_empty_name_and_a_function_without_organisation_are_named_in_one_answer(client, letter):
     response = client.post(
         f"/c/{letter.slug}/sign",

@@ -21,3 +21,30 @@ def test_the_demo_finds_the_recipients_of_a_demo_town(app, client):
     assert "Zuständig für die Postleitzahl 50667" in found.text and "Ayşe Karadağ" in found.text
     elsewhere = client.post(f"/c/{slug}/write", data={"step": "recipients", "postcode": "01067"})
     assert "niemanden gefunden" in elsewhere.text and "Für alle Unterstützer:innen offen" in elsewhere.text
+
+
+def test_a_supporters_letter_from_the_demo_reads_as_one_persons_letter(app, client):
+    import re
+
+    from sqlalchemy import select
+
+    from campaign.models import Campaign, Recipient
+    from campaign.services.writing.compose import offered_arguments
+
+    with app.app_context():
+        seed_demo(db.session)
+        db.session.commit()
+        campaign = db.session.scalar(select(Campaign).where(Campaign.slug == content.CAMPAIGN["slug"]))
+        chosen = ",".join(str(argument.id) for argument in offered_arguments(campaign))
+        recipient = db.session.scalar(select(Recipient.id).where(Recipient.last_name == "Karadağ"))
+    data = {"step": "preview", "postcode": "50667", "recipient": str(recipient), "chosen": chosen}
+    page = client.post(f"/c/{content.CAMPAIGN['slug']}/write", data=data).text
+    letter = page[page.index('<article class="open-letter">') : page.index("</article>")]
+    # The subject names the motion once.
+    assert "<header><strong>Leitantrag „NRW, jetzt erst gerecht“ überarbeiten</strong></header>" in letter
+    # After the salutation's comma the letter goes on in lower case.
+    assert re.search(
+        r"Sehr geehrte Frau [^<]*Karadağ,</p>\s*<p>ich schreibe Ihnen zum Antrag „NRW, jetzt erst gerecht“.</p>", letter
+    )
+    # One person writes: the campaign's paragraphs do not speak for a „wir“.
+    assert not re.findall(r"\b(wir|uns|unser\w*)\b", letter, re.IGNORECASE)

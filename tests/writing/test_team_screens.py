@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from campaign.db import db
@@ -130,3 +132,26 @@ def test_a_coordinator_is_told_writing_is_off_without_a_link_to_settings_they_ca
     login(Role.COORDINATOR)
     page = client.get(_url(written)).text
     assert "Das Schreiben eigener Briefe ist für diese Kampagne ausgeschaltet." in page and "#einstellungen" not in page
+
+
+def _similar_column(page: str) -> dict[str, str]:
+    """Writer's name → the „Fast gleich“ cell of their row in the letters table."""
+    table = page[page.index('id="liste"') : page.index('id="vielfalt"')]
+    found = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+        cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+        if len(cells) == 8:
+            found[cells[1].split("<br>")[0].strip()] = cells[5].strip()
+    return found
+
+
+def test_the_near_identical_column_agrees_with_the_groups(client, app, written, login):
+    # Both written before either was confirmed: when written, neither had a sent letter to resemble.
+    for first, address in (("Ğülşen", "guelsen@example.org"), ("Żaneta", "zaneta@example.org")):
+        client.post(f"/c/{written.slug}/write", data=write_form(written, first_name=first, email=address))
+    for mail in outbox(app, KIND_CONFIRMATION):
+        client.post(link_in(mail.raw, "confirm"))
+    login(Role.COORDINATOR)
+    page = client.get(_url(written)).text
+    assert "2 Briefe an Jana Schäfer-Öztürk" in page
+    assert _similar_column(page) == {"Ğülşen Ćwikłińska": "1", "Żaneta Ćwikłińska": "1"}

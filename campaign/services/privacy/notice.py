@@ -15,6 +15,7 @@ from campaign.services.sending.messages import parse_mailbox
 # The rate limits counted per client address (and, at the login, per e-mail address entered).
 RATE_LIMIT_SETTINGS = (
     "SIGN_RATE_LIMIT",
+    "WRITE_PREVIEW_RATE_LIMIT",
     "LOGIN_RATE_LIMIT",
     "LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT",
     "LOGIN_ACCOUNT_RATE_LIMIT",

@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from flask_babel import gettext as _
+
+from campaign.services.common.errors import ServiceError
 from campaign.services.common.text import fold_text
 
 GERMAN_POSTCODE = re.compile(r"\d{5}")
@@ -18,6 +21,15 @@ GERMAN_POSTCODE = re.compile(r"\d{5}")
 # „Frankfurt a.M.“ and „Halle/Saale“ leave them out, so they are ignored when names are compared.
 _JOINING_WORDS = frozenset({"a", "am", "an", "b", "bei", "d", "der", "die", "i", "im", "in", "ob", "o", "v", "vor"})
 _ABBREVIATIONS = {"st": "sankt"}
+
+
+def clean_postcode(text: str, field: str = "postcode") -> str:
+    """A supporter's postcode as typed, without spaces („50 667“ → „50667“); ServiceError naming `field` unless it is
+    five digits. The one check of the signing form, the letter flow's lookup and its writer's details."""
+    code = "".join((text or "").split())
+    if not GERMAN_POSTCODE.fullmatch(code):
+        raise ServiceError(_("Bitte eine fünfstellige Postleitzahl angeben, etwa 40210."), field)
+    return code
 
 
 @cache

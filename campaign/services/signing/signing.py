@@ -24,6 +24,7 @@ from campaign.models import Campaign, CampaignStatus, ConsentText, Listing, Sign
 from campaign.services.common.emails import canonical_email, normalise_email
 from campaign.services.common.errors import ErrorCollector, ServiceError
 from campaign.services.common.text import collapse_spaces, short_fields
+from campaign.services.recipients.postcodes import clean_postcode
 from campaign.services.sending.messages import OutgoingMail
 from campaign.services.sending.outbox import draft_row, insert_mail
 from campaign.services.signing import first_signature, mails, tokens
@@ -82,10 +83,12 @@ def check_signing(request: SigningRequest) -> None:
 
 
 def _clean(request: SigningRequest) -> tuple[dict[str, str], str]:
-    """The cleaned values and the normalised address; FieldErrors otherwise, naming the organisation and the address
-    beside the first wrong name or place field (the form itself names every one of those)."""
+    """The cleaned values and the normalised address; FieldErrors otherwise, naming the postcode (five digits), the
+    organisation and the address beside the first wrong name or place field (the form names every one of those)."""
     found = ErrorCollector()
     values = found.check(short_fields, request, LIMITS, _REQUIRED, otherwise={})
+    if request.postcode.strip():
+        values["postcode"] = found.check(clean_postcode, request.postcode, otherwise="")
     found.check(_check_function, request)
     address = found.check(normalise_email, request.email, field="email", otherwise="")
     found.raise_if_any()

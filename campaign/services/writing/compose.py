@@ -17,6 +17,7 @@ from campaign.models import Argument, Campaign, Recipient
 from campaign.services.common.dates import german_date, today_in_germany
 from campaign.services.common.errors import ServiceError
 from campaign.services.common.markdown import markdown_to_text, render_markdown
+from campaign.services.common.text import fold_text
 from campaign.services.letters.compose import address_lines
 from campaign.services.letters.context import endnotes_for
 from campaign.services.letters.layout import CLOSING, PrintableLetter, render_letters_pdf
@@ -28,6 +29,9 @@ MAX_OWN_TEXT = 4000
 MAX_ARGUMENTS = 12
 # Fewer own words than this and the preview encourages the writer to say more.
 ENCOURAGE_BELOW = 0.3
+# A letter without arguments needs at least this many words of the writer's own: three words are no letter (and
+# the preview would call them „100 % in Ihren eigenen Worten“).
+MIN_WORDS_WITHOUT_ARGUMENTS = 20
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 NO_CODE = "wird beim Versand vergeben"
 
@@ -58,6 +62,8 @@ class WrittenLetter:
 
     subject: str
     salutation: str
+    # Not part of letter_text: the same in every letter, it is neither the writer's words nor compared.
+    opening: str
     paragraphs_html: tuple[Markup, ...]
     paragraphs_text: tuple[str, ...]
     letter_text: str
@@ -73,7 +79,13 @@ class WrittenLetter:
 
     def full_text(self, writer: Writer, reference_code: str = "") -> str:
         """The whole letter as plain text (the e-mail to the office and the stored record)."""
-        parts = [f"{self.salutation},", *self.paragraphs_text, CLOSING, "\n".join([writer.name, *writer.address])]
+        parts = [
+            f"{self.salutation},",
+            self.opening,
+            *self.paragraphs_text,
+            CLOSING,
+            "\n".join([writer.name, *writer.address]),
+        ]
         if self.endnotes:
             parts.append("Quellen\n" + "\n".join(self.endnotes))
         if reference_code:
@@ -83,7 +95,7 @@ class WrittenLetter:
     def full_html(self, writer: Writer) -> Markup:
         """The whole letter as an HTML fragment (preview and e-mail)."""
         html = Markup("<p>{},</p>\n").format(self.salutation)
-        html += _blocks(self.paragraphs_html)
+        html += self._body()
         signature = Markup("<br>").join([escape(writer.name), *(escape(line) for line in writer.address)])
         html += Markup("\n<p>{}</p>\n<p>{}</p>").format(CLOSING, signature)
         if self.endnotes:
@@ -93,7 +105,7 @@ class WrittenLetter:
 
     def printable(self, writer: Writer, reference_code: str = "") -> PrintableLetter:
         """The letter for the DIN 5008 layout, with the writer as sender."""
-        body = _blocks(self.paragraphs_html)
+        body = self._body()
         return PrintableLetter(
             reference_code=reference_code or NO_CODE,
             subject=self.subject,
@@ -110,6 +122,9 @@ class WrittenLetter:
             recipient_name=self.recipient_name,
             reference_label="Mein Zeichen",
         )
+
+    def _body(self) -> Markup:
+        return _blocks((escape(self.opening), *self.paragraphs_html))
 
     def pdf(self, writer: Writer, reference_code: str = "") -> bytes:
         return render_letters_pdf([self.printable(writer, reference_code)])
@@ -141,8 +156,22 @@ def clean_own_text(text: str) -> str:
 
 
 def subject_for(campaign: Campaign) -> str:
+    """The campaign's title, after the motion's title unless it names the motion already („NRW, jetzt erst gerecht:
+    Leitantrag „NRW, jetzt erst gerecht“ überarbeiten“ said it twice)."""
     motion = campaign.motion
-    return f"{motion.title}: {campaign.title}" if motion and motion.title else campaign.title
+    if not motion or not motion.title or fold_text(motion.title) in fold_text(campaign.title):
+        return campaign.title
+    return f"{motion.title}: {campaign.title}"
+
+
+def opening_for(campaign: Campaign) -> str:
+    """The letter's first sentence, which says what it is about. It starts in lower case, as German text after a
+    salutation ending in a comma does; a paragraph of the writer's or of the campaign's coming first could start
+    with a noun, so neither is changed."""
+    motion = campaign.motion
+    if motion and motion.title:
+        return f"ich schreibe Ihnen zum Antrag „{motion.title}“."
+    return f"ich schreibe Ihnen zum Anliegen „{campaign.title}“."
 
 
 def compose(campaign: Campaign, recipient: Recipient, argument_ids: Sequence[int], own_text: str) -> WrittenLetter:
@@ -167,6 +196,7 @@ def compose(campaign: Campaign, recipient: Recipient, argument_ids: Sequence[int
     return WrittenLetter(
         subject=subject_for(campaign),
         salutation=salutation_for(recipient),
+        opening=opening_for(campaign),
         paragraphs_html=inner,
         paragraphs_text=tuple(text),
         letter_text=letter_text,

@@ -24,17 +24,21 @@ from campaign.services.common.emails import canonical_email, normalise_email
 from campaign.services.common.errors import ErrorCollector, ServiceError
 from campaign.services.common.text import short_fields
 from campaign.services.letters.references import allocate_reference_codes, reference_prefix
+from campaign.services.recipients.postcodes import clean_postcode
 from campaign.services.signing import tokens
 from campaign.services.writing import mails
-from campaign.services.writing.compose import Writer, WrittenLetter, compose
+from campaign.services.writing.compose import MIN_WORDS_WITHOUT_ARGUMENTS, Writer, WrittenLetter, compose
 from campaign.services.writing.postcodes import writable_recipient
 from campaign.services.writing.settings import settings_for
-from campaign.services.writing.variation import similar_count
+from campaign.services.writing.variation import similar_count, words
 
 _W = SupporterLetterStatus
 LIMITS = {"first_name": 120, "last_name": 120, "street": 200, "postcode": 10, "city": 120}
 # Letters to the same office that count as "already sent" when a new one is compared with them.
 COMPARED_STATES = (_W.SENT, _W.HELD)
+# A writer's letter in one of these states stands: a second one to the same person in the same campaign is refused.
+# (A rejected letter did not go out, so its writer may write again; an unconfirmed one is replaced, see submit.)
+CONFIRMED_STATES = (_W.HELD, _W.TO_POST, _W.SENT)
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,16 @@ def preview(session: Session, campaign: Campaign, draft: Draft) -> Preview:
     """The letter as it would be sent, with the variation check; ServiceError for a choice that is not allowed."""
     recipient = writable_recipient(session, campaign, draft.recipient_id, draft.lookup_postcode)
     letter = compose(campaign, recipient, draft.argument_ids, draft.own_text)
+    # Checked here, when the letter is written, not in compose: letters stored before keep being composed.
+    if not draft.argument_ids and len(words(letter.letter_text)) < MIN_WORDS_WITHOUT_ARGUMENTS:
+        raise ServiceError(
+            _(
+                "Ihr Brief ist noch sehr kurz. Bitte schreiben Sie mindestens %(min)s Wörter oder wählen Sie "
+                "Argumente.",
+                min=MIN_WORDS_WITHOUT_ARGUMENTS,
+            ),
+            "own_text",
+        )
     settings = settings_for(session, campaign)
     earlier = session.scalars(
         select(SupporterLetter.letter_text).where(
@@ -104,11 +118,45 @@ _REQUIRED = (
 )
 
 
+def _unconfirmed_letter(
+    session: Session, campaign: Campaign, email_canonical: str, recipient: Recipient
+) -> SupporterLetter | None:
+    """The writer's unconfirmed letter to `recipient` in the campaign, which a new one replaces; ServiceError if they
+    have confirmed one already (two letters of one person to one office count once there, and would be sent twice)."""
+    earlier = list(
+        session.scalars(
+            select(SupporterLetter)
+            .join(Supporter, Supporter.id == SupporterLetter.supporter_id)
+            .where(
+                Supporter.email_canonical == email_canonical,
+                SupporterLetter.campaign_id == campaign.id,
+                SupporterLetter.recipient_id == recipient.id,
+                SupporterLetter.status.in_((_W.PENDING, *CONFIRMED_STATES)),
+            )
+            .order_by(SupporterLetter.id.desc())
+        )
+    )
+    if any(letter.status in CONFIRMED_STATES for letter in earlier):
+        raise ServiceError(
+            _(
+                "Sie haben %(name)s in dieser Kampagne schon geschrieben. Ein zweiter Brief an dieselbe Person geht "
+                "nicht; Ihren ersten finden Sie über den Link in der Bestätigungs-E-Mail. Schreiben Sie gern einer "
+                "anderen Person.",
+                name=recipient.full_name,
+            ),
+            "recipient",
+        )
+    return earlier[0] if earlier else None
+
+
 def _clean_writer(writer: Writer, found: ErrorCollector) -> Writer | None:
     """The writer's details cleaned; None after noting in `found` what is wrong with them."""
     values = found.check(short_fields, writer, LIMITS, _REQUIRED)
+    postcode = found.check(clean_postcode, writer.postcode) if writer.postcode.strip() else ""
+    if values is not None and postcode is not None:
+        values["postcode"] = postcode
     email = found.check(normalise_email, writer.email, field="email")
-    return Writer(email=email, **values) if values is not None and email is not None else None
+    return Writer(email=email, **values) if None not in (values, postcode, email) else None
 
 
 @dataclass(frozen=True)
@@ -190,19 +238,38 @@ def _checked(session: Session, campaign: Campaign, submission: Submission) -> tu
         found.add("delivery", _("Für diese Person haben wir keine E-Mail-Adresse: Bitte per Post schicken."))
     if not _known_consent(submission.consent_version):
         found.add("consent", _("Der Einwilligungstext hat sich geändert. Bitte lesen Sie ihn erneut."))
+    if writer is not None and letter is not None:
+        found.check(_unconfirmed_letter, session, campaign, canonical_email(writer.email), letter.recipient)
     found.raise_if_any()
     return writer, letter  # type: ignore[return-value]
 
 
-def submit(session: Session, campaign: Campaign, submission: Submission, *, site_url: str) -> SupporterLetter:
-    """Record the letter as PENDING and queue the confirmation mail; FieldErrors say what to correct."""
+@dataclass(frozen=True)
+class Submitted:
+    letter: SupporterLetter
+    # The writer's unconfirmed letter to the same person now says this instead (a new one was not made).
+    replaced: bool = False
+
+
+def submit(session: Session, campaign: Campaign, submission: Submission, *, site_url: str) -> Submitted:
+    """Record the letter as PENDING and queue the confirmation mail; FieldErrors say what to correct.
+
+    One letter per writer (canonical address) and recipient in a campaign: a second one replaces the writer's
+    unconfirmed letter (its links stay valid and confirm the new text) and a confirmed one refuses it. The writer's
+    Supporter row is locked first, so two submissions at the same moment take turns and the second sees the first
+    (on SQLite the request's write lock does the same).
+    """
     writer, found = _checked(session, campaign, submission)
-    seed = secrets.token_hex(16)
-    confirm, access = _tokens(seed)
-    letter = SupporterLetter(
-        campaign=campaign,
-        supporter=_supporter(session, writer),
-        recipient=found.recipient,
+    supporter = _supporter(session, writer)
+    session.execute(select(Supporter.id).where(Supporter.id == supporter.id).with_for_update())
+    letter = _unconfirmed_letter(session, campaign, supporter.email_canonical, found.recipient)
+    replaced = letter is not None
+    if letter is None:
+        letter = SupporterLetter(campaign=campaign, supporter=supporter, recipient=found.recipient)
+        letter.token_seed = secrets.token_hex(16)
+        session.add(letter)
+    confirm, access = _tokens(letter.token_seed)
+    values = dict(
         delivery=submission.delivery,
         argument_ids=list(submission.draft.argument_ids),
         own_text=submission.draft.own_text.strip(),
@@ -211,17 +278,19 @@ def submit(session: Session, campaign: Campaign, submission: Submission, *, site
         similar_count=found.variation.similar,
         consent_version=submission.consent_version,
         consented_at=utcnow(),
-        token_seed=seed,
+        # Written anew: an unconfirmed letter expires counting from now, as its new confirmation link does.
+        created_at=utcnow(),
         confirm_token_hash=confirm.digest,
         access_token_hash=access.digest,
         site_url=site_url[:300],
         locale=submission.locale[:8] or "de",
         **{name: getattr(writer, name) for name in ("first_name", "last_name", "email", *LIMITS)},
     )
-    session.add(letter)
+    for name, value in values.items():
+        setattr(letter, name, value)
     session.flush()
     mails.queue_confirmation(session, letter, confirm.token, access.token)
-    return letter
+    return Submitted(letter, replaced)
 
 
 def writer_of(letter: SupporterLetter) -> Writer:

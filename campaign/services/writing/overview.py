@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from campaign.models import Campaign, Recipient, SupporterLetter, SupporterLetterStatus
-from campaign.services.writing.variation import Cluster, clusters
+from campaign.services.writing.variation import Cluster, clusters, near_identical
 
 _W = SupporterLetterStatus
 # Own-words share buckets for the organisers' overview: below 10 %, 10–30 %, 30–60 %, 60 % and more.
@@ -68,6 +68,9 @@ class VariationSummary:
     # (from, to, letters): the bounds in percent, written by the page in its language's notation.
     buckets: list[tuple[int, int, int]] = field(default_factory=list)
     clusters: list[RecipientCluster] = field(default_factory=list)
+    # Letter id → how many of these letters to the same person it is nearly identical to (counted now, as the
+    # groups are: the number stored with a letter counted only the letters sent before it was written).
+    similar: dict[int, int] = field(default_factory=dict)
 
 
 def variation(session: Session, campaign: Campaign) -> VariationSummary:
@@ -90,6 +93,9 @@ def variation(session: Session, campaign: Campaign) -> VariationSummary:
         by_recipient.setdefault(row.recipient_id, []).append((row.id, row.letter_text))
     for recipient_id, letters in by_recipient.items():
         recipient = session.get(Recipient, recipient_id) if recipient_id else None
-        summary.clusters.extend(RecipientCluster(recipient, cluster) for cluster in clusters(letters))
+        partners = near_identical(letters)
+        summary.similar.update((letter_id, len(others)) for letter_id, others in partners.items())
+        found = clusters(letters, partners=partners)
+        summary.clusters.extend(RecipientCluster(recipient, cluster) for cluster in found)
     summary.clusters.sort(key=lambda item: -len(item.cluster.ids))
     return summary

@@ -140,14 +140,6 @@ def postcode_table_size(session: Session) -> tuple[int, int]:
     return rows, codes
 
 
-def clean_postcode(text: str) -> str:
-    """The postcode as typed, without spaces; ServiceError unless it is five digits."""
-    code = "".join((text or "").split())
-    if not GERMAN_POSTCODE.fullmatch(code):
-        raise ServiceError(_("Bitte eine fünfstellige Postleitzahl angeben, etwa 40210."), "postcode")
-    return code
-
-
 def _reachable(recipient: Recipient) -> bool:
     return bool(recipient.email) or recipient.has_postal_address
 
@@ -182,6 +174,9 @@ def open_recipients(session: Session, campaign: Campaign) -> list[Recipient]:
 
 def writable_recipient(session: Session, campaign: Campaign, recipient_id: int, postcode: str) -> Recipient:
     """The recipient a supporter chose, if it is one they may write to (by postcode or opened to all)."""
+    if not recipient_id:
+        # Nobody is chosen in advance: a letter to whoever happens to be listed first is not the writer's choice.
+        raise ServiceError(_("Bitte wählen Sie, an wen Sie schreiben möchten."), "recipient")
     allowed = recipients_for_postcode(session, campaign, postcode) if postcode else []
     allowed += open_recipients(session, campaign)
     for recipient in allowed:

@@ -72,27 +72,42 @@ class Cluster:
     sample: str
 
 
-def clusters(letters: Sequence[tuple[int, str]], threshold: float = NEAR_IDENTICAL) -> list[Cluster]:
-    """Groups of two or more nearly identical letters among (id, text) pairs, largest first."""
+def near_identical(letters: Sequence[tuple[int, str]], threshold: float = NEAR_IDENTICAL) -> dict[int, set[int]]:
+    """For each (id, text) pair, the ids of the other letters nearly identical to it (Jaccard at least `threshold`)."""
     sets = [shingles(text) for _id, text in letters]
-    parent = list(range(len(letters)))
-
-    def root(index: int) -> int:
-        while parent[index] != index:
-            parent[index] = parent[parent[index]]
-            index = parent[index]
-        return index
-
+    partners: dict[int, set[int]] = {letter_id: set() for letter_id, _text in letters}
     for i in range(len(letters)):
         for j in range(i + 1, len(letters)):
-            if root(i) != root(j) and jaccard(sets[i], sets[j]) >= threshold:
-                parent[root(j)] = root(i)
+            if jaccard(sets[i], sets[j]) >= threshold:
+                partners[letters[i][0]].add(letters[j][0])
+                partners[letters[j][0]].add(letters[i][0])
+    return partners
+
+
+def clusters(
+    letters: Sequence[tuple[int, str]],
+    threshold: float = NEAR_IDENTICAL,
+    partners: dict[int, set[int]] | None = None,
+) -> list[Cluster]:
+    """Groups of two or more nearly identical letters among (id, text) pairs, largest first; `partners` is
+    near_identical(letters) when the caller has it already (the groups are its chains)."""
+    partners = near_identical(letters, threshold) if partners is None else partners
+    texts = dict(letters)
+    parent = {letter_id: letter_id for letter_id in texts}
+
+    def root(letter_id: int) -> int:
+        while parent[letter_id] != letter_id:
+            parent[letter_id] = parent[parent[letter_id]]
+            letter_id = parent[letter_id]
+        return letter_id
+
+    for letter_id, others in partners.items():
+        for other in others:
+            parent[root(other)] = root(letter_id)
     groups: dict[int, list[int]] = {}
-    for index in range(len(letters)):
-        groups.setdefault(root(index), []).append(index)
+    for letter_id, _text in letters:
+        groups.setdefault(root(letter_id), []).append(letter_id)
     found = [
-        Cluster(ids=tuple(letters[i][0] for i in members), sample=letters[members[0]][1][:200])
-        for members in groups.values()
-        if len(members) > 1
+        Cluster(ids=tuple(members), sample=texts[members[0]][:200]) for members in groups.values() if len(members) > 1
     ]
     return sorted(found, key=lambda cluster: (-len(cluster.ids), cluster.ids))

@@ -6,27 +6,28 @@ along in hidden fields, so nothing is stored before the supporter sends the lett
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
+from flask_limiter import RateLimitExceeded
 
 from campaign.db import db
 from campaign.extensions import limiter
 from campaign.jobs.outbox import deliver_outbox
 from campaign.services.common.errors import ServiceError
+from campaign.services.recipients.postcodes import clean_postcode
 from campaign.services.writing.compose import Writer, offered_arguments
 from campaign.services.writing.letters import LETTER_CONSENT, Draft, Submission, check_submission, preview, submit
-from campaign.services.writing.postcodes import (
-    clean_postcode,
-    open_recipients,
-    recipients_for_postcode,
-    writable_recipient,
-)
+from campaign.services.writing.postcodes import open_recipients, recipients_for_postcode, writable_recipient
 from campaign.services.writing.settings import writing_campaign
 from campaign.web.boundary import after_commit, roll_back
 from campaign.web.forms import with_service_errors
 from campaign.web.public.views import bp
 from campaign.web.public.writing_forms import WriteForm
-from campaign.web.security import no_store
+from campaign.web.security import no_store, retry_after_seconds
 
 PAGES = ("postcode", "recipients", "arguments", "paragraph", "preview")
 # Which form fields a step's page shows; errors of other fields are not this step's business.
@@ -46,6 +47,45 @@ def writing_campaign_or_404(slug: str):
 
 def _sign_limit() -> str:
     return current_app.config["SIGN_RATE_LIMIT"]
+
+
+def _steps_limit() -> str:
+    return current_app.config["WRITE_PREVIEW_RATE_LIMIT"]
+
+
+def _submitting() -> bool:
+    """Whether this POST is the final one, which stores the letter and sends a mail (SIGN_RATE_LIMIT counts it)."""
+    return request.form.get("step") == "submit"
+
+
+def _not_submitting() -> bool:
+    return not _submitting()
+
+
+def _letter_kept_when_limited(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A final submission over its limit gets the preview page again with everything typed, not the error page:
+    the letter travels only in the form, and a page without it would lose it."""
+
+    @functools.wraps(view)
+    def kept(slug: str):
+        try:
+            return view(slug)
+        except RateLimitExceeded:
+            if not _submitting():
+                raise
+        form = WriteForm()
+        seconds = retry_after_seconds() or 60
+        form.form_errors.append(
+            ngettext(
+                "Zu viele Versuche in kurzer Zeit. Bitte in %(num)s Minute erneut absenden; Ihr Text bleibt erhalten.",
+                "Zu viele Versuche in kurzer Zeit. Bitte in %(num)s Minuten erneut absenden; Ihr Text bleibt erhalten.",
+                max(1, round(seconds / 60)),
+            )
+        )
+        page, status = _page("preview", writing_campaign_or_404(slug), form, 429)
+        return page, status, {"Retry-After": str(seconds)}
+
+    return kept
 
 
 def _ints(values) -> list[int]:
@@ -126,8 +166,12 @@ def _fail(step: str, campaign, form: WriteForm, error: ServiceError):
 
 
 @bp.post("/c/<slug>/write")
-@limiter.limit(_sign_limit)
 @no_store
+@_letter_kept_when_limited
+# Only the final submission counts against the signing limit; going back, correcting and previewing have their own,
+# more generous budget, so a writer who revises their letter is not locked out before sending it.
+@limiter.limit(_sign_limit, exempt_when=_not_submitting, scope="write-submit")
+@limiter.limit(_steps_limit, exempt_when=_submitting, scope="write-steps")
 def write_step(slug: str):
     campaign = writing_campaign_or_404(slug)
     form = WriteForm()
@@ -213,16 +257,19 @@ def _to_submit(campaign, form: WriteForm):
     if _step_errors(form, "preview"):
         with_service_errors(form, lambda: check_submission(db.session, campaign, _submission(form)), DETAIL_FIELDS)
         return _page("preview", campaign, form, 400)
+    # The page after sending says what happens next, which differs for a letter the writer posts themselves.
+    by_post = "post" if form.delivery.data == "post" else None
     if form.website.data:
         # A bot filled the hidden field: it gets the answer a person gets, and nothing is stored or sent.
-        return redirect(url_for("public.write_sent", slug=campaign.slug))
+        return redirect(url_for("public.write_sent", slug=campaign.slug, delivery=by_post))
     site_url = current_app.config.get("PUBLIC_URL") or request.url_root
     try:
-        submit(db.session, campaign, _submission(form), site_url=site_url)
+        submitted = submit(db.session, campaign, _submission(form), site_url=site_url)
     except ServiceError as error:
         return _fail("preview", campaign, form, error)
     after_commit(deliver_outbox)
-    return redirect(url_for("public.write_sent", slug=campaign.slug))
+    replaced = 1 if submitted.replaced else None
+    return redirect(url_for("public.write_sent", slug=campaign.slug, delivery=by_post, replaced=replaced))
 
 
 _HANDLERS = {
@@ -236,7 +283,7 @@ _HANDLERS = {
 
 
 @bp.post("/c/<slug>/write/preview.pdf")
-@limiter.limit(_sign_limit)
+@limiter.limit(_steps_limit)
 @no_store
 def write_preview_pdf(slug: str):
     """The preview as a PDF (the same letter the office would get, without reference code yet)."""
@@ -255,4 +302,9 @@ def write_preview_pdf(slug: str):
 
 @bp.get("/c/<slug>/write/sent")
 def write_sent(slug: str):
-    return render_template("public/write/sent.html", campaign=writing_campaign_or_404(slug))
+    return render_template(
+        "public/write/sent.html",
+        campaign=writing_campaign_or_404(slug),
+        replaced=request.args.get("replaced") == "1",
+        by_post=request.args.get("delivery") == "post",
+    )
