@@ -144,8 +144,15 @@ def _write(page, check: Checker, slug: str) -> None:
     page.get_by_label("Ihre Postleitzahl").fill("50667")
     page.get_by_role("button", name="Empfänger:innen suchen").click()
     page.get_by_role("button", name="Weiter").click()
+    check.fits("Brief, niemand gewählt", "Bitte wählen Sie, an wen Sie schreiben möchten.", public=True)
+    page.get_by_role("radio").first.check()
     page.get_by_role("button", name="Weiter").click()
-    page.get_by_label("Ihr eigener Absatz").fill(f"{LONGER} " * 2)
+    page.get_by_role("button", name="Weiter").click()
+    # At least 20 words: a letter without a chosen argument needs them.
+    page.get_by_label("Ihr eigener Absatz").fill(
+        f"{LONGER} {LONGER} und ich bitte Sie herzlich, den Antrag so nicht zu beschließen, weil er Menschen schadet "
+        "und Kommunen überfordert, danke sehr."
+    )
     page.get_by_role("button", name="Vorschau ansehen").click()
     page.get_by_role("button", name="Brief abschicken").click()
     check.fits(
