@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from campaign.db import db
 from campaign.models import Campaign, CampaignStatus, FormOfAddress, Role
 from tests.factories import make_recipient
-from tests.factories_dashboard import make_counted_campaign, make_recipient_letter, make_reply
+from tests.factories_dashboard import (
+    SENT_AT,
+    make_counted_campaign,
+    make_recipient_letter,
+    make_reply,
+    make_signature,
+)
 
 
 @pytest.fixture
@@ -47,6 +55,39 @@ def test_the_dashboard_shows_the_hand_counted_figures_and_the_definitions(app, c
     assert "Sabine Weiß" in page and "550 5.1.1 User unknown" in page
     assert "6 Briefe zum Nachfassen fällig." in page
     assert "<script" not in page.split("</nav>", 1)[1]
+
+
+def test_the_chart_sentences_count_letters_signatures_and_days_each_in_its_own_plural(app, client, login):
+    """„1 Briefe an 1 Tag“ and „1 bestätigte Mitzeichnungen“: the sentences' ngettext counted only the days."""
+    login(Role.COORDINATOR)
+    with app.app_context():
+        campaign = Campaign(slug="einzeln", title="Einzeln", status=CampaignStatus.ACTIVE)
+        db.session.add(campaign)
+        make_recipient_letter(db.session, campaign, make_recipient(db.session))
+        make_signature(db.session, campaign, SENT_AT)
+        db.session.commit()
+
+    def sentences(slug: str, language: str) -> str:
+        client.set_cookie("locale", language)
+        return client.get(f"/track/campaigns/{slug}").get_data(as_text=True)
+
+    german, english = sentences("einzeln", "de"), sentences("einzeln", "en")
+    assert "1 Brief an 1 Tag versandt, am 2. März 2026." in german
+    assert "1 bestätigte Mitzeichnung an 1 Tag, am 2. März 2026." in german
+    assert "1 letter sent on 1 day, on 2 March 2026." in english
+    assert "1 confirmed co-signature on 1 day, on 2 March 2026." in english
+    german, english = sentences("gezaehlt", "de"), sentences("gezaehlt", "en")
+    assert "10 Briefe an 1 Tag versandt, am 2. März 2026." in german
+    assert "3 bestätigte Mitzeichnungen an 2 Tagen, zuletzt am 2. März 2026; die meisten (2) am 2. März 2026." in german
+    assert "10 letters sent on 1 day, on 2 March 2026." in english
+    most = "the most (2) on 2 March 2026."
+    assert f"3 confirmed co-signatures on 2 days, most recently on 2 March 2026; {most}" in english
+    with app.app_context():
+        campaign = db.session.query(Campaign).filter_by(slug="einzeln").one()
+        make_recipient_letter(db.session, campaign, make_recipient(db.session), sent_at=SENT_AT - timedelta(days=1))
+        db.session.commit()
+    assert "2 Briefe an 2 Tagen versandt, vom 1. März 2026 bis 2. März 2026." in sentences("einzeln", "de")
+    assert "2 letters sent on 2 days, from 1 March 2026 to 2 March 2026." in sentences("einzeln", "en")
 
 
 def test_the_dashboard_needs_a_staff_login_and_a_known_campaign(client, login):

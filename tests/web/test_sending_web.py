@@ -236,7 +236,7 @@ def test_a_letter_posted_on_a_day_counts_as_sent_that_day(app, client, organiser
     assert "<td>05.03.2026</td>" in board
     dashboard = client.get(f"/track/campaigns/{campaign.slug}").get_data(as_text=True)
     assert "kein Versanddatum" not in dashboard and "Noch keine Briefe mit Versanddatum." not in dashboard
-    assert "1 Briefe an 1 Tag versandt, am 5. März 2026." in dashboard
+    assert "1 Brief an 1 Tag versandt, am 5. März 2026." in dashboard
     history = client.get(f"/track/campaigns/{campaign.slug}/recipients/{_post_recipient(app, campaign)}")
     assert "zur Post gegeben am 05.03.2026" in history.get_data(as_text=True)
 
