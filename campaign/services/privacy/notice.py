@@ -55,13 +55,11 @@ def longest_rate_limit_window() -> int:
 
 def _campaigning_organisations(session: Session) -> tuple[str, ...]:
     """The address blocks of the organisations that run a campaign the public can see (not a draft, not archived)."""
-    statement = (
-        select(Organisation)
-        .join(Campaign, Campaign.organisation_id == Organisation.id)
-        .where(Campaign.status.in_((CampaignStatus.ACTIVE, CampaignStatus.CLOSED)))
-        .distinct()
-        .order_by(Organisation.name)
+    # A subquery rather than JOIN + DISTINCT: PostgreSQL cannot compare the JSON columns DISTINCT would compare.
+    public_campaigns = select(Campaign.organisation_id).where(
+        Campaign.status.in_((CampaignStatus.ACTIVE, CampaignStatus.CLOSED))
     )
+    statement = select(Organisation).where(Organisation.id.in_(public_campaigns)).order_by(Organisation.name)
     return tuple(
         "\n".join(line for line in (item.name, item.street, f"{item.postcode} {item.city}".strip()) if line)
         for item in session.scalars(statement)
