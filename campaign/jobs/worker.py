@@ -15,6 +15,11 @@ from campaign.jobs import huey
 from campaign.jobs.queue import sweep
 from campaign.services.common.workers import beat, sign_off
 
+# Seconds. A consumer on SQLite polls its queue, waiting 15 % longer after each empty look, by default up to 10 s:
+# a job started after a quiet spell would then wait up to 10 s before its first step. One look per second per
+# thread costs SQLite nothing. (On Redis the consumer blocks on the queue and starts a job at once anyway.)
+IDLE_POLL_MAX_DELAY = 1.0
+
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -53,7 +58,7 @@ def run_worker(threads: int, ready: Callable[[], None] = lambda: None) -> None:
     heartbeat.start()
     try:
         ready()
-        huey.create_consumer(workers=threads, worker_type="thread").run()
+        huey.create_consumer(workers=threads, worker_type="thread", max_delay=IDLE_POLL_MAX_DELAY).run()
     except KeyboardInterrupt:
         # Ctrl-C before the consumer has taken over the signals (it was pressed as "läuft" appeared): the same
         # clean stop as later, not click's "Aborted!" with exit status 1.
