@@ -72,6 +72,13 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
+    # SQLite's lower() folds only A–Z, and ILIKE compiles to lower(…) LIKE lower(…) here: a search for „łukasik“
+    # missed „Łukasik“ and „Ärzte“ sorted after „zoo“. Python's lower() folds every script, as PostgreSQL's does.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
 
 
 # SQLite: a transaction that has read cannot write once another connection has committed since ("database is

@@ -370,6 +370,14 @@ def test_text_search_treats_wildcards_literally(db_session, people):
     assert _names(db_session, text="joerg@") == {"Jörg Weiß"}
 
 
+def test_text_search_ignores_case_beyond_ascii(db_session, people):
+    # SQLite's own lower() folds only A–Z: „łukasik“ missed „Łukasik“ there (PostgreSQL found it).
+    assert _names(db_session, text="łukasik") == {"Paweł Łukasik"}
+    assert _names(db_session, text="JÖRG") == {"Jörg Weiß"}
+    assert _names(db_session, text="IBÁÑEZ") == {"Renée Ibáñez"}
+    assert _names(db_session, function="LANDTAGSABGEORDNETER") == {"Paweł Łukasik"}
+
+
 def test_pages_of_thousands_are_counted_and_clamped(db_session):
     add_recipients(db_session, 1203)
     first = service.search_recipients(db_session, service.RecipientFilter(), page=1, per_page=50)

@@ -90,8 +90,8 @@ def collapse_spaces(text: str) -> str:
 def same_name(first: str, second: str) -> bool:
     """Whether two names are one but for case and spacing: „Łódź-Argumente“ and „łódź  argumente“ are.
 
-    For uniqueness checks, compared here rather than with SQL's lower(): SQLite's folds only ASCII letters,
-    PostgreSQL's every letter, so the two databases would disagree about „Ł“ and „ł“.
+    For uniqueness checks, compared here rather than with SQL's lower(): casefold() also makes „ß“ and „ss“ one,
+    and PostgreSQL's lower() depends on the database's locale (under LC_CTYPE=C it folds only A–Z).
     """
     return collapse_spaces(first).casefold() == collapse_spaces(second).casefold()
 

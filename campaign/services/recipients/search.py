@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from campaign.models import Recipient, RecipientList, recipient_list_members
 from campaign.services.common.pagination import DEFAULT_PAGE_SIZE, Page, paginate
+from campaign.services.common.search import contains_text
 from campaign.services.common.text import collapse_spaces
 
 
@@ -55,17 +56,12 @@ def _tag_condition(session: Session, tag: str) -> Any:
     return exists(select(1).select_from(elements).where(elements.c.value == tag))
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
-    return f"%{escaped}%"
-
-
 def filtered_statement(session: Session, filters: RecipientFilter) -> Select[tuple[Recipient]]:
     """A select of the recipients matching every given filter."""
     statement = select(Recipient)
     conditions: list[Any] = []
     if filters.text:
-        pattern = _like_pattern(collapse_spaces(filters.text))
+        text = collapse_spaces(filters.text)
         searched = (
             Recipient.first_name,
             Recipient.last_name,
@@ -74,7 +70,7 @@ def filtered_statement(session: Session, filters: RecipientFilter) -> Select[tup
             Recipient.email,
             Recipient.city,
         )
-        conditions.append(or_(*(column.ilike(pattern, escape="!") for column in searched)))
+        conditions.append(or_(*(contains_text(column, text) for column in searched)))
     if filters.list_id is not None:
         members = select(recipient_list_members.c.recipient_id).where(
             recipient_list_members.c.list_id == filters.list_id
@@ -83,7 +79,7 @@ def filtered_statement(session: Session, filters: RecipientFilter) -> Select[tup
     if filters.tag:
         conditions.append(_tag_condition(session, filters.tag.strip().lower()))
     if filters.function:
-        conditions.append(Recipient.function.ilike(_like_pattern(collapse_spaces(filters.function)), escape="!"))
+        conditions.append(contains_text(Recipient.function, collapse_spaces(filters.function)))
     for name in ("unterbezirk", "kreis", "wahlkreis", "kommune"):
         value = getattr(filters, name)
         if value:

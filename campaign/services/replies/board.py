@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from campaign.db import utcnow
 from campaign.models import Campaign, Letter, LetterStatus, Recipient, Reply, ReplyKind, ReplyQuality, ReplyStance
 from campaign.services.common.pagination import DEFAULT_PAGE_SIZE, Page, paginate
+from campaign.services.common.search import contains_text
 from campaign.services.common.text import collapse_spaces
 from campaign.services.recipients.search import RecipientFilter, filtered_statement
 
@@ -94,9 +95,9 @@ def board_statement(session: Session, campaign: Campaign, filters: BoardFilter) 
         matching = select(Recipient.id).where(or_(*(column == region for column in REGION_COLUMNS)))
         statement = statement.where(Letter.recipient_id.in_(matching))
     if filters.text:
-        pattern = "%" + collapse_spaces(filters.text).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
+        text = collapse_spaces(filters.text)
         statement = statement.where(
-            or_(Letter.recipient_name.ilike(pattern, escape="!"), Letter.reference_code.ilike(pattern, escape="!"))
+            or_(contains_text(Letter.recipient_name, text), contains_text(Letter.reference_code, text))
         )
     if filters.status is not None:
         statement = statement.where(Letter.status == filters.status)

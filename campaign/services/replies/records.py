@@ -28,6 +28,7 @@ from campaign.services.common.audit import record
 from campaign.services.common.dates import short_date, today_in_germany, utc_to_german_time
 from campaign.services.common.emails import canonical_email
 from campaign.services.common.errors import ErrorCollector, ServiceError
+from campaign.services.common.search import contains_text
 from campaign.services.common.text import collapse_spaces, format_thousands
 from campaign.services.common.translation import N_
 from campaign.services.replies.attachments import add_attachment
@@ -209,15 +210,14 @@ def find_letters(session: Session, query: str, *, limit: int = 20) -> list[Lette
     words = collapse_spaces(query)[:100]
     if len(words) < 2:
         return []
-    pattern = "%" + words.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
     statement = (
         select(Letter)
         .where(
             Letter.status.in_(SENT_STATES),
             or_(
-                Letter.reference_code.ilike(pattern, escape="!"),
-                Letter.recipient_name.ilike(pattern, escape="!"),
-                Letter.recipient_email.ilike(pattern, escape="!"),
+                contains_text(Letter.reference_code, words),
+                contains_text(Letter.recipient_name, words),
+                contains_text(Letter.recipient_email, words),
             ),
         )
         .order_by(func.coalesce(Letter.sent_at, Letter.created_at).desc(), Letter.id.desc())

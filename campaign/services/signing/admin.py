@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from campaign.models import Campaign, Signature, SignatureStatus, Supporter
 from campaign.services.common.pagination import Page, paginate
+from campaign.services.common.search import contains_text
 
 
 @dataclass(frozen=True)
@@ -32,17 +33,15 @@ def signatures_page(
         statement = statement.where(Signature.status == filters.status)
     words = filters.query.split()
     for word in words[:5]:
-        pattern = f"%{word.lower()}%"
-        statement = statement.where(
-            or_(
-                func.lower(Supporter.first_name).like(pattern),
-                func.lower(Supporter.last_name).like(pattern),
-                func.lower(Supporter.email).like(pattern),
-                func.lower(Supporter.city).like(pattern),
-                Supporter.postcode.like(pattern),
-                func.lower(Signature.organisation).like(pattern),
-            )
+        searched = (
+            Supporter.first_name,
+            Supporter.last_name,
+            Supporter.email,
+            Supporter.city,
+            Supporter.postcode,
+            Signature.organisation,
         )
+        statement = statement.where(or_(*(contains_text(column, word) for column in searched)))
     return paginate(session, statement, page=page, per_page=per_page)
 
 
