@@ -190,7 +190,7 @@ def _drive(port: int, path: str, make_body, seconds: float, tag: str) -> dict:
             if path != "/insert":
                 # The page with the form, as a browser gets it: the session cookie and its CSRF token (not timed).
                 _status, page, cookie = _request(port, "GET", f"/c/{SLUG}", timeout=120)
-                token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+                token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page)[1]
             else:
                 _request(port, "POST", path, make_body(f"warm{number}@example.org", ""), timeout=120)
         except Exception:
