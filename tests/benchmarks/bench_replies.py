@@ -288,6 +288,7 @@ def main() -> None:
         folder = Path(temporary)
         result = {"bench": "replies", **bench_file_import(folder), **bench_imap_fetch(folder)}
     result["load_average"] = [round(value, 2) for value in os.getloadavg()]
+    result["cores"] = os.cpu_count()
     print(json.dumps(result))
 
 
