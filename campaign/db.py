@@ -73,7 +73,7 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
     # SQLite's lower() folds only A–Z, and ILIKE compiles to lower(…) LIKE lower(…) here: a search for „łukasik“
-    # missed „Łukasik“ and „Ärzte“ sorted after „zoo“. Python's lower() folds every script, as PostgreSQL's does.
+    # missed „Łukasik“. Python's lower() folds every script, as PostgreSQL's does under a UTF-8 locale.
     dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
 

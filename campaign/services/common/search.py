@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
-# The escape character of the LIKE patterns; a rare one, so that searches for „\“ work on both databases.
+# The escape character of the LIKE patterns (doubled where the user typed it). Not the backslash: PostgreSQL's
+# default escape, which would make the two databases read an unescaped pattern differently.
 LIKE_ESCAPE = "!"
 
 
