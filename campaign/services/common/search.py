@@ -6,8 +6,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
-# The escape character of the LIKE patterns (doubled where the user typed it). Not the backslash: PostgreSQL's
-# default escape, which would make the two databases read an unescaped pattern differently.
+# The escape character of the LIKE patterns; where the user typed it, it is doubled.
 LIKE_ESCAPE = "!"
 
 
