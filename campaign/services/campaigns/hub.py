@@ -61,26 +61,41 @@ def _unreachable_targets(session: Session, campaign: Campaign) -> int:
     return session.scalar(statement) or 0
 
 
+# The settings page, where the motion and the sender are chosen.
+SETTINGS = "organise.campaigns.edit"
+
+
 def checklist(session: Session, campaign: Campaign, figures: CampaignFigures) -> list[CheckItem]:
     """The steps in the order an organiser takes them, each with the page where it is done."""
     slug = {"slug": campaign.slug}
+    items = [*_preparation_steps(campaign, slug), *_letter_steps(session, campaign, figures, slug)]
+    if campaign.channels is not CampaignChannels.POST and not (campaign.organisation and campaign.organisation.email):
+        items.append(
+            CheckItem(
+                _l("Keine E-Mail-Adresse des Absenders"),
+                False,
+                _l("Die Absender-Organisation braucht eine E-Mail-Adresse."),
+                SETTINGS,
+                slug,
+            )
+        )
+    return items
+
+
+def _preparation_steps(campaign: Campaign, slug: dict[str, str]) -> list[CheckItem]:
+    """What every letter needs: the motion, the arguments, the sender and a template."""
     organisation = campaign.organisation
-    chosen = len(campaign.chosen_arguments)
-    unreachable = _unreachable_targets(session, campaign) if figures.targets else 0
-    usable_templates = [t for t in campaign.templates if t.current_version is not None]
-    settings = "organise.campaigns.edit"
-    letters_done = figures.targets > 0 and figures.letters >= figures.targets
-    items = [
+    return [
         _step(
             campaign.motion is not None,
             _l("Antrag gewählt"),
             _l("Noch kein Antrag"),
             _l("Antrag in den Einstellungen wählen."),
-            settings,
+            SETTINGS,
             slug,
         ),
         _step(
-            campaign.argument_set is not None and chosen > 0,
+            campaign.argument_set is not None and len(campaign.chosen_arguments) > 0,
             _l("Argumente gewählt"),
             _l("Noch keine Argumente"),
             _l("Argumentationsset wählen und Argumente für die Briefe auswählen."),
@@ -92,17 +107,26 @@ def checklist(session: Session, campaign: Campaign, figures: CampaignFigures) ->
             _l("Absender gewählt"),
             _l("Noch kein Absender"),
             _l("Absender-Organisation mit mindestens einer unterzeichnenden Person wählen."),
-            settings,
+            SETTINGS,
             slug,
         ),
         _step(
-            bool(usable_templates),
+            any(template.current_version is not None for template in campaign.templates),
             _l("Briefvorlage angelegt"),
             _l("Noch keine Briefvorlage"),
             _l("Eine Briefvorlage anlegen."),
             "organise.letters.campaign",
             slug,
         ),
+    ]
+
+
+def _letter_steps(
+    session: Session, campaign: Campaign, figures: CampaignFigures, slug: dict[str, str]
+) -> list[CheckItem]:
+    """Whom the letters go to (each with the address its channel needs), and whether every letter is made."""
+    unreachable = _unreachable_targets(session, campaign) if figures.targets else 0
+    return [
         _step(
             figures.targets > 0 and unreachable == 0,
             _l("Empfänger:innen hinzugefügt"),
@@ -114,7 +138,7 @@ def checklist(session: Session, campaign: Campaign, figures: CampaignFigures) ->
             slug,
         ),
         _step(
-            letters_done,
+            figures.targets > 0 and figures.letters >= figures.targets,
             _l("Briefe erzeugt"),
             _l("Noch nicht alle Briefe erzeugt") if figures.letters else _l("Noch keine Briefe erzeugt"),
             _l("Briefe für alle Empfänger:innen erzeugen."),
@@ -122,17 +146,6 @@ def checklist(session: Session, campaign: Campaign, figures: CampaignFigures) ->
             slug,
         ),
     ]
-    if campaign.channels is not CampaignChannels.POST and not (campaign.organisation and campaign.organisation.email):
-        items.append(
-            CheckItem(
-                _l("Keine E-Mail-Adresse des Absenders"),
-                False,
-                _l("Die Absender-Organisation braucht eine E-Mail-Adresse."),
-                settings,
-                slug,
-            )
-        )
-    return items
 
 
 def campaign_hub(session: Session, campaign: Campaign, *, page: int = 1) -> Hub:
