@@ -72,13 +72,21 @@ def submitted_or_back(
     (it writes nothing): run only when the form failed, so that the message names the service's mistakes too.
     """
     form = form_class()
-    if not form.validate_on_submit():
-        if check is not None:
-            with_service_errors(form, lambda: check(form))
+    if not validate_with_service(form, (lambda: check(form)) if check is not None else None):
         messages = [str(message) for errors in form.errors.values() for message in errors]
         flash(" ".join(messages) or _("Das Formular war unvollständig."), "error")
         abort(redirect(url_for(endpoint, **values)))
     return form
+
+
+def validate_with_service(form: F, check: Callable[[], Any] | None) -> bool:
+    """`form.validate_on_submit()`; when a submitted form fails, the service's `check` (which writes nothing) runs
+    too and its messages go beside the fields (`with_service_errors`): one answer names every mistake."""
+    if form.validate_on_submit():
+        return True
+    if check is not None and form.is_submitted():
+        with_service_errors(form, check)
+    return False
 
 
 def with_service_errors(form: FlaskForm, check: Callable[[], Any], fields: Mapping[str, str] | None = None) -> None:

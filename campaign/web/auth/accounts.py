@@ -10,7 +10,7 @@ from campaign.models import Role, User
 from campaign.services.accounts import users as service
 from campaign.web.auth.forms import NewAccountForm, OwnPasswordForm, RoleForm
 from campaign.web.boundary import errors_shown_on, on_error_back_to
-from campaign.web.forms import ConfirmForm, with_service_errors
+from campaign.web.forms import ConfirmForm, validate_with_service
 from campaign.web.security import STAFF, acting_user, role_required, start_session
 
 bp = Blueprint("accounts", __name__)
@@ -39,7 +39,12 @@ def index():
 @role_required(Role.ADMIN)
 def create():
     form = NewAccountForm()
-    if form.validate_on_submit():
+    if validate_with_service(
+        form,
+        lambda: service.check_new_user(
+            db.session, form.email.data or "", form.role.data or "", name=form.name.data or ""
+        ),
+    ):
         with errors_shown_on(form, default="email"):
             new = service.create_user(
                 db.session, form.email.data, form.role.data, name=form.name.data or "", by=acting_user()
@@ -47,13 +52,6 @@ def create():
             flash(_("Konto für %(email)s angelegt.", email=new.user.email), "success")
             # Shown once, on this response only: it is never stored in clear.
             return _list_page(shown_password=new.generated_password or "", shown_for=new.user.email)
-    elif form.is_submitted():
-        with_service_errors(
-            form,
-            lambda: service.check_new_user(
-                db.session, form.email.data or "", form.role.data or "", name=form.name.data or ""
-            ),
-        )
     return _list_page(form, status=400)
 
 
@@ -114,7 +112,7 @@ def reset_password(user_id: int):
 @role_required(*STAFF)
 def own_password():
     form = OwnPasswordForm()
-    if form.validate_on_submit():
+    if validate_with_service(form, lambda: service.check_new_password(form.new.data or "", form.repeated.data or "")):
         with errors_shown_on(form, default="new"):
             me = acting_user()
             service.change_own_password(
@@ -123,6 +121,4 @@ def own_password():
             start_session(me)  # the new password ended every session; this browser stays logged in
             flash(_("Ihr Passwort ist geändert. Andere Sitzungen sind beendet."), "success")
             return redirect(url_for("organise.overview.index"))
-    elif form.is_submitted():
-        with_service_errors(form, lambda: service.check_new_password(form.new.data or "", form.repeated.data or ""))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200

@@ -20,7 +20,7 @@ from campaign.services.replies import follow_up_letters as letters
 from campaign.services.replies.followups import agreed_follow_ups, set_follow_up_days, unanswered_letters
 from campaign.services.sending.lifecycle import StepResult
 from campaign.web.boundary import after_commit, errors_shown_on, on_error_back_to
-from campaign.web.forms import ConfirmForm, submitted_or_back, with_service_errors
+from campaign.web.forms import ConfirmForm, submitted_or_back, validate_with_service
 from campaign.web.lookup import campaign_or_404
 from campaign.web.security import acting_user
 from campaign.web.track.forms import FollowUpChoiceForm, FollowUpDaysForm, FollowUpTemplateForm
@@ -67,7 +67,7 @@ def template(slug: str):
     version = found.current_version if found is not None else None
     texts = (version.subject, version.body) if version else (letters.STARTER_SUBJECT, letters.STARTER_BODY)
     form = FollowUpTemplateForm(data={"subject": texts[0], "body": texts[1]})
-    if form.validate_on_submit():
+    if validate_with_service(form, lambda: clean_texts(form.subject.data, form.body.data, follow_up=True)):
         with errors_shown_on(form, default="body"):
             saved = letters.save_follow_up_template(
                 db.session, campaign, subject=form.subject.data, body=form.body.data, user=acting_user()
@@ -76,8 +76,6 @@ def template(slug: str):
             if warning := closing_warning(saved.body):
                 flash(warning, "info")
             return redirect(url_for(".template", slug=slug))
-    elif form.is_submitted():
-        with_service_errors(form, lambda: clean_texts(form.subject.data, form.body.data, follow_up=True))
     preview, problem = None, ""
     if request.method == "GET":
         try:

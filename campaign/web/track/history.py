@@ -11,7 +11,7 @@ from campaign.services.common.dates import today_in_germany
 from campaign.services.replies.history import recipient_history
 from campaign.services.replies.records import LoggedReply, add_note, check_logged_reply, log_reply
 from campaign.web.boundary import errors_shown_on
-from campaign.web.forms import with_service_errors
+from campaign.web.forms import validate_with_service
 from campaign.web.lookup import campaign_or_404
 from campaign.web.security import acting_user
 from campaign.web.track.forms import LogReplyForm, NoteForm
@@ -42,7 +42,15 @@ def log(slug: str, recipient_id: int):
     form = LogReplyForm()
     if request.method == "GET":
         form.received_on.data = today_in_germany()
-    elif form.validate_on_submit():
+    elif validate_with_service(
+        form,
+        lambda: check_logged_reply(
+            letter,
+            form.text.data or "",
+            form.received_on.data,
+            with_files=any(upload.filename for upload in form.attachments.data or []),
+        ),
+    ):
         files = [(upload.filename or "", upload.read()) for upload in form.attachments.data or [] if upload.filename]
         data = LoggedReply(
             channel=ReplyChannel(form.channel.data),
@@ -56,12 +64,6 @@ def log(slug: str, recipient_id: int):
             reply = log_reply(db.session, letter, data, user=acting_user())
             flash(_("Antwort von %(name)s gespeichert.", name=recipient.full_name), "success")
             return redirect(url_for("track.replies.show", reply_id=reply.id))
-    else:
-        with_files = any(upload.filename for upload in form.attachments.data or [])
-        with_service_errors(
-            form,
-            lambda: check_logged_reply(letter, form.text.data or "", form.received_on.data, with_files=with_files),
-        )
     status = 400 if request.method == "POST" else 200
     return render_template(
         "track/reply_new.html", campaign=campaign, recipient=recipient, letter=letter, form=form

@@ -12,7 +12,7 @@ from campaign.services.evidence import arguments as service
 from campaign.services.evidence.choices import motions_by_title
 from campaign.services.evidence.citations import format_citation
 from campaign.web.boundary import errors_shown_on
-from campaign.web.forms import ConfirmForm, with_service_errors
+from campaign.web.forms import ConfirmForm, validate_with_service
 from campaign.web.organise.arguments.forms import ArgumentSetForm
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
 
@@ -30,13 +30,11 @@ def index():
 @role_required(*WRITERS)
 def new():
     form = ArgumentSetForm()
-    if form.validate_on_submit():
+    if validate_with_service(form, lambda: service.check_set_title(db.session, form.title.data or "")):
         with errors_shown_on(form, default="title"):
             created = service.create_set(db.session, form.title.data, form.description.data or "", user=acting_user())
             flash(_("Argumentationsset „%(title)s“ angelegt.", title=created.title), "success")
             return redirect(url_for(".show", set_id=created.id))
-    elif form.is_submitted():
-        with_service_errors(form, lambda: service.check_set_title(db.session, form.title.data or ""))
     status = 400 if form.errors else 200
     return render_template("organise/arguments/set_form.html", form=form, argument_set=None), status
 
@@ -73,13 +71,11 @@ def show(set_id: int):
 def edit(set_id: int):
     found = db.get_or_404(ArgumentSet, set_id)
     form = ArgumentSetForm(obj=found)
-    if form.validate_on_submit():
+    if validate_with_service(form, lambda: service.check_set_title(db.session, form.title.data or "", own_id=found.id)):
         with errors_shown_on(form, default="title"):
             service.update_set(db.session, found, form.title.data, form.description.data or "", user=acting_user())
             flash(_("Argumentationsset gespeichert."), "success")
             return redirect(url_for(".show", set_id=found.id))
-    elif form.is_submitted():
-        with_service_errors(form, lambda: service.check_set_title(db.session, form.title.data or "", own_id=found.id))
     status = 400 if form.errors else 200
     return render_template("organise/arguments/set_form.html", form=form, argument_set=found), status
 

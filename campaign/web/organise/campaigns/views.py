@@ -13,7 +13,7 @@ from campaign.services.campaigns.hub import campaign_hub
 from campaign.services.campaigns.records import all_campaigns
 from campaign.services.common.labels import label
 from campaign.web.boundary import errors_shown_on, on_error_back_to
-from campaign.web.forms import submitted_or_back, with_service_errors
+from campaign.web.forms import submitted_or_back, validate_with_service
 from campaign.web.lookup import campaign_or_404
 from campaign.web.organise.campaigns.forms import CampaignForm, DuplicateForm, StatusForm
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
@@ -72,14 +72,12 @@ def index():
 @role_required(*WRITERS)
 def new():
     form = _form()
-    if form.validate_on_submit():
+    if validate_with_service(form, lambda: service.check_campaign(db.session, _data(form))):
         with errors_shown_on(form):
             created = service.create_campaign(db.session, _data(form), user=acting_user())
             flash(_("Kampagne „%(title)s“ angelegt (Entwurf).", title=created.title), "success")
             _warn_about_the_deadline(created)
             return redirect(url_for(".show", slug=created.slug))
-    elif form.is_submitted():
-        with_service_errors(form, lambda: service.check_campaign(db.session, _data(form)))
     return render_template("organise/campaigns/form.html", form=form, campaign=None), 400 if form.errors else 200
 
 
@@ -103,14 +101,12 @@ def show(slug: str):
 def edit(slug: str):
     found = campaign_or_404(slug)
     form = _form(found)
-    if form.validate_on_submit():
+    if validate_with_service(form, lambda: service.check_campaign(db.session, _data(form), found)):
         with errors_shown_on(form):
             service.update_campaign(db.session, found, _data(form), user=acting_user())
             flash(_("Einstellungen gespeichert."), "success")
             _warn_about_the_deadline(found)
             return redirect(url_for(".show", slug=found.slug))
-    elif form.is_submitted():
-        with_service_errors(form, lambda: service.check_campaign(db.session, _data(form), found))
     return render_template("organise/campaigns/form.html", form=form, campaign=found), 400 if form.errors else 200
 
 

@@ -21,7 +21,7 @@ from campaign.services.letters.templates import (
     save_template_version,
 )
 from campaign.web.boundary import errors_shown_on
-from campaign.web.forms import ConfirmForm, with_service_errors
+from campaign.web.forms import ConfirmForm, validate_with_service
 from campaign.web.lookup import campaign_or_404
 from campaign.web.organise.jobs.forms import GenerateLettersForm
 from campaign.web.organise.letters.forms import STARTER_BODY, TemplateCreateForm, TemplateEditForm
@@ -53,7 +53,7 @@ def _letters_page(found: Campaign, create_form: TemplateCreateForm, status: int 
 def new_template(slug: str):
     found = campaign_or_404(slug)
     form = TemplateCreateForm()
-    if form.validate_on_submit():
+    if validate_with_service(form, lambda: clean_texts(form.subject.data, form.body.data)):
         with errors_shown_on(form, default="body"):
             template = create_template(
                 db.session,
@@ -66,8 +66,6 @@ def new_template(slug: str):
             flash(_("Die Vorlage „%(name)s“ ist angelegt.", name=template.name), "success")
             _flash_warnings(found, template.current_version)
             return redirect(url_for(".template", template_id=template.id))
-    elif form.is_submitted():
-        with_service_errors(form, lambda: clean_texts(form.subject.data, form.body.data))
     return _letters_page(found, form, 400)
 
 
@@ -107,7 +105,9 @@ def _template_page(found: LetterTemplate, form: TemplateEditForm, status: int = 
 def save_template(template_id: int):
     found = _letter_template_or_404(template_id)
     form = TemplateEditForm()
-    if form.validate_on_submit():
+    if validate_with_service(
+        form, lambda: clean_texts(form.subject.data, form.body.data, follow_up=found.is_follow_up)
+    ):
         before = found.current_version.number if found.current_version else 0
         with errors_shown_on(form, default="body"):
             rename_template(db.session, found, form.name.data, user=acting_user())
@@ -117,9 +117,6 @@ def save_template(template_id: int):
             _flash_saved(version.number, made_new=version.number > before and bool(before))
             _flash_warnings(found.campaign, version)
             return redirect(url_for(".template", template_id=found.id))
-    elif form.is_submitted():
-        follow_up = found.is_follow_up
-        with_service_errors(form, lambda: clean_texts(form.subject.data, form.body.data, follow_up=follow_up))
     return _template_page(found, form, 400)
 
 

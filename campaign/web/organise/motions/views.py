@@ -21,7 +21,7 @@ from campaign.services.evidence.motions import (
     update_motion,
 )
 from campaign.web.boundary import errors_shown_on, on_error_back_to
-from campaign.web.forms import ConfirmForm, with_service_errors
+from campaign.web.forms import ConfirmForm, validate_with_service
 from campaign.web.organise.motions.forms import (
     IMPORT_FORMATS,
     ImportForm,
@@ -69,13 +69,11 @@ def _form_data(form: MotionForm) -> MotionData:
 @role_required(*WRITERS)
 def new():
     form = MotionForm()
-    if form.validate_on_submit():
+    if validate_with_service(form, lambda: check_motion(db.session, _form_data(form))):
         with errors_shown_on(form):
             motion = create_motion(db.session, _form_data(form), user=acting_user())
             flash(_("Der Antrag „%(title)s“ ist angelegt.", title=motion.title), "success")
             return redirect(url_for(".show", motion_id=motion.id))
-    elif form.is_submitted():
-        with_service_errors(form, lambda: check_motion(db.session, _form_data(form)))
     return render_template(
         "organise/motions/form.html", form=form, motion=None, import_formats=IMPORT_FORMATS
     ), 400 if form.errors else 200
@@ -91,7 +89,7 @@ def show(motion_id: int):
 def edit(motion_id: int):
     motion = db.get_or_404(Motion, motion_id)
     form = MotionForm(data=None if request.method == "POST" else vars(motion_data(motion)))
-    if form.validate_on_submit():
+    if validate_with_service(form, lambda: check_motion(db.session, _form_data(form), motion)):
         with errors_shown_on(form):
             update = update_motion(db.session, motion, _form_data(form), user=acting_user())
             if update.changed:
@@ -100,8 +98,6 @@ def edit(motion_id: int):
                 flash(_("Es gab nichts zu ändern."), "info")
             flash_reanchoring(update.reanchoring)
             return redirect(url_for(".show", motion_id=motion.id))
-    elif form.is_submitted():
-        with_service_errors(form, lambda: check_motion(db.session, _form_data(form), motion))
     return edit_page(motion, form, ImportForm(formdata=None), 400 if form.errors else 200)
 
 

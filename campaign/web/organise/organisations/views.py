@@ -9,7 +9,7 @@ from campaign.db import db
 from campaign.models import Organisation
 from campaign.services.organisations import records as service
 from campaign.web.boundary import errors_shown_on, on_error_back_to
-from campaign.web.forms import ConfirmForm, with_service_errors
+from campaign.web.forms import ConfirmForm, validate_with_service
 from campaign.web.organise.organisations.forms import LogoForm, OrganisationForm, SignatoryForm
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
 
@@ -35,13 +35,11 @@ def index():
 @role_required(*WRITERS)
 def new():
     form = OrganisationForm()
-    if form.validate_on_submit():
+    if validate_with_service(form, lambda: service.check_organisation(db.session, _data(form))):
         with errors_shown_on(form):
             created = service.create_organisation(db.session, _data(form), user=acting_user())
             flash(_("Organisation „%(name)s“ angelegt.", name=created.name), "success")
             return redirect(url_for(".show", organisation_id=created.id))
-    elif form.is_submitted():
-        with_service_errors(form, lambda: service.check_organisation(db.session, _data(form)))
     return render_template("organise/organisations/form.html", form=form, organisation=None), (
         400 if form.errors else 200
     )
@@ -68,13 +66,11 @@ def show(organisation_id: int):
 def edit(organisation_id: int):
     found = db.get_or_404(Organisation, organisation_id)
     form = OrganisationForm(obj=found) if request.method == "GET" else OrganisationForm()
-    if form.validate_on_submit():
+    if validate_with_service(form, lambda: service.check_organisation(db.session, _data(form), found)):
         with errors_shown_on(form):
             service.update_organisation(db.session, found, _data(form), user=acting_user())
             flash(_("Organisation gespeichert."), "success")
             return redirect(url_for(".show", organisation_id=found.id))
-    elif form.is_submitted():
-        with_service_errors(form, lambda: service.check_organisation(db.session, _data(form), found))
     return render_template("organise/organisations/form.html", form=form, organisation=found), (
         400 if form.errors else 200
     )

@@ -9,7 +9,7 @@ from campaign.db import db
 from campaign.models import Recipient, RecipientList
 from campaign.services import recipients as service
 from campaign.web.boundary import errors_shown_on
-from campaign.web.forms import ConfirmForm, with_service_errors
+from campaign.web.forms import ConfirmForm, validate_with_service
 from campaign.web.organise.recipients.forms import ListForm
 from campaign.web.organise.recipients.people import PER_PAGE
 from campaign.web.paging import page_links
@@ -36,13 +36,11 @@ def index():
 @role_required(*WRITERS)
 def create():
     form = ListForm()
-    if form.validate_on_submit():
+    if validate_with_service(form, lambda: service.check_list_name(db.session, form.name.data or "")):
         with errors_shown_on(form, default="name"):
             created = service.create_list(db.session, form.name.data, form.description.data or "", user=acting_user())
             flash(_("Liste „%(name)s“ angelegt.", name=created.name), "success")
             return redirect(url_for(".show", list_id=created.id))
-    elif form.is_submitted():
-        with_service_errors(form, lambda: service.check_list_name(db.session, form.name.data or ""))
     return _overview_page(form, 400)
 
 
@@ -70,13 +68,11 @@ def show(list_id: int):
 def edit(list_id: int):
     found = db.get_or_404(RecipientList, list_id)
     form = ListForm()
-    if form.validate_on_submit():
+    if validate_with_service(form, lambda: service.check_list_name(db.session, form.name.data or "", found)):
         with errors_shown_on(form, default="name"):
             service.rename_list(db.session, found, form.name.data, form.description.data or "", user=acting_user())
             flash(_("Liste gespeichert."), "success")
             return redirect(url_for(".show", list_id=found.id))
-    elif form.is_submitted():
-        with_service_errors(form, lambda: service.check_list_name(db.session, form.name.data or "", found))
     return _list_page(found, form, 400)
 
 

@@ -10,7 +10,7 @@ from campaign.db import db
 from campaign.models import Recipient, RecipientList
 from campaign.services import recipients as service
 from campaign.web.boundary import errors_shown_on, on_error_back_to
-from campaign.web.forms import ConfirmForm, with_service_errors
+from campaign.web.forms import ConfirmForm, validate_with_service
 from campaign.web.organise.recipients.forms import FILTER_PARAMS, BulkAddForm, RecipientFilterForm, RecipientForm
 from campaign.web.paging import page_links
 from campaign.web.security import WRITERS, acting_user, has_role, role_required
@@ -103,13 +103,11 @@ def _recipient_form() -> RecipientForm:
 @role_required(*WRITERS)
 def new():
     form = _recipient_form()
-    if form.validate_on_submit():
+    if validate_with_service(form, lambda: service.check_recipient(db.session, form.values())):
         with errors_shown_on(form):
             created = service.create_recipient(db.session, form.values(), list_ids=form.lists.data, user=acting_user())
             flash(_("Empfänger:in „%(name)s“ angelegt.", name=created.full_name), "success")
             return redirect(url_for(".show", recipient_id=created.id))
-    elif form.is_submitted():
-        with_service_errors(form, lambda: service.check_recipient(db.session, form.values()))
     return _form_page(form, None)
 
 
@@ -126,15 +124,13 @@ def edit(recipient_id: int):
     form = _recipient_form()
     if request.method == "GET":
         form.fill_from(found)
-    elif form.validate_on_submit():
+    elif validate_with_service(form, lambda: service.check_recipient(db.session, form.values(), exclude_id=found.id)):
         with errors_shown_on(form):
             changed = service.update_recipient(
                 db.session, found, form.values(), list_ids=form.lists.data, user=acting_user()
             )
             flash(_("Gespeichert.") if changed else _("Keine Änderungen."), "success")
             return redirect(url_for(".show", recipient_id=found.id))
-    else:
-        with_service_errors(form, lambda: service.check_recipient(db.session, form.values(), exclude_id=found.id))
     return _form_page(form, found)
 
 

@@ -11,7 +11,7 @@ from campaign.services.signing.consent import add_consent_version, check_consent
 from campaign.services.signing.handover import handover_file, make_handover
 from campaign.services.signing.lifecycle import remove_as_spam
 from campaign.web.boundary import errors_shown_on, on_error_back_to
-from campaign.web.forms import submitted_or_back, with_service_errors
+from campaign.web.forms import submitted_or_back, validate_with_service
 from campaign.web.lookup import campaign_or_404
 from campaign.web.organise.signatures.forms import ConsentForm, HandoverForm, RemoveForm, SignatureFilterForm
 from campaign.web.paging import page_links
@@ -78,15 +78,13 @@ def consent():
     if request.method == "POST":
         if not has_role(*WRITERS):
             abort(403)
-        if form.validate_on_submit():
+        if validate_with_service(
+            form, lambda: check_consent_version(db.session, form.version.data or "", form.text.data or "")
+        ):
             with errors_shown_on(form):
                 add_consent_version(db.session, form.version.data, form.text.data, user=acting_user())
                 flash(_("Die neue Version gilt ab sofort für neue Mitzeichnungen."), "success")
                 return redirect(url_for(".consent"))
-        elif form.is_submitted():
-            with_service_errors(
-                form, lambda: check_consent_version(db.session, form.version.data or "", form.text.data or "")
-            )
     status = 400 if form.errors else 200
     return render_template(
         "organise/signatures/consent.html",
