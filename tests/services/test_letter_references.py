@@ -13,6 +13,7 @@ from campaign.models import ReferenceCounter
 from campaign.services.letters.references import allocate_reference_codes, reference_prefix
 from tests.conftest import TEST_DATABASE_URL, require_service
 from tests.factories import make_campaign
+from tests.support.races import run_at_once
 
 # Each process allocates this many times, 1 to 3 codes at a time, each in its own transaction.
 ROUNDS = 40
@@ -61,14 +62,7 @@ def _allocate(url: str, prefix: str, start: multiprocessing.synchronize.Barrier,
 
 def _race(url: str, prefix: str) -> list[str]:
     """The codes `PROCESSES` processes got when allocating at the same time."""
-    context = multiprocessing.get_context("spawn")  # nothing inherited: each process has its own connections
-    start, results = context.Barrier(PROCESSES), context.Queue()
-    processes = [context.Process(target=_allocate, args=(url, prefix, start, results)) for _ in range(PROCESSES)]
-    for process in processes:
-        process.start()
-    outcomes = [results.get(timeout=180) for _ in processes]
-    for process in processes:
-        process.join(timeout=60)
+    outcomes = run_at_once(_allocate, [(url, prefix)] * PROCESSES, PROCESSES)
     failures = [outcome for outcome in outcomes if isinstance(outcome, str)]
     assert not failures, failures
     return [code for outcome in outcomes for code in outcome]

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -14,6 +13,7 @@ from campaign.services.signing.consent import BUILT_IN_VERSION
 from campaign.services.signing.signing import SigningRequest, sign
 from tests.conftest import build_app
 from tests.factories_signing import MAIL_FROM, make_open_letter
+from tests.support.races import run_at_once
 
 ROUNDS = 6
 
@@ -44,18 +44,7 @@ def test_two_processes_signing_with_one_address_make_one_signature(app, tmp_path
         slug = make_open_letter(db.session).slug
         db.session.commit()
         url = str(db.engine.url.render_as_string(hide_password=False))
-    context = multiprocessing.get_context("spawn")
-    barrier, results = context.Barrier(2), context.Queue()
-    processes = [
-        context.Process(target=_signer, args=(url, str(tmp_path / f"p{index}"), slug, barrier, results))
-        for index in range(2)
-    ]
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join(timeout=120)
-        assert process.exitcode == 0
-    outcomes = [results.get(timeout=5) for _ in range(2 * ROUNDS)]
+    outcomes = run_at_once(_signer, [(url, str(tmp_path / f"p{index}"), slug) for index in range(2)], 2 * ROUNDS)
     for round_number in range(ROUNDS):
         news = [new for number, new in outcomes if number == round_number]
         assert sorted(news) == [False, True]

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -14,6 +13,7 @@ from campaign.services.writing.compose import Writer
 from campaign.services.writing.letters import LETTER_CONSENT, Draft, Submission, submit
 from tests.conftest import build_app
 from tests.factories_writing import MAIL_FROM, make_writing_campaign
+from tests.support.races import run_at_once
 
 ROUNDS = 4
 
@@ -51,16 +51,10 @@ def test_two_processes_writing_the_same_letter_make_one(app, tmp_path):
         found = make_writing_campaign(db.session)
         db.session.commit()
         url = str(db.engine.url.render_as_string(hide_password=False))
-    context = multiprocessing.get_context("spawn")
-    barrier, results = context.Barrier(2), context.Queue()
-    args = (found.campaign_id, (found.local_id, found.argument_ids[0]), barrier, results)
-    processes = [context.Process(target=_writer, args=(url, str(tmp_path / f"p{index}"), *args)) for index in range(2)]
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join(timeout=120)
-        assert process.exitcode == 0
-    outcomes = [results.get(timeout=5) for _ in range(2 * ROUNDS)]
+    chosen = (found.local_id, found.argument_ids[0])
+    outcomes = run_at_once(
+        _writer, [(url, str(tmp_path / f"p{index}"), found.campaign_id, chosen) for index in range(2)], 2 * ROUNDS
+    )
     for round_number in range(ROUNDS):
         assert sorted(replaced for number, replaced in outcomes if number == round_number) == [False, True]
     with app.app_context():
