@@ -82,6 +82,11 @@ def utc_to_german_time(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC).astimezone(GERMAN_TIMEZONE).replace(tzinfo=None)
 
 
+def german_day(value: datetime) -> date:
+    """The German calendar day of a stored (naive UTC) time."""
+    return utc_to_german_time(value).date()
+
+
 def parse_german_datetime(text: str) -> datetime:
     """'YYYY-MM-DD HH:MM' (German time, also with a T between) as naive UTC; ValueError if it is not one."""
     return german_time_to_utc(datetime.strptime(text.strip().replace("T", " "), "%Y-%m-%d %H:%M"))

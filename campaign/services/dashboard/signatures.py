@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from campaign.db import utcnow
 from campaign.models import Campaign, Signature, SignatureDay, SignatureDayState
-from campaign.services.common.dates import GERMAN_TIMEZONE
+from campaign.services.common.dates import GERMAN_TIMEZONE, german_day
 from campaign.services.dashboard.definitions import COUNTED_SIGNATURE
 
 # Rows stamped up to this long before the last refresh are looked at again: their transaction may have
@@ -34,11 +34,6 @@ class DayCount:
     count: int
     # Signatures up to and including this day.
     total: int
-
-
-def german_day(value: datetime) -> date:
-    """The German calendar day of a stored (naive UTC) time."""
-    return value.replace(tzinfo=UTC).astimezone(GERMAN_TIMEZONE).date()
 
 
 def hour_bucket(session: Session, column: Any) -> Any:

@@ -10,7 +10,7 @@ from typing import Any
 from markupsafe import Markup
 
 from campaign.models import Argument, Campaign, Letter, Motion, Recipient
-from campaign.services.common.dates import german_date, utc_to_german_time
+from campaign.services.common.dates import german_date, german_day
 from campaign.services.common.markdown import markdown_to_text, render_markdown
 from campaign.services.evidence.citations import Citation, format_citation
 from campaign.services.letters.merge_fields import BY_NAME, with_aliases
@@ -79,7 +79,7 @@ def original_fields(letter: Letter | None) -> dict[str, str] | None:
     """The first letter's fields for a follow-up to it (`erster_brief`): its code, when it left, its subject."""
     if letter is None:
         return None
-    left = letter.delivered_on or (utc_to_german_time(letter.sent_at).date() if letter.sent_at else None)
+    left = letter.delivered_on or (german_day(letter.sent_at) if letter.sent_at else None)
     return {"reference_code": letter.reference_code, "sent_on": german_date(left), "subject": letter.subject}
 
 

@@ -7,7 +7,7 @@ the letter pipeline) is made by campaign.services.replies.follow_up_letters.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, func, select
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from campaign.db import utcnow
 from campaign.models import Campaign, Letter, Reply, ReplyKind, User
 from campaign.services.common.audit import record
-from campaign.services.common.dates import short_date, utc_to_german_time
+from campaign.services.common.dates import german_day, short_date
 from campaign.services.common.errors import ServiceError
 from campaign.services.replies.board import due_condition
 
@@ -37,15 +37,10 @@ class DueFollowUp:
         return _("seit %(days)s Tagen keine Antwort", days=self.days_waiting)
 
 
-def _day_in_germany(now: datetime) -> date:
-    """The German calendar day at `now` (UTC): dates typed by the team (posted on, follow up on) are German days."""
-    return utc_to_german_time(now).date()
-
-
 def _days_since(letter: Letter, now: datetime) -> int:
     """Days since the letter left: by mail at its sending time, on paper on the day it was posted or handed over."""
     if letter.delivered_on is not None:  # its sent_at is only noon of that day (services.sending.offline)
-        return (_day_in_germany(now) - letter.delivered_on).days
+        return (german_day(now) - letter.delivered_on).days
     return (now - letter.sent_at).days if letter.sent_at else 0
 
 
@@ -55,7 +50,7 @@ def _agreed_condition(campaign: Campaign, now: datetime) -> ColumnElement[bool]:
         Reply.campaign_id == campaign.id,
         Reply.kind == ReplyKind.REPLY,
         Reply.follow_up_on.is_not(None),
-        Reply.follow_up_on <= _day_in_germany(now),
+        Reply.follow_up_on <= german_day(now),
         Reply.letter_id.is_not(None),
     )
 
@@ -81,7 +76,7 @@ def agreed_follow_ups(session: Session, campaign: Campaign, *, now: datetime | N
     replies = session.scalars(
         select(Reply).where(_agreed_condition(campaign, now)).order_by(Reply.follow_up_on, Reply.id)
     )
-    today = _day_in_germany(now)
+    today = german_day(now)
     return [DueFollowUp(reply.letter, (today - reply.follow_up_on).days, reply) for reply in replies]
 
 

@@ -22,7 +22,7 @@ from campaign.models import (
     TrackingNote,
     User,
 )
-from campaign.services.common.dates import days_in_page_notation, utc_to_german_time
+from campaign.services.common.dates import days_in_page_notation, german_day
 from campaign.services.common.labels import label
 from campaign.services.common.translation import in_page_language
 from campaign.services.replies.followups import DueFollowUp, due_follow_ups
@@ -54,7 +54,7 @@ class HistoryEntry:
     def sort_key(self) -> tuple[date, bool, datetime]:
         """By German day; within a day an entry known only by its day after the timed ones (a reply logged for the
         day its letter went out came after it, whatever the hour the letter left)."""
-        return utc_to_german_time(self.at).date(), self.date_only, self.at
+        return german_day(self.at), self.date_only, self.at
 
 
 @dataclass

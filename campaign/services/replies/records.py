@@ -25,7 +25,7 @@ from campaign.models import (
     User,
 )
 from campaign.services.common.audit import record
-from campaign.services.common.dates import short_date, today_in_germany, utc_to_german_time
+from campaign.services.common.dates import german_day, short_date, today_in_germany
 from campaign.services.common.emails import canonical_email
 from campaign.services.common.errors import ErrorCollector, ServiceError
 from campaign.services.common.search import contains_text
@@ -86,7 +86,7 @@ def _checked_text(letter: Letter, text: str, received_on: date | None, *, with_f
         found.add("text", _("Bitte den Text der Antwort eingeben oder eine Datei anhängen."))
     if len(text) > MAX_TEXT:
         found.add("text", _("Der Text ist zu lang (höchstens %(max)s Zeichen).", max=format_thousands(MAX_TEXT)))
-    sent_on = letter.delivered_on or (utc_to_german_time(letter.sent_at).date() if letter.sent_at else None)
+    sent_on = letter.delivered_on or (german_day(letter.sent_at) if letter.sent_at else None)
     if received_on is not None and received_on > today_in_germany():
         found.add("received_on", _("Das Datum liegt in der Zukunft."))
     elif received_on is not None and sent_on is not None and received_on < sent_on:

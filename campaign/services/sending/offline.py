@@ -12,7 +12,12 @@ from sqlalchemy.orm import Session
 from campaign.db import utcnow
 from campaign.models import Campaign, Channel, Letter, LetterStatus, Recipient, Target, User
 from campaign.services.common.audit import record
-from campaign.services.common.dates import german_time_to_utc, short_date, today_in_germany, utc_to_german_time
+from campaign.services.common.dates import (
+    german_day,
+    german_time_to_utc,
+    short_date,
+    today_in_germany,
+)
 from campaign.services.common.emails import canonical_email, normalise_email
 from campaign.services.common.errors import ErrorCollector, ServiceError
 from campaign.services.common.states import transition
@@ -85,7 +90,7 @@ def _check_not_before_made(letters: Sequence[Letter], on: date) -> None:
     """A letter cannot have left before it was made: a slip of the date picker would date it (and the dashboard's
     letters per day and reply times) into the past."""
     newest = max(letters, key=lambda letter: letter.created_at)
-    made_on = utc_to_german_time(newest.created_at).date()
+    made_on = german_day(newest.created_at)
     if on < made_on:
         raise ServiceError(
             _(
